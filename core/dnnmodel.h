@@ -1,0 +1,52 @@
+#pragma once
+#include "core/layerinfo.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dvfo {
+
+namespace detail {
+struct DnnModelImpl; // torch lives only in dnnmodel.cpp and the zoo TUs
+}
+
+// A model of the zoo, built in C++ with torchvision's layer layout and deterministic random
+// weights (only timing matters for profiling). Split into ordered profiling units that can be
+// executed one at a time on cached inputs, which is what a per-layer profiler needs.
+class DnnModel {
+public:
+    // "resnet18", "mobilenet_v2", "vgg11" (3x224x224) and "small_cnn" (1x28x28).
+    static std::vector<std::string> available();
+    // Throws std::invalid_argument naming the known models for an unknown name.
+    static std::unique_ptr<DnnModel> create(const std::string& name, int batch = 1, uint64_t seed = 1);
+    ~DnnModel();
+    DnnModel(const DnnModel&) = delete;
+    DnnModel& operator=(const DnnModel&) = delete;
+
+    const std::string& name() const;
+    int batch() const;
+    const std::vector<LayerInfo>& layers() const;
+    int64_t parameterCount() const;
+    std::vector<int64_t> inputShape() const; // with batch
+
+    // Runs the whole model once on a deterministic input and caches every unit's input,
+    // so runLayer() can execute a unit in isolation. Called lazily by runLayer().
+    void prepare();
+    // Executes unit `index` once on its cached input (inference mode, result discarded).
+    void runLayer(size_t index);
+    // Whole-model forward on `input` (flattened, inputShape()); returns the logits.
+    std::vector<float> forward(const std::vector<float>& input);
+
+    // Intra-op threads used by LibTorch in this process.
+    static void setThreads(int threads);
+
+    detail::DnnModelImpl& impl() { return *d_; }
+
+private:
+    explicit DnnModel(std::unique_ptr<detail::DnnModelImpl> d);
+    std::unique_ptr<detail::DnnModelImpl> d_;
+};
+
+} // namespace dvfo

@@ -1,0 +1,26 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dvfo {
+
+// One profiling unit of a model ("layer"): a conv/bn/relu block, a residual block, a pooling
+// stage or the classifier. Shapes include the batch dimension; bytes are float32.
+struct LayerInfo {
+    std::string name;  // e.g. "layer1.0" or "features.3"
+    std::string kind;  // conv, residual, inverted_residual, pool, classifier, ...
+    int64_t flops = 0; // 2 x multiply-accumulates (+ one per element for adds/activations)
+    int64_t paramCount = 0;
+    int64_t paramBytes = 0;
+    std::vector<int64_t> inputShape;
+    std::vector<int64_t> outputShape;
+    int64_t inputBytes = 0;
+    int64_t outputBytes = 0;
+    int ops = 1; // torch operators launched by the unit (drives per-op dispatch cost on the CPU)
+
+    // Bytes a unit moves through memory at least once: weights + input + output.
+    int64_t memoryBytes() const { return paramBytes + inputBytes + outputBytes; }
+};
+
+} // namespace dvfo

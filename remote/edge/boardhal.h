@@ -1,0 +1,50 @@
+#pragma once
+#include "core/boardspec.h"
+#include "core/frequencytuple.h"
+#include "core/layerinfo.h"
+#include "core/layerrecord.h"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dvfo {
+
+// A hardware-layer failure with a message fit for the user (path, errno text, what to do).
+class HalError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct RailReading {
+    std::string name;
+    double milliwatts = 0;
+    double millivolts = 0;
+    double milliamps = 0;
+};
+
+// What the agent needs from a board: clocks, power, and the accounting of one profiled unit.
+// SysfsBoard talks to real cpufreq/devfreq/EMC/INA3221 files; EmulatedBoard models a Jetson.
+class BoardHal {
+public:
+    virtual ~BoardHal() = default;
+    virtual const BoardSpec& spec() const = 0;
+    virtual bool emulated() const = 0;
+
+    virtual FrequencyTuple currentFrequencies() = 0;
+    // Pins all three clocks. Validates against the spec first (InvalidTupleError).
+    virtual void setFrequencies(const FrequencyTuple& t) = 0;
+    virtual std::vector<RailReading> readPower() = 0;
+    // Current governors per domain, e.g. {"cpu":"schedutil","gpu":"nvhost_podgov","emc":"auto"}.
+    virtual nlohmann::json governors() = 0;
+    // Puts back the governors and limits found at start. Safe to call more than once.
+    virtual void restore() = 0;
+
+    // Profiling: begin before the timed repetitions of a unit, finish after them with the
+    // host-measured durations (seconds). Returns latency stats and per-rail power/energy.
+    virtual void beginMeasurement() = 0;
+    virtual LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) = 0;
+};
+
+} // namespace dvfo
