@@ -1,2 +1,13 @@
-// Placeholder until the CLI lands (being written now).
-int main() { return 0; }
+// dvfo: the headless DVFO Studio. Every GUI workflow has a command here.
+#include "app/cli/profilecommand.h"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char** argv) {
+    CLI::App app{"dvfo: energy-efficient edge-cloud DNN inference workstation (headless)"};
+    app.set_version_flag("--version", std::string("dvfo ") + DVFO_VERSION);
+    app.require_subcommand(1);
+    dvfo::cli::addProfileCommand(app);
+    CLI11_PARSE(app, argc, argv);
+    return 0;
+}

@@ -1,2 +1,146 @@
-// Placeholder until the agent lands (being written now).
-int main() { return 0; }
+// dvfo-edge: the board agent. One-shot subcommands for people and scripts, and `serve`, the
+// long-lived JSON-lines session the studio drives (over SSH or a local pipe).
+#include "core/boardspec.h"
+#include "core/dnnmodel.h"
+#include "core/protocol.h"
+#include "core/sweepplanner.h"
+#include "remote/edge/agentserver.h"
+#include "remote/edge/boarddetector.h"
+#include "remote/edge/emulatedboard.h"
+#include "remote/edge/sysfsboard.h"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <pthread.h>
+#include <sstream>
+#include <sys/utsname.h>
+#include <thread>
+
+using namespace dvfo;
+
+namespace {
+
+// Signals are taken by one thread with sigwait, so the clocks can be restored with ordinary
+// (non async-signal-safe) code before the process ends.
+void startSignalThread(BoardHal& hal, std::mutex& halMutex) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    std::thread([set, &hal, &halMutex]() mutable {
+        int sig = 0;
+        sigwait(&set, &sig);
+        {
+            std::lock_guard<std::mutex> lock(halMutex);
+            try {
+                hal.restore();
+                std::cerr << "dvfo-edge: signal " << sig << ": board clocks and governors restored\n";
+            } catch (const std::exception& e) {
+                std::cerr << "dvfo-edge: signal " << sig << ": restoring the board failed: " << e.what() << "\n";
+            }
+        }
+        std::_Exit(128 + sig);
+    }).detach();
+}
+
+void blockSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN); // a closed pipe shows up as a failed write / EOF instead
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"dvfo-edge: DVFO board agent (frequencies, power rails, per-layer profiling)"};
+    app.require_subcommand(0, 1);
+    std::string emulate, sysfsRoot = "/", boardId = "auto";
+    int threads = 0;
+    bool showVersion = false;
+    app.add_flag("--version", showVersion, "Print agent and protocol version, architecture");
+    app.add_option("--emulate", emulate, "Emulate a board instead of using sysfs")
+        ->check(CLI::IsMember(BoardSpec::builtinIds()));
+    app.add_option("--sysfs-root", sysfsRoot, "Root of the sysfs/debugfs tree (tests use a fake tree)");
+    app.add_option("--board", boardId, "Board spec for sysfs mode (auto reads the device-tree model)");
+    app.add_option("--threads", threads, "LibTorch intra-op threads (0 = LibTorch default)");
+
+    auto* probe = app.add_subcommand("probe", "Print the board's capabilities as JSON");
+    auto* setFreq = app.add_subcommand("set-freq", "Pin CPU/GPU/EMC clocks (kept after exit)");
+    std::string tupleText;
+    setFreq->add_option("tuple", tupleText, "cpu/gpu/emc in kHz, e.g. 1907200/1109250/1600000")->required();
+    auto* readPower = app.add_subcommand("read-power", "Read the power rails once");
+    auto* restore = app.add_subcommand("restore", "Hand the clocks back to the governors");
+    auto* profile = app.add_subcommand("profile", "Profile a model per layer; one JSON line per layer and tuple");
+    std::string model, plan = "max";
+    int warmup = 1, repeat = 5, batch = 1;
+    profile->add_option("--model", model, "Model")->required()->check(CLI::IsMember(DnnModel::available()));
+    profile->add_option("--tuples", plan, "all | max | min | grid:NxMxK | list:c/g/e,...")->capture_default_str();
+    profile->add_option("--warmup", warmup, "Warm-up runs per layer")->capture_default_str();
+    profile->add_option("--repeat", repeat, "Timed runs per layer")->capture_default_str();
+    profile->add_option("--batch", batch, "Batch size")->capture_default_str();
+    auto* serve = app.add_subcommand("serve", "JSON-lines session on stdin/stdout (used by the studio)");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (showVersion) {
+        utsname u{};
+        uname(&u);
+        std::cout << "dvfo-edge " << DVFO_VERSION << " protocol " << protocol::kVersion << " arch " << u.machine
+                  << "\n";
+        return 0;
+    }
+    if (app.get_subcommands().empty()) {
+        std::cerr << app.help();
+        return 2;
+    }
+    if (threads > 0)
+        DnnModel::setThreads(threads);
+
+    blockSignals();
+    std::unique_ptr<BoardHal> hal;
+    try {
+        if (!emulate.empty()) {
+            hal = std::make_unique<EmulatedBoard>(BoardSpec::builtin(emulate));
+        } else {
+            const std::string id = boardId == "auto" ? detectBoardId(sysfsRoot) : boardId;
+            hal = std::make_unique<SysfsBoard>(BoardSpec::builtin(id), sysfsRoot);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "dvfo-edge: " << e.what() << "\n";
+        return 3;
+    }
+
+    std::istringstream noInput;
+    AgentServer server(*hal, serve->parsed() ? std::cin : static_cast<std::istream&>(noInput), std::cout);
+    startSignalThread(*hal, server.halMutex());
+    if (serve->parsed())
+        return server.serve();
+
+    protocol::Request r;
+    r.id = 1;
+    if (probe->parsed()) {
+        r.op = "probe";
+    } else if (setFreq->parsed()) {
+        r.op = "set-freq";
+        r.params = {{"tuple", tupleText}};
+    } else if (readPower->parsed()) {
+        r.op = "read-power";
+    } else if (restore->parsed()) {
+        r.op = "restore";
+    } else if (profile->parsed()) {
+        r.op = "profile";
+        r.params = {{"model", model}, {"plan", plan}, {"warmup", warmup}, {"repeat", repeat}, {"batch", batch}};
+    }
+    const bool ok = server.execute(r);
+    if (setFreq->parsed() && ok)
+        (void)hal.release(); // set-freq exists to leave the clocks pinned: skip the HAL's restore-on-destroy
+    return ok ? 0 : 1;
+}

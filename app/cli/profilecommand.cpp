@@ -1,0 +1,183 @@
+#include "app/cli/profilecommand.h"
+
+#include "app/cli/progressbar.h"
+#include "app/cli/tableprinter.h"
+#include "core/boardspec.h"
+#include "core/layerrecord.h"
+#include "core/sweepplanner.h"
+#include "remote/client/boardconnector.h"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+namespace dvfo::cli {
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+void onInterrupt(int) { g_interrupted = true; }
+
+void writeCsv(const std::string& path, const std::string& board, const std::string& model,
+              const std::vector<LayerRecord>& records) {
+    std::ofstream f(path);
+    if (!f)
+        throw std::runtime_error("cannot write " + path);
+    std::set<std::string> rails;
+    for (const auto& r : records)
+        for (const auto& [rail, e] : r.energyMj)
+            rails.insert(rail);
+    f << "board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,p10_ms,p90_ms,n,total_energy_mj,emulated";
+    for (const auto& rail : rails)
+        f << ",energy_mj:" << rail;
+    f << "\n";
+    f.precision(17);
+    for (const auto& r : records) {
+        f << board << ',' << model << ',' << r.tuple.cpuKhz << ',' << r.tuple.gpuKhz << ',' << r.tuple.emcKhz << ','
+          << r.layerIndex << ',' << r.layerName << ',' << r.kind << ',' << r.latency.medianMs << ',' << r.latency.p10Ms
+          << ',' << r.latency.p90Ms << ',' << r.latency.n << ',' << r.totalEnergyMj << ',' << (r.emulated ? 1 : 0);
+        for (const auto& rail : rails) {
+            auto it = r.energyMj.find(rail);
+            f << ',';
+            if (it != r.energyMj.end())
+                f << it->second;
+        }
+        f << "\n";
+    }
+}
+
+std::string mhzTuple(const FrequencyTuple& t) {
+    return TablePrinter::num(t.cpuKhz / 1000.0, 0) + "/" + TablePrinter::num(t.gpuKhz / 1000.0, 0) + "/" +
+           TablePrinter::num(t.emcKhz / 1000.0, 0);
+}
+
+void printSummary(std::ostream& os, const std::vector<LayerRecord>& records) {
+    // Per unit: fastest and slowest median, and the tuple that spends the least energy on it.
+    struct Agg {
+        std::string name, kind;
+        double minMs = 1e300, maxMs = 0, minMj = 1e300;
+        FrequencyTuple fastest, cheapest;
+        size_t tuples = 0;
+    };
+    std::map<int, Agg> units;
+    std::map<FrequencyTuple, std::pair<double, double>> whole; // ms, mJ
+    for (const auto& r : records) {
+        Agg& a = units[r.layerIndex];
+        a.name = r.layerName;
+        a.kind = r.kind;
+        ++a.tuples;
+        if (r.latency.medianMs < a.minMs) {
+            a.minMs = r.latency.medianMs;
+            a.fastest = r.tuple;
+        }
+        a.maxMs = std::max(a.maxMs, r.latency.medianMs);
+        if (r.totalEnergyMj < a.minMj) {
+            a.minMj = r.totalEnergyMj;
+            a.cheapest = r.tuple;
+        }
+        whole[r.tuple].first += r.latency.medianMs;
+        whole[r.tuple].second += r.totalEnergyMj;
+    }
+    os << "\nPer-layer summary over " << whole.size() << " tuples (CPU/GPU/EMC in MHz)\n";
+    TablePrinter t({"#", "layer", "kind", "tuples", "fastest ms", "slowest ms", "min mJ", "min-energy tuple"});
+    for (const auto& [i, a] : units)
+        t.addRow({std::to_string(i), a.name, a.kind, std::to_string(a.tuples), TablePrinter::num(a.minMs, 3),
+                  TablePrinter::num(a.maxMs, 3), TablePrinter::num(a.minMj, 3), mhzTuple(a.cheapest)});
+    t.print(os);
+
+    std::vector<std::pair<FrequencyTuple, std::pair<double, double>>> byEnergy(whole.begin(), whole.end());
+    std::sort(byEnergy.begin(), byEnergy.end(), [](auto& a, auto& b) { return a.second.second < b.second.second; });
+    os << "\nWhole model per tuple, lowest energy first (top " << std::min<size_t>(10, byEnergy.size()) << ")\n";
+    TablePrinter w({"tuple MHz", "latency ms", "energy mJ", "EDP mJ*s"});
+    for (size_t i = 0; i < byEnergy.size() && i < 10; ++i) {
+        const auto& [tu, v] = byEnergy[i];
+        w.addRow({mhzTuple(tu), TablePrinter::num(v.first, 2), TablePrinter::num(v.second, 2),
+                  TablePrinter::num(v.second * v.first / 1000.0, 4)});
+    }
+    w.print(os);
+}
+} // namespace
+
+int runProfile(const ProfileOptions& o) {
+    std::signal(SIGINT, onInterrupt);
+    std::unique_ptr<AgentClient> agent;
+    try {
+        agent = connectBoard(o.board);
+    } catch (const std::exception& e) {
+        std::cerr << "dvfo: cannot open board " << o.board << ": " << e.what() << "\n";
+        return 3;
+    }
+    std::vector<LayerRecord> records;
+    try {
+        const auto probe = agent->call("probe");
+        const BoardSpec spec = BoardSpec::fromJson(probe.at("spec"));
+        const auto tuples = SweepPlanner(spec).plan(o.tuples);
+        std::cerr << "Board: " << spec.name << (probe.value("emulated", false) ? " (emulated)" : "") << " via "
+                  << agent->describe() << ", agent " << probe.value("version", "?") << "\n"
+                  << "Plan: " << o.tuples << " = " << tuples.size() << " tuples of " << spec.tupleCount()
+                  << "; model " << o.model << ", warm-up " << o.warmup << ", repeat " << o.repeat << "\n";
+
+        nlohmann::json tupleList = nlohmann::json::array();
+        for (const auto& t : tuples)
+            tupleList.push_back(t.toString());
+        size_t done = 0;
+        std::unique_ptr<ProgressBar> bar;
+        agent->call(
+            "profile",
+            {{"model", o.model}, {"tuples", tupleList}, {"warmup", o.warmup}, {"repeat", o.repeat}, {"batch", o.batch}},
+            [&](const std::string& event, const nlohmann::json& data) {
+                if (event == "start") {
+                    const size_t units = data.at("units").size();
+                    std::cerr << o.model << ": " << units << " profiling units, " << units * tuples.size()
+                              << " measurements\n";
+                    if (!o.quiet)
+                        bar = std::make_unique<ProgressBar>(units * tuples.size(), "profiling");
+                } else if (event == "layer") {
+                    records.push_back(LayerRecord::fromJson(data));
+                    ++done;
+                    if (bar)
+                        bar->update(done, records.back().tuple.toString() + " " + records.back().layerName);
+                }
+            },
+            &g_interrupted);
+        if (bar)
+            bar->finish();
+    } catch (const AgentError& e) {
+        std::cerr << "\ndvfo: " << (e.code() == "cancelled" ? "interrupted: " : "profile failed: ") << e.what()
+                  << "\n";
+        if (!records.empty() && !o.csv.empty()) {
+            writeCsv(o.csv, o.board, o.model, records);
+            std::cerr << "dvfo: the " << records.size() << " records measured so far are in " << o.csv << "\n";
+        }
+        return e.code() == "cancelled" ? 130 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "\ndvfo: profile failed: " << e.what() << "\n";
+        return 1;
+    }
+    printSummary(std::cout, records);
+    if (!o.csv.empty()) {
+        writeCsv(o.csv, o.board, o.model, records);
+        std::cerr << "Wrote " << records.size() << " rows to " << o.csv << "\n";
+    }
+    return 0;
+}
+
+void addProfileCommand(CLI::App& app) {
+    auto o = std::make_shared<ProfileOptions>();
+    auto* cmd = app.add_subcommand("profile", "Profile a model layer by layer at frequency tuples of a board");
+    cmd->add_option("--board", o->board, "Board: emulated:<jetson-nano|jetson-tx2|xavier-nx|agx-orin>")->capture_default_str();
+    cmd->add_option("--model", o->model, "resnet18 | mobilenet_v2 | vgg11 | small_cnn")->capture_default_str();
+    cmd->add_option("--tuples", o->tuples, "all | max | min | grid:NxMxK | list:cpu/gpu/emc,... (kHz)")->capture_default_str();
+    cmd->add_option("--warmup", o->warmup, "Warm-up runs per layer and tuple")->capture_default_str();
+    cmd->add_option("--repeat", o->repeat, "Timed runs per layer and tuple")->capture_default_str();
+    cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str();
+    cmd->add_option("--csv", o->csv, "Write every record to this CSV file");
+    cmd->add_flag("--quiet", o->quiet, "No progress bar");
+    cmd->callback([o] { throw CLI::RuntimeError(runProfile(*o)); });
+}
+
+} // namespace dvfo::cli

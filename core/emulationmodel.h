@@ -1,0 +1,63 @@
+#pragma once
+#include "core/boardspec.h"
+#include "core/frequencytuple.h"
+#include "core/layerinfo.h"
+
+#include <map>
+#include <string>
+
+namespace dvfo {
+
+// What this machine can do, measured once (see HostCalibration::measure in hostcalibration.h).
+struct HostCalibration {
+    double flopsPerSecond = 50e9;
+    double bytesPerSecond = 10e9;
+    double dispatchSecondsPerOp = 5e-6;
+};
+
+// The emulated board's physics, kept in one place so that it can be documented and tested.
+//
+// Latency of a unit at tuple (c, g, m), roofline style:
+//   Tc = FLOPs / (gpuFlopsPerCycle * g)            compute part, scales with the GPU clock
+//   Tm = memoryBytes / (emcBytesPerCycle * m)      memory part, scales with the EMC clock
+//   Td = ops * cpuDispatchCyclesPerOp / c          operator dispatch on the CPU
+//   T  = k * max(Tc, Tm) + Td
+// k >= 1 is the unit's implementation efficiency, measured on this machine: the unit really runs
+// in LibTorch here and k = (host time - host dispatch) / host roofline time, clamped to [1, 30].
+//
+// Power of a domain d in {cpu, gpu, emc} (CMOS dynamic power C*V^2*f times utilisation):
+//   P_d = Ceff_d * V_d(f_d)^2 * f_d * u_d,  V_d linear in f_d between vMin and vMax of the table
+//   u_gpu = k*Tc/T, u_emc = k*Tm/T, u_cpu = base + (1 - base) * Td/T
+// Rail power = staticMw + sum_d weight_d * P_d. Lowering any clock lowers every rail's power:
+// f*T_d is constant in the clock, V is non-decreasing and T non-increasing in each clock.
+class EmulationModel {
+public:
+    struct Timing {
+        double computeS = 0;
+        double memoryS = 0;
+        double dispatchS = 0;
+        double totalS = 0;
+    };
+
+    explicit EmulationModel(BoardSpec spec);
+    const BoardSpec& spec() const { return spec_; }
+
+    Timing timing(const LayerInfo& layer, const FrequencyTuple& t, double efficiency) const;
+    std::map<std::string, double> railPowerMw(const LayerInfo& layer, const FrequencyTuple& t,
+                                              double efficiency) const;
+    // Board idle at tuple t: no GPU work, little memory traffic, base CPU load.
+    std::map<std::string, double> idlePowerMw(const FrequencyTuple& t) const;
+    // Sum over the input rail, or over all rails when the board has none.
+    double totalPowerMw(const std::map<std::string, double>& rails) const;
+
+    static double hostRooflineSeconds(const LayerInfo& layer, const HostCalibration& host);
+    static double efficiency(const LayerInfo& layer, double hostMedianSeconds, const HostCalibration& host);
+
+    double voltage(const DomainModel& d, const ClockTableSpec& table, int64_t khz) const;
+
+private:
+    std::map<std::string, double> rails(double pCpuMw, double pGpuMw, double pEmcMw) const;
+    BoardSpec spec_;
+};
+
+} // namespace dvfo

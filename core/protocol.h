@@ -1,0 +1,75 @@
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+// The one protocol between the studio and a board agent: versioned JSON lines, the same over an
+// SSH channel and over the local pipe to an emulated board.
+//
+//   agent greets:   {"v":1,"event":"hello","data":{"agent":"dvfo-edge","version":"0.1.0","protocol":1,...}}
+//   request:        {"v":1,"id":7,"op":"profile","params":{...}}
+//   progress:       {"v":1,"id":7,"event":"layer","data":{...}}
+//   final answer:   {"v":1,"id":7,"ok":true,"result":{...}}
+//   failure:        {"v":1,"id":7,"ok":false,"error":{"code":"invalid_tuple","message":"..."}}
+//
+// Ops: hello, probe, set-freq, read-power, governors, restore, profile, cancel, shutdown.
+// An agent answers a malformed line with an error (id 0 when it could not read one) and goes on.
+namespace dvfo::protocol {
+
+constexpr int kVersion = DVFO_PROTOCOL_VERSION;
+
+// Error codes an agent may answer with.
+namespace code {
+constexpr const char* kMalformed = "malformed_request";
+constexpr const char* kUnsupportedVersion = "unsupported_version";
+constexpr const char* kUnknownOp = "unknown_op";
+constexpr const char* kBadParams = "bad_params";
+constexpr const char* kInvalidTuple = "invalid_tuple";
+constexpr const char* kUnknownModel = "unknown_model";
+constexpr const char* kHardware = "hardware_error";
+constexpr const char* kCancelled = "cancelled";
+constexpr const char* kBusy = "busy";
+constexpr const char* kInternal = "internal_error";
+} // namespace code
+
+// A protocol-level failure: the agent's answer, or a line the client could not understand.
+class ProtocolError : public std::runtime_error {
+public:
+    ProtocolError(std::string code, const std::string& message, int64_t id = 0)
+        : std::runtime_error(message), code_(std::move(code)), id_(id) {}
+    const std::string& code() const { return code_; }
+    int64_t id() const { return id_; }
+
+private:
+    std::string code_;
+    int64_t id_;
+};
+
+struct Request {
+    int64_t id = 0;
+    std::string op;
+    nlohmann::json params = nlohmann::json::object();
+};
+
+struct Message {
+    enum class Kind { Result, Error, Event };
+    Kind kind = Kind::Result;
+    int64_t id = 0;
+    std::string event;          // for events
+    nlohmann::json body;        // result, event data, or error object
+    std::string errorCode;      // for errors
+    std::string errorMessage;   // for errors
+};
+
+// Agent side: parses one request line; throws ProtocolError (with the id when readable).
+Request parseRequest(const std::string& line);
+// Client side: parses one agent line; throws ProtocolError(kMalformed) on anything else.
+Message parseMessage(const std::string& line);
+
+std::string requestLine(const Request& r);
+std::string resultLine(int64_t id, const nlohmann::json& result);
+std::string errorLine(int64_t id, const std::string& code, const std::string& message);
+std::string eventLine(int64_t id, const std::string& event, const nlohmann::json& data);
+
+} // namespace dvfo::protocol

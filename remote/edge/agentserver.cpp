@@ -1,0 +1,277 @@
+#include "remote/edge/agentserver.h"
+
+#include "core/dnnmodel.h"
+#include "core/sweepplanner.h"
+
+#include <istream>
+#include <ostream>
+#include <sys/utsname.h>
+#include <thread>
+#include <unistd.h>
+
+namespace dvfo {
+
+using nlohmann::json;
+namespace pc = protocol::code;
+
+AgentServer::AgentServer(BoardHal& hal, std::istream& in, std::ostream& out)
+    : hal_(hal), in_(in), out_(out), profiler_(hal, halMutex_) {}
+
+AgentServer::~AgentServer() = default;
+
+void AgentServer::emit(const std::string& line) {
+    std::lock_guard<std::mutex> lock(outMutex_);
+    out_ << line << '\n';
+    out_.flush();
+}
+
+json AgentServer::hello() const {
+    utsname u{};
+    uname(&u);
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return {{"agent", "dvfo-edge"},      {"version", DVFO_VERSION}, {"protocol", protocol::kVersion},
+            {"board", hal_.spec().id},   {"emulated", hal_.emulated()}, {"arch", u.machine},
+            {"hostname", host},          {"pid", int(getpid())}};
+}
+
+std::vector<FrequencyTuple> AgentServer::tuplesFrom(const json& params) const {
+    if (params.contains("tuples")) {
+        if (!params["tuples"].is_array())
+            throw protocol::ProtocolError(pc::kBadParams, "\"tuples\" must be an array of \"cpu/gpu/emc\" strings");
+        std::vector<FrequencyTuple> out;
+        for (const auto& t : params["tuples"]) {
+            if (!t.is_string())
+                throw protocol::ProtocolError(pc::kBadParams, "\"tuples\" must be an array of \"cpu/gpu/emc\" strings");
+            try {
+                out.push_back(FrequencyTuple::parse(t.get<std::string>()));
+            } catch (const std::invalid_argument& e) {
+                throw protocol::ProtocolError(pc::kBadParams, e.what());
+            }
+        }
+        return out;
+    }
+    if (params.contains("plan") && params["plan"].is_string()) {
+        try {
+            return SweepPlanner(hal_.spec()).plan(params["plan"].get<std::string>());
+        } catch (const InvalidTupleError&) {
+            throw;
+        } catch (const std::invalid_argument& e) {
+            throw protocol::ProtocolError(pc::kBadParams, e.what());
+        }
+    }
+    throw protocol::ProtocolError(pc::kBadParams, "profile needs \"tuples\" (array) or \"plan\" (string)");
+}
+
+json AgentServer::probe() {
+    json j = hello();
+    j["spec"] = hal_.spec().toJson();
+    j["current"] = hal_.currentFrequencies().toString();
+    j["governors"] = hal_.governors();
+    j["power"] = readPower();
+    j["models"] = DnnModel::available();
+    return j;
+}
+
+json AgentServer::readPower() {
+    json rails = json::array();
+    double total = 0, input = -1;
+    const std::string inputRail = hal_.spec().inputRail();
+    for (const auto& r : hal_.readPower()) {
+        rails.push_back({{"name", r.name}, {"mw", r.milliwatts}, {"mv", r.millivolts}, {"ma", r.milliamps}});
+        total += r.milliwatts;
+        if (r.name == inputRail)
+            input = r.milliwatts;
+    }
+    return {{"rails", rails}, {"totalMw", input >= 0 ? input : total}, {"tuple", hal_.currentFrequencies().toString()}};
+}
+
+json AgentServer::profile(const protocol::Request& r) {
+    ProfileRequest pr;
+    const json& p = r.params;
+    try {
+        pr.model = p.at("model").get<std::string>();
+        pr.warmup = p.value("warmup", 1);
+        pr.repeat = p.value("repeat", 5);
+        pr.batch = p.value("batch", 1);
+    } catch (const json::exception&) {
+        throw protocol::ProtocolError(pc::kBadParams, "profile needs \"model\" (string); warmup/repeat/batch are integers");
+    }
+    pr.tuples = tuplesFrom(p);
+    const bool keep = p.value("keepFrequencies", false);
+    size_t records = 0, tuplesDone = 0;
+    bool finished = false;
+    try {
+        finished = profiler_.run(
+            pr, cancel_,
+            [&](const std::vector<LayerInfo>& layers) {
+                json units = json::array();
+                for (const auto& l : layers)
+                    units.push_back({{"name", l.name},
+                                     {"kind", l.kind},
+                                     {"flops", l.flops},
+                                     {"params", l.paramCount},
+                                     {"inputShape", l.inputShape},
+                                     {"outputShape", l.outputShape},
+                                     {"inputBytes", l.inputBytes},
+                                     {"outputBytes", l.outputBytes}});
+                emit(protocol::eventLine(r.id, "start",
+                                         {{"model", pr.model}, {"units", units}, {"tuples", pr.tuples.size()}}));
+            },
+            [&](size_t index, const FrequencyTuple& t) {
+                tuplesDone = index;
+                emit(protocol::eventLine(r.id, "tuple",
+                                         {{"index", index}, {"total", pr.tuples.size()}, {"tuple", t.toString()}}));
+            },
+            [&](const LayerRecord& rec) {
+                ++records;
+                emit(protocol::eventLine(r.id, "layer", rec.toJson()));
+            });
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(halMutex_);
+        hal_.restore();
+        throw;
+    }
+    if (!keep) {
+        std::lock_guard<std::mutex> lock(halMutex_);
+        hal_.restore();
+    }
+    if (!finished)
+        throw protocol::ProtocolError(pc::kCancelled,
+                                      "profile cancelled after " + std::to_string(records) + " records (" +
+                                          std::to_string(tuplesDone) + " complete tuples); board clocks restored",
+                                      r.id);
+    return {{"tuples", pr.tuples.size()}, {"records", records}, {"emulated", hal_.emulated()}};
+}
+
+json AgentServer::dispatch(const protocol::Request& r) {
+    if (r.op == "hello")
+        return hello();
+    if (r.op == "probe")
+        return probe();
+    if (r.op == "read-power")
+        return readPower();
+    if (r.op == "governors")
+        return hal_.governors();
+    if (r.op == "set-freq") {
+        FrequencyTuple t;
+        try {
+            t = FrequencyTuple::parse(r.params.at("tuple").get<std::string>());
+        } catch (const std::exception& e) {
+            throw protocol::ProtocolError(pc::kBadParams, std::string("set-freq needs \"tuple\": \"cpu/gpu/emc\" in kHz (") +
+                                                              e.what() + ")");
+        }
+        std::lock_guard<std::mutex> lock(halMutex_);
+        hal_.setFrequencies(t);
+        return {{"tuple", hal_.currentFrequencies().toString()}};
+    }
+    if (r.op == "restore") {
+        std::lock_guard<std::mutex> lock(halMutex_);
+        hal_.restore();
+        return {{"tuple", hal_.currentFrequencies().toString()}, {"governors", hal_.governors()}};
+    }
+    if (r.op == "profile")
+        return profile(r);
+    if (r.op == "shutdown") {
+        shutdown_ = true;
+        return json::object();
+    }
+    throw protocol::ProtocolError(pc::kUnknownOp,
+                                  "unknown op '" + r.op +
+                                      "' (known: hello, probe, set-freq, read-power, governors, restore, profile, "
+                                      "cancel, shutdown)",
+                                  r.id);
+}
+
+bool AgentServer::execute(const protocol::Request& r) {
+    runningId_ = r.id;
+    cancel_ = inputClosed_.load();
+    bool ok = false;
+    try {
+        emit(protocol::resultLine(r.id, dispatch(r)));
+        ok = true;
+    } catch (const protocol::ProtocolError& e) {
+        emit(protocol::errorLine(r.id, e.code(), e.what()));
+    } catch (const InvalidTupleError& e) {
+        emit(protocol::errorLine(r.id, pc::kInvalidTuple, e.what()));
+    } catch (const HalError& e) {
+        emit(protocol::errorLine(r.id, pc::kHardware, e.what()));
+    } catch (const std::invalid_argument& e) {
+        const std::string what = e.what();
+        emit(protocol::errorLine(r.id, what.rfind("unknown model", 0) == 0 ? pc::kUnknownModel : pc::kBadParams, what));
+    } catch (const std::exception& e) {
+        emit(protocol::errorLine(r.id, pc::kInternal, e.what()));
+    }
+    runningId_ = -1;
+    return ok;
+}
+
+void AgentServer::readerLoop() {
+    std::string line;
+    while (std::getline(in_, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos)
+            continue;
+        // "cancel" must not wait behind the request it cancels: answer it here.
+        try {
+            const protocol::Request r = protocol::parseRequest(line);
+            if (r.op == "cancel") {
+                const int64_t target = r.params.value("id", int64_t(-1));
+                const bool hit = target == runningId_.load() && target >= 0;
+                if (hit)
+                    cancel_ = true;
+                emit(protocol::resultLine(r.id, {{"cancelled", hit}}));
+                continue;
+            }
+        } catch (const protocol::ProtocolError&) {
+            // Reported by the executing side, in order with the other answers.
+        }
+        std::lock_guard<std::mutex> lock(queueMutex_);
+        queue_.push_back(line);
+        queueCv_.notify_one();
+    }
+    // Input closed: the studio went away (or the SSH connection dropped). Stop what runs.
+    cancel_ = true;
+    std::lock_guard<std::mutex> lock(queueMutex_);
+    inputClosed_ = true;
+    queueCv_.notify_one();
+}
+
+int AgentServer::serve() {
+    emit(protocol::eventLine(0, "hello", hello()));
+    std::thread reader([this] { readerLoop(); });
+    while (!shutdown_) {
+        std::string line;
+        {
+            std::unique_lock<std::mutex> lock(queueMutex_);
+            queueCv_.wait(lock, [this] { return !queue_.empty() || inputClosed_; });
+            if (queue_.empty())
+                break;
+            line = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        protocol::Request r;
+        try {
+            r = protocol::parseRequest(line);
+        } catch (const protocol::ProtocolError& e) {
+            emit(protocol::errorLine(e.id(), e.code(), e.what()));
+            continue;
+        }
+        if (inputClosed_ && r.op == "profile") {
+            // Nobody is left to read a long stream; short requests piped in still get answers.
+            emit(protocol::errorLine(r.id, pc::kCancelled, "input closed before the profile started"));
+            continue;
+        }
+        execute(r);
+    }
+    {
+        std::lock_guard<std::mutex> lock(halMutex_);
+        hal_.restore();
+    }
+    // The reader may still block on input after "shutdown"; it ends with the process.
+    reader.detach();
+    return 0;
+}
+
+} // namespace dvfo

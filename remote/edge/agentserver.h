@@ -1,0 +1,60 @@
+#pragma once
+#include "core/protocol.h"
+#include "remote/edge/boardhal.h"
+#include "remote/edge/layerprofiler.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <iosfwd>
+#include <mutex>
+#include <string>
+
+namespace dvfo {
+
+// The board side of the protocol (core/protocol.h). `serve` reads request lines on one thread
+// and executes them on the calling thread, so that "cancel" reaches a running profile and a
+// closed input (dropped SSH connection) stops the work and puts the clocks back.
+class AgentServer {
+public:
+    using LineSink = std::function<void(const std::string&)>;
+
+    AgentServer(BoardHal& hal, std::istream& in, std::ostream& out);
+    ~AgentServer();
+
+    // Greets, serves until the input closes or "shutdown", restores the board. Returns 0.
+    int serve();
+    // Runs one request to completion, writing its events and answer (one-shot subcommands).
+    // Returns true when it answered ok.
+    bool execute(const protocol::Request& request);
+
+    std::mutex& halMutex() { return halMutex_; }
+    nlohmann::json hello() const;
+
+private:
+    void emit(const std::string& line);
+    void readerLoop();
+    nlohmann::json dispatch(const protocol::Request& r);
+    nlohmann::json probe();
+    nlohmann::json readPower();
+    nlohmann::json profile(const protocol::Request& r);
+    std::vector<FrequencyTuple> tuplesFrom(const nlohmann::json& params) const;
+
+    BoardHal& hal_;
+    std::istream& in_;
+    std::ostream& out_;
+    std::mutex outMutex_;
+    std::mutex halMutex_;
+    LayerProfiler profiler_;
+
+    std::mutex queueMutex_;
+    std::condition_variable queueCv_;
+    std::deque<std::string> queue_;
+    std::atomic<bool> inputClosed_{false};
+    std::atomic<int64_t> runningId_{-1};
+    std::atomic<bool> cancel_{false};
+    std::atomic<bool> shutdown_{false};
+};
+
+} // namespace dvfo

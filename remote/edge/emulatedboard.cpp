@@ -1,0 +1,88 @@
+#include "remote/edge/emulatedboard.h"
+
+#include "core/hostcalibration.h"
+#include "core/latencystats.h"
+
+namespace dvfo {
+
+namespace {
+// Mains-powered INA3221 rails sit at 5 V on Jetson carrier boards; voltage only matters for
+// the mV/mA columns a real board shows next to mW.
+constexpr double kRailMillivolts = 5000.0;
+} // namespace
+
+EmulatedBoard::EmulatedBoard(BoardSpec spec, std::optional<HostCalibration> host)
+    : model_(std::move(spec)), host_(host), current_(model_.spec().maxTuple()) {}
+
+const HostCalibration& EmulatedBoard::hostCalibration() {
+    if (!host_)
+        host_ = measureHostCalibration();
+    return *host_;
+}
+
+FrequencyTuple EmulatedBoard::currentFrequencies() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return current_;
+}
+
+void EmulatedBoard::setFrequencies(const FrequencyTuple& t) {
+    model_.spec().validate(t);
+    std::lock_guard<std::mutex> lock(mutex_);
+    current_ = t;
+    pinned_ = true;
+}
+
+std::vector<RailReading> EmulatedBoard::readPower() {
+    const auto mw = model_.idlePowerMw(currentFrequencies());
+    std::vector<RailReading> out;
+    for (const auto& rail : model_.spec().rails) {
+        const double p = mw.at(rail.name);
+        out.push_back({rail.name, p, kRailMillivolts, p / kRailMillivolts * 1000.0});
+    }
+    return out;
+}
+
+nlohmann::json EmulatedBoard::governors() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pinned_)
+        return {{"cpu", "userspace"}, {"gpu", "userspace"}, {"emc", "locked"}};
+    return {{"cpu", "schedutil"}, {"gpu", "nvhost_podgov"}, {"emc", "auto"}};
+}
+
+void EmulatedBoard::restore() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Governor-controlled boards idle at their top operating point when loaded: report that.
+    current_ = model_.spec().maxTuple();
+    pinned_ = false;
+}
+
+LayerRecord EmulatedBoard::finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) {
+    const LatencyStats host = computeLatencyStats(hostSeconds);
+    const FrequencyTuple t = currentFrequencies();
+    double k;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = efficiency_.find(layer.name);
+        if (it == efficiency_.end())
+            it = efficiency_.emplace(layer.name, EmulationModel::efficiency(layer, host.medianMs / 1e3,
+                                                                            hostCalibration())).first;
+        k = it->second;
+    }
+    const auto timing = model_.timing(layer, t, k);
+    LayerRecord r;
+    r.tuple = t;
+    r.layerName = layer.name;
+    r.kind = layer.kind;
+    r.emulated = true;
+    // The median follows the model; the spread keeps the shape of the real run's jitter.
+    const double medianMs = timing.totalS * 1e3;
+    const double scale = host.medianMs > 0 ? medianMs / host.medianMs : 1.0;
+    r.latency = {medianMs, host.p10Ms * scale, host.p90Ms * scale, host.n};
+    r.powerMw = model_.railPowerMw(layer, t, k);
+    for (const auto& [rail, mw] : r.powerMw)
+        r.energyMj[rail] = mw * timing.totalS; // mW * s = mJ
+    r.totalEnergyMj = model_.totalPowerMw(r.powerMw) * timing.totalS;
+    return r;
+}
+
+} // namespace dvfo

@@ -1,0 +1,43 @@
+#pragma once
+#include "core/emulationmodel.h"
+#include "remote/edge/boardhal.h"
+
+#include <map>
+#include <mutex>
+#include <optional>
+
+namespace dvfo {
+
+// A Jetson modelled on this machine: clocks are state, power comes from EmulationModel, and a
+// profiled unit's latency is derived from its real LibTorch run here (see EmulationModel).
+// Every record it produces is marked emulated.
+class EmulatedBoard : public BoardHal {
+public:
+    // `host` is measured lazily (LibTorch, ~0.3 s) unless given, so probes stay instant.
+    explicit EmulatedBoard(BoardSpec spec, std::optional<HostCalibration> host = std::nullopt);
+
+    const BoardSpec& spec() const override { return model_.spec(); }
+    bool emulated() const override { return true; }
+    FrequencyTuple currentFrequencies() override;
+    void setFrequencies(const FrequencyTuple& t) override;
+    std::vector<RailReading> readPower() override;
+    nlohmann::json governors() override;
+    void restore() override;
+    void beginMeasurement() override {}
+    LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) override;
+
+    const EmulationModel& model() const { return model_; }
+    const HostCalibration& hostCalibration();
+
+private:
+    EmulationModel model_;
+    std::optional<HostCalibration> host_;
+    std::mutex mutex_;
+    FrequencyTuple current_;
+    bool pinned_ = false;
+    // Efficiency k of each unit, fixed at its first measurement so that medians across tuples
+    // differ only by the model (host jitter would otherwise break monotonicity).
+    std::map<std::string, double> efficiency_;
+};
+
+} // namespace dvfo
