@@ -17,7 +17,9 @@ struct DnnModelImpl; // torch lives only in dnnmodel.cpp and the zoo TUs
 // executed one at a time on cached inputs, which is what a per-layer profiler needs.
 class DnnModel {
 public:
-    // "resnet18", "mobilenet_v2", "vgg11" (3x224x224) and "small_cnn" (1x28x28).
+    // "resnet18", "mobilenet_v2", "vgg11" (3x224x224, 1000 classes) and "small_cnn" (1x28x28
+    // Fashion-MNIST, 10 classes: conv32-bn-relu, pool, conv64-bn-relu, pool, fc128-relu, fc10).
+    // Units, layouts and weight initialisation are documented in core/modelzoo.cpp.
     static std::vector<std::string> available();
     // Throws std::invalid_argument naming the known models for an unknown name.
     static std::unique_ptr<DnnModel> create(const std::string& name, int batch = 1, uint64_t seed = 1);

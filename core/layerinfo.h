@@ -10,7 +10,11 @@ namespace dvfo {
 struct LayerInfo {
     std::string name;  // e.g. "layer1.0" or "features.3"
     std::string kind;  // conv, residual, inverted_residual, pool, classifier, ...
-    int64_t flops = 0; // 2 x multiply-accumulates (+ one per element for adds/activations)
+    // Analytic, for the whole batch: 2 per multiply-accumulate of conv/linear, plus 1 per output
+    // element for each bias add, batch norm (eval: one fused scale-and-shift), activation and
+    // residual add, plus 1 per input element read by each pooling window (k*k per output of a
+    // kxk pool). Flatten and eval-mode dropout are free.
+    int64_t flops = 0;
     int64_t paramCount = 0;
     int64_t paramBytes = 0;
     std::vector<int64_t> inputShape;
