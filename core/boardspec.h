@@ -26,7 +26,7 @@ struct RailSpec {
     std::string role;   // input, cpu, gpu, soc, ddr, radio, ...
     std::string driver; // "ina3221x" (IIO, L4T <= 32) or "ina3221" (hwmon, L4T >= 34)
     std::string device; // i2c device, e.g. "7-0040"
-    int channel = 0;    // IIO index K or hwmon in(K+1)
+    int channel = 0;    // IIO index K (in_powerK_input) or hwmon index K (inK_input)
     // Emulation: rail power = staticMw + sum(weight[domain] * dynamic power of domain).
     double staticMw = 0;
     std::map<std::string, double> weights;

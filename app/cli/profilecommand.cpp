@@ -1,7 +1,9 @@
 #include "app/cli/profilecommand.h"
 
+#include "app/cli/boardcommand.h"
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
+#include "core/boardregistry.h"
 #include "core/boardspec.h"
 #include "core/layerrecord.h"
 #include "core/sweepplanner.h"
@@ -106,7 +108,8 @@ int runProfile(const ProfileOptions& o) {
     std::signal(SIGINT, onInterrupt);
     std::unique_ptr<AgentClient> agent;
     try {
-        agent = connectBoard(o.board);
+        BoardRegistry registry;
+        agent = connectBoard(o.board, terminalConnectOptions(o.acceptNew), &registry);
     } catch (const std::exception& e) {
         std::cerr << "dvfo: cannot open board " << o.board << ": " << e.what() << "\n";
         return 3;
@@ -169,7 +172,7 @@ int runProfile(const ProfileOptions& o) {
 void addProfileCommand(CLI::App& app) {
     auto o = std::make_shared<ProfileOptions>();
     auto* cmd = app.add_subcommand("profile", "Profile a model layer by layer at frequency tuples of a board");
-    cmd->add_option("--board", o->board, "Board: emulated:<jetson-nano|jetson-tx2|xavier-nx|agx-orin>")->capture_default_str();
+    cmd->add_option("--board", o->board, "Board: a name from 'dvfo board list', or emulated:<jetson-nano|jetson-tx2|xavier-nx|agx-orin>")->capture_default_str();
     cmd->add_option("--model", o->model, "resnet18 | mobilenet_v2 | vgg11 | small_cnn")->capture_default_str();
     cmd->add_option("--tuples", o->tuples, "all | max | min | grid:NxMxK | list:cpu/gpu/emc,... (kHz)")->capture_default_str();
     cmd->add_option("--warmup", o->warmup, "Warm-up runs per layer and tuple")->capture_default_str();
@@ -177,6 +180,7 @@ void addProfileCommand(CLI::App& app) {
     cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str();
     cmd->add_option("--csv", o->csv, "Write every record to this CSV file");
     cmd->add_flag("--quiet", o->quiet, "No progress bar");
+    cmd->add_flag("--accept-new", o->acceptNew, "Trust an unknown SSH host key (it is saved)");
     cmd->callback([o] { throw CLI::RuntimeError(runProfile(*o)); });
 }
 

@@ -16,6 +16,7 @@ struct ProfileOptions {
     int batch = 1;
     std::string csv;
     bool quiet = false;
+    bool acceptNew = false;
 };
 
 void addProfileCommand(CLI::App& app);

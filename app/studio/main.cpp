@@ -1,8 +1,13 @@
+#include "widgets/mainwindow.h"
+
 #include <QApplication>
-#include <QMainWindow>
+
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QMainWindow w;
+    QApplication::setApplicationName(QStringLiteral("DVFO Studio"));
+    QApplication::setOrganizationName(QStringLiteral("dvfo"));
+    QApplication::setApplicationVersion(QStringLiteral(DVFO_VERSION));
+    dvfo::MainWindow w;
     w.show();
     return app.exec();
 }

@@ -1,14 +1,39 @@
 #pragma once
+#include "core/boardregistry.h"
 #include "remote/client/agentclient.h"
+#include "remote/ssh/sshsession.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
 namespace dvfo {
 
-// Opens an agent session for a board name: "emulated:<board>" (e.g. emulated:xavier-nx) runs
-// the local dvfo-edge in emulation over a pipe. Throws std::invalid_argument for unknown names.
-std::unique_ptr<AgentClient> connectBoard(const std::string& board);
+// How to reach boards: OpenSSH-like files and the callbacks that ask the user.
+struct ConnectOptions {
+    std::string sshConfigFile;   // default $HOME/.ssh/config
+    std::string knownHostsFile;  // default $HOME/.ssh/known_hosts
+    std::string studioKnownHostsFile = SshOptions::studioKnownHostsFile();
+    bool acceptNewHostKey = false; // CLI --accept-new: trust and save an unknown key
+    HostKeyCallback hostKey;       // asked for unknown keys when acceptNewHostKey is off (GUI)
+    PassphrasePrompt passphrase;
+    PasswordPrompt password;
+    std::function<void(const std::string&)> status; // "connecting", "uploading agent", ...
+    int connectTimeoutSec = 10;
+
+    static ConnectOptions defaults();
+};
+
+// Opens an agent session. `board` is "emulated:<id>" (local dvfo-edge over a pipe) or the
+// name of a board in `registry` (dvfo-edge serve over SSH, uploaded first when missing).
+// Throws std::invalid_argument (unknown name), SshError, TransportError, AgentError,
+// std::runtime_error (agent cannot be installed).
+std::unique_ptr<AgentClient> connectBoard(const std::string& board, const ConnectOptions& options = ConnectOptions::defaults(),
+                                          const BoardRegistry* registry = nullptr);
+std::unique_ptr<AgentClient> connectBoard(const BoardEntry& entry, const ConnectOptions& options);
+
+// The SSH session for a registered board, connected and authenticated (no agent started).
+std::unique_ptr<SshSession> openSsh(const BoardEntry& entry, const ConnectOptions& options);
 
 bool isEmulatedBoardName(const std::string& board);
 

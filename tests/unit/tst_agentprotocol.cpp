@@ -23,6 +23,23 @@ std::vector<protocol::Message> runSession(BoardHal& hal, const std::string& inpu
     return msgs;
 }
 
+// Executes each request to completion, as a live session does while its input stays open.
+// (serve() on a finished stream would see the input closed and refuse to start profiles.)
+std::vector<protocol::Message> runRequests(BoardHal& hal, const std::string& input) {
+    std::istringstream none;
+    std::ostringstream out;
+    AgentServer server(hal, none, out);
+    std::istringstream reqs(input);
+    std::string line;
+    while (std::getline(reqs, line))
+        server.execute(protocol::parseRequest(line));
+    std::vector<protocol::Message> msgs;
+    std::istringstream lines(out.str());
+    while (std::getline(lines, line))
+        msgs.push_back(protocol::parseMessage(line));
+    return msgs;
+}
+
 const protocol::Message& answer(const std::vector<protocol::Message>& msgs, int64_t id) {
     for (const auto& m : msgs)
         if (m.id == id && m.kind != protocol::Message::Kind::Event)
@@ -103,6 +120,13 @@ private slots:
         QCOMPARE(board.currentFrequencies(), board.spec().maxTuple());
     }
 
+    void profileRefusedOnceInputClosed() {
+        auto board = makeBoard();
+        const auto msgs = runSession(board, req(1, "profile", {{"model", "small_cnn"}, {"plan", "max"}}));
+        QCOMPARE(answer(msgs, 1).errorCode, std::string(protocol::code::kCancelled));
+        QCOMPARE(board.governors()["cpu"].get<std::string>(), std::string("schedutil"));
+    }
+
     void probeDescribesBoard() {
         auto board = makeBoard();
         const auto msgs = runSession(board, req(1, "probe") + req(2, "read-power"));
@@ -122,7 +146,7 @@ private slots:
                           {"tuples", {"1907200/1109250/1600000", "115200/114750/204000"}},
                           {"warmup", 0},
                           {"repeat", 3}};
-        const auto msgs = runSession(board, req(7, "profile", params));
+        const auto msgs = runRequests(board, req(7, "profile", params));
         size_t units = 0;
         std::vector<LayerRecord> recs;
         for (const auto& m : msgs) {
@@ -131,7 +155,7 @@ private slots:
             if (m.kind == protocol::Message::Kind::Event && m.event == "layer")
                 recs.push_back(LayerRecord::fromJson(m.body));
         }
-        QVERIFY(units >= 4);
+        QVERIFY2(units >= 4, answer(msgs, 7).errorMessage.c_str());
         QCOMPARE(recs.size(), 2 * units);
         QCOMPARE(answer(msgs, 7).body["records"].get<size_t>(), 2 * units);
         for (size_t i = 0; i < units; ++i) {
@@ -151,11 +175,11 @@ private slots:
 
     void profileErrorsBeforeTouchingClocks() {
         auto board = makeBoard();
-        const auto msgs = runSession(board, req(1, "profile", {{"model", "alexnet"}, {"plan", "max"}}) +
+        const auto msgs = runRequests(board, req(1, "profile", {{"model", "alexnet"}, {"plan", "max"}}) +
                                                 req(2, "profile", {{"model", "small_cnn"}, {"tuples", {"1/2/3"}}}) +
                                                 req(3, "profile", {{"model", "small_cnn"}}) +
                                                 req(4, "profile", {{"model", "small_cnn"}, {"plan", "grid:99x1x1"}}));
-        QCOMPARE(answer(msgs, 1).errorCode, std::string(protocol::code::kUnknownModel));
+        QVERIFY2(answer(msgs, 1).errorCode == protocol::code::kUnknownModel, answer(msgs, 1).errorMessage.c_str());
         QCOMPARE(answer(msgs, 2).errorCode, std::string(protocol::code::kInvalidTuple));
         QCOMPARE(answer(msgs, 3).errorCode, std::string(protocol::code::kBadParams));
         QCOMPARE(answer(msgs, 4).errorCode, std::string(protocol::code::kBadParams));

@@ -1,0 +1,45 @@
+#pragma once
+// The edge side of dvfo-cloud: a CloudEndpoint speaking the KServe v2 protocol over HTTP
+// (cpp-httplib), binary tensor extension by default. One keep-alive connection, calls
+// serialised by a mutex.
+#include "core/cloudendpoint.h"
+
+#include <memory>
+#include <string>
+
+namespace dvfo {
+
+struct CloudClientOptions {
+    std::string host = "127.0.0.1";
+    int port = 8000;
+    std::string modelName = "dvfo_cloud_tail";
+    double connectTimeoutSeconds = 1.0;
+    double readTimeoutSeconds = 5.0;
+    double writeTimeoutSeconds = 5.0;
+    bool binaryTensors = true; // false: JSON "data" arrays both ways
+
+    // "host:port" or "http://host:port" (no TLS); keeps the other fields. Throws
+    // std::invalid_argument for anything else.
+    static CloudClientOptions fromAddress(const std::string& address);
+};
+
+class CloudClient : public CloudEndpoint {
+public:
+    explicit CloudClient(CloudClientOptions options);
+    ~CloudClient() override;
+
+    // Throws CloudError: connection refused or timed out, HTTP status other than 200 (with the
+    // server's {"error"} message), or a malformed response.
+    CloudReply infer(const CompressedFeatures& features) override;
+    std::string describe() const override;
+
+    bool live();  // GET /v2/health/live == 200; false on any failure
+    bool ready(); // GET /v2/health/ready == 200
+    std::string metadataJson(); // GET /v2/models/NAME; throws CloudError
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d_;
+};
+
+} // namespace dvfo

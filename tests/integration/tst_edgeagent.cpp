@@ -1,0 +1,230 @@
+// The real dvfo-edge and dvfo binaries: agent sessions over a pipe, cancellation, a killed
+// agent, clocks restored on SIGTERM and on a closed session (fake sysfs tree), the CLI sweep.
+#include "core/dnnmodel.h"
+#include "core/layerrecord.h"
+#include "remote/client/agentclient.h"
+#include "remote/client/boardconnector.h"
+#include "remote/client/localprocesstransport.h"
+#include "support/fakesysfs.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <csignal>
+#include <set>
+#include <sys/wait.h>
+
+using namespace dvfo;
+
+namespace {
+// What a restore must put back: governors, limits, EMC lock, railgate. On a real kernel
+// scaling_setspeed reads "<unsupported>" again once the governor is not userspace and the EMC
+// rate follows the kernel once unlocked; the fake tree cannot model that, so those two files
+// are left out of the comparison.
+std::map<std::string, std::string> restorable(const dvfo::test::FakeSysfs& fake) {
+    auto s = fake.snapshot();
+    for (auto it = s.begin(); it != s.end();) {
+        const bool kernelOwned = it->first.find("scaling_setspeed") != std::string::npos ||
+                                 it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0;
+        it = kernelOwned ? s.erase(it) : std::next(it);
+    }
+    return s;
+}
+// Names the files that differ, so a failed restore says what was left behind.
+QString snapshotDiff(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+    QStringList out;
+    for (const auto& [k, v] : a) {
+        auto it = b.find(k);
+        if (it == b.end())
+            out << QString::fromStdString(k + " removed");
+        else if (it->second != v)
+            out << QString::fromStdString(k + ": " + v + " -> " + it->second);
+    }
+    for (const auto& [k, v] : b)
+        if (!a.count(k))
+            out << QString::fromStdString(k + " added");
+    return out.join("; ");
+}
+
+std::string edge() { return qEnvironmentVariable("DVFO_EDGE").toStdString(); }
+
+std::unique_ptr<AgentClient> sysfsAgent(const std::string& root, LocalProcessTransport** raw) {
+    auto t = std::make_unique<LocalProcessTransport>(
+        std::vector<std::string>{edge(), "--sysfs-root", root, "--board", "xavier-nx", "serve"}, "fake sysfs");
+    *raw = t.get();
+    return std::make_unique<AgentClient>(std::move(t));
+}
+
+bool waitExited(pid_t pid, int ms) {
+    for (int i = 0; i < ms / 10; ++i) {
+        if (kill(pid, 0) != 0)
+            return true;
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return true;
+        QTest::qWait(10);
+    }
+    return false;
+}
+} // namespace
+
+class TestEdgeAgent : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QVERIFY2(!edge().empty(), "DVFO_EDGE must point at the dvfo-edge binary"); }
+
+    void versionLine() {
+        QProcess p;
+        p.start(QString::fromStdString(edge()), {"--version"});
+        QVERIFY(p.waitForFinished(10000));
+        QVERIFY(p.readAllStandardOutput().startsWith("dvfo-edge " DVFO_VERSION " protocol 1 arch "));
+    }
+
+    void oneShotProbeAndErrors() {
+        QProcess p;
+        p.start(QString::fromStdString(edge()), {"--emulate", "jetson-tx2", "probe"});
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitCode(), 0);
+        const auto j = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
+        QCOMPARE(j["result"]["spec"]["id"].get<std::string>(), std::string("jetson-tx2"));
+        QCOMPARE(j["result"]["power"]["rails"].size(), size_t(6));
+
+        p.start(QString::fromStdString(edge()), {"--emulate", "jetson-tx2", "set-freq", "1/2/3"});
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(p.readAllStandardOutput().contains("invalid_tuple"));
+    }
+
+    void sessionOverPipeProfilesAndCancels() {
+        auto agent = connectBoard("emulated:xavier-nx");
+        QCOMPARE(agent->hello()["board"].get<std::string>(), std::string("xavier-nx"));
+        std::vector<LayerRecord> recs;
+        const auto result = agent->call(
+            "profile",
+            {{"model", "small_cnn"}, {"tuples", {"1907200/1109250/1600000", "729600/510000/665600"}}, {"repeat", 2}},
+            [&](const std::string& ev, const nlohmann::json& d) {
+                if (ev == "layer")
+                    recs.push_back(LayerRecord::fromJson(d));
+            });
+        const size_t units = DnnModel::create("small_cnn")->layers().size();
+        QCOMPARE(recs.size(), 2 * units);
+        QCOMPARE(result["records"].get<size_t>(), 2 * units);
+
+        // Cancel a long sweep after a few records: the agent stops, restores, keeps serving.
+        std::atomic<bool> cancel{false};
+        size_t seen = 0;
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            agent->call(
+                "profile", {{"model", "small_cnn"}, {"plan", "all"}, {"repeat", 1}, {"warmup", 0}},
+                [&](const std::string& ev, const nlohmann::json&) {
+                    if (ev == "layer" && ++seen == 5)
+                        cancel = true;
+                },
+                &cancel);
+            QFAIL("a cancelled profile must end with an error");
+        } catch (const AgentError& e) {
+            QCOMPARE(e.code(), std::string("cancelled"));
+        }
+        QVERIFY(timer.elapsed() < 20000);
+        QVERIFY(seen < 1875 * units);
+        const auto gov = agent->call("governors");
+        QCOMPARE(gov["cpu"].get<std::string>(), std::string("schedutil"));
+        // Errors are answers, not broken sessions.
+        QVERIFY_THROWS_EXCEPTION(AgentError, agent->call("set-freq", {{"tuple", "1/2/3"}}));
+        QCOMPARE(agent->call("hello")["protocol"].get<int>(), 1);
+    }
+
+    void killedAgentIsReportedPromptly() {
+        auto t = std::make_unique<LocalProcessTransport>(std::vector<std::string>{edge(), "--emulate", "xavier-nx", "serve"},
+                                                         "emulated xavier-nx");
+        const pid_t pid = t->pid();
+        AgentClient agent(std::move(t));
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            agent.call("profile", {{"model", "small_cnn"}, {"plan", "all"}, {"repeat", 1}},
+                       [&](const std::string& ev, const nlohmann::json&) {
+                           if (ev == "layer")
+                               kill(pid, SIGKILL);
+                       });
+            QFAIL("a killed agent must surface as an error");
+        } catch (const TransportError& e) {
+            QVERIFY2(QString(e.what()).contains("signal 9"), e.what());
+        }
+        QVERIFY(timer.elapsed() < 10000);
+    }
+
+    void sysfsClocksRestoredOnSigterm() {
+        QTemporaryDir dir;
+        test::FakeSysfs fake(BoardSpec::builtin("xavier-nx"), dir.path().toStdString());
+        const auto before = restorable(fake);
+        LocalProcessTransport* raw = nullptr;
+        auto agent = sysfsAgent(fake.root(), &raw);
+        agent->call("set-freq", {{"tuple", "115200/114750/204000"}});
+        QVERIFY(restorable(fake) != before);
+        QCOMPARE(agent->call("governors")["cpu"].get<std::string>(), std::string("userspace"));
+        kill(raw->pid(), SIGTERM);
+        QTRY_VERIFY2_WITH_TIMEOUT(restorable(fake) == before, qPrintable(snapshotDiff(before, restorable(fake))), 5000);
+        QVERIFY_THROWS_EXCEPTION(TransportError, agent->call("hello"));
+    }
+
+    void sysfsClocksRestoredWhenSessionCloses() {
+        QTemporaryDir dir;
+        test::FakeSysfs fake(BoardSpec::builtin("xavier-nx"), dir.path().toStdString());
+        const auto before = restorable(fake);
+        LocalProcessTransport* raw = nullptr;
+        auto agent = sysfsAgent(fake.root(), &raw);
+        agent->call("set-freq", {{"tuple", "1420800/599250/1065600"}});
+        QVERIFY(restorable(fake) != before);
+        const pid_t pid = raw->pid();
+        agent->close(); // stdin EOF, as when an SSH connection drops
+        QVERIFY(waitExited(pid, 5000));
+        QVERIFY2(restorable(fake) == before, qPrintable(snapshotDiff(before, restorable(fake))));
+    }
+
+    void cliProfilesEveryUnitAtEveryTuple() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("p.csv");
+        QProcess p;
+        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18",
+                                                   "--tuples", "grid:2x1x2", "--warmup", "0", "--repeat", "1",
+                                                   "--csv", csv, "--quiet"});
+        QVERIFY(p.waitForFinished(300000));
+        const QString out = p.readAllStandardOutput();
+        QVERIFY2(p.exitCode() == 0, qPrintable(p.readAllStandardError()));
+        QVERIFY(out.contains("Per-layer summary over 4 tuples"));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        const auto layers = DnnModel::create("resnet18")->layers();
+        QCOMPARE(lines.size(), int(1 + 4 * layers.size()));
+        std::set<std::pair<QString, int>> seen;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList c = lines[i].split(',');
+            seen.insert({c[2] + "/" + c[3] + "/" + c[4], c[5].toInt()});
+            QCOMPARE(c[6].toStdString(), layers[size_t(c[5].toInt())].name);
+            QVERIFY(c[8].toDouble() > 0);
+        }
+        QCOMPARE(seen.size(), size_t(4 * layers.size()));
+    }
+
+    void cliReportsBadInput() {
+        QProcess p;
+        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "small_cnn",
+                                                   "--tuples", "list:1900000/1109250/1600000"});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.exitCode() != 0);
+        const QString err = p.readAllStandardError();
+        QVERIFY2(err.contains("1881600") && err.contains("1907200"), qPrintable(err));
+
+        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:jetson-xx"});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.exitCode() != 0);
+        QVERIFY(p.readAllStandardError().contains("unknown board"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEdgeAgent)
+#include "tst_edgeagent.moc"

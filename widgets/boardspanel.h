@@ -1,0 +1,65 @@
+#pragma once
+#include "core/boardregistry.h"
+#include "widgets/boardsession.h"
+
+#include <QMap>
+#include <QWidget>
+#include <memory>
+
+class QTableView;
+class QPushButton;
+class QLabel;
+class QPlainTextEdit;
+
+namespace dvfo {
+
+class BoardListModel;
+class BoardSpecView;
+
+// Boards: the built-in emulated boards and the user's SSH boards; connect, see what the probe
+// found (clock tables, rails, live power), add/edit/remove. All SSH work runs in BoardSessions.
+class BoardsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit BoardsPanel(QWidget* parent = nullptr, const QString& registryPath = {});
+    ~BoardsPanel() override;
+
+    BoardSession* session(const QString& board) const { return sessions_.value(board); }
+    QString selectedBoard() const;
+    void selectBoard(const QString& board);
+    void addBoard(const BoardEntry& entry); // as the dialog does
+    void connectSelected();
+    void disconnectSelected();
+
+    // Replace the interactive questions (tests).
+    void setHostKeyAsker(BoardSession::HostKeyAsker f) { hostKeyAsker_ = std::move(f); }
+
+    BoardListModel* model() const { return model_; }
+    BoardSpecView* specView() const { return specView_; }
+    QLabel* statusLabel() const { return status_; }
+
+signals:
+    void sessionConnected(const QString& board);
+    void sessionClosed(const QString& board);
+
+private:
+    void reload();
+    void updateButtons();
+    void showSelected();
+    void editSelected();
+    void removeSelected();
+    BoardSession* ensureSession(const QString& board);
+    void log(const QString& line);
+
+    BoardRegistry registry_;
+    BoardListModel* model_;
+    QTableView* table_;
+    BoardSpecView* specView_;
+    QLabel* status_;
+    QPlainTextEdit* log_;
+    QPushButton *add_, *edit_, *remove_, *connect_, *disconnect_;
+    QMap<QString, BoardSession*> sessions_;
+    BoardSession::HostKeyAsker hostKeyAsker_;
+};
+
+} // namespace dvfo
