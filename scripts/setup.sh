@@ -9,7 +9,7 @@ jobs="$(nproc)"
 
 bash scripts/install-deps.sh
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$jobs"
 
 case "$mode" in
@@ -21,7 +21,8 @@ case "$mode" in
     ctest --test-dir build --output-on-failure -j "$jobs"
     # AddressSanitizer + UBSan build of the core and remote unit tests (no GUI).
     cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDVFO_SANITIZE=ON -DDVFO_BUILD_GUI=OFF
-    cmake --build build-asan -j "$jobs"
+    cmake --build build-asan -j "$jobs" --target tst_boardspec tst_emulationmodel tst_agentprotocol \
+      tst_dnnmodel tst_profilestore tst_sysfsboard tst_attentionsplit
     ctest --test-dir build-asan --output-on-failure -L unit -j "$jobs"
     ;;
   *)

@@ -7,6 +7,7 @@
 #include "widgets/boardspecview.h"
 #include "widgets/mainwindow.h"
 
+#include <QLabel>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
