@@ -52,6 +52,8 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->horizontalHeader()->setStretchLastSection(true);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->setWordWrap(false);
     table_->verticalHeader()->hide();
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -90,6 +92,7 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     split->addWidget(left);
     split->addWidget(right);
     split->setStretchFactor(1, 1);
+    split->setSizes({480, 720});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
