@@ -811,7 +811,7 @@ int ProfileStore::schemaVersion() const {
 
 // ---- Boards ----------------------------------------------------------------------------------
 
-int64_t ProfileStore::saveBoard(const BoardEntry& board) {
+int64_t ProfileStore::saveBoard(const StoredBoard& board) {
     if (board.name.empty())
         throw ProfileStoreError("a board needs a name");
     const std::string host = normalisedJson(board.hostJson, "board host");
@@ -836,10 +836,10 @@ int64_t ProfileStore::saveBoard(const BoardEntry& board) {
     });
 }
 
-std::vector<BoardEntry> ProfileStore::boards() const {
+std::vector<StoredBoard> ProfileStore::boards() const {
     return guarded(d->path, "listing boards", [&] {
         SQLite::Statement q(d->db, "SELECT id, name, host_json, spec_json, created_at FROM boards ORDER BY name");
-        std::vector<BoardEntry> out;
+        std::vector<StoredBoard> out;
         while (q.executeStep())
             out.push_back({q.getColumn(0).getInt64(), columnText(q.getColumn(1)), columnText(q.getColumn(2)),
                            columnText(q.getColumn(3)), columnText(q.getColumn(4))});

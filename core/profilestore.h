@@ -21,7 +21,7 @@ public:
 };
 
 // A board the workspace knows: how to reach it (host) and what it is (spec), both JSON.
-struct BoardEntry {
+struct StoredBoard {
     int64_t id = 0;
     std::string name; // unique within the workspace
     std::string hostJson = "{}";
@@ -70,8 +70,8 @@ public:
     int schemaVersion() const; // PRAGMA user_version of the open file
 
     // Boards: insert, or update host/spec of the board with the same name. Returns its id.
-    int64_t saveBoard(const BoardEntry& board);
-    std::vector<BoardEntry> boards() const;
+    int64_t saveBoard(const StoredBoard& board);
+    std::vector<StoredBoard> boards() const;
     void removeBoard(const std::string& name); // sessions keep their board name
 
     // Sessions. Ids are never reused, even after deleteSession().

@@ -2,6 +2,7 @@
 #include "app/cli/boardcommand.h"
 #include "app/cli/attentioncommand.h"
 #include "app/cli/profilecommand.h"
+#include "app/cli/sessionscommand.h"
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     dvfo::cli::addBoardCommand(app);
     dvfo::cli::addProfileCommand(app);
+    dvfo::cli::addSessionsCommand(app);
     dvfo::cli::addAttentionCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;

@@ -6,6 +6,7 @@
 #include "core/boardregistry.h"
 #include "core/boardspec.h"
 #include "core/layerrecord.h"
+#include "core/profilestore.h"
 #include "core/sweepplanner.h"
 #include "remote/client/boardconnector.h"
 
@@ -104,8 +105,34 @@ void printSummary(std::ostream& os, const std::vector<LayerRecord>& records) {
 }
 } // namespace
 
-int runProfile(const ProfileOptions& o) {
+int runProfile(const ProfileOptions& opts) {
     std::signal(SIGINT, onInterrupt);
+    ProfileOptions o = opts;
+    // Every sweep is recorded tuple by tuple, so a killed run keeps what it finished.
+    std::unique_ptr<ProfileStore> store;
+    std::set<FrequencyTuple> done;
+    int64_t sessionId = 0;
+    try {
+        if (!o.noStore || o.resume) {
+            store = std::make_unique<ProfileStore>(o.db.empty() ? ProfileStore::defaultPath() : o.db);
+            if (o.resume) {
+                const SessionInfo prev = store->session(o.resume);
+                const auto settings = nlohmann::json::parse(prev.settingsJson);
+                o.board = prev.boardName;
+                o.model = prev.model;
+                o.tuples = settings.value("plan", o.tuples);
+                o.warmup = settings.value("warmup", o.warmup);
+                o.repeat = settings.value("repeat", o.repeat);
+                o.batch = settings.value("batch", o.batch);
+                done = store->completedTuples(o.resume);
+                sessionId = o.resume;
+                std::cerr << "Resuming session " << sessionId << ": " << done.size() << " tuples already measured\n";
+            }
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "dvfo: " << e.what() << "\n";
+        return 2;
+    }
     std::unique_ptr<AgentClient> agent;
     try {
         BoardRegistry registry;
@@ -118,7 +145,30 @@ int runProfile(const ProfileOptions& o) {
     try {
         const auto probe = agent->call("probe");
         const BoardSpec spec = BoardSpec::fromJson(probe.at("spec"));
-        const auto tuples = SweepPlanner(spec).plan(o.tuples);
+        std::vector<FrequencyTuple> tuples;
+        for (const auto& t : SweepPlanner(spec).plan(o.tuples))
+            if (!done.count(t))
+                tuples.push_back(t);
+        if (tuples.empty()) {
+            std::cerr << "Nothing left to measure.\n";
+            if (store && sessionId)
+                store->setSessionStatus(sessionId, SessionStatus::Completed);
+            return 0;
+        }
+        if (store && !sessionId) {
+            SessionInfo info;
+            info.boardId = spec.id;
+            info.boardName = o.board;
+            info.model = o.model;
+            info.agentVersion = probe.value("version", "");
+            info.emulated = probe.value("emulated", false);
+            info.settingsJson = nlohmann::json{{"plan", o.tuples}, {"warmup", o.warmup}, {"repeat", o.repeat},
+                                               {"batch", o.batch}}
+                                    .dump();
+            sessionId = store->createSession(info);
+        } else if (store) {
+            store->setSessionStatus(sessionId, SessionStatus::Running);
+        }
         std::cerr << "Board: " << spec.name << (probe.value("emulated", false) ? " (emulated)" : "") << " via "
                   << agent->describe() << ", agent " << probe.value("version", "?") << "\n"
                   << "Plan: " << o.tuples << " = " << tuples.size() << " tuples of " << spec.tupleCount()
@@ -127,29 +177,40 @@ int runProfile(const ProfileOptions& o) {
         nlohmann::json tupleList = nlohmann::json::array();
         for (const auto& t : tuples)
             tupleList.push_back(t.toString());
-        size_t done = 0;
+        size_t measured = 0, units = 0;
+        std::vector<LayerRecord> pending; // the tuple being measured, stored once complete
         std::unique_ptr<ProgressBar> bar;
         agent->call(
             "profile",
             {{"model", o.model}, {"tuples", tupleList}, {"warmup", o.warmup}, {"repeat", o.repeat}, {"batch", o.batch}},
             [&](const std::string& event, const nlohmann::json& data) {
                 if (event == "start") {
-                    const size_t units = data.at("units").size();
+                    units = data.at("units").size();
                     std::cerr << o.model << ": " << units << " profiling units, " << units * tuples.size()
                               << " measurements\n";
                     if (!o.quiet)
                         bar = std::make_unique<ProgressBar>(units * tuples.size(), "profiling");
                 } else if (event == "layer") {
                     records.push_back(LayerRecord::fromJson(data));
-                    ++done;
+                    pending.push_back(records.back());
+                    if (store && pending.size() == units) {
+                        store->addCompletedTuple(sessionId, pending.front().tuple, pending);
+                        pending.clear();
+                    }
+                    ++measured;
                     if (bar)
-                        bar->update(done, records.back().tuple.toString() + " " + records.back().layerName);
+                        bar->update(measured, records.back().tuple.toString() + " " + records.back().layerName);
                 }
             },
             &g_interrupted);
         if (bar)
             bar->finish();
     } catch (const AgentError& e) {
+        if (store && sessionId) {
+            store->setSessionStatus(sessionId, e.code() == "cancelled" ? SessionStatus::Cancelled : SessionStatus::Failed);
+            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId << "; continue with --resume "
+                      << sessionId;
+        }
         std::cerr << "\ndvfo: " << (e.code() == "cancelled" ? "interrupted: " : "profile failed: ") << e.what()
                   << "\n";
         if (!records.empty() && !o.csv.empty()) {
@@ -158,8 +219,19 @@ int runProfile(const ProfileOptions& o) {
         }
         return e.code() == "cancelled" ? 130 : 1;
     } catch (const std::exception& e) {
+        if (store && sessionId) {
+            store->setSessionStatus(sessionId, SessionStatus::Failed);
+            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId << "; continue with --resume "
+                      << sessionId;
+        }
         std::cerr << "\ndvfo: profile failed: " << e.what() << "\n";
         return 1;
+    }
+    if (store) {
+        store->setSessionStatus(sessionId, SessionStatus::Completed);
+        std::cerr << "Stored as session " << sessionId << " in " << store->path() << "\n";
+        if (o.resume)
+            records = store->measurements(sessionId); // summarise the whole session, not just this run
     }
     printSummary(std::cout, records);
     if (!o.csv.empty()) {
@@ -181,6 +253,9 @@ void addProfileCommand(CLI::App& app) {
     cmd->add_option("--csv", o->csv, "Write every record to this CSV file");
     cmd->add_flag("--quiet", o->quiet, "No progress bar");
     cmd->add_flag("--accept-new", o->acceptNew, "Trust an unknown SSH host key (it is saved)");
+    cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
+    cmd->add_flag("--no-store", o->noStore, "Do not record the sweep in the workspace database");
+    cmd->add_option("--resume", o->resume, "Measure only the tuples session ID is missing (same board, model, plan)");
     cmd->callback([o] { throw CLI::RuntimeError(runProfile(*o)); });
 }
 

@@ -17,6 +17,9 @@ struct ProfileOptions {
     std::string csv;
     bool quiet = false;
     bool acceptNew = false;
+    std::string db;        // workspace database; empty: ProfileStore::defaultPath()
+    bool noStore = false;  // do not record the sweep in the workspace
+    int64_t resume = 0;    // session id whose missing tuples to measure
 };
 
 void addProfileCommand(CLI::App& app);

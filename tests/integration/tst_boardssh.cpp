@@ -24,7 +24,7 @@ std::map<std::string, std::string> restorable(const dvfo::test::FakeSysfs& fake)
     auto s = fake.snapshot();
     for (auto it = s.begin(); it != s.end();) {
         const bool kernelOwned = it->first.find("scaling_setspeed") != std::string::npos ||
-                                 it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0;
+                                 (it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0);
         it = kernelOwned ? s.erase(it) : std::next(it);
     }
     return s;

@@ -2,6 +2,7 @@
 // agent, clocks restored on SIGTERM and on a closed session (fake sysfs tree), the CLI sweep.
 #include "core/dnnmodel.h"
 #include "core/layerrecord.h"
+#include "core/profilestore.h"
 #include "remote/client/agentclient.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/localprocesstransport.h"
@@ -25,7 +26,7 @@ std::map<std::string, std::string> restorable(const dvfo::test::FakeSysfs& fake)
     auto s = fake.snapshot();
     for (auto it = s.begin(); it != s.end();) {
         const bool kernelOwned = it->first.find("scaling_setspeed") != std::string::npos ||
-                                 it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0;
+                                 (it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0);
         it = kernelOwned ? s.erase(it) : std::next(it);
     }
     return s;
@@ -190,7 +191,7 @@ private slots:
         QProcess p;
         p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18",
                                                    "--tuples", "grid:2x1x2", "--warmup", "0", "--repeat", "1",
-                                                   "--csv", csv, "--quiet"});
+                                                   "--csv", csv, "--quiet", "--db", dir.filePath("w.db")});
         QVERIFY(p.waitForFinished(300000));
         const QString out = p.readAllStandardOutput();
         QVERIFY2(p.exitCode() == 0, qPrintable(p.readAllStandardError()));
@@ -210,16 +211,55 @@ private slots:
         QCOMPARE(seen.size(), size_t(4 * layers.size()));
     }
 
+    void cliSweepKilledThenResumedHasEveryMeasurementOnce() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("workspace.db");
+        QProcess p;
+        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18",
+                                                   "--tuples", "grid:3x1x3", "--repeat", "3", "--quiet", "--db", db});
+        QVERIFY(p.waitForStarted());
+        size_t completedAtKill = 0;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 120000 && p.state() == QProcess::Running) {
+            if (QFile::exists(db)) {
+                ProfileStore store(db.toStdString());
+                const auto sessions = store.sessions();
+                if (!sessions.empty() && (completedAtKill = store.completedTuples(sessions[0].id).size()) >= 2) {
+                    ::kill(pid_t(p.processId()), SIGKILL); // no chance to clean up
+                    break;
+                }
+            }
+            QTest::qWait(20);
+        }
+        p.waitForFinished(10000);
+        QVERIFY2(completedAtKill >= 2 && completedAtKill < 9, "the sweep must be killed half way");
+        QProcess r;
+        r.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--resume", "1", "--quiet", "--db", db});
+        QVERIFY(r.waitForFinished(300000));
+        QVERIFY2(r.exitCode() == 0, qPrintable(r.readAllStandardError()));
+        ProfileStore store(db.toStdString());
+        const auto recs = store.measurements(1);
+        const size_t units = DnnModel::create("resnet18")->layers().size();
+        QCOMPARE(store.completedTuples(1).size(), size_t(9));
+        QCOMPARE(recs.size(), 9 * units);
+        std::set<std::pair<std::string, int>> keys;
+        for (const auto& rec : recs)
+            keys.insert({rec.tuple.toString(), rec.layerIndex});
+        QCOMPARE(keys.size(), recs.size());
+        QCOMPARE(toString(store.session(1).status), "completed");
+    }
+
     void cliReportsBadInput() {
         QProcess p;
         p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "small_cnn",
-                                                   "--tuples", "list:1900000/1109250/1600000"});
+                                                   "--tuples", "list:1900000/1109250/1600000", "--no-store"});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY(p.exitCode() != 0);
         const QString err = p.readAllStandardError();
         QVERIFY2(err.contains("1881600") && err.contains("1907200"), qPrintable(err));
 
-        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:jetson-xx"});
+        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:jetson-xx", "--no-store"});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY(p.exitCode() != 0);
         QVERIFY(p.readAllStandardError().contains("unknown board"));

@@ -348,7 +348,7 @@ private slots:
 
     void boards() {
         ProfileStore store(file("boards.db"));
-        BoardEntry b;
+        StoredBoard b;
         b.name = "lab-nx-2";
         b.hostJson = R"({"host": "10.0.0.7", "user": "nvidia"})";
         b.specJson = R"({"id": "xavier-nx"})";
