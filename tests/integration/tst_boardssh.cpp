@@ -15,22 +15,6 @@
 
 using namespace dvfo;
 
-namespace {
-// What a restore must put back: governors, limits, EMC lock, railgate. On a real kernel
-// scaling_setspeed reads "<unsupported>" again once the governor is not userspace and the EMC
-// rate follows the kernel once unlocked; the fake tree cannot model that, so those two files
-// are left out of the comparison.
-std::map<std::string, std::string> restorable(const dvfo::test::FakeSysfs& fake) {
-    auto s = fake.snapshot();
-    for (auto it = s.begin(); it != s.end();) {
-        const bool kernelOwned = it->first.find("scaling_setspeed") != std::string::npos ||
-                                 (it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0);
-        it = kernelOwned ? s.erase(it) : std::next(it);
-    }
-    return s;
-}
-} // namespace
-
 class TestBoardSsh : public QObject {
     Q_OBJECT
     SshdFixture sshd_;
@@ -194,7 +178,7 @@ private slots:
             std::ofstream model(sysfs.filePath("proc/device-tree/model").toStdString());
             model << "NVIDIA Jetson Xavier NX Developer Kit" << '\0';
         }
-        const auto before = restorable(fake);
+        const auto before = fake.restorableSnapshot();
         BoardEntry e = entry("sysfs", boardDir.path().toStdString());
         e.emulate.clear();
         e.sysfsRoot = fake.root();
@@ -203,7 +187,7 @@ private slots:
         QVERIFY(!agent->hello()["emulated"].get<bool>());
         const int agentPid = agent->hello()["pid"].get<int>();
         agent->call("set-freq", {{"tuple", "115200/114750/204000"}});
-        QVERIFY(restorable(fake) != before);
+        QVERIFY(fake.restorableSnapshot() != before);
         QElapsedTimer timer;
         timer.start();
         try {
@@ -224,7 +208,7 @@ private slots:
         } catch (const std::exception& ex) {
             QVERIFY2(timer.elapsed() < 30000, ex.what());
         }
-        QTRY_VERIFY_WITH_TIMEOUT(restorable(fake) == before, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(fake.restorableSnapshot() == before, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(::kill(agentPid, 0) != 0, 10000);
     }
 };

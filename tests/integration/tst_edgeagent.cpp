@@ -18,19 +18,6 @@
 using namespace dvfo;
 
 namespace {
-// What a restore must put back: governors, limits, EMC lock, railgate. On a real kernel
-// scaling_setspeed reads "<unsupported>" again once the governor is not userspace and the EMC
-// rate follows the kernel once unlocked; the fake tree cannot model that, so those two files
-// are left out of the comparison.
-std::map<std::string, std::string> restorable(const dvfo::test::FakeSysfs& fake) {
-    auto s = fake.snapshot();
-    for (auto it = s.begin(); it != s.end();) {
-        const bool kernelOwned = it->first.find("scaling_setspeed") != std::string::npos ||
-                                 (it->first.size() >= 9 && it->first.compare(it->first.size() - 9, 9, "/emc/rate") == 0);
-        it = kernelOwned ? s.erase(it) : std::next(it);
-    }
-    return s;
-}
 // Names the files that differ, so a failed restore says what was left behind.
 QString snapshotDiff(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
     QStringList out;
@@ -160,29 +147,29 @@ private slots:
     void sysfsClocksRestoredOnSigterm() {
         QTemporaryDir dir;
         test::FakeSysfs fake(BoardSpec::builtin("xavier-nx"), dir.path().toStdString());
-        const auto before = restorable(fake);
+        const auto before = fake.restorableSnapshot();
         LocalProcessTransport* raw = nullptr;
         auto agent = sysfsAgent(fake.root(), &raw);
         agent->call("set-freq", {{"tuple", "115200/114750/204000"}});
-        QVERIFY(restorable(fake) != before);
+        QVERIFY(fake.restorableSnapshot() != before);
         QCOMPARE(agent->call("governors")["cpu"].get<std::string>(), std::string("userspace"));
         kill(raw->pid(), SIGTERM);
-        QTRY_VERIFY2_WITH_TIMEOUT(restorable(fake) == before, qPrintable(snapshotDiff(before, restorable(fake))), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(fake.restorableSnapshot() == before, qPrintable(snapshotDiff(before, fake.restorableSnapshot())), 5000);
         QVERIFY_THROWS_EXCEPTION(TransportError, agent->call("hello"));
     }
 
     void sysfsClocksRestoredWhenSessionCloses() {
         QTemporaryDir dir;
         test::FakeSysfs fake(BoardSpec::builtin("xavier-nx"), dir.path().toStdString());
-        const auto before = restorable(fake);
+        const auto before = fake.restorableSnapshot();
         LocalProcessTransport* raw = nullptr;
         auto agent = sysfsAgent(fake.root(), &raw);
         agent->call("set-freq", {{"tuple", "1420800/599250/1065600"}});
-        QVERIFY(restorable(fake) != before);
+        QVERIFY(fake.restorableSnapshot() != before);
         const pid_t pid = raw->pid();
         agent->close(); // stdin EOF, as when an SSH connection drops
         QVERIFY(waitExited(pid, 5000));
-        QVERIFY2(restorable(fake) == before, qPrintable(snapshotDiff(before, restorable(fake))));
+        QVERIFY2(fake.restorableSnapshot() == before, qPrintable(snapshotDiff(before, fake.restorableSnapshot())));
     }
 
     void cliProfilesEveryUnitAtEveryTuple() {

@@ -317,4 +317,15 @@ std::map<std::string, std::string> FakeSysfs::snapshot() const {
     return out;
 }
 
+std::map<std::string, std::string> FakeSysfs::restorableSnapshot() const {
+    auto s = snapshot();
+    for (auto it = s.begin(); it != s.end();) {
+        const std::string& k = it->first;
+        const bool kernelOwned = k.find("scaling_setspeed") != std::string::npos ||
+                                 (k.size() >= 9 && k.compare(k.size() - 9, 9, "/emc/rate") == 0);
+        it = kernelOwned ? s.erase(it) : std::next(it);
+    }
+    return s;
+}
+
 } // namespace dvfo::test

@@ -76,6 +76,10 @@ public:
 
     // Trimmed contents of every regular file, keyed by board path: compare before/after.
     std::map<std::string, std::string> snapshot() const;
+    // snapshot() without the files the kernel owns once a restore is done: scaling_setspeed
+    // reads "<unsupported>" again when the governor is not userspace, and the EMC rate follows
+    // the kernel once unlocked. The fake tree cannot model that; everything else must match.
+    std::map<std::string, std::string> restorableSnapshot() const;
 
 private:
     void mkdirs(const std::string& abs) const;
