@@ -203,7 +203,7 @@ private slots:
         const QString db = dir.filePath("workspace.db");
         QProcess p;
         p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18",
-                                                   "--tuples", "grid:3x1x3", "--repeat", "3", "--quiet", "--db", db});
+                                                   "--tuples", "grid:5x3x3", "--repeat", "5", "--quiet", "--db", db});
         QVERIFY(p.waitForStarted());
         size_t completedAtKill = 0;
         QElapsedTimer t;
@@ -217,10 +217,10 @@ private slots:
                     break;
                 }
             }
-            QTest::qWait(20);
+            QTest::qWait(5);
         }
         p.waitForFinished(10000);
-        QVERIFY2(completedAtKill >= 2 && completedAtKill < 9, "the sweep must be killed half way");
+        QVERIFY2(completedAtKill >= 2 && completedAtKill < 45, "the sweep must be killed half way");
         QProcess r;
         r.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--resume", "1", "--quiet", "--db", db});
         QVERIFY(r.waitForFinished(300000));
@@ -228,8 +228,8 @@ private slots:
         ProfileStore store(db.toStdString());
         const auto recs = store.measurements(1);
         const size_t units = DnnModel::create("resnet18")->layers().size();
-        QCOMPARE(store.completedTuples(1).size(), size_t(9));
-        QCOMPARE(recs.size(), 9 * units);
+        QCOMPARE(store.completedTuples(1).size(), size_t(45));
+        QCOMPARE(recs.size(), 45 * units);
         std::set<std::pair<std::string, int>> keys;
         for (const auto& rec : recs)
             keys.insert({rec.tuple.toString(), rec.layerIndex});
