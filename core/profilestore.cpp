@@ -106,6 +106,70 @@ CREATE TABLE power_samples (
 CREATE INDEX power_samples_by_session ON power_samples (session_id, t_ms);
 )sql";
 
+// Training runs of the DVFO policy (issue 5), the policy bundles made from them and their
+// deployments to boards (issue 7). Written by TrainingRunStore and BundleStore, which open their
+// own connection to the same file after ProfileStore has migrated it.
+const char* const kSchemaTrainingAndDeployment = R"sql(
+CREATE TABLE training_runs (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    name            TEXT NOT NULL DEFAULT '',
+    session_id      INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+    board           TEXT NOT NULL DEFAULT '',
+    model           TEXT NOT NULL DEFAULT '',
+    config_json     TEXT NOT NULL DEFAULT '{}',
+    started_at      TEXT NOT NULL,
+    ended_at        TEXT,
+    status          TEXT NOT NULL DEFAULT 'running'
+                    CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
+    checkpoint_dir  TEXT NOT NULL DEFAULT '',
+    policy_dir      TEXT NOT NULL DEFAULT '',
+    result_json     TEXT NOT NULL DEFAULT '{}'
+);
+
+-- One row per finished episode (or logging interval) of a run: what the training view plots.
+CREATE TABLE training_points (
+    run_id          INTEGER NOT NULL REFERENCES training_runs(id) ON DELETE CASCADE,
+    step            INTEGER NOT NULL,
+    episode         INTEGER NOT NULL,
+    reward          REAL,
+    loss            REAL,
+    epsilon         REAL,
+    episode_length  INTEGER,
+    extra_json      TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE bundles (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    name            TEXT NOT NULL DEFAULT '',
+    version         TEXT NOT NULL DEFAULT '',
+    board_spec_id   TEXT NOT NULL DEFAULT '',
+    model           TEXT NOT NULL DEFAULT '',
+    session_id      INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+    run_id          INTEGER REFERENCES training_runs(id) ON DELETE SET NULL,
+    path            TEXT NOT NULL DEFAULT '',
+    manifest_json   TEXT NOT NULL DEFAULT '{}',
+    created_at      TEXT NOT NULL
+);
+
+-- board is the workspace's board name (copied, like sessions.board).
+CREATE TABLE deployments (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    board               TEXT NOT NULL,
+    bundle_id           INTEGER REFERENCES bundles(id) ON DELETE SET NULL,
+    bundle_version      TEXT NOT NULL DEFAULT '',
+    previous_version    TEXT NOT NULL DEFAULT '',
+    kind                TEXT NOT NULL DEFAULT 'deploy' CHECK (kind IN ('deploy', 'rollback')),
+    started_at          TEXT NOT NULL,
+    ended_at            TEXT,
+    status              TEXT NOT NULL DEFAULT 'running'
+                        CHECK (status IN ('running', 'succeeded', 'failed', 'rolled_back')),
+    message             TEXT NOT NULL DEFAULT '',
+    steps_json          TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX deployments_by_board ON deployments (board, id);
+)sql";
+
 struct Migration {
     const char* name;
     const char* sql;
@@ -113,6 +177,7 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {"profiles: boards, sessions, tuples, layer_measurements, power_samples", kSchemaProfiles},
+    {"training runs, training points, bundles, deployments", kSchemaTrainingAndDeployment},
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
