@@ -1,5 +1,6 @@
 #include "core/dnnmodel.h"
 #include "core/dnnmodelimpl.h"
+#include "core/tensorshape.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -14,12 +15,7 @@ namespace detail {
 
 namespace {
 
-int64_t elementCount(const std::vector<int64_t>& shape) {
-    int64_t n = 1;
-    for (int64_t d : shape)
-        n *= d;
-    return n;
-}
+using dvfo::elementCount;
 
 std::vector<int64_t> withBatch(const torch::Tensor& t, int batch) {
     std::vector<int64_t> shape = t.sizes().vec();
@@ -118,7 +114,7 @@ void DnnModel::runLayer(size_t index) {
 }
 
 std::vector<float> DnnModel::forward(const std::vector<float>& input) {
-    const int64_t expected = detail::elementCount(d_->inputShape);
+    const int64_t expected = elementCount(d_->inputShape);
     if (int64_t(input.size()) != expected)
         throw std::invalid_argument("model '" + d_->name + "' expects " + std::to_string(expected) +
                                     " input values, got " + std::to_string(input.size()));

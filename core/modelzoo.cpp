@@ -1,6 +1,7 @@
 // The model zoo: torchvision's architectures rebuilt with the LibTorch C++ API, split into
 // profiling units, with analytic FLOPs and operator counts (see LayerInfo for the convention).
 #include "core/dnnmodelimpl.h"
+#include "core/tensorshape.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/InferenceMode.h>
@@ -21,19 +22,8 @@ namespace {
 
 using SampleShape = std::vector<int64_t>; // one sample, without the batch dimension
 
-int64_t elementCount(const SampleShape& shape) {
-    int64_t n = 1;
-    for (int64_t d : shape)
-        n *= d;
-    return n;
-}
-
-std::string shapeText(const std::vector<int64_t>& shape) {
-    std::string text = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        text += (i ? "," : "") + std::to_string(shape[i]);
-    return text + "]";
-}
+using dvfo::elementCount;
+using dvfo::shapeText;
 
 // Input elements an adaptive pooling window reads along one dimension, summed over the outputs
 // (windows overlap when `in` is not a multiple of `out`, so this is not simply `in`).

@@ -1,5 +1,7 @@
 #include "remote/cloud/inferenceprotocol.h"
 
+#include "core/tensorshape.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -28,19 +30,6 @@ struct TensorSpec {
     size_t binaryOffset = 0;
 };
 
-int64_t elementCount(const std::vector<int64_t>& shape) {
-    int64_t n = 1;
-    for (int64_t d : shape)
-        n *= d;
-    return n;
-}
-
-std::string shapeText(const std::vector<int64_t>& shape) {
-    std::string text = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        text += (i ? ", " : "") + std::to_string(shape[i]);
-    return text + "]";
-}
 
 // Row-major flattening of JSON "data" (flat or nested arrays).
 void flatten(const json& value, std::vector<const json*>& out, int depth = 0) {
