@@ -141,17 +141,34 @@ SpatialChannelAttentionImpl::SpatialChannelAttentionImpl(int64_t channels, int64
         "spatial", torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 1, spatialKernel).padding((spatialKernel - 1) / 2)));
 }
 
-std::pair<torch::Tensor, torch::Tensor> SpatialChannelAttentionImpl::forward(const torch::Tensor& x) {
+namespace {
+
+struct Attended {
+    torch::Tensor features;       // F'' (N, C, H, W)
+    torch::Tensor channelWeights; // Mc (N, C)
+    torch::Tensor spatialWeights; // Ms (N, 1, H, W)
+};
+
+// The one implementation of the attention formulas; forward() and edgeHead() (which also reports
+// Ms) both go through it.
+Attended attend(SpatialChannelAttentionImpl& a, const torch::Tensor& x) {
     // Channel attention: one MLP shared by the average- and max-pooled descriptors.
     const torch::Tensor avg = x.mean({2, 3});
     const torch::Tensor max = x.amax({2, 3});
-    const torch::Tensor channelWeights =
-        torch::sigmoid(fc2->forward(torch::relu(fc1->forward(avg))) + fc2->forward(torch::relu(fc1->forward(max))));
+    const torch::Tensor channelWeights = torch::sigmoid(a.fc2->forward(torch::relu(a.fc1->forward(avg))) +
+                                                        a.fc2->forward(torch::relu(a.fc1->forward(max))));
     const torch::Tensor refined = x * channelWeights.unsqueeze(-1).unsqueeze(-1);
     // Spatial attention over the channel-wise mean and max maps of the refined features.
     const torch::Tensor descriptor = torch::cat({refined.mean(1, true), refined.amax(1, true)}, 1);
-    const torch::Tensor spatialWeights = torch::sigmoid(spatial->forward(descriptor));
-    return {refined * spatialWeights, channelWeights};
+    const torch::Tensor spatialWeights = torch::sigmoid(a.spatial->forward(descriptor));
+    return {refined * spatialWeights, channelWeights, spatialWeights};
+}
+
+} // namespace
+
+std::pair<torch::Tensor, torch::Tensor> SpatialChannelAttentionImpl::forward(const torch::Tensor& x) {
+    Attended out = attend(*this, x);
+    return {out.features, out.channelWeights};
 }
 
 ResidualBlockImpl::ResidualBlockImpl(int64_t inChannels, int64_t outChannels, int64_t blockStride)
@@ -431,11 +448,16 @@ int64_t AttentionSplit::parameterCount(const std::string& part) const {
 
 AttentionSplit::HeadOutput AttentionSplit::edgeHead(const std::vector<float>& images, int batch) const {
     c10::InferenceMode inferenceMode;
-    auto [features, weights] = d_->net->runHead(AttentionSplitImpl::toTensor(images, batch, d_->inputShape));
+    // runHead() without dropping Ms: same units, same attention formulas.
+    torch::Tensor x = AttentionSplitImpl::toTensor(images, batch, d_->inputShape);
+    for (auto& unit : d_->net->head)
+        x = unit->forward(x);
+    const detail::Attended attended = detail::attend(*d_->net->attention, x);
     HeadOutput out;
     out.batch = batch;
-    out.features = AttentionSplitImpl::toVector(features);
-    out.channelWeights = AttentionSplitImpl::toVector(weights);
+    out.features = AttentionSplitImpl::toVector(attended.features);
+    out.channelWeights = AttentionSplitImpl::toVector(attended.channelWeights);
+    out.spatialWeights = AttentionSplitImpl::toVector(attended.spatialWeights);
     return out;
 }
 

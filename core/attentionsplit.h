@@ -73,6 +73,7 @@ public:
         int batch = 0;
         std::vector<float> features;       // batch x C x H x W, attention applied (F'')
         std::vector<float> channelWeights; // batch x C, Mc in (0, 1)
+        std::vector<float> spatialWeights; // batch x H x W, Ms in (0, 1): where the maps are attended
     };
     HeadOutput edgeHead(const std::vector<float>& images, int batch) const;
     // `features`: batch x C x H x W with the channels not assigned to that tail set to zero.

@@ -13,7 +13,15 @@
 //   final answer:   {"v":1,"id":7,"ok":true,"result":{...}}
 //   failure:        {"v":1,"id":7,"ok":false,"error":{"code":"invalid_tuple","message":"..."}}
 //
-// Ops: hello, probe, set-freq, read-power, governors, restore, profile, cancel, shutdown.
+// Ops: hello, probe, set-freq, read-power, governors, restore, profile, cancel, shutdown, and for
+// the edge runtime (`dvfo-edge run`, deployed bundles):
+//   runtime-status {"root"?}            -> the runtime's status ("state", "bundleVersion", "decision",
+//                                          "link", "inferences", ...) plus "running"; when it is not
+//                                          running, its last status.json (or state "absent")
+//   telemetry {"root"?,"since":N,"limit"?} -> {"records":[{seq, t, action, tuple, share, latencyMs,
+//                                          energyMj, cloudUsed, fellBack, accuracy?...}], "lastSeq"}
+//                                          records with seq > since, oldest first (poll with lastSeq)
+// "root" defaults to ~/.local/share/dvfo-edge on the board.
 // An agent answers a malformed line with an error (id 0 when it could not read one) and goes on.
 namespace dvfo::protocol {
 

@@ -1,5 +1,7 @@
 #include "core/sweepplanner.h"
 
+#include "core/adaptivesweepplanner.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -54,6 +56,9 @@ std::vector<FrequencyTuple> SweepPlanner::plan(const std::string& d) const {
             for (auto b : gi)
                 for (auto e : mi)
                     out.push_back({c[a], g[b], m[e]});
+    } else if (AdaptiveSweepPlanner::isAdaptive(d)) {
+        // Only the coarse stage: the refinements depend on its measurements (AdaptiveSweepPlanner::refine).
+        return plan(AdaptiveSweepPlanner::coarsePlan(AdaptiveSweepPlanner::parse(d)));
     } else if (d.rfind("list:", 0) == 0) {
         std::set<FrequencyTuple> seen;
         std::string rest = d.substr(5);
@@ -74,7 +79,7 @@ std::vector<FrequencyTuple> SweepPlanner::plan(const std::string& d) const {
         if (out.empty())
             throw std::invalid_argument("empty tuple list: expected list:cpu/gpu/emc,... in kHz");
     } else {
-        throw std::invalid_argument("unknown plan '" + d + "': use all, max, min, grid:NxMxK or list:cpu/gpu/emc,...");
+        throw std::invalid_argument("unknown plan '" + d + "': use all, max, min, grid:NxMxK, adaptive:NxMxK+B or list:cpu/gpu/emc,...");
     }
     return out;
 }

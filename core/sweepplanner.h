@@ -10,6 +10,7 @@ namespace dvfo {
 // Turns a plan description into the ordered list of tuples to measure.
 //   "all"            every tuple of the tables (full grid)
 //   "grid:NxMxK"     N CPU, M GPU, K EMC levels spread evenly over each table (min and max included)
+//   "adaptive:NxMxK+B" the coarse grid NxMxK; AdaptiveSweepPlanner proposes the up to B refinements
 //   "list:T1,T2,..." explicit tuples "cpu/gpu/emc" in kHz
 //   "max" / "min"    the fastest / slowest tuple
 // Anything that is not in the tables is an error; nothing is clamped silently.

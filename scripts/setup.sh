@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The two set-up commands of the README:
-#   scripts/setup.sh demo   install, build, profile ResNet-18 on the embedded emulated Xavier NX
+#   scripts/setup.sh demo   install, build, profile ResNet-18 on the embedded emulated Xavier NX,
+#                           train the DVFO policy on it and compare it with the baselines
 #   scripts/setup.sh test   install, build, run every test (plus the sanitizer build of core/remote)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,16 +15,24 @@ cmake --build build -j "$jobs"
 
 case "$mode" in
   demo)
+    # The whole loop on the embedded emulated Xavier NX: profile ResNet-18 over a 3x3x3 grid of
+    # (CPU, GPU, EMC) clocks, train the DVFO policy on that profile, compare it with the baselines
+    # and the oracle. Its own workspace, so a rerun starts from session 1 again.
+    rm -f build/demo.db build/demo.db-wal build/demo.db-shm
     ./build/app/dvfo profile --board emulated:xavier-nx --model resnet18 --tuples grid:3x3x3 \
-      --csv build/profile-xavier-nx-resnet18.csv
+      --db build/demo.db --csv build/profile-xavier-nx-resnet18.csv
+    ./build/app/dvfo train --db build/demo.db --session 1 --steps 15000 --out build/demo-policy
+    ./build/app/dvfo evaluate --db build/demo.db --session 1 --policy build/demo-policy
     ;;
   test)
     ctest --test-dir build --output-on-failure -j "$jobs"
     # AddressSanitizer + UBSan build of the core and remote unit tests (no GUI).
     cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDVFO_SANITIZE=ON -DDVFO_BUILD_GUI=OFF
-    cmake --build build-asan -j "$jobs" --target tst_boardspec tst_emulationmodel tst_agentprotocol \
-      tst_dnnmodel tst_profilestore tst_sysfsboard tst_attentionsplit
-    ctest --test-dir build-asan --output-on-failure -L unit -j "$jobs"
+    unit_tests="tst_boardspec tst_emulationmodel tst_agentprotocol tst_dnnmodel tst_profilestore \
+      tst_sysfsboard tst_attentionsplit tst_sweepplanner tst_dvfoenvironment tst_trainingrunstore tst_policybundle"
+    # shellcheck disable=SC2086
+    cmake --build build-asan -j "$jobs" --target $unit_tests
+    ctest --test-dir build-asan --output-on-failure -j "$jobs" -R "^($(echo $unit_tests | tr ' ' '|'))\$"
     ;;
   *)
     echo "usage: $0 demo|test" >&2

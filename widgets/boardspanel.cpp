@@ -176,6 +176,8 @@ BoardSession* BoardsPanel::ensureSession(const QString& board) {
     if (auto* s = sessions_.value(board))
         return s;
     const int r = model_->indexOf(board);
+    if (r < 0)
+        return nullptr;
     std::optional<BoardEntry> entry;
     if (r >= 0 && !model_->row(r).builtin)
         entry = model_->row(r).entry;

@@ -30,6 +30,8 @@ public:
     void addBoard(const BoardEntry& entry); // as the dialog does
     void connectSelected();
     void disconnectSelected();
+    // The board's one agent session (created on first use; nullptr for a board not in the list).
+    BoardSession* ensureSession(const QString& board);
 
     // Replace the interactive questions (tests).
     void setHostKeyAsker(BoardSession::HostKeyAsker f) { hostKeyAsker_ = std::move(f); }
@@ -48,7 +50,6 @@ private:
     void showSelected();
     void editSelected();
     void removeSelected();
-    BoardSession* ensureSession(const QString& board);
     void log(const QString& line);
 
     BoardRegistry registry_;

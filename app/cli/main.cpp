@@ -1,8 +1,13 @@
 // dvfo: the headless DVFO Studio. Every GUI workflow has a command here.
 #include "app/cli/boardcommand.h"
+#include "app/cli/bundlecommand.h"
+#include "app/cli/deploycommand.h"
+#include "app/cli/telemetrycommand.h"
 #include "app/cli/attentioncommand.h"
+#include "app/cli/evaluatecommand.h"
 #include "app/cli/profilecommand.h"
 #include "app/cli/sessionscommand.h"
+#include "app/cli/traincommand.h"
 
 #include <CLI/CLI.hpp>
 
@@ -11,9 +16,14 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("dvfo ") + DVFO_VERSION);
     app.require_subcommand(1);
     dvfo::cli::addBoardCommand(app);
+    dvfo::cli::addBundleCommand(app);
+    dvfo::cli::addDeployCommand(app);
+    dvfo::cli::addTelemetryCommand(app);
     dvfo::cli::addProfileCommand(app);
     dvfo::cli::addSessionsCommand(app);
     dvfo::cli::addAttentionCommand(app);
+    dvfo::cli::addEvaluateCommand(app);
+    dvfo::cli::addTrainCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "app/cli/boardcommand.h"
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
+#include "core/adaptivesweepplanner.h"
 #include "core/boardregistry.h"
 #include "core/boardspec.h"
 #include "core/layerrecord.h"
@@ -149,6 +150,20 @@ int runProfile(const ProfileOptions& opts) {
         for (const auto& t : SweepPlanner(spec).plan(o.tuples))
             if (!done.count(t))
                 tuples.push_back(t);
+        // Adaptive plans: after the coarse grid, refine where the whole-model cost changes most.
+        std::unique_ptr<AdaptiveSweepPlanner> adaptive;
+        std::map<FrequencyTuple, TupleCost> costs;
+        if (AdaptiveSweepPlanner::isAdaptive(o.tuples)) {
+            adaptive = std::make_unique<AdaptiveSweepPlanner>(spec, o.tuples);
+            if (store && sessionId)
+                for (const auto& r : store->measurements(sessionId))
+                    if (done.count(r.tuple)) {
+                        costs[r.tuple].latencyMs += r.latency.medianMs;
+                        costs[r.tuple].energyMj += r.totalEnergyMj;
+                    }
+            if (tuples.empty())
+                tuples = adaptive->refine(costs);
+        }
         if (tuples.empty()) {
             std::cerr << "Nothing left to measure.\n";
             if (store && sessionId)
@@ -172,39 +187,53 @@ int runProfile(const ProfileOptions& opts) {
         std::cerr << "Board: " << spec.name << (probe.value("emulated", false) ? " (emulated)" : "") << " via "
                   << agent->describe() << ", agent " << probe.value("version", "?") << "\n"
                   << "Plan: " << o.tuples << " = " << tuples.size() << " tuples of " << spec.tupleCount()
+                  << (adaptive ? " (coarse stage, then at most " + std::to_string(adaptive->remainingBudget(costs)) +
+                                     " refinements)"
+                               : std::string())
                   << "; model " << o.model << ", warm-up " << o.warmup << ", repeat " << o.repeat << "\n";
 
-        nlohmann::json tupleList = nlohmann::json::array();
-        for (const auto& t : tuples)
-            tupleList.push_back(t.toString());
-        size_t measured = 0, units = 0;
-        std::vector<LayerRecord> pending; // the tuple being measured, stored once complete
-        std::unique_ptr<ProgressBar> bar;
-        agent->call(
-            "profile",
-            {{"model", o.model}, {"tuples", tupleList}, {"warmup", o.warmup}, {"repeat", o.repeat}, {"batch", o.batch}},
-            [&](const std::string& event, const nlohmann::json& data) {
-                if (event == "start") {
-                    units = data.at("units").size();
-                    std::cerr << o.model << ": " << units << " profiling units, " << units * tuples.size()
-                              << " measurements\n";
-                    if (!o.quiet)
-                        bar = std::make_unique<ProgressBar>(units * tuples.size(), "profiling");
-                } else if (event == "layer") {
-                    records.push_back(LayerRecord::fromJson(data));
-                    pending.push_back(records.back());
-                    if (store && pending.size() == units) {
-                        store->addCompletedTuple(sessionId, pending.front().tuple, pending);
-                        pending.clear();
+        for (int stage = 1; !tuples.empty(); ++stage) {
+            nlohmann::json tupleList = nlohmann::json::array();
+            for (const auto& t : tuples)
+                tupleList.push_back(t.toString());
+            size_t measured = 0, units = 0;
+            std::vector<LayerRecord> pending; // the tuple being measured, stored once complete
+            std::unique_ptr<ProgressBar> bar;
+            agent->call(
+                "profile",
+                {{"model", o.model}, {"tuples", tupleList}, {"warmup", o.warmup}, {"repeat", o.repeat}, {"batch", o.batch}},
+                [&](const std::string& event, const nlohmann::json& data) {
+                    if (event == "start") {
+                        units = data.at("units").size();
+                        std::cerr << o.model << ": " << units << " profiling units, " << units * tuples.size()
+                                  << " measurements" << (stage > 1 ? " (refinement " + std::to_string(stage - 1) + ")" : "")
+                                  << "\n";
+                        if (!o.quiet)
+                            bar = std::make_unique<ProgressBar>(units * tuples.size(), "profiling");
+                    } else if (event == "layer") {
+                        records.push_back(LayerRecord::fromJson(data));
+                        pending.push_back(records.back());
+                        if (pending.size() == units) {
+                            if (store)
+                                store->addCompletedTuple(sessionId, pending.front().tuple, pending);
+                            TupleCost& c = costs[pending.front().tuple];
+                            c = {};
+                            for (const auto& r : pending) {
+                                c.latencyMs += r.latency.medianMs;
+                                c.energyMj += r.totalEnergyMj;
+                            }
+                            pending.clear();
+                        }
+                        ++measured;
+                        if (bar)
+                            bar->update(measured, records.back().tuple.toString() + " " + records.back().layerName);
                     }
-                    ++measured;
-                    if (bar)
-                        bar->update(measured, records.back().tuple.toString() + " " + records.back().layerName);
-                }
-            },
-            &g_interrupted);
-        if (bar)
-            bar->finish();
+                },
+                &g_interrupted);
+            if (bar)
+                bar->finish();
+            tuples = adaptive ? adaptive->refine(costs) : std::vector<FrequencyTuple>{};
+        }
     } catch (const AgentError& e) {
         if (store && sessionId) {
             store->setSessionStatus(sessionId, e.code() == "cancelled" ? SessionStatus::Cancelled : SessionStatus::Failed);
@@ -246,7 +275,7 @@ void addProfileCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("profile", "Profile a model layer by layer at frequency tuples of a board");
     cmd->add_option("--board", o->board, "Board: a name from 'dvfo board list', or emulated:<jetson-nano|jetson-tx2|xavier-nx|agx-orin>")->capture_default_str();
     cmd->add_option("--model", o->model, "resnet18 | mobilenet_v2 | vgg11 | small_cnn")->capture_default_str();
-    cmd->add_option("--tuples", o->tuples, "all | max | min | grid:NxMxK | list:cpu/gpu/emc,... (kHz)")->capture_default_str();
+    cmd->add_option("--tuples,--plan", o->tuples, "all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)")->capture_default_str();
     cmd->add_option("--warmup", o->warmup, "Warm-up runs per layer and tuple")->capture_default_str();
     cmd->add_option("--repeat", o->repeat, "Timed runs per layer and tuple")->capture_default_str();
     cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str();

@@ -2,6 +2,14 @@
 
 #include "core/dnnmodel.h"
 #include "core/sweepplanner.h"
+#include "remote/edge/runtimecontrolclient.h"
+#include "remote/edge/runtimelayout.h"
+#include "remote/edge/runtimeservice.h"
+#include "remote/edge/telemetrywriter.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
 
 #include <istream>
 #include <ostream>
@@ -176,11 +184,66 @@ json AgentServer::dispatch(const protocol::Request& r) {
         shutdown_ = true;
         return json::object();
     }
+    if (r.op == "runtime-status")
+        return runtimeStatus(r);
+    if (r.op == "telemetry")
+        return telemetry(r);
     throw protocol::ProtocolError(pc::kUnknownOp,
                                   "unknown op '" + r.op +
                                       "' (known: hello, probe, set-freq, read-power, governors, restore, profile, "
-                                      "cancel, shutdown)",
+                                      "runtime-status, telemetry, cancel, shutdown)",
                                   r.id);
+}
+
+namespace {
+RuntimeLayout runtimeLayoutFrom(const protocol::Request& r) {
+    std::string root = RuntimeLayout::defaultRoot();
+    if (r.params.contains("root")) {
+        if (!r.params["root"].is_string() || r.params["root"].get<std::string>().empty())
+            throw protocol::ProtocolError(pc::kBadParams, "\"root\" must be the runtime root directory", r.id);
+        root = r.params["root"].get<std::string>();
+        if (root.rfind("~/", 0) == 0) // the studio's default spelling; no shell expands it here
+            root = std::string(std::getenv("HOME") ? std::getenv("HOME") : ".") + root.substr(1);
+    }
+    return RuntimeLayout(root);
+}
+} // namespace
+
+// The runtime's own answer when it is running, else what its last status.json said, marked not running.
+json AgentServer::runtimeStatus(const protocol::Request& r) {
+    const RuntimeLayout layout = runtimeLayoutFrom(r);
+    const int pid = RuntimeService(layout).runningPid();
+    try {
+        json status = RuntimeControlClient(layout.socketPath(), 2000).status();
+        status["running"] = true;
+        return status;
+    } catch (const std::exception& e) {
+        std::ifstream in(layout.statusPath());
+        json status = json::parse(in, nullptr, false);
+        if (status.is_discarded() || !status.is_object())
+            status = {{"state", "absent"}};
+        status["running"] = false;
+        status["pidFileProcess"] = pid;
+        status["unreachable"] = e.what();
+        return status;
+    }
+}
+
+// Telemetry records after `since` (sequence number), read from the runtime's files so that it
+// works whether or not the runtime is running.
+json AgentServer::telemetry(const protocol::Request& r) {
+    const RuntimeLayout layout = runtimeLayoutFrom(r);
+    int64_t since = 0;
+    size_t limit = 1000;
+    try {
+        since = r.params.value("since", int64_t(0));
+        limit = std::clamp<size_t>(r.params.value("limit", size_t(1000)), 1, 10000);
+    } catch (const json::exception&) {
+        throw protocol::ProtocolError(pc::kBadParams, "\"since\" and \"limit\" must be numbers", r.id);
+    }
+    auto records = TelemetryWriter::readSince(layout.telemetryPath(), layout.rotatedTelemetryPath(), since, limit);
+    const int64_t last = records.empty() ? since : records.back().value("seq", since);
+    return {{"records", std::move(records)}, {"lastSeq", last}};
 }
 
 bool AgentServer::execute(const protocol::Request& r) {

@@ -39,6 +39,8 @@ private:
     nlohmann::json probe();
     nlohmann::json readPower();
     nlohmann::json profile(const protocol::Request& r);
+    nlohmann::json runtimeStatus(const protocol::Request& r);
+    nlohmann::json telemetry(const protocol::Request& r);
     std::vector<FrequencyTuple> tuplesFrom(const nlohmann::json& params) const;
 
     BoardHal& hal_;

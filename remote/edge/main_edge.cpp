@@ -2,11 +2,14 @@
 // long-lived JSON-lines session the studio drives (over SSH or a local pipe).
 #include "core/boardspec.h"
 #include "core/dnnmodel.h"
+#include "core/policybundle.h"
 #include "core/protocol.h"
 #include "core/sweepplanner.h"
 #include "remote/edge/agentserver.h"
 #include "remote/edge/boarddetector.h"
+#include "remote/edge/edgeruntime.h"
 #include "remote/edge/emulatedboard.h"
+#include "remote/edge/runtimeservice.h"
 #include "remote/edge/sysfsboard.h"
 
 #include <CLI/CLI.hpp>
@@ -17,6 +20,7 @@
 #include <pthread.h>
 #include <sstream>
 #include <sys/utsname.h>
+#include <chrono>
 #include <thread>
 
 using namespace dvfo;
@@ -47,6 +51,29 @@ void startSignalThread(BoardHal& hal, std::mutex& halMutex) {
     }).detach();
 }
 
+// The runtime stops gracefully on a signal (its loops end, it restores the clocks and reports
+// "stopped"); if that takes too long the board is restored here and the process ends anyway.
+void startRuntimeSignalThread(EdgeRuntime& runtime, BoardHal& hal, std::mutex& halMutex) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    std::thread([set, &runtime, &hal, &halMutex]() mutable {
+        int sig = 0;
+        sigwait(&set, &sig);
+        runtime.requestStop();
+        std::this_thread::sleep_for(std::chrono::seconds(8));
+        std::lock_guard<std::mutex> lock(halMutex);
+        try {
+            hal.restore();
+        } catch (const std::exception&) {
+        }
+        std::cerr << "dvfo-edge run: signal " << sig << ": did not stop in time; clocks restored, exiting\n";
+        std::_Exit(128 + sig);
+    }).detach();
+}
+
 void blockSignals() {
     sigset_t set;
     sigemptyset(&set);
@@ -56,6 +83,8 @@ void blockSignals() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a closed pipe shows up as a failed write / EOF instead
 }
+
+std::string argv0Name() { return "dvfo-edge"; }
 
 } // namespace
 
@@ -88,6 +117,39 @@ int main(int argc, char** argv) {
     profile->add_option("--batch", batch, "Batch size")->capture_default_str();
     auto* serve = app.add_subcommand("serve", "JSON-lines session on stdin/stdout (used by the studio)");
 
+    std::string root = RuntimeLayout::defaultRoot(), input = "synthetic", cloudUrl;
+    int64_t once = 0;
+    int periodMs = 100;
+    auto* run = app.add_subcommand("run", "The edge runtime: run the deployed bundle (policy, DVFS, split inference)");
+    run->add_option("--root", root, "Runtime root (bundles/, current, runtime/)")->capture_default_str();
+    run->add_option("--input", input, "synthetic | dir:PATH (*.raw, label in _N.raw) | socket:PATH")->capture_default_str();
+    run->add_option("--once", once, "Stop after N inferences (0: until SIGTERM)");
+    run->add_option("--period-ms", periodMs, "Control period of the policy")->capture_default_str()->check(CLI::Range(1, 60000));
+    run->add_option("--cloud", cloudUrl, "Override the bundle's cloud endpoint URL (none = edge-only)");
+
+    auto* runtimeCmd = app.add_subcommand("runtime", "Start/stop/query the runtime as a detached process");
+    runtimeCmd->require_subcommand(1);
+    int waitMs = 0;
+    std::string expectVersion;
+    for (auto* sub : {runtimeCmd->add_subcommand("start", "Start `run` detached (pid file, runtime.log)"),
+                      runtimeCmd->add_subcommand("restart", "Stop, then start"),
+                      runtimeCmd->add_subcommand("stop", "SIGTERM the runtime (SIGKILL after 10 s)"),
+                      runtimeCmd->add_subcommand("status", "Health of the runtime as JSON; exit 0 when healthy")}) {
+        sub->add_option("--root", root, "Runtime root")->capture_default_str();
+        if (sub->get_name() == "start" || sub->get_name() == "restart") {
+            sub->add_option("--input", input, "As for run");
+            sub->add_option("--period-ms", periodMs, "As for run");
+            sub->add_option("--cloud", cloudUrl, "As for run");
+        }
+        if (sub->get_name() == "status") {
+            sub->add_option("--wait-ms", waitMs, "Wait up to this long for a healthy runtime");
+            sub->add_option("--expect-version", expectVersion, "Healthy only when running this bundle version");
+        }
+    }
+    auto* verify = app.add_subcommand("verify-bundle", "Check a bundle's manifest, checksums and board; exit 0 when valid");
+    std::string bundleDir;
+    verify->add_option("dir", bundleDir, "Bundle directory")->required();
+
     CLI11_PARSE(app, argc, argv);
 
     if (showVersion) {
@@ -104,6 +166,55 @@ int main(int argc, char** argv) {
     if (threads > 0)
         DnnModel::setThreads(threads);
 
+    if (verify->parsed()) {
+        try {
+            BundleExpectations expected;
+            expected.boardSpecId = !emulate.empty() ? emulate : boardId == "auto" ? detectBoardId(sysfsRoot) : boardId;
+            const auto m = PolicyBundle::validate(bundleDir, expected);
+            std::cout << "bundle " << m.bundleVersion << " ok: " << m.files.size() << " files verified for "
+                      << expected.boardSpecId << "\n";
+            return 0;
+        } catch (const std::exception& e) {
+            std::cerr << "dvfo-edge: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    if (runtimeCmd->parsed()) {
+        RuntimeService service{RuntimeLayout(root)};
+        const auto* sub = runtimeCmd->get_subcommands().front();
+        const std::string what = sub->get_name();
+        try {
+            if (what == "status") {
+                const auto h = service.health(waitMs, expectVersion);
+                std::cout << h.dump() << "\n";
+                return h["healthy"].get<bool>() ? 0 : 1;
+            }
+            if (what == "stop" || what == "restart") {
+                const bool was = service.stop();
+                std::cerr << (was ? "dvfo-edge: runtime stopped\n" : "dvfo-edge: runtime was not running\n");
+            }
+            if (what == "start" || what == "restart") {
+                std::vector<std::string> argv{argv0Name()};
+                if (!emulate.empty())
+                    argv.insert(argv.end(), {"--emulate", emulate});
+                if (sysfsRoot != "/")
+                    argv.insert(argv.end(), {"--sysfs-root", sysfsRoot});
+                if (boardId != "auto")
+                    argv.insert(argv.end(), {"--board", boardId});
+                if (threads > 0)
+                    argv.insert(argv.end(), {"--threads", std::to_string(threads)});
+                argv.insert(argv.end(), {"run", "--root", root, "--input", input, "--period-ms", std::to_string(periodMs)});
+                if (!cloudUrl.empty())
+                    argv.insert(argv.end(), {"--cloud", cloudUrl});
+                std::cout << "dvfo-edge: runtime started, pid " << service.start(argv) << "\n";
+            }
+            return 0;
+        } catch (const std::exception& e) {
+            std::cerr << "dvfo-edge: runtime " << what << ": " << e.what() << "\n";
+            return 1;
+        }
+    }
+
     blockSignals();
     std::unique_ptr<BoardHal> hal;
     try {
@@ -116,6 +227,19 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         std::cerr << "dvfo-edge: " << e.what() << "\n";
         return 3;
+    }
+
+    if (run->parsed()) {
+        EdgeRuntimeOptions ro;
+        ro.root = root;
+        ro.input = input;
+        ro.once = once;
+        ro.periodMs = periodMs;
+        ro.cloudUrl = cloudUrl;
+        std::mutex halMutex;
+        EdgeRuntime runtime(*hal, halMutex, ro);
+        startRuntimeSignalThread(runtime, *hal, halMutex);
+        return runtime.run();
     }
 
     std::istringstream noInput;

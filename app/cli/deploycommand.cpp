@@ -1,0 +1,145 @@
+#include "app/cli/deploycommand.h"
+
+#include "app/cli/boardcommand.h"
+#include "app/cli/tableprinter.h"
+#include "core/boardregistry.h"
+#include "core/bundlestore.h"
+#include "core/profilestore.h"
+#include "remote/client/boardconnector.h"
+#include "remote/client/fleetdeployer.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <mutex>
+
+namespace dvfo::cli {
+
+namespace {
+struct Args {
+    std::string db, bundle, board, group;
+    bool all = false, rollback = false, history = false, acceptNew = false;
+    int parallel = 4;
+    DeployOptions options;
+};
+
+std::vector<BoardEntry> targets(const Args& a, const BoardRegistry& registry) {
+    std::vector<BoardEntry> out;
+    if (!a.board.empty()) {
+        auto e = registry.find(a.board);
+        if (!e)
+            throw std::runtime_error("unknown board '" + a.board + "': add it with 'dvfo board add' (" + registry.path() +
+                                     ")");
+        out.push_back(*e);
+    } else if (a.all) {
+        out = registry.boards();
+    } else {
+        out = registry.group(a.group);
+        if (out.empty())
+            throw std::runtime_error("no board in group '" + a.group + "'");
+    }
+    if (out.empty())
+        throw std::runtime_error("no boards registered: add them with 'dvfo board add'");
+    return out;
+}
+
+void printResults(const std::vector<DeployResult>& results) {
+    TablePrinter t({"board", "result", "bundle", "previous", "message"});
+    for (const auto& r : results)
+        t.addRow({r.board, r.status, r.version.empty() ? "-" : r.version,
+                  r.previousVersion.empty() ? "-" : r.previousVersion, r.message});
+    t.print(std::cout);
+    std::cout << FleetDeployer::summary(results) << "\n";
+}
+
+void record(BundleStore& store, const DeployResult& r, int64_t bundleId) {
+    DeploymentRecord d;
+    d.board = r.board;
+    d.bundleId = bundleId;
+    d.bundleVersion = r.version;
+    d.previousVersion = r.previousVersion;
+    d.kind = r.kind;
+    d.startedAt = r.startedAt;
+    const int64_t id = store.startDeployment(d);
+    // The table's statuses: a rollback that itself failed is recorded failed, with the reason.
+    const std::string status = r.status == "rollback_failed" ? "failed" : r.status;
+    store.finishDeployment(id, status, r.message, r.stepsJson().dump());
+}
+} // namespace
+
+void addDeployCommand(CLI::App& app) {
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("deploy", "Deploy a bundle to boards (upload, verify, switch, restart, health, "
+                                             "automatic rollback), roll back, or show the history");
+    cmd->add_option("--bundle", a->bundle, "Bundle id or version (dvfo bundle list)");
+    auto* board = cmd->add_option("--board", a->board, "One registered board");
+    auto* all = cmd->add_flag("--all", a->all, "Every registered board");
+    auto* group = cmd->add_option("--group", a->group, "The boards of a fleet group");
+    board->excludes(all)->excludes(group);
+    all->excludes(group);
+    cmd->add_flag("--rollback", a->rollback, "Switch back to the bundle that ran before the last deploy");
+    cmd->add_flag("--history", a->history, "Deployments of --board, newest first");
+    cmd->add_option("--parallel", a->parallel, "Boards deployed at once")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--runtime-root", a->options.runtimeRoot, "Runtime root on the boards")->capture_default_str();
+    cmd->add_option("--input", a->options.input, "Runtime input: synthetic | dir:PATH | socket:PATH (on the board)")
+        ->capture_default_str();
+    cmd->add_option("--cloud", a->options.cloudUrl, "Override the bundle's cloud URL on the boards (none = edge-only)");
+    cmd->add_option("--health-wait-ms", a->options.healthWaitMs, "Health check patience")->capture_default_str();
+    cmd->add_flag("--accept-new", a->acceptNew, "Trust unknown host keys (they are saved)");
+    cmd->add_option("--db", a->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
+    cmd->callback([a] {
+        int rc = 0;
+        try {
+            BundleStore store(a->db.empty() ? ProfileStore::defaultPath() : a->db);
+            if (a->history) {
+                if (a->board.empty())
+                    throw std::runtime_error("--history needs --board NAME");
+                TablePrinter t({"id", "kind", "bundle", "previous", "status", "started", "message"});
+                for (const auto& d : store.history(a->board))
+                    t.addRow({std::to_string(d.id), d.kind, d.bundleVersion, d.previousVersion, d.status, d.startedAt,
+                              d.message});
+                t.print(std::cout);
+                return;
+            }
+            BoardRegistry registry;
+            if (!a->rollback && a->bundle.empty())
+                throw std::runtime_error("--bundle ID is required (or --rollback / --history)");
+            if (a->board.empty() && !a->all && a->group.empty())
+                throw std::runtime_error("name the boards: --board NAME, --all or --group G");
+            const auto boards = targets(*a, registry);
+            ConnectOptions connect = terminalConnectOptions(a->acceptNew);
+            connect.status = {};
+            std::mutex out;
+            a->options.progress = [&out](const std::string& b, const std::string& step, const std::string& msg) {
+                std::lock_guard<std::mutex> lock(out);
+                std::cerr << b << ": " << step << ": " << msg << "\n";
+            };
+            FleetDeployer fleet(boards, connect, a->options, a->parallel);
+            std::vector<DeployResult> results;
+            int64_t bundleId = 0;
+            if (a->rollback) {
+                results = fleet.rollback();
+            } else {
+                const bool numeric = a->bundle.find_first_not_of("0123456789") == std::string::npos;
+                const auto b = numeric ? store.findBundle(std::stoll(a->bundle)) : store.findBundleByVersion(a->bundle);
+                if (!b)
+                    throw std::runtime_error("no bundle '" + a->bundle + "' in the workspace (see 'dvfo bundle list')");
+                bundleId = b->id;
+                results = fleet.deploy(b->path);
+            }
+            for (const auto& r : results) {
+                record(store, r, r.kind == "deploy" ? bundleId : 0);
+                if (!r.ok())
+                    rc = 1;
+            }
+            printResults(results);
+        } catch (const std::exception& e) {
+            std::cerr << "dvfo: " << e.what() << "\n";
+            throw CLI::RuntimeError(2);
+        }
+        if (rc)
+            throw CLI::RuntimeError(rc);
+    });
+}
+
+} // namespace dvfo::cli

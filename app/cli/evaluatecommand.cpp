@@ -1,0 +1,268 @@
+#include "app/cli/evaluatecommand.h"
+
+#include "app/cli/tableprinter.h"
+#include "core/baselinepolicies.h"
+#include "core/dvfoenvironment.h"
+#include "core/policyevaluator.h"
+#include "core/profilestore.h"
+#include "core/trainedpolicy.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace dvfo::cli {
+
+namespace {
+
+struct EvaluateOptions {
+    std::string db;
+    int64_t session = 0;
+    double eta = 0.5;
+    double sloMs = 0;
+    double sloPenalty = 1.0;
+    std::string trace = "randomwalk:min=2,max=100,step=5,rtt=20";
+    int64_t steps = 1000;
+    std::vector<uint64_t> seeds = {1, 2, 3};
+    double periodMs = 50;
+    double delay = 0;
+    std::string split;
+    double cloudSpeedup = 20;
+    double nanojoulePerByte = -1;
+    double radioMw = 0;
+    double waitMw = 0;
+    double idleMw = 0;
+    std::string attentionReport;
+    std::string policyDir;
+    std::string json;
+};
+
+std::string orDash(double v, int decimals, bool known) {
+    return known ? TablePrinter::num(v, decimals) : "-";
+}
+
+int runEvaluate(const EvaluateOptions& o) {
+    try {
+        if (o.seeds.empty())
+            throw std::invalid_argument("--seeds needs at least one seed");
+        ProfileStore store(o.db.empty() ? ProfileStore::defaultPath() : o.db);
+        ProfileTable profile = ProfileTable::fromStore(store, o.session);
+        OffloadParams params;
+        params.splitLayer = o.split;
+        params.cloudSpeedup = o.cloudSpeedup;
+        params.nanojoulePerByte = o.nanojoulePerByte;
+        params.radioActiveMw = o.radioMw;
+        params.waitPowerMw = o.waitMw;
+        OffloadModel offload = OffloadModel::forZooModel(profile.model(), params);
+        if (!o.attentionReport.empty())
+            offload.applyAttentionReportFile(o.attentionReport);
+
+        DvfoEnvironmentConfig config;
+        config.eta = o.eta;
+        config.sloMs = o.sloMs;
+        config.sloPenalty = o.sloPenalty;
+        config.episodeSteps = o.steps;
+        config.controlPeriodMs = o.periodMs;
+        config.idlePowerMw = o.idleMw;
+        config.trace = LinkTrace::parse(o.trace, o.periodMs);
+        DvfoEnvironment env(std::move(profile), std::move(offload), config);
+
+        std::unique_ptr<TrainedPolicy> trained;
+        if (!o.policyDir.empty()) {
+            trained = TrainedPolicy::load(o.policyDir);
+            if (trained->branchSizes() != env.branchSizes() ||
+                trained->observationSize() != env.observationSize())
+                throw std::runtime_error(
+                    "policy " + o.policyDir +
+                    " was trained for another action space or "
+                    "observation (branches/observation size differ from this session's board)");
+            // A sidecar that carries the observation layout must match the environment's
+            // normalisation.
+            const nlohmann::json sidecar =
+                nlohmann::json::parse(trained->sidecarJson(), nullptr, false);
+            if (sidecar.is_object() && sidecar.contains("observation") &&
+                sidecar["observation"].is_object() &&
+                sidecar["observation"].contains("bandwidth_scale_mbps") &&
+                ObservationLayout::fromJson(sidecar["observation"]).toJson() !=
+                    env.observationLayout().toJson())
+                throw std::runtime_error(
+                    "policy " + o.policyDir +
+                    " normalises its observation differently: " + sidecar["observation"].dump() +
+                    " vs " + env.observationLayout().toJson().dump());
+            trained->setSelectionDelay(o.delay);
+        }
+
+        const ProfileTable& p = env.profile();
+        std::cout << "Session " << o.session << ": " << p.model() << " on " << p.board().name
+                  << ", " << p.measuredTuples().size() << " measured of " << p.tupleCount()
+                  << " tuples (others interpolated)\n"
+                  << "Split after " << env.offload().splitLayer() << " ("
+                  << env.offload().featureShape().channels << "x"
+                  << env.offload().featureShape().height << "x"
+                  << env.offload().featureShape().width << ", "
+                  << TablePrinter::num(env.offload().shares().back().wireBytes, 0)
+                  << " B at share 1), cloud " << TablePrinter::num(params.cloudSpeedup, 1)
+                  << "x the board at max, " << TablePrinter::num(env.nanojoulePerByte(), 0)
+                  << " nJ/B\n"
+                  << "Trace: " << config.trace.describe() << "; " << o.steps << " steps x "
+                  << o.seeds.size() << " seed(s), period " << TablePrinter::num(o.periodMs, 1)
+                  << " ms, delay " << TablePrinter::num(o.delay, 2)
+                  << (o.idleMw > 0
+                          ? ", energy per period (idle " + TablePrinter::num(o.idleMw, 0) + " mW)"
+                          : std::string(", energy per inference"))
+                  << "\n"
+                  << "Cost = eta*E/E_ref + (1-eta)*L/L_ref"
+                  << (o.sloMs > 0 ? " + penalty*[L > SLO]" : "") << ", eta "
+                  << TablePrinter::num(o.eta, 2) << ", E_ref "
+                  << TablePrinter::num(env.referenceEnergyMj(), 2) << " mJ, L_ref "
+                  << TablePrinter::num(env.referenceLatencyMs(), 2)
+                  << " ms (edge-only at max clocks)"
+                  << (o.sloMs > 0 ? ", SLO " + TablePrinter::num(o.sloMs, 1) + " ms, penalty " +
+                                        TablePrinter::num(o.sloPenalty, 2)
+                                  : std::string())
+                  << "\n\n";
+
+        EdgeOnlyMaxPolicy edgeOnly(env);
+        CloudOnlyPolicy cloudOnly(env);
+        PerformanceGovernorPolicy performance(env);
+        OndemandGovernorPolicy ondemand(env);
+        OffloadOnlyPolicy offloadOnly(env, o.delay);
+        DvfsOnlyPolicy dvfsOnly(env, o.delay);
+        OraclePolicy oracle(env, o.delay);
+        std::vector<RlPolicy*> policies = {&oracle,   &edgeOnly,    &cloudOnly, &performance,
+                                           &ondemand, &offloadOnly, &dvfsOnly};
+        if (trained)
+            policies.insert(policies.begin() + 1, trained.get());
+        EvaluationSettings settings;
+        settings.seeds = o.seeds;
+        settings.actionDelayFraction = o.delay;
+        const auto start = std::chrono::steady_clock::now();
+        const std::vector<PolicyEvaluation> rows =
+            PolicyEvaluator(env, settings).run(policies, oracle.name());
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+        const bool accuracy = env.offload().hasAccuracy();
+        std::vector<std::string> header = {"policy",   "energy mJ",      "latency ms",
+                                           "EDP mJ*s", "SLO viol",       "SLO viol %",
+                                           "cost",     "gap to oracle %"};
+        if (accuracy)
+            header.push_back("accuracy %");
+        TablePrinter table(header);
+        for (const PolicyEvaluation& r : rows) {
+            std::vector<std::string> row = {
+                r.policy,
+                TablePrinter::num(r.meanEnergyMj, 2),
+                TablePrinter::num(r.meanLatencyMs, 2),
+                TablePrinter::num(r.meanEdpMjS, 4),
+                std::to_string(r.sloViolations),
+                TablePrinter::num(r.sloViolationPct, 1),
+                TablePrinter::num(r.meanCost, 4),
+                orDash(r.gapToOraclePct, 2, !std::isnan(r.gapToOraclePct))};
+            if (accuracy)
+                row.push_back(orDash(100 * r.meanAccuracy, 2, r.meanAccuracy >= 0));
+            table.addRow(row);
+        }
+        table.print(std::cout);
+        std::cout << "\nPer inference means over all steps; EDP = mean of energy x latency; gap = "
+                     "(cost - oracle "
+                     "cost) / oracle cost.\n";
+        std::cout.flush();
+        std::cerr << "Evaluated " << rows.size() << " policies in " << TablePrinter::num(seconds, 2)
+                  << " s\n";
+
+        if (!o.json.empty()) {
+            const nlohmann::json j = {{"session", o.session},
+                                      {"model", p.model()},
+                                      {"board", p.board().id},
+                                      {"split_layer", env.offload().splitLayer()},
+                                      {"trace", o.trace},
+                                      {"steps", o.steps},
+                                      {"seeds", o.seeds},
+                                      {"control_period_ms", o.periodMs},
+                                      {"idle_power_mw", o.idleMw},
+                                      {"action_delay_fraction", o.delay},
+                                      {"eta", o.eta},
+                                      {"slo_ms", o.sloMs},
+                                      {"slo_penalty", o.sloPenalty},
+                                      {"reference_energy_mj", env.referenceEnergyMj()},
+                                      {"reference_latency_ms", env.referenceLatencyMs()},
+                                      {"observation", env.observationLayout().toJson()},
+                                      {"policies", PolicyEvaluator::toJson(rows)}};
+            std::ofstream out(o.json);
+            out << j.dump(2) << "\n";
+            if (!out)
+                throw std::runtime_error("cannot write " + o.json);
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "dvfo: evaluate failed: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+} // namespace
+
+void addEvaluateCommand(CLI::App& app) {
+    auto o = std::make_shared<EvaluateOptions>();
+    auto* cmd = app.add_subcommand(
+        "evaluate", "Compare a trained DVFO policy, the baselines and the exhaustive "
+                    "oracle on a stored profile session over a link trace");
+    cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
+    cmd->add_option("--session", o->session, "Profile session id (dvfo sessions list)")->required();
+    cmd->add_option("--eta", o->eta, "Weight of energy against latency in the cost, 0..1")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--slo-ms", o->sloMs, "Latency SLO in ms (0 = none)")->capture_default_str();
+    cmd->add_option("--slo-penalty", o->sloPenalty, "Cost added per SLO violation")
+        ->capture_default_str();
+    cmd->add_option(
+           "--trace", o->trace,
+           "Link trace: constant:BW,RTT | step:BW,RTT;BW,RTT@STEP;... | "
+           "randomwalk:seed=N,min=..,max=..,step=..,rtt=.. | csv:FILE (t_s,bandwidth_mbps,rtt_ms)")
+        ->capture_default_str();
+    cmd->add_option("--steps", o->steps, "Steps (inferences) per episode")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seeds", o->seeds, "Episode seeds, comma-separated (one episode per seed)")
+        ->delimiter(',')
+        ->capture_default_str();
+    cmd->add_option("--period-ms", o->periodMs, "Control period in ms")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--delay", o->delay,
+                    "Action delay fraction of the period (thinking while moving), 0..<1")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 0.999));
+    cmd->add_option("--split", o->split,
+                    "Split layer (default per model: resnet18 layer2.1, mobilenet_v2 features.6)");
+    cmd->add_option("--cloud-speedup", o->cloudSpeedup,
+                    "Cloud speed as a multiple of the board at max clocks")
+        ->capture_default_str();
+    cmd->add_option("--nj-per-byte", o->nanojoulePerByte,
+                    "Transfer energy per byte, nJ (default: board spec)");
+    cmd->add_option("--radio-mw", o->radioMw, "Extra radio power while sending, mW")
+        ->capture_default_str();
+    cmd->add_option("--wait-mw", o->waitMw, "Board power while waiting for the cloud, mW")
+        ->capture_default_str();
+    cmd->add_option("--idle-mw", o->idleMw,
+                    "Energy per control period: the board idles at this power when not computing "
+                    "(0 = energy "
+                    "per inference)")
+        ->capture_default_str();
+    cmd->add_option("--attention-report", o->attentionReport,
+                    "dvfo attention evaluate --json report: accuracy and measured bytes per share");
+    cmd->add_option("--policy", o->policyDir, "Exported trained policy directory (dvfo train)");
+    cmd->add_option("--json", o->json, "Also write the results as JSON");
+    cmd->callback([o] {
+        const int rc = runEvaluate(*o);
+        if (rc != 0)
+            throw CLI::RuntimeError(rc);
+    });
+}
+
+} // namespace dvfo::cli

@@ -1,0 +1,79 @@
+#include "app/cli/telemetrycommand.h"
+
+#include "app/cli/boardcommand.h"
+#include "app/cli/tableprinter.h"
+#include "core/boardregistry.h"
+#include "remote/client/boardconnector.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+namespace dvfo::cli {
+
+namespace {
+struct Args {
+    std::string board, root = "~/.local/share/dvfo-edge";
+    int64_t since = 0;
+    bool follow = false, json = false, status = false, acceptNew = false;
+    int intervalMs = 1000;
+};
+
+std::string number(const nlohmann::json& r, const char* key, int decimals) {
+    return r.contains(key) && r[key].is_number() ? TablePrinter::num(r[key].get<double>(), decimals) : "-";
+}
+
+void print(const nlohmann::json& records, bool json) {
+    if (json) {
+        for (const auto& r : records)
+            std::cout << r.dump() << "\n";
+        return;
+    }
+    TablePrinter t({"seq", "bundle", "tuple kHz", "share", "latency ms", "energy mJ", "cloud", "accuracy"});
+    for (const auto& r : records)
+        t.addRow({std::to_string(r.value("seq", int64_t(0))), r.value("bundle", std::string()),
+                  r.value("tuple", std::string()), number(r, "share", 1), number(r, "latencyMs", 2),
+                  number(r, "energyMj", 3),
+                  r.value("fellBack", false) ? "fallback" : r.value("cloudUsed", false) ? "yes" : "no",
+                  number(r, "accuracy", 3)});
+    t.print(std::cout);
+}
+} // namespace
+
+void addTelemetryCommand(CLI::App& app) {
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("telemetry", "Telemetry of the edge runtime on a board (through the agent)");
+    cmd->add_option("--board", a->board, "Registered board")->required();
+    cmd->add_option("--runtime-root", a->root, "Runtime root on the board")->capture_default_str();
+    cmd->add_option("--since", a->since, "Only records after this sequence number");
+    cmd->add_flag("--follow", a->follow, "Keep polling for new records (Ctrl-C to stop)");
+    cmd->add_option("--interval-ms", a->intervalMs, "Poll interval with --follow")->capture_default_str();
+    cmd->add_flag("--json", a->json, "One JSON record per line");
+    cmd->add_flag("--status", a->status, "Print the runtime's status first");
+    cmd->add_flag("--accept-new", a->acceptNew, "Trust an unknown host key (it is saved)");
+    cmd->callback([a] {
+        try {
+            BoardRegistry registry;
+            auto agent = connectBoard(a->board, terminalConnectOptions(a->acceptNew), &registry);
+            if (a->status)
+                std::cout << agent->call("runtime-status", {{"root", a->root}}).dump(2) << "\n";
+            int64_t since = a->since;
+            do {
+                const auto answer = agent->call("telemetry", {{"root", a->root}, {"since", since}});
+                if (!answer["records"].empty() || !a->follow)
+                    print(answer["records"], a->json);
+                since = answer.value("lastSeq", since);
+                std::cout.flush();
+                if (a->follow)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(a->intervalMs));
+            } while (a->follow);
+        } catch (const std::exception& e) {
+            std::cerr << "dvfo: " << e.what() << "\n";
+            throw CLI::RuntimeError(3);
+        }
+    });
+}
+
+} // namespace dvfo::cli

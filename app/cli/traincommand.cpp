@@ -1,0 +1,207 @@
+#include "app/cli/traincommand.h"
+
+#include "app/cli/progressbar.h"
+#include "app/cli/tableprinter.h"
+#include "core/policytrainer.h"
+#include "core/profilestore.h"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <iostream>
+#include <sstream>
+
+namespace dvfo::cli {
+
+namespace {
+
+constexpr int64_t kDefaultSteps = PolicyTrainerSettings::kDefaultSteps;
+
+std::atomic<bool> gCancel{false};
+void onInterrupt(int) {
+    gCancel = true;
+}
+
+std::vector<uint64_t> parseSeeds(const std::string& text) {
+    std::vector<uint64_t> seeds;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        try {
+            size_t used = 0;
+            seeds.push_back(std::stoull(item, &used));
+            if (used != item.size())
+                throw std::invalid_argument(item);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("--eval-seeds: '" + item + "' is not a seed");
+        }
+    }
+    if (seeds.empty())
+        throw std::invalid_argument("--eval-seeds needs at least one seed");
+    return seeds;
+}
+
+std::string fmt(double v, int decimals) {
+    return std::isnan(v) ? "-" : TablePrinter::num(v, decimals);
+}
+
+} // namespace
+
+int runTrain(const TrainOptions& opts) {
+    gCancel = false;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const TrainOptions& o = opts;
+    try {
+        PolicyTrainerSettings s;
+        s.workspacePath = o.db.empty() ? ProfileStore::defaultPath() : o.db;
+        s.sessionId = o.session;
+        s.resumeRunId = o.resume;
+        s.name = o.name;
+        s.environment.eta = o.eta;
+        s.environment.sloMs = o.sloMs;
+        s.environment.sloPenalty = o.sloPenalty;
+        s.environment.trace = o.trace;
+        s.environment.episodeSteps = o.episodeSteps;
+        s.environment.controlPeriodMs = o.periodMs;
+        s.environment.splitLayer = o.split;
+        s.steps = o.steps;
+        s.episodes = o.episodes;
+        s.seed = o.seed;
+        s.concurrent = o.concurrent;
+        s.pipelined = o.pipelined;
+        s.maxDelay = o.maxDelay;
+        s.threads = o.threads;
+        s.outDir = o.out;
+        s.evalSeeds = parseSeeds(o.evalSeeds);
+        s.evaluate = !o.noEvaluate;
+        PolicyTrainer trainer(s); // a resumed run brings its own environment and training settings
+        const PolicyTrainerSettings& t = trainer.settings();
+        DvfoEnvironment& env = trainer.environment();
+        const ProfileTable& table = env.profile();
+        DqnAgent& agent = trainer.agent();
+
+        std::cout << "Training run " << trainer.runId()
+                  << (trainer.resumed() ? " (resumed at step " + std::to_string(agent.steps()) + ")"
+                                        : "")
+                  << ": " << table.model() << " on " << table.board().name << " (session "
+                  << trainer.sessionId() << "), "
+                  << "branches " << env.branchSizes()[0] << "x" << env.branchSizes()[1] << "x"
+                  << env.branchSizes()[2] << "x" << env.branchSizes()[3] << ", eta "
+                  << TablePrinter::num(t.environment.eta, 2) << ", trace " << t.environment.trace
+                  << ", "
+                  << (t.pipelined    ? "pipelined concurrent"
+                      : t.concurrent ? "concurrent"
+                                     : "sequential")
+                  << " control\n";
+
+        const bool bySteps = trainer.targetSteps() > agent.steps();
+        const size_t total =
+            bySteps ? size_t(trainer.targetSteps()) : size_t(trainer.targetEpisodes());
+        ProgressBar bar(total, "training");
+        const PolicyTrainer::Outcome outcome = trainer.run(
+            &gCancel,
+            [&](const TrainingPoint& p) {
+                bar.update(bySteps ? size_t(p.step) : size_t(p.episode + 1),
+                           "ep " + std::to_string(p.episode + 1) + " reward " + fmt(p.reward, 2) +
+                               " loss " + fmt(p.loss, 4) + " eps " + fmt(p.epsilon, 2));
+            },
+            [&](const PolicyTrainer::Outcome& trained) {
+                bar.finish();
+                std::cout << "Trained " << trained.summary.steps << " steps ("
+                          << trained.summary.episodes << " episodes) in "
+                          << TablePrinter::num(trained.summary.wallSeconds, 1) << " s, "
+                          << TablePrinter::num(trained.summary.meanSelectionMs, 3)
+                          << " ms per selection, last episode reward " << fmt(trained.lastReward, 2)
+                          << ", loss " << fmt(trained.lastLoss, 4)
+                          << "\nPolicy: " << trainer.policyDir()
+                          << " (policy.pt + policy.json), checkpoint: " << trainer.checkpointDir()
+                          << "\n";
+            });
+        if (outcome.cancelled) {
+            std::cerr << "\ndvfo: training interrupted at step " << agent.steps()
+                      << "; checkpoint saved, continue with dvfo train --resume " << trainer.runId()
+                      << "\n";
+            return 130;
+        }
+        if (!outcome.evaluation.empty()) {
+            std::cout << "\nEvaluation on " << t.evalSeeds.size() << " unseen trace seed(s), delay "
+                      << TablePrinter::num(trainer.evaluationDelay(), 2) << ":\n";
+            TablePrinter table(
+                {"policy", "energy mJ", "latency ms", "SLO viol %", "cost", "gap to oracle %"});
+            for (const PolicyEvaluation& r : outcome.evaluation)
+                table.addRow({r.policy, TablePrinter::num(r.meanEnergyMj, 2),
+                              TablePrinter::num(r.meanLatencyMs, 2),
+                              TablePrinter::num(r.sloViolationPct, 1),
+                              TablePrinter::num(r.meanCost, 4), fmt(r.gapToOraclePct, 2)});
+            table.print(std::cout);
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        // PolicyTrainer has already marked a created run failed with this message.
+        std::cerr << "\ndvfo: train failed: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+void addTrainCommand(CLI::App& app) {
+    auto o = std::make_shared<TrainOptions>();
+    auto* cmd = app.add_subcommand(
+        "train", "Train the DVFO policy (branching DQN) on a stored profile session");
+    cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
+    cmd->add_option("--session", o->session, "Profile session id (dvfo sessions list)");
+    cmd->add_option("--resume", o->resume, "Continue training run RUN from its checkpoint");
+    cmd->add_option("--name", o->name, "Run name (default: model on board)");
+    cmd->add_option("--eta", o->eta, "Weight of energy against latency in the cost, 0..1")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--slo-ms", o->sloMs, "Latency SLO in ms (0 = none)")->capture_default_str();
+    cmd->add_option("--slo-penalty", o->sloPenalty, "Cost added per SLO violation")
+        ->capture_default_str();
+    cmd->add_option("--trace", o->trace,
+                    "Link trace: constant:BW,RTT | step:... | "
+                    "randomwalk:seed=N,min=..,max=..,step=..,rtt=.. | csv:FILE")
+        ->capture_default_str();
+    cmd->add_option("--episode-steps", o->episodeSteps, "Control steps per episode")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--period-ms", o->periodMs, "Control period in ms")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--split", o->split, "Split layer (default per model)");
+    cmd->add_option("--episodes", o->episodes, "Training episodes (with --resume: this many more)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--steps", o->steps,
+                    "Training steps (default " + std::to_string(kDefaultSteps) +
+                        "; with --resume: this many more)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--seed", o->seed, "Seed of the agent and of the training traces")
+        ->capture_default_str();
+    cmd->add_flag(
+        "--concurrent", o->concurrent,
+        "Thinking while moving: the next action is selected while the previous one still runs");
+    cmd->add_flag(
+        "--pipelined", o->pipelined,
+        "Concurrent, with the environment stepping on its own thread (implies --concurrent)");
+    cmd->add_option("--max-delay", o->maxDelay,
+                    "Concurrent: selection delay drawn from [0, this) of the period")
+        ->capture_default_str();
+    cmd->add_option("--threads", o->threads, "Torch threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
+    cmd->add_option("--out", o->out,
+                    "Policy directory (default <workspace dir>/policies/run-<id>)");
+    cmd->add_option("--eval-seeds", o->evalSeeds, "Trace seeds of the final evaluation")
+        ->capture_default_str();
+    cmd->add_flag("--no-evaluate", o->noEvaluate,
+                  "Skip the comparison with the oracle and the baselines");
+    cmd->callback([o] {
+        const int rc = runTrain(*o);
+        if (rc != 0)
+            throw CLI::RuntimeError(rc);
+    });
+}
+
+} // namespace dvfo::cli

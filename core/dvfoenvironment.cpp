@@ -1,0 +1,252 @@
+#include "core/dvfoenvironment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace dvfo {
+
+DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
+                                 DvfoEnvironmentConfig config)
+    : profile_(std::move(profile)), offload_(std::move(offload)), config_(std::move(config)) {
+    if (!(config_.eta >= 0 && config_.eta <= 1))
+        throw std::invalid_argument("eta must be in [0, 1], got " + std::to_string(config_.eta));
+    if (!(config_.sloPenalty >= 0))
+        throw std::invalid_argument("the SLO penalty must be >= 0");
+    if (config_.episodeSteps < 1)
+        throw std::invalid_argument("an episode needs at least 1 step");
+    if (!(config_.controlPeriodMs > 0))
+        throw std::invalid_argument("the control period must be > 0 ms");
+    if (!(config_.idlePowerMw >= 0))
+        throw std::invalid_argument("the idle power must be >= 0 mW");
+    if (offload_.model() != profile_.model())
+        throw std::invalid_argument("the offload model is for " + offload_.model() +
+                                    " but the profile is of " + profile_.model());
+    if (offload_.splitIndex() + 1 >= profile_.layerCount())
+        throw std::invalid_argument("split layer index " + std::to_string(offload_.splitIndex()) +
+                                    " leaves no tail in the profile's " +
+                                    std::to_string(profile_.layerCount()) + " layers");
+    if (profile_.layerNames()[size_t(offload_.splitIndex())] != offload_.splitLayer())
+        throw std::invalid_argument("the profile's layer " + std::to_string(offload_.splitIndex()) +
+                                    " is '" + profile_.layerNames()[size_t(offload_.splitIndex())] +
+                                    "', not the split layer '" + offload_.splitLayer() + "'");
+    nanojoulePerByte_ = offload_.params().nanojoulePerByte > 0
+                            ? offload_.params().nanojoulePerByte
+                            : profile_.board().emulation.radioNanojoulePerByte;
+    config_.observation.cpuLevels = profile_.cpuLevels();
+    config_.observation.gpuLevels = profile_.gpuLevels();
+    config_.observation.emcLevels = profile_.emcLevels();
+    config_.observation.shares = OffloadModel::kShares;
+
+    const int split = offload_.splitIndex() + 1, layers = profile_.layerCount();
+    const size_t n = size_t(profile_.tupleCount());
+    headL_.resize(n), headE_.resize(n), tailL_.resize(n), tailE_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const LayerCost head = profile_.rangeAt(int(i), 0, split),
+                        tail = profile_.rangeAt(int(i), split, layers);
+        headL_[i] = head.latencyMs, headE_[i] = head.energyMj, tailL_[i] = tail.latencyMs,
+        tailE_[i] = tail.energyMj;
+    }
+    const int maxTuple = tupleOf(maxClocks());
+    tailLatencyAtMaxMs_ = tailL_[size_t(maxTuple)];
+    const Raw reference = rawFromTerms({0, 0, 0}, maxTuple, 0);
+    refLatencyMs_ = reference.latencyMs;
+    refEnergyMj_ = reference.energyMj;
+    if (!(refLatencyMs_ > 0) || !(refEnergyMj_ > 0))
+        throw std::invalid_argument(
+            "the profile gives zero latency or energy at max clocks: cannot normalise");
+    previous_ = maxClocks();
+}
+
+std::vector<int> DvfoEnvironment::branchSizes() const {
+    return {profile_.cpuLevels(), profile_.gpuLevels(), profile_.emcLevels(),
+            OffloadModel::kShares};
+}
+
+FactoredAction DvfoEnvironment::maxClocks(int shareIndex) const {
+    return {profile_.cpuLevels() - 1, profile_.gpuLevels() - 1, profile_.emcLevels() - 1,
+            shareIndex};
+}
+
+FactoredAction DvfoEnvironment::minClocks(int shareIndex) const {
+    return {0, 0, 0, shareIndex};
+}
+
+void DvfoEnvironment::validate(const FactoredAction& action) const {
+    static const char* names[] = {"CPU level", "GPU level", "EMC level", "offload share index"};
+    const std::vector<int> sizes = branchSizes();
+    if (action.size() != sizes.size())
+        throw std::invalid_argument("action has " + std::to_string(action.size()) +
+                                    " branches, expected " + std::to_string(sizes.size()) +
+                                    " (cpu, gpu, emc, share)");
+    for (size_t b = 0; b < sizes.size(); ++b)
+        if (action[b] < 0 || action[b] >= sizes[b])
+            throw std::invalid_argument(std::string(names[b]) + " " + std::to_string(action[b]) +
+                                        " is outside [0, " + std::to_string(sizes[b] - 1) + "]");
+}
+
+DvfoEnvironment::ShareTerms DvfoEnvironment::shareTerms(const LinkSample& link, int k) const {
+    if (k == 0)
+        return {0, 0, 0};
+    const OffloadParams& p = offload_.params();
+    const double s = OffloadModel::shareAt(k);
+    const double bytes = offload_.share(k).wireBytes;
+    const double airMs = bytes * 8.0 / (link.bandwidthMbps * 1000.0);
+    const double cloudMs = s * tailLatencyAtMaxMs_ / p.cloudSpeedup;
+    return {link.rttMs + airMs + cloudMs,
+            bytes * nanojoulePerByte_ * 1e-6 + p.radioActiveMw * airMs * 1e-3, bytes};
+}
+
+DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tuple, int k) const {
+    const size_t i = size_t(tuple);
+    const double idleMw = config_.idlePowerMw, period = config_.controlPeriodMs;
+    if (k == 0) {
+        const double busy = headL_[i] + tailL_[i];
+        return {headE_[i] + tailE_[i] + idleMw * std::max(0.0, period - busy) * 1e-3, busy, busy};
+    }
+    const OffloadParams& p = offload_.params();
+    const double keep = 1.0 - OffloadModel::shareAt(k);
+    const double edgeTailMs = keep * tailL_[i];
+    const double busy = headL_[i] + edgeTailMs;
+    const double fusion = k < OffloadModel::kShares - 1 ? p.fusionMs : 0.0;
+    const double latency = headL_[i] + std::max(edgeTailMs, t.remoteMs) + fusion;
+    const double idle = idleMw > 0 ? idleMw * std::max(0.0, period - busy) * 1e-3
+                                   : p.waitPowerMw * std::max(0.0, t.remoteMs - edgeTailMs) * 1e-3;
+    return {headE_[i] + keep * tailE_[i] + t.transferMj + idle, latency, busy};
+}
+
+DvfoEnvironment::Raw DvfoEnvironment::raw(const LinkSample& link, int tuple, int k) const {
+    return rawFromTerms(shareTerms(link, k), tuple, k);
+}
+
+double DvfoEnvironment::costOf(double energyMj, double latencyMs) const {
+    const double eta = config_.eta;
+    double cost = eta * energyMj / refEnergyMj_ + (1 - eta) * latencyMs / refLatencyMs_;
+    if (config_.sloMs > 0 && latencyMs > config_.sloMs)
+        cost += config_.sloPenalty;
+    return cost;
+}
+
+ActionCost DvfoEnvironment::evaluate(const LinkSample& link, const FactoredAction& action) const {
+    return evaluate(link, action, action, 0.0);
+}
+
+ActionCost DvfoEnvironment::evaluate(const LinkSample& link, const FactoredAction& previous,
+                                     const FactoredAction& action, double d) const {
+    validate(action);
+    validate(previous);
+    if (!(d >= 0 && d < 1))
+        throw std::invalid_argument("the action delay fraction must be in [0, 1), got " +
+                                    std::to_string(d));
+    const Raw now = raw(link, tupleOf(action), action[3]);
+    const Raw before = d > 0 ? raw(link, tupleOf(previous), previous[3]) : now;
+    ActionCost c;
+    c.energyMj = d * before.energyMj + (1 - d) * now.energyMj;
+    c.latencyMs = d * before.latencyMs + (1 - d) * now.latencyMs;
+    c.edgeBusyMs = d * before.edgeBusyMs + (1 - d) * now.edgeBusyMs;
+    c.cost = costOf(c.energyMj, c.latencyMs);
+    c.sloViolated = config_.sloMs > 0 && c.latencyMs > config_.sloMs;
+    c.accuracy = offload_.share(action[3]).accuracy;
+    return c;
+}
+
+FactoredAction DvfoEnvironment::bestAction(const LinkSample& link, const FactoredAction& previous,
+                                           double d, const ActionRestriction& r) const {
+    validate(previous);
+    if (!(d >= 0 && d < 1))
+        throw std::invalid_argument("the action delay fraction must be in [0, 1), got " +
+                                    std::to_string(d));
+    const int C = profile_.cpuLevels(), G = profile_.gpuLevels(), M = profile_.emcLevels();
+    auto range = [](int fixed, int n, const char* what) {
+        if (fixed >= n)
+            throw std::invalid_argument(std::string("restricted ") + what + " " +
+                                        std::to_string(fixed) + " is outside the table");
+        return fixed >= 0 ? std::pair<int, int>{fixed, fixed + 1} : std::pair<int, int>{0, n};
+    };
+    const auto [c0, c1] = range(r.cpuLevel, C, "CPU level");
+    const auto [g0, g1] = range(r.gpuLevel, G, "GPU level");
+    const auto [m0, m1] = range(r.emcLevel, M, "EMC level");
+    const auto [k0, k1] = range(r.shareIndex, OffloadModel::kShares, "share index");
+
+    // The previous action's part of the blend is the same for every candidate.
+    const Raw before = d > 0 ? raw(link, tupleOf(previous), previous[3]) : Raw{0, 0, 0};
+    const double eta = config_.eta, we = eta / refEnergyMj_, wl = (1 - eta) / refLatencyMs_;
+    const double slo = config_.sloMs, penalty = config_.sloPenalty;
+    ShareTerms terms[OffloadModel::kShares];
+    for (int k = k0; k < k1; ++k)
+        terms[k] = shareTerms(link, k);
+    double best = std::numeric_limits<double>::infinity();
+    FactoredAction bestAction = maxClocks();
+    for (int c = c0; c < c1; ++c)
+        for (int g = g0; g < g1; ++g)
+            for (int m = m0; m < m1; ++m) {
+                const int tuple = profile_.tupleIndex(c, g, m);
+                for (int k = k0; k < k1; ++k) {
+                    const Raw now = rawFromTerms(terms[k], tuple, k);
+                    const double e = d * before.energyMj + (1 - d) * now.energyMj;
+                    const double l = d * before.latencyMs + (1 - d) * now.latencyMs;
+                    double cost = we * e + wl * l;
+                    if (slo > 0 && l > slo)
+                        cost += penalty;
+                    if (cost < best) {
+                        best = cost;
+                        bestAction = {c, g, m, k};
+                    }
+                }
+            }
+    return bestAction;
+}
+
+std::vector<float> DvfoEnvironment::reset(uint64_t seed) {
+    links_ = config_.trace.realise(seed, config_.episodeSteps);
+    if (links_.empty())
+        throw std::runtime_error("the link trace gives no samples for an episode");
+    step_ = 0;
+    previous_ = maxClocks();
+    lastCost_ = {};
+    return buildObservation(observationInputs(), config_.observation);
+}
+
+LinkSample DvfoEnvironment::currentLink() const {
+    if (links_.empty())
+        throw std::logic_error("DvfoEnvironment: reset() first");
+    return links_[size_t(std::min<int64_t>(step_, int64_t(links_.size()) - 1))];
+}
+
+ObservationInputs DvfoEnvironment::observationInputs() const {
+    const int64_t now = std::min<int64_t>(step_, int64_t(links_.size()) - 1);
+    const int64_t then = std::max<int64_t>(0, now - config_.observation.trendSteps);
+    ObservationInputs in;
+    in.bandwidthMbps = links_[size_t(now)].bandwidthMbps;
+    in.rttMs = links_[size_t(now)].rttMs;
+    in.bandwidthTrendMbps = links_[size_t(now)].bandwidthMbps - links_[size_t(then)].bandwidthMbps;
+    in.rttTrendMs = links_[size_t(now)].rttMs - links_[size_t(then)].rttMs;
+    in.cpuLevel = previous_[0], in.gpuLevel = previous_[1], in.emcLevel = previous_[2],
+    in.shareIndex = previous_[3];
+    in.tailFlopsFraction = offload_.tailFlopsFraction();
+    in.fullOffloadBytes = offload_.share(OffloadModel::kShares - 1).wireBytes;
+    in.edgeMaxLatencyMs = refLatencyMs_;
+    return in;
+}
+
+RlStep DvfoEnvironment::step(const FactoredAction& action, double d) {
+    if (!started())
+        throw std::logic_error("DvfoEnvironment: step() before reset()");
+    if (done())
+        throw std::logic_error("DvfoEnvironment: step() after the episode ended; reset() first");
+    const ActionCost c = evaluate(links_[size_t(step_)], previous_, action, d);
+    previous_ = action;
+    lastCost_ = c;
+    ++step_;
+    RlStep out;
+    out.observation = buildObservation(observationInputs(), config_.observation);
+    out.reward = -c.cost;
+    out.done = done();
+    out.energyMj = c.energyMj;
+    out.latencyMs = c.latencyMs;
+    out.sloViolated = c.sloViolated;
+    return out;
+}
+
+} // namespace dvfo

@@ -1,0 +1,139 @@
+#pragma once
+// DVFO's environment: one inference per control step on an edge board described by a stored
+// profile, with a share of the split layer's feature maps offloaded to a cloud server over a link
+// that follows a trace.
+#include "core/dvfoobservation.h"
+#include "core/linktrace.h"
+#include "core/offloadmodel.h"
+#include "core/profiletable.h"
+#include "core/rlenvironment.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace dvfo {
+
+struct DvfoEnvironmentConfig {
+    double eta = 0.5;        // weight of energy against latency in the cost, [0, 1]
+    double sloMs = 0;        // latency SLO; <= 0: none
+    double sloPenalty = 1.0; // added to the cost of a step whose latency exceeds the SLO
+    int64_t episodeSteps = 1000;
+    double controlPeriodMs =
+        50; // one decision (and one inference) per period; governors' load base
+    // > 0: energy per control period instead of per inference: the board idles at this power for
+    // the part of the period it is not computing (waiting for the cloud included, so the offload
+    // model's waitPowerMw is not added on top). 0: energy per inference (frames back to back).
+    double idlePowerMw = 0;
+    LinkTrace trace;
+    ObservationLayout observation; // level counts are filled in from the board; scales as given
+};
+
+// What one action costs under one link sample (already blended when asked with a delay).
+struct ActionCost {
+    double energyMj = 0;
+    double latencyMs = 0;
+    double cost = 0; // -reward
+    bool sloViolated = false;
+    double edgeBusyMs = 0; // head + edge tail: the board's busy time, for governors
+    double accuracy = -1;  // of the share (attention report), -1 = unknown
+};
+
+// Restricts bestAction(): a share index, levels of a tuple, or both; -1 = free.
+struct ActionRestriction {
+    int shareIndex = -1;
+    int cpuLevel = -1, gpuLevel = -1, emcLevel = -1;
+};
+
+// Cost model, for action a = (cpu level, gpu level, emc level, share index k), s = k / 10, under
+// link (B Mbit/s, R ms), with head = layers [0, split] and tail = the rest, both from ProfileTable
+// at a's tuple:
+//   share 0:  L = head.L + tail.L                          E = head.E + tail.E
+//   share s:  air    = bytes(s) * 8 / (B * 1000)            ms on the air
+//             cloud  = s * tail.L(max tuple) / cloudSpeedup
+//             remote = R + air + cloud
+//             L = head.L + max((1 - s) tail.L, remote) + (s < 1 ? fusionMs : 0)
+//             E = head.E + (1 - s) tail.E + bytes(s) * nJ/B * 1e-6 + radioActiveMw * air * 1e-3
+//                 + waitPowerMw * max(0, remote - (1 - s) tail.L) * 1e-3
+//   with idlePowerMw > 0 (energy per period P): the wait term is replaced by
+//             idlePowerMw * max(0, P - busy) * 1e-3, busy = head.L + (1 - s) tail.L (also at share
+//             0)
+// Delay d (thinking while moving): the first d of the period runs the previous action, so
+//   E = d E(prev) + (1 - d) E(a),  L = d L(prev) + (1 - d) L(a).
+// Reward, with E_ref, L_ref = energy and latency of edge-only at max clocks (link-independent):
+//   r = -(eta * E / E_ref + (1 - eta) * L / L_ref) - sloPenalty * [sloMs > 0 and L > sloMs]
+// and cost = -r. Branches: {cpu levels, gpu levels, emc levels, 11}.
+// Steps: reset(seed) realises the trace for the seed (episodeSteps, or fewer when a CSV trace
+// ends); step t is costed under link sample t, and the observation after it shows sample t + 1.
+class DvfoEnvironment : public RlEnvironment {
+public:
+    // Throws std::invalid_argument for eta outside [0, 1], a negative penalty, episodeSteps < 1,
+    // a period <= 0, or an offload model of another model than the profile.
+    DvfoEnvironment(ProfileTable profile, OffloadModel offload, DvfoEnvironmentConfig config);
+
+    std::vector<int> branchSizes() const override;
+    int observationSize() const override { return ObservationLayout::kSize; }
+    std::vector<float> reset(uint64_t seed) override;
+    // Throws std::invalid_argument for a malformed action or delay, std::logic_error after done.
+    RlStep step(const FactoredAction& action, double actionDelayFraction = 0.0) override;
+
+    // Cost queries (no state change).
+    ActionCost evaluate(const LinkSample& link, const FactoredAction& action) const;
+    ActionCost evaluate(const LinkSample& link, const FactoredAction& previous,
+                        const FactoredAction& action, double actionDelayFraction) const;
+    // Brute force over every allowed action: the one with the least (blended) cost; ties go to the
+    // first in (cpu, gpu, emc, share) order. O(|cpu| |gpu| |emc| 11) with precomputed per-tuple
+    // costs.
+    FactoredAction bestAction(const LinkSample& link, const FactoredAction& previous,
+                              double actionDelayFraction,
+                              const ActionRestriction& restriction = {}) const;
+
+    // Episode state.
+    bool started() const { return !links_.empty(); }
+    bool done() const { return started() && step_ >= int64_t(links_.size()); }
+    int64_t stepIndex() const { return step_; }
+    int64_t episodeLength() const { return int64_t(links_.size()); }
+    LinkSample currentLink() const; // the sample the next step is costed under
+    const FactoredAction& previousAction() const { return previous_; }
+    const ActionCost& lastCost() const { return lastCost_; }
+    ObservationInputs observationInputs() const;
+
+    FactoredAction maxClocks(int shareIndex = 0) const;
+    FactoredAction minClocks(int shareIndex = 0) const;
+    // Throws std::invalid_argument naming the branch for a malformed action.
+    void validate(const FactoredAction& action) const;
+    double referenceEnergyMj() const { return refEnergyMj_; }
+    double referenceLatencyMs() const { return refLatencyMs_; }
+    double nanojoulePerByte() const { return nanojoulePerByte_; }
+    const ProfileTable& profile() const { return profile_; }
+    const OffloadModel& offload() const { return offload_; }
+    const DvfoEnvironmentConfig& config() const { return config_; }
+    const ObservationLayout& observationLayout() const { return config_.observation; }
+
+private:
+    struct Raw {
+        double energyMj, latencyMs, edgeBusyMs;
+    };
+    struct ShareTerms { // link-dependent constants of one share
+        double remoteMs, transferMj, bytes;
+    };
+    ShareTerms shareTerms(const LinkSample& link, int shareIndex) const;
+    Raw raw(const LinkSample& link, int tuple, int shareIndex) const;
+    Raw rawFromTerms(const ShareTerms& terms, int tuple, int shareIndex) const;
+    double costOf(double energyMj, double latencyMs) const;
+    int tupleOf(const FactoredAction& a) const { return profile_.tupleIndex(a[0], a[1], a[2]); }
+
+    ProfileTable profile_;
+    OffloadModel offload_;
+    DvfoEnvironmentConfig config_;
+    double nanojoulePerByte_ = 0;
+    std::vector<double> headL_, headE_, tailL_, tailE_; // per tuple index
+    double tailLatencyAtMaxMs_ = 0;
+    double refEnergyMj_ = 0, refLatencyMs_ = 0;
+
+    std::vector<LinkSample> links_;
+    int64_t step_ = 0;
+    FactoredAction previous_;
+    ActionCost lastCost_;
+};
+
+} // namespace dvfo

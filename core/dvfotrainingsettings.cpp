@@ -1,0 +1,145 @@
+#include "core/dvfotrainingsettings.h"
+
+#include "core/baselinepolicies.h"
+#include "core/laggedpolicy.h"
+#include "core/profilestore.h"
+#include "core/trainedpolicy.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dvfo {
+
+using json = nlohmann::json;
+
+std::string DvfoTrainingSettings::toJson() const {
+    return json{{"eta", eta},
+                {"sloMs", sloMs},
+                {"sloPenalty", sloPenalty},
+                {"trace", trace},
+                {"episodeSteps", episodeSteps},
+                {"controlPeriodMs", controlPeriodMs},
+                {"splitLayer", splitLayer},
+                {"cloudSpeedup", cloudSpeedup}}
+        .dump();
+}
+
+DvfoTrainingSettings DvfoTrainingSettings::fromJson(const std::string& text) {
+    DvfoTrainingSettings s;
+    try {
+        const json j = json::parse(text);
+        if (!j.is_object())
+            throw std::invalid_argument("training settings must be a JSON object");
+        auto get = [&](const char* key, auto& field) {
+            if (j.contains(key))
+                j.at(key).get_to(field);
+        };
+        get("eta", s.eta);
+        get("sloMs", s.sloMs);
+        get("sloPenalty", s.sloPenalty);
+        get("trace", s.trace);
+        get("episodeSteps", s.episodeSteps);
+        get("controlPeriodMs", s.controlPeriodMs);
+        get("splitLayer", s.splitLayer);
+        get("cloudSpeedup", s.cloudSpeedup);
+    } catch (const json::exception& e) {
+        throw std::invalid_argument(std::string("invalid training settings: ") + e.what());
+    }
+    return s;
+}
+
+std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(ProfileTable profile) const {
+    OffloadParams params;
+    params.splitLayer = splitLayer;
+    params.cloudSpeedup = cloudSpeedup;
+    OffloadModel offload = OffloadModel::forZooModel(profile.model(), params);
+    DvfoEnvironmentConfig config;
+    config.eta = eta;
+    config.sloMs = sloMs;
+    config.sloPenalty = sloPenalty;
+    config.episodeSteps = episodeSteps;
+    config.controlPeriodMs = controlPeriodMs;
+    config.trace = LinkTrace::parse(trace, controlPeriodMs);
+    return std::make_unique<DvfoEnvironment>(std::move(profile), std::move(offload), config);
+}
+
+std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(const ProfileStore& store,
+                                                                       int64_t session) const {
+    return makeEnvironment(ProfileTable::fromStore(store, session));
+}
+
+DqnConfig DvfoTrainingSettings::defaultAgentConfig(bool concurrent) {
+    DqnConfig c;
+    c.hiddenSizes = {128, 128};
+    c.learningRate = 1e-3;
+    c.gamma = 0.5;
+    c.batchSize = 64;
+    c.bufferCapacity = 50000;
+    c.warmupSteps = 1000;
+    c.epsilonStart = 1.0;
+    c.epsilonEnd = 0.02;
+    c.epsilonDecaySteps = 10000;
+    c.targetSyncSteps = 250;
+    c.trainEvery = 1;
+    c.seed = 1;
+    c.concurrent = concurrent;
+    c.threads = 1;
+    return c;
+}
+
+std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int64_t session,
+                                                int64_t trainingRun) const {
+    const ProfileTable& p = env.profile();
+    json shares = json::array();
+    for (const ShareInfo& s : env.offload().shares())
+        shares.push_back(s.share);
+    json observation = env.observationLayout().toJson();
+    observation["size"] = env.observationSize();
+    observation["features"] = ObservationLayout::featureNames();
+    return json{{"name", "dvfo-dqn"},
+                {"board", p.board().name},
+                {"boardSpecId", p.board().id},
+                {"model", p.model()},
+                {"tables",
+                 {{"cpuKhz", p.board().cpu.frequenciesKhz},
+                  {"gpuKhz", p.board().gpu.frequenciesKhz},
+                  {"emcKhz", p.board().emc.frequenciesKhz}}},
+                {"offloadShares", shares},
+                {"splitLayer", env.offload().splitLayer()},
+                {"observation", observation},
+                {"eta", eta},
+                {"sloMs", sloMs},
+                {"sloPenalty", sloPenalty},
+                {"controlPeriodMs", controlPeriodMs},
+                {"trace", trace},
+                {"session", session},
+                {"trainingRun", trainingRun},
+                {"referenceEnergyMj", env.referenceEnergyMj()},
+                {"referenceLatencyMs", env.referenceLatencyMs()}}
+        .dump();
+}
+
+std::vector<PolicyEvaluation>
+DvfoTrainingSettings::compareWithBaselines(DvfoEnvironment& env, RlPolicy& policy,
+                                           const std::vector<uint64_t>& seeds, double delayFraction,
+                                           bool pipelined) {
+    if (auto* trained = dynamic_cast<TrainedPolicy*>(&policy))
+        trained->setSelectionDelay(delayFraction);
+    LaggedPolicy lagged(policy);
+    RlPolicy* first = pipelined ? static_cast<RlPolicy*>(&lagged) : &policy;
+    EdgeOnlyMaxPolicy edgeOnly(env);
+    CloudOnlyPolicy cloudOnly(env);
+    PerformanceGovernorPolicy performance(env);
+    OndemandGovernorPolicy ondemand(env);
+    OffloadOnlyPolicy offloadOnly(env, delayFraction);
+    DvfsOnlyPolicy dvfsOnly(env, delayFraction);
+    OraclePolicy oracle(env, delayFraction);
+    EvaluationSettings settings;
+    settings.seeds = seeds;
+    settings.actionDelayFraction = delayFraction;
+    return PolicyEvaluator(env, settings)
+        .run({first, &oracle, &edgeOnly, &cloudOnly, &performance, &ondemand, &offloadOnly,
+              &dvfsOnly},
+             oracle.name());
+}
+
+} // namespace dvfo

@@ -1,0 +1,83 @@
+#pragma once
+// Edge-cloud link conditions per control step: bandwidth and round-trip time.
+#include <cstdint>
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dvfo {
+
+// Malformed trace specification or CSV file; the message names the spec or the file and line.
+class LinkTraceError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct LinkSample {
+    double bandwidthMbps = 0; // uplink throughput, Mbit/s (10^6 bit/s)
+    double rttMs = 0;         // round trip to the cloud server, ms
+};
+
+// A link trace, realised per episode seed. Four kinds:
+//   constant    the same sample at every step
+//   step        piecewise constant: segment i starts at step startStep_i (the first at 0)
+//   randomwalk  bandwidth: b_{t+1} = reflect(b_t + stepMbps * N(0,1)) into [min, max], b_0 = start
+//               (or uniform in [min, max] when start < 0); RTT constant, or the same walk in
+//               [rttMin, rttMax] with rttStepMs > 0. Seeded: mt19937_64 + Box-Muller, so a seed
+//               gives the same realisation on every platform.
+//   csv         columns t_s,bandwidth_mbps,rtt_ms (header optional, t_s ascending from any
+//               start); step k holds the last row with t_s - t_0 <= k * controlPeriod (sample and
+//               hold); the trace ends with the file's last row.
+class LinkTrace {
+public:
+    enum class Kind { Constant, Step, RandomWalk, Csv };
+
+    struct Segment {
+        int64_t startStep = 0;
+        LinkSample sample;
+    };
+    struct RandomWalk {
+        uint64_t seedOffset = 0; // added to the episode seed (the spec's seed=)
+        double minMbps = 2, maxMbps = 100, stepMbps = 5, startMbps = -1;
+        double rttMs = 20;
+        double rttMinMs = 0, rttMaxMs = 0, rttStepMs = 0; // rttStepMs > 0: RTT walks too
+    };
+
+    LinkTrace(); // constant 50 Mbit/s, 20 ms
+    static LinkTrace constant(double bandwidthMbps, double rttMs);
+    static LinkTrace steps(std::vector<Segment> segments);
+    static LinkTrace randomWalk(const RandomWalk& params);
+    // Rows as read from a CSV (t_s, sample), for tests and callers with their own data.
+    static LinkTrace fromRows(std::vector<std::pair<double, LinkSample>> rows,
+                              double controlPeriodMs, const std::string& origin = "rows");
+    static LinkTrace fromCsv(std::istream& in, double controlPeriodMs,
+                             const std::string& origin = "<stream>");
+    static LinkTrace fromCsvFile(const std::string& path, double controlPeriodMs);
+
+    // The CLI spelling (numbers in Mbit/s and ms):
+    //   constant:BW,RTT                      e.g. constant:50,20
+    //   step:BW,RTT;BW,RTT@STEP;...          e.g. step:100,10;5,40@200;50,20@400
+    //   randomwalk:key=value,...             keys seed, min, max, step, start, rtt, rttmin, rttmax,
+    //                                        rttstep; e.g. randomwalk:seed=1,min=2,max=100,rtt=20
+    //   csv:FILE                             e.g. csv:traces/lab-wifi.csv
+    // Throws LinkTraceError naming the spec and what is wrong.
+    static LinkTrace parse(const std::string& spec, double controlPeriodMs);
+
+    Kind kind() const { return kind_; }
+    std::string describe() const;
+    // Steps the trace lasts: 0 = unbounded (constant, step, random walk).
+    int64_t length() const;
+    // The first `steps` samples for episode seed `seed` (only random walks use the seed).
+    // Bounded traces return at most length() samples.
+    std::vector<LinkSample> realise(uint64_t seed, int64_t steps) const;
+
+private:
+    Kind kind_ = Kind::Constant;
+    std::vector<Segment> segments_; // Constant (one) and Step
+    RandomWalk walk_;
+    std::vector<LinkSample> csvSteps_; // Csv, already resampled per control step
+    std::string origin_;
+};
+
+} // namespace dvfo

@@ -1,0 +1,53 @@
+#pragma once
+#include "core/boardregistry.h"
+#include "remote/client/boardconnector.h"
+#include "remote/client/deploycontext.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace dvfo {
+
+struct DeployStepReport {
+    std::string step;
+    bool ok = false;
+    double ms = 0;
+    std::string message;
+};
+
+// The outcome of deploying (or rolling back) one board.
+struct DeployResult {
+    std::string board;
+    std::string kind = "deploy";   // "deploy" | "rollback"
+    std::string version;           // what was deployed (or, for a rollback, what is running after it)
+    std::string previousVersion;   // what ran before
+    // "succeeded", "failed" (nothing switched: the old bundle still runs), "rolled_back" (switched,
+    // failed, previous bundle back and healthy), "rollback_failed" (the board needs attention)
+    std::string status = "failed";
+    std::string message;
+    std::string startedAt;
+    std::vector<DeployStepReport> steps;
+
+    bool ok() const { return status == "succeeded"; }
+    nlohmann::json stepsJson() const;
+};
+
+// Deploys a bundle to one board over SSH: check -> upload -> verify -> switch -> restart ->
+// health; when a step after the switch fails, rolls back to the previous bundle (switch back,
+// restart, health check of the old one). Nothing here throws: every failure is in the result.
+class BundleDeployer {
+public:
+    BundleDeployer(BoardEntry board, ConnectOptions connect, DeployOptions options);
+
+    DeployResult deploy(const std::string& localBundleDir);
+    // Switches the board back to the bundle `previous` points to (the one before the last deploy).
+    DeployResult rollback();
+
+private:
+    BoardEntry board_;
+    ConnectOptions connect_;
+    DeployOptions options_;
+};
+
+} // namespace dvfo

@@ -1,0 +1,27 @@
+#include "remote/client/healthcheckstep.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dvfo {
+
+void HealthCheckStep::run(DeployContext& c) {
+    const std::string version = c.manifest.bundleVersion;
+    SshExec exec(c.session);
+    ExecOptions o;
+    o.timeout = std::chrono::milliseconds(c.options.healthWaitMs + 30000);
+    const ExecResult r = exec.run(c.agentCommand("runtime status --root " + SshExec::shellQuote(c.root) +
+                                                 " --wait-ms " + std::to_string(c.options.healthWaitMs) +
+                                                 " --expect-version " + SshExec::shellQuote(version)),
+                                  o);
+    const auto answer = nlohmann::json::parse(r.stdoutText.substr(0, r.stdoutText.find('\n')), nullptr, false);
+    if (r.ok() && !answer.is_discarded()) {
+        c.report(name(), "runtime healthy with bundle " + version);
+        return;
+    }
+    std::string reason = !answer.is_discarded() && answer.is_object() ? answer.value("reason", std::string())
+                                                                        : r.stderrText;
+    throw DeployError("health check of bundle " + version + " on " + c.board.name + " failed: " +
+                      (reason.empty() ? "no answer" : reason));
+}
+
+} // namespace dvfo

@@ -1,0 +1,36 @@
+#pragma once
+#include "core/boardspec.h"
+#include "core/frequencytuple.h"
+#include "core/linktrace.h"
+#include "core/rlenvironment.h"
+
+#include <memory>
+#include <string>
+
+namespace dvfo {
+
+// One operating point chosen by the policy: the raw factored action and what it means on this board.
+struct RuntimeDecision {
+    FactoredAction action; // {cpu level, gpu level, emc level, offload-share index}
+    FrequencyTuple tuple;  // the clocks those levels select
+    double share = 0;      // offload share s in [0, 1]
+};
+
+// The policy step of the edge runtime: link state + what was in force -> the next operating point.
+// The bundle's TorchScript policy is adapted to it in trainedruntimepolicy.cpp (the only place
+// that knows the policy's sidecar and observation layout), so the runtime never sees torch.
+class RuntimePolicy {
+public:
+    virtual ~RuntimePolicy() = default;
+    virtual std::string describe() const = 0;
+    // What is in force before the first decision (e.g. the board's highest levels, share 0).
+    virtual RuntimeDecision initial() const = 0;
+    // Called from the runtime's control thread while inference runs on another thread.
+    virtual RuntimeDecision decide(const LinkSample& link, const RuntimeDecision& previous) = 0;
+};
+
+// Loads the policy of a bundle (its policy/ directory) for `board`. Throws std::runtime_error with
+// the file and reason when it cannot be loaded (the runtime then reports itself failed).
+std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir, const BoardSpec& board);
+
+} // namespace dvfo

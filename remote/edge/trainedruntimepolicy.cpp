@@ -1,0 +1,102 @@
+#include "remote/edge/trainedruntimepolicy.h"
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+namespace dvfo {
+
+namespace {
+template <typename T> std::vector<T> list(const nlohmann::json& j, const char* key, const std::string& file) {
+    try {
+        return j.at(key).get<std::vector<T>>();
+    } catch (const nlohmann::json::exception&) {
+        throw std::runtime_error(file + ": sidecar has no valid '" + std::string(key) + "'");
+    }
+}
+} // namespace
+
+std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::string& dir, const BoardSpec& board) {
+    std::unique_ptr<TrainedRuntimePolicy> p(new TrainedRuntimePolicy);
+    p->policy_ = TrainedPolicy::load(dir);
+    const std::string file = dir + "/policy.json";
+    const auto sidecar = nlohmann::json::parse(p->policy_->sidecarJson());
+    if (!sidecar.contains("tables"))
+        throw std::runtime_error(file + ": sidecar has no 'tables' (clock tables of the levels)");
+    p->cpuKhz_ = list<int64_t>(sidecar["tables"], "cpuKhz", file);
+    p->gpuKhz_ = list<int64_t>(sidecar["tables"], "gpuKhz", file);
+    p->emcKhz_ = list<int64_t>(sidecar["tables"], "emcKhz", file);
+    p->shares_ = list<double>(sidecar, "offloadShares", file);
+    p->layout_ = ObservationLayout::fromJson(sidecar.at("observation"));
+    if (sidecar.contains("modelConstants")) {
+        const auto& m = sidecar["modelConstants"];
+        p->tailFlopsFraction_ = m.value("tailFlopsFraction", 0.0);
+        p->fullOffloadBytes_ = m.value("fullOffloadBytes", 0.0);
+        p->edgeMaxLatencyMs_ = m.value("edgeMaxLatencyMs", 0.0);
+    }
+    p->controlPeriodMs_ = sidecar.value("controlPeriodMs", 0.0);
+    const auto& b = p->policy_->branchSizes();
+    if (b.size() != 4 || b[0] != int(p->cpuKhz_.size()) || b[1] != int(p->gpuKhz_.size()) ||
+        b[2] != int(p->emcKhz_.size()) || b[3] != int(p->shares_.size()))
+        throw std::runtime_error(file + ": branch sizes do not match the sidecar's tables and shares");
+    for (const auto& [table, khz] : {std::pair{"CPU", &p->cpuKhz_}, {"GPU", &p->gpuKhz_}, {"EMC", &p->emcKhz_}})
+        for (const auto f : *khz) {
+            const auto& spec = std::string(table) == "CPU" ? board.cpu : std::string(table) == "GPU" ? board.gpu : board.emc;
+            if (std::find(spec.frequenciesKhz.begin(), spec.frequenciesKhz.end(), f) == spec.frequenciesKhz.end())
+                throw std::runtime_error(file + ": " + table + " level " + std::to_string(f) + " kHz is not in " +
+                                         board.id + "'s table: the policy was trained for another board");
+        }
+    p->policy_->reset();
+    return p;
+}
+
+std::string TrainedRuntimePolicy::describe() const {
+    std::ostringstream s;
+    s << policy_->name() << " (" << (policy_->concurrent() ? "concurrent" : "sequential") << ", "
+      << cpuKhz_.size() << "x" << gpuKhz_.size() << "x" << emcKhz_.size() << "x" << shares_.size() << " actions)";
+    return s.str();
+}
+
+RuntimeDecision TrainedRuntimePolicy::decisionFor(const FactoredAction& a) const {
+    RuntimeDecision d;
+    d.action = a;
+    d.tuple = {cpuKhz_.at(size_t(a.at(0))), gpuKhz_.at(size_t(a.at(1))), emcKhz_.at(size_t(a.at(2)))};
+    d.share = shares_.at(size_t(a.at(3)));
+    return d;
+}
+
+// Highest clocks, nothing offloaded, until the first decision (what reset() assumes is level 0
+// for the network's previous-action input; the clocks in force are reported in the observation).
+RuntimeDecision TrainedRuntimePolicy::initial() const {
+    return decisionFor({int(cpuKhz_.size()) - 1, int(gpuKhz_.size()) - 1, int(emcKhz_.size()) - 1, 0});
+}
+
+RuntimeDecision TrainedRuntimePolicy::decide(const LinkSample& link, const RuntimeDecision& previous) {
+    history_.push_back(link);
+    while (int(history_.size()) > layout_.trendSteps + 1)
+        history_.pop_front();
+    ObservationInputs in;
+    in.bandwidthMbps = link.bandwidthMbps;
+    in.rttMs = link.rttMs;
+    if (int(history_.size()) == layout_.trendSteps + 1) {
+        in.bandwidthTrendMbps = link.bandwidthMbps - history_.front().bandwidthMbps;
+        in.rttTrendMs = link.rttMs - history_.front().rttMs;
+    }
+    if (previous.action.size() == 4) {
+        in.cpuLevel = previous.action[0];
+        in.gpuLevel = previous.action[1];
+        in.emcLevel = previous.action[2];
+        in.shareIndex = previous.action[3];
+    }
+    in.tailFlopsFraction = tailFlopsFraction_;
+    in.fullOffloadBytes = fullOffloadBytes_;
+    in.edgeMaxLatencyMs = edgeMaxLatencyMs_;
+    const auto t0 = std::chrono::steady_clock::now();
+    const FactoredAction a = policy_->decide(buildObservation(in, layout_));
+    if (policy_->concurrent() && controlPeriodMs_ > 0)
+        policy_->setSelectionDelay(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / controlPeriodMs_);
+    return decisionFor(a);
+}
+
+} // namespace dvfo

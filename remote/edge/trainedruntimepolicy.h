@@ -1,0 +1,41 @@
+#pragma once
+#include "core/dvfoobservation.h"
+#include "core/trainedpolicy.h"
+#include "remote/edge/runtimepolicy.h"
+
+#include <deque>
+#include <memory>
+
+namespace dvfo {
+
+// The bundle's trained DQN policy (TrainedPolicy, policy.pt + policy.json) on the board: builds the
+// observation exactly as training did (buildObservation with the sidecar's layout) from the live
+// link measurements and the operating point in force, and maps the chosen levels through the
+// sidecar's clock tables and offload shares. Concurrent policies get the measured selection delay.
+// Sidecar keys read besides TrainedPolicy's: "tables" {cpuKhz, gpuKhz, emcKhz}, "offloadShares",
+// "observation" (ObservationLayout JSON) and "modelConstants" {tailFlopsFraction,
+// fullOffloadBytes, edgeMaxLatencyMs} (optional, 0 when absent).
+class TrainedRuntimePolicy : public RuntimePolicy {
+public:
+    // Throws std::runtime_error (PolicyError included) naming the file and what is wrong, also
+    // when the sidecar's tables do not belong to `board`.
+    static std::unique_ptr<TrainedRuntimePolicy> load(const std::string& dir, const BoardSpec& board);
+
+    std::string describe() const override;
+    RuntimeDecision initial() const override;
+    RuntimeDecision decide(const LinkSample& link, const RuntimeDecision& previous) override;
+
+private:
+    TrainedRuntimePolicy() = default;
+    RuntimeDecision decisionFor(const FactoredAction& action) const;
+
+    std::unique_ptr<TrainedPolicy> policy_;
+    ObservationLayout layout_;
+    std::vector<int64_t> cpuKhz_, gpuKhz_, emcKhz_;
+    std::vector<double> shares_;
+    double tailFlopsFraction_ = 0, fullOffloadBytes_ = 0, edgeMaxLatencyMs_ = 0;
+    double controlPeriodMs_ = 0;
+    std::deque<LinkSample> history_; // for the trends over layout_.trendSteps
+};
+
+} // namespace dvfo

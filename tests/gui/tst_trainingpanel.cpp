@@ -1,0 +1,283 @@
+// Training view, offscreen, on a real workspace: a synthetic ResNet-18 2x2x2 grid session of the
+// built-in Xavier NX in a temp SQLite file, real DQN training through PolicyTrainer on the panel's
+// worker thread, the real exported TorchScript policy. Checks that what the panel shows is what
+// the database and the policy say: curves = stored points, policy map = TrainedPolicy's decisions,
+// bars = PolicyEvaluator's results; stop keeps a resumable cancelled run; runs reopen.
+#include "core/boardspec.h"
+#include "core/policytrainer.h"
+#include "core/profilestore.h"
+#include "core/trainedpolicy.h"
+#include "core/trainingrunstore.h"
+#include "widgets/mainwindow.h"
+#include "widgets/policycomparisonplot.h"
+#include "widgets/policymapplot.h"
+#include "widgets/trainingcurvesplot.h"
+#include "widgets/trainingpanel.h"
+#include "widgets/trainingrunlistmodel.h"
+
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+
+using namespace dvfo;
+
+namespace {
+
+const char* kResnetUnits[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
+                              "layer2.0", "layer2.1", "layer3.0", "layer3.1",
+                              "layer4.0", "layer4.1", "avgpool",  "fc"};
+
+// Graph data as (key, value) pairs.
+std::vector<std::pair<double, double>> dataOf(const QCPGraph* g) {
+    std::vector<std::pair<double, double>> out;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+        out.emplace_back(it->key, it->value);
+    return out;
+}
+
+std::vector<std::pair<double, double>> expected(const std::vector<TrainingPoint>& points,
+                                                double (*value)(const TrainingPoint&)) {
+    std::vector<std::pair<double, double>> out;
+    for (const TrainingPoint& p : points)
+        if (!std::isnan(value(p)))
+            out.emplace_back(double(p.step), value(p));
+    return out;
+}
+
+bool waitFor(const std::function<bool()>& done, int ms) {
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QTest::qWait(20);
+    }
+    return true;
+}
+
+} // namespace
+
+class TestTrainingPanel : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString db_;
+    int64_t completedRun_ = 0;
+
+    void checkCurves(TrainingPanel& panel, int64_t runId) {
+        const std::vector<TrainingPoint> stored = TrainingRunStore(db_.toStdString()).points(runId);
+        QVERIFY(!stored.empty());
+        QCOMPARE(panel.curves()->points().size(), stored.size());
+        TrainingCurvesPlot* c = panel.curves();
+        QVERIFY(dataOf(c->curve(TrainingCurvesPlot::Reward)) ==
+                expected(stored, [](const TrainingPoint& p) { return p.reward; }));
+        QVERIFY(dataOf(c->curve(TrainingCurvesPlot::Loss)) ==
+                expected(stored, [](const TrainingPoint& p) { return p.loss; }));
+        QVERIFY(dataOf(c->curve(TrainingCurvesPlot::Epsilon)) ==
+                expected(stored, [](const TrainingPoint& p) { return p.epsilon; }));
+        QVERIFY(dataOf(c->curve(TrainingCurvesPlot::EpisodeLength)) ==
+                expected(stored, [](const TrainingPoint& p) { return double(p.episodeLength); }));
+    }
+
+    void checkPolicyViews(TrainingPanel& panel, int64_t runId) {
+        const TrainingRun run = TrainingRunStore(db_.toStdString()).run(runId);
+        std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(db_.toStdString(), run);
+        std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
+        // Map: one point per bandwidth, each the policy's decision on the same observation.
+        PolicyMapSettings mapSettings;
+        mapSettings.rttMs = TrainingPanel::kMapRttMs;
+        const std::vector<double> bandwidths = PolicyTrainer::mapBandwidths(mapSettings);
+        const std::vector<PolicyMapPoint>& map = panel.policyMap()->map();
+        QCOMPARE(map.size(), bandwidths.size());
+        QCOMPARE(panel.policyMap()->series(PolicyMapPlot::Share)->dataCount(),
+                 int(bandwidths.size()));
+        std::set<double> distinct;
+        for (size_t i = 0; i < map.size(); ++i) {
+            QCOMPARE(map[i].bandwidthMbps, bandwidths[i]);
+            distinct.insert(map[i].bandwidthMbps);
+            policy->reset();
+            const FactoredAction a = policy->decide(
+                PolicyTrainer::mapObservation(*env, bandwidths[i], TrainingPanel::kMapRttMs));
+            QVERIFY(a == map[i].action);
+            QCOMPARE(map[i].cpuKhz, env->profile().board().cpu.frequenciesKhz[size_t(a[0])]);
+            QCOMPARE(map[i].share, a[3] / 10.0);
+            QCOMPARE(panel.policyMap()->series(PolicyMapPlot::Gpu)->data()->at(int(i))->value,
+                     env->profile().board().gpu.frequenciesKhz[size_t(a[1])] / 1000.0);
+            QCOMPARE(panel.policyMap()->series(PolicyMapPlot::Share)->data()->at(int(i))->value,
+                     a[3] / 10.0);
+        }
+        QCOMPARE(distinct.size(), map.size());
+        // Bars: the trained policy, the oracle and every baseline, equal to PolicyEvaluator's rows.
+        const std::vector<PolicyEvaluation> rows =
+            PolicyTrainer::evaluateRun(db_.toStdString(), runId);
+        const std::vector<PolicyEvaluation>& shown = panel.comparison()->evaluation();
+        QCOMPARE(shown.size(), rows.size());
+        std::set<std::string> names;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            QCOMPARE(shown[i].policy, rows[i].policy);
+            QCOMPARE(shown[i].meanCost, rows[i].meanCost);
+            QCOMPARE(shown[i].meanEnergyMj, rows[i].meanEnergyMj);
+            names.insert(rows[i].policy);
+            if (i > 0) // the trained policy has its own bar series
+                QCOMPARE(panel.comparison()->bars()->data()->at(int(i) - 1)->value,
+                         rows[i].meanCost);
+        }
+        for (const char* name :
+             {"dvfo-dqn", "oracle", "edge-only (max clocks)", "cloud-only", "performance governor",
+              "ondemand governor", "offload-only (max clocks)", "DVFS-only (no offload)"})
+            QVERIFY2(names.count(name), name);
+        QCOMPARE(shown.front().policy, std::string("dvfo-dqn"));
+    }
+
+private slots:
+    void initTestCase() {
+        db_ = dir_.filePath("w.db");
+        ProfileStore store(db_.toStdString());
+        const BoardSpec nx = BoardSpec::builtin("xavier-nx");
+        SessionInfo info;
+        info.boardId = "xavier-nx";
+        info.boardName = "emulated:xavier-nx";
+        info.model = "resnet18";
+        const int64_t session = store.createSession(info);
+        QCOMPARE(session, int64_t(1));
+        // Latency ~ 1/f per domain, energy = (static + dynamic) x time: race-to-idle-like.
+        for (int64_t c : {nx.cpu.frequenciesKhz.front(), nx.cpu.frequenciesKhz.back()})
+            for (int64_t g : {nx.gpu.frequenciesKhz.front(), nx.gpu.frequenciesKhz.back()})
+                for (int64_t m : {nx.emc.frequenciesKhz.front(), nx.emc.frequenciesKhz.back()}) {
+                    std::vector<LayerRecord> layers;
+                    for (int l = 0; l < 12; ++l) {
+                        LayerRecord r;
+                        r.tuple = {c, g, m};
+                        r.layerIndex = l;
+                        r.layerName = kResnetUnits[l];
+                        r.latency.medianMs = 2e2 / double(c) + 4e5 / double(g) + 3e5 / double(m);
+                        r.latency.n = 5;
+                        r.totalEnergyMj = r.latency.medianMs * (4.3 + 2e-6 * double(c + g + m));
+                        layers.push_back(r);
+                    }
+                    store.addCompletedTuple(session, {c, g, m}, layers);
+                }
+    }
+
+    void badInputIsRefusedAndLosesNothing() {
+        TrainingPanel panel(db_);
+        QVERIFY(!panel.setSession(7));
+        QVERIFY(panel.setSession(1));
+        panel.setTrace(QStringLiteral("sawtooth:1,2"));
+        QSignalSpy failed(&panel, &TrainingPanel::failed);
+        QVERIFY(panel.start());
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed.front().front().toString().contains("sawtooth"),
+                 qPrintable(failed.front().front().toString()));
+        QVERIFY(panel.statusText().contains("sawtooth"));
+        QVERIFY(waitFor([&] { return !panel.isTraining(); }, 10000));
+        QCOMPARE(TrainingRunStore(db_.toStdString()).runs().size(),
+                 size_t(0)); // nothing half-created
+    }
+
+    void trainsStoresAndShowsEverything() {
+        TrainingPanel panel(db_);
+        panel.resize(1400, 900);
+        panel.show();
+        QVERIFY(panel.setSession(1));
+        panel.setTrace(QStringLiteral("randomwalk:min=2,max=100,step=5,rtt=20"));
+        panel.setEpisodeSteps(50);
+        panel.setSteps(1200); // warm-up is 1000 steps: the last episodes have a loss
+        QSignalSpy finished(&panel, &TrainingPanel::trainingFinished);
+        QSignalSpy points(&panel, &TrainingPanel::pointAdded);
+        QSignalSpy shown(&panel, &TrainingPanel::policyShown);
+        QVERIFY(panel.start());
+        QVERIFY(panel.isTraining());
+        QVERIFY(!panel.start()); // one run at a time
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.front().at(1).toString(), QStringLiteral("completed"));
+        const int64_t runId = finished.front().at(0).toLongLong();
+        QVERIFY(shown.count() == 1 || shown.wait(30000));
+        QCOMPARE(points.count(), 24);
+
+        const TrainingRun run = TrainingRunStore(db_.toStdString()).run(runId);
+        QVERIFY(run.status == TrainingStatus::Completed);
+        QCOMPARE(run.pointCount, int64_t(24));
+        QCOMPARE(run.sessionId, int64_t(1));
+        checkCurves(panel, runId);
+        QVERIFY(panel.curves()->curve(TrainingCurvesPlot::Loss)->dataCount() >=
+                3); // after the warm-up
+        checkPolicyViews(panel, runId);
+        QVERIFY(waitFor([&] { return !panel.isTraining(); }, 10000));
+        QVERIFY(panel.runsModel()->rowOf(runId) >= 0);
+        completedRun_ = runId;
+    }
+
+    void stopKeepsAResumableRunAndRunsReopen() {
+        QVERIFY(completedRun_ > 0);
+        MainWindow window(nullptr, dir_.filePath("boards.json"), db_);
+        TrainingPanel& panel = *window.trainingPanel();
+        QCOMPARE(window.tabs()->tabText(window.tabs()->indexOf(&panel)),
+                 QStringLiteral("&Training"));
+        QVERIFY(panel.setSession(1));
+        panel.setEpisodeSteps(50);
+        panel.setSteps(1100);
+        QSignalSpy finished(&panel, &TrainingPanel::trainingFinished);
+        QSignalSpy points(&panel, &TrainingPanel::pointAdded);
+        QVERIFY(panel.start());
+        QVERIFY(points.wait(60000));
+        panel.stop();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.front().at(1).toString(), QStringLiteral("cancelled"));
+        const int64_t stopped = finished.front().at(0).toLongLong();
+        QVERIFY(waitFor([&] { return !panel.isTraining(); }, 10000));
+        TrainingRun run = TrainingRunStore(db_.toStdString()).run(stopped);
+        QVERIFY(run.status == TrainingStatus::Cancelled);
+        QVERIFY(run.pointCount >= 1);
+        QVERIFY(run.pointCount < 22);
+        const int64_t stoppedAt = TrainingRunStore(db_.toStdString()).points(stopped).back().step;
+
+        // Reopen the cancelled run: its curves from the database, no policy yet.
+        QSignalSpy opened(&panel, &TrainingPanel::runOpened);
+        panel.openRun(stopped);
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(panel.currentRunId(), stopped);
+        checkCurves(panel, stopped);
+        QVERIFY(waitFor([&] { return panel.statusText().contains("no exported policy"); }, 10000));
+        QVERIFY(panel.policyMap()->map().empty());
+
+        // Reopen the completed run: curves, then map and bars from its exported policy.
+        QSignalSpy shown(&panel, &TrainingPanel::policyShown);
+        panel.openRun(completedRun_);
+        QVERIFY(shown.wait(60000));
+        QCOMPARE(panel.currentRunId(), completedRun_);
+        checkCurves(panel, completedRun_);
+        checkPolicyViews(panel, completedRun_);
+
+        // Resume the stopped run to the end of its budget: points continue, the run completes.
+        finished.clear();
+        QVERIFY(panel.resume(stopped));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.front().at(1).toString(), QStringLiteral("completed"));
+        run = TrainingRunStore(db_.toStdString()).run(stopped);
+        QVERIFY(run.status == TrainingStatus::Completed);
+        const std::vector<TrainingPoint> all = TrainingRunStore(db_.toStdString()).points(stopped);
+        // The budget is counted in steps; a cancel mid-episode leaves the last episode of the
+        // resumed part partial (not logged), so the last point may be a little before 1100.
+        QCOMPARE(nlohmann::json::parse(run.resultJson).at("steps").get<int64_t>(), int64_t(1100));
+        QVERIFY2(all.back().step > 1100 - 50, qPrintable(QString::number(all.back().step)));
+        for (size_t i = 1; i < all.size(); ++i) {
+            QVERIFY(all[i].step > all[i - 1].step);
+            QCOMPARE(all[i].episode, all[i - 1].episode + 1);
+        }
+        QVERIFY(all.back().step > stoppedAt);
+        QVERIFY(waitFor([&] { return !panel.isTraining(); }, 10000));
+        QVERIFY(shown.count() >= 2); // emitted with trainingFinished
+        QCOMPARE(panel.currentRunId(), stopped);
+        checkCurves(panel, stopped); // earlier points plus the live ones
+    }
+};
+
+QTEST_MAIN(TestTrainingPanel)
+#include "tst_trainingpanel.moc"

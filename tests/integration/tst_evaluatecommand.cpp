@@ -1,0 +1,120 @@
+// `dvfo evaluate` end to end: a real workspace database with a ResNet-18 grid session of the
+// built-in Xavier NX, the real CLI binary, its table and JSON, and its errors.
+#include "core/boardspec.h"
+#include "core/profilestore.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+using namespace dvfo;
+
+namespace {
+
+const char* kResnetUnits[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
+                              "layer2.0", "layer2.1", "layer3.0", "layer3.1",
+                              "layer4.0", "layer4.1", "avgpool",  "fc"};
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+Run runCli(const QStringList& args) {
+    QProcess p;
+    p.start(qEnvironmentVariable("DVFO_CLI"), args);
+    Run r;
+    if (!p.waitForFinished(300000))
+        return r;
+    r.code = p.exitCode();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace
+
+class TestEvaluateCommand : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString db_;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(!qEnvironmentVariable("DVFO_CLI").isEmpty());
+        db_ = dir_.filePath("w.db");
+        ProfileStore store(db_.toStdString());
+        const BoardSpec nx = BoardSpec::builtin("xavier-nx");
+        SessionInfo info;
+        info.boardId = "xavier-nx";
+        info.boardName = "emulated:xavier-nx";
+        info.model = "resnet18";
+        const int64_t session = store.createSession(info);
+        QCOMPARE(session, int64_t(1));
+        // A 2x2x2 grid with race-to-idle-like numbers: latency ~ 1/f, energy = (static + dynamic) x
+        // time.
+        for (int64_t c : {nx.cpu.frequenciesKhz.front(), nx.cpu.frequenciesKhz.back()})
+            for (int64_t g : {nx.gpu.frequenciesKhz.front(), nx.gpu.frequenciesKhz.back()})
+                for (int64_t m : {nx.emc.frequenciesKhz.front(), nx.emc.frequenciesKhz.back()}) {
+                    std::vector<LayerRecord> layers;
+                    for (int l = 0; l < 12; ++l) {
+                        LayerRecord r;
+                        r.tuple = {c, g, m};
+                        r.layerIndex = l;
+                        r.layerName = kResnetUnits[l];
+                        r.latency.medianMs = 2e2 / double(c) + 4e5 / double(g) + 3e5 / double(m);
+                        r.latency.n = 5;
+                        r.totalEnergyMj = r.latency.medianMs * (4.3 + 2e-6 * double(c + g + m));
+                        layers.push_back(r);
+                    }
+                    store.addCompletedTuple(session, {c, g, m}, layers);
+                }
+    }
+
+    void printsTableAndJson() {
+        const QString json = dir_.filePath("eval.json");
+        const Run r = runCli({"evaluate", "--db", db_, "--session", "1", "--steps", "60", "--seeds",
+                              "1,2", "--eta", "0.8", "--slo-ms", "20", "--trace",
+                              "randomwalk:min=2,max=200,step=10,rtt=1", "--json", json});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const char* name :
+             {"oracle", "edge-only (max clocks)", "cloud-only", "performance governor",
+              "ondemand governor", "offload-only (max clocks)", "DVFS-only (no offload)"})
+            QVERIFY2(r.out.contains(name), name);
+        QVERIFY(r.out.contains("8 measured of 2625 tuples"));
+        QVERIFY(r.out.contains("Split after layer2.1 (128x28x28"));
+        std::ifstream in(json.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        QCOMPARE(j["policies"].size(), size_t(7));
+        QCOMPARE(j["policies"][0]["policy"].get<std::string>(), std::string("oracle"));
+        QCOMPARE(j["policies"][0]["gap_to_oracle_pct"].get<double>(), 0.0);
+        for (const auto& row : j["policies"]) {
+            QCOMPARE(row["steps"].get<int>(), 120);
+            QVERIFY(row["gap_to_oracle_pct"].get<double>() >= -1e-9);
+        }
+        QCOMPARE(j["observation"]["cpu_levels"].get<int>(), 25);
+    }
+
+    void errorsAreClear() {
+        Run r = runCli({"evaluate", "--db", db_, "--session", "7"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no session with id 7"), qPrintable(r.err));
+        r = runCli({"evaluate", "--db", db_, "--session", "1", "--trace", "csv:/nonexistent.csv"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("cannot open link trace file /nonexistent.csv"), qPrintable(r.err));
+        r = runCli({"evaluate", "--db", db_, "--session", "1", "--split", "nope"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("has no layer 'nope'"), qPrintable(r.err));
+        r = runCli(
+            {"evaluate", "--db", db_, "--session", "1", "--policy", dir_.filePath("missing")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("policy.json"), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEvaluateCommand)
+#include "tst_evaluatecommand.moc"

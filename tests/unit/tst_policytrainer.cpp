@@ -1,0 +1,151 @@
+// PolicyTrainer on a real workspace (synthetic ResNet-18 2x2x2 grid session of the built-in
+// Xavier NX in a temp SQLite file): run bookkeeping, resume rules, failures recorded with their
+// message, and the policy map of the live agent equal to the one of its exported policy.
+#include "core/boardspec.h"
+#include "core/policytrainer.h"
+#include "core/profilestore.h"
+#include "core/trainedpolicy.h"
+#include "core/trainingrunstore.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace dvfo;
+
+namespace {
+
+const char* kResnetUnits[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
+                              "layer2.0", "layer2.1", "layer3.0", "layer3.1",
+                              "layer4.0", "layer4.1", "avgpool",  "fc"};
+
+} // namespace
+
+class TestPolicyTrainer : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::string db_;
+
+    PolicyTrainerSettings small() const {
+        PolicyTrainerSettings s;
+        s.workspacePath = db_;
+        s.sessionId = 1;
+        s.environment.episodeSteps = 40;
+        s.steps = 1100;
+        s.evalSeeds = {7};
+        return s;
+    }
+
+private slots:
+    void initTestCase() {
+        db_ = dir_.filePath("w.db").toStdString();
+        ProfileStore store(db_);
+        const BoardSpec nx = BoardSpec::builtin("xavier-nx");
+        SessionInfo info;
+        info.boardId = "xavier-nx";
+        info.boardName = "emulated:xavier-nx";
+        info.model = "resnet18";
+        QCOMPARE(store.createSession(info), int64_t(1));
+        for (int64_t c : {nx.cpu.frequenciesKhz.front(), nx.cpu.frequenciesKhz.back()})
+            for (int64_t g : {nx.gpu.frequenciesKhz.front(), nx.gpu.frequenciesKhz.back()})
+                for (int64_t m : {nx.emc.frequenciesKhz.front(), nx.emc.frequenciesKhz.back()}) {
+                    std::vector<LayerRecord> layers;
+                    for (int l = 0; l < 12; ++l) {
+                        LayerRecord r;
+                        r.tuple = {c, g, m};
+                        r.layerIndex = l;
+                        r.layerName = kResnetUnits[l];
+                        r.latency.medianMs = 2e2 / double(c) + 4e5 / double(g) + 3e5 / double(m);
+                        r.latency.n = 5;
+                        r.totalEnergyMj = r.latency.medianMs * (4.3 + 2e-6 * double(c + g + m));
+                        layers.push_back(r);
+                    }
+                    store.addCompletedTuple(1, {c, g, m}, layers);
+                }
+    }
+
+    void trainsStoresExportsAndMapsAgree() {
+        PolicyTrainer trainer(small());
+        QCOMPARE(trainer.runId(), int64_t(1));
+        QCOMPARE(trainer.targetSteps(), int64_t(1100));
+        int episodes = 0;
+        bool trainedCalled = false;
+        const PolicyTrainer::Outcome out = trainer.run(
+            nullptr, [&](const TrainingPoint&) { ++episodes; },
+            [&](const PolicyTrainer::Outcome& o) {
+                trainedCalled = true;
+                QCOMPARE(o.summary.steps, int64_t(1100));
+            });
+        QVERIFY(trainedCalled);
+        QVERIFY(!out.cancelled);
+        QCOMPARE(episodes, 27); // 1100 / 40, the last partial episode is not logged
+        TrainingRunStore store(db_);
+        const TrainingRun run = store.run(1);
+        QVERIFY(run.status == TrainingStatus::Completed);
+        QCOMPARE(run.pointCount, int64_t(27));
+        const nlohmann::json result = nlohmann::json::parse(run.resultJson);
+        QCOMPARE(result.at("steps").get<int64_t>(), int64_t(1100));
+        QCOMPARE(result.at("evaluation").size(), size_t(8));
+        QCOMPARE(out.evaluation.size(), size_t(8));
+        // Stored evaluation = a fresh one of the exported policy.
+        const std::vector<PolicyEvaluation> again = PolicyTrainer::evaluateRun(db_, 1);
+        for (size_t i = 0; i < again.size(); ++i) {
+            QCOMPARE(again[i].policy, out.evaluation[i].policy);
+            QCOMPARE(again[i].meanCost, out.evaluation[i].meanCost);
+        }
+        // The agent and its exported TorchScript policy choose the same at every bandwidth.
+        std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(trainer.policyDir());
+        const auto fromAgent = PolicyTrainer::policyMap(trainer.environment(), trainer.agent());
+        const auto fromPolicy = PolicyTrainer::policyMap(trainer.environment(), *policy);
+        QCOMPARE(fromAgent.size(), size_t(40));
+        QCOMPARE(fromAgent.front().bandwidthMbps, 1.0);
+        QVERIFY(std::abs(fromAgent.back().bandwidthMbps - 200.0) < 1e-9);
+        for (size_t i = 0; i < fromAgent.size(); ++i)
+            QVERIFY(fromAgent[i].action == fromPolicy[i].action);
+    }
+
+    void resumeRulesAndFailures() {
+        PolicyTrainerSettings s = small();
+        s.sessionId = 0;
+        s.resumeRunId = 1;
+        s.steps = 0; // the rest of the budget: none left
+        try {
+            PolicyTrainer t(s);
+            QFAIL("resumed a complete run without more steps");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("is complete"), e.what());
+        }
+        QVERIFY(TrainingRunStore(db_).run(1).status == TrainingStatus::Completed); // untouched
+        s.steps = 40;                                                              // 40 more
+        PolicyTrainer more(s);
+        QCOMPARE(more.targetSteps(), int64_t(1140));
+        QCOMPARE(more.sessionId(), int64_t(1));
+        QCOMPARE(more.settings().environment.episodeSteps, int64_t(40)); // from the stored run
+        QVERIFY(TrainingRunStore(db_).run(1).status == TrainingStatus::Running);
+        std::atomic<bool> cancel{true};
+        const PolicyTrainer::Outcome out = more.run(&cancel);
+        QVERIFY(out.cancelled);
+        QVERIFY(TrainingRunStore(db_).run(1).status == TrainingStatus::Cancelled);
+
+        PolicyTrainerSettings bad = small();
+        bad.sessionId = 9;
+        QVERIFY_THROWS_EXCEPTION(std::exception, PolicyTrainer{bad});
+        bad = small();
+        bad.maxDelay = 1.5;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, PolicyTrainer{bad});
+        QCOMPARE(TrainingRunStore(db_).runs().size(), size_t(1)); // no run for refused settings
+        // A failure after the run exists marks it failed with the message.
+        bad = small();
+        bad.outDir = "/proc/dvfo-cannot-write-here";
+        PolicyTrainer doomed(bad);
+        QVERIFY_THROWS_EXCEPTION(std::exception, doomed.run());
+        const TrainingRun failed = TrainingRunStore(db_).run(doomed.runId());
+        QVERIFY(failed.status == TrainingStatus::Failed);
+        QVERIFY2(failed.resultJson.find("error") != std::string::npos, failed.resultJson.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPolicyTrainer)
+#include "tst_policytrainer.moc"

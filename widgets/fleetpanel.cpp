@@ -1,0 +1,630 @@
+#include "widgets/fleetpanel.h"
+
+#include "core/boardspec.h"
+#include "core/bundlestore.h"
+#include "core/profilestore.h"
+#include "remote/client/bundledeployer.h"
+#include "remote/client/fleetdeployer.h"
+#include "widgets/boardsession.h"
+#include "widgets/fleetmodel.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <memory>
+#include <thread>
+
+namespace dvfo {
+
+namespace {
+
+const QString kStatusTag = QStringLiteral("fleet-status");
+const QString kTelemetryTag = QStringLiteral("fleet-telemetry");
+constexpr int kTelemetryBatch = 2000;
+
+QColor boardColor(int i) {
+    static const QColor colors[] = {
+        QColor(31, 119, 180),  QColor(255, 127, 14), QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127)};
+    return colors[i % 8];
+}
+
+QCustomPlot* makeTimePlot(const QString& yLabel) {
+    auto* plot = new QCustomPlot;
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
+    ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss"));
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setLabel(QObject::tr("time"));
+    plot->yAxis->setLabel(yLabel);
+    plot->legend->setVisible(true);
+    plot->legend->setFont(QFont(plot->font().family(), 8));
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot->setMinimumHeight(150);
+    plot->setNoAntialiasingOnDrag(true);
+    return plot;
+}
+
+// Points with a NaN value are left out: QCPGraph draws a gap for them, but they also break the
+// value-range autoscale.
+void setSeries(QCPGraph* g, const QVector<double>& t, const QVector<double>& v) {
+    QVector<double> x, y;
+    x.reserve(t.size());
+    y.reserve(t.size());
+    for (int i = 0; i < t.size() && i < v.size(); ++i) {
+        if (!std::isnan(v[i])) {
+            x.push_back(t[i]);
+            y.push_back(v[i]);
+        }
+    }
+    g->setData(x, y, true); // telemetry arrives in time order
+}
+
+} // namespace
+
+FleetPanel::FleetPanel(QWidget* parent, const QString& registryPath, const QString& workspacePath)
+    : QWidget(parent), registryPath_(registryPath), workspacePath_(workspacePath),
+      model_(new FleetModel(this)), table_(new QTableView),
+      latencyPlot_(makeTimePlot(tr("latency (ms)"))),
+      energyPlot_(makeTimePlot(tr("energy per inference (mJ)"))),
+      decisionPlot_(makeTimePlot(tr("offload share"))), root_(new QLineEdit),
+      poll_(new QCheckBox(tr("Live"))), connect_(new QPushButton(tr("&Connect"))),
+      deploy_(new QPushButton(tr("&Deploy bundle…"))), rollback_(new QPushButton(tr("&Roll back"))),
+      export_(new QPushButton(tr("Export PNG…"))), status_(new QLabel), log_(new QPlainTextEdit),
+      timer_(new QTimer(this)) {
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->verticalHeader()->hide();
+    table_->setAlternatingRowColors(true);
+    root_->setPlaceholderText(tr("runtime root on the boards (default ~/.local/share/dvfo-edge)"));
+    poll_->setChecked(true);
+    poll_->setToolTip(tr("Poll the connected boards' runtimes every second"));
+    deploy_->setToolTip(
+        tr("Upload a bundle of the workspace to the selected SSH boards, verify, switch, restart, "
+           "health-check; rolls back by itself when a step fails"));
+    rollback_->setToolTip(tr("Switch the selected boards back to their previous bundle"));
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(2000);
+    log_->setMaximumHeight(110);
+
+    auto* share = decisionPlot_->graph() ? decisionPlot_->graph() : decisionPlot_->addGraph();
+    share->setName(tr("offload share"));
+    share->setPen(QPen(QColor(44, 160, 44), 1.5));
+    share->setLineStyle(QCPGraph::lsStepLeft);
+    decisionPlot_->yAxis->setRange(-0.05, 1.05);
+    decisionPlot_->yAxis2->setVisible(true);
+    decisionPlot_->yAxis2->setLabel(tr("GPU clock (MHz)"));
+    auto* gpu = decisionPlot_->addGraph(decisionPlot_->xAxis, decisionPlot_->yAxis2);
+    gpu->setName(tr("GPU clock"));
+    gpu->setPen(QPen(QColor(214, 39, 40), 1.5));
+    gpu->setLineStyle(QCPGraph::lsStepLeft);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(connect_);
+    buttons->addWidget(poll_);
+    buttons->addWidget(new QLabel(tr("Runtime root:")));
+    buttons->addWidget(root_, 1);
+    buttons->addWidget(deploy_);
+    buttons->addWidget(rollback_);
+    buttons->addWidget(export_);
+
+    auto* plots = new QSplitter(Qt::Vertical);
+    plots->addWidget(latencyPlot_);
+    plots->addWidget(energyPlot_);
+    plots->addWidget(decisionPlot_);
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(table_);
+    split->addWidget(plots);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(split, 1);
+    layout->addWidget(log_);
+    layout->addWidget(status_);
+
+    connect(connect_, &QPushButton::clicked, this, [this] {
+        for (const QString& b : targetBoards())
+            connectBoard(b);
+    });
+    connect(deploy_, &QPushButton::clicked, this, &FleetPanel::chooseAndDeploy);
+    connect(rollback_, &QPushButton::clicked, this, [this] { rollback(targetBoards()); });
+    connect(export_, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(
+            this, tr("Export plots"), QStringLiteral("fleet.png"), tr("PNG (*.png);;PDF (*.pdf)"));
+        if (file.isEmpty())
+            return;
+        const bool pdf = file.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive);
+        const QString base = file.left(file.lastIndexOf('.'));
+        int i = 0;
+        for (QCustomPlot* p : {latencyPlot_, energyPlot_, decisionPlot_}) {
+            const QString name =
+                base + (i++ ? QStringLiteral("-%1").arg(i) : QString()) + (pdf ? ".pdf" : ".png");
+            pdf ? p->savePdf(name) : p->savePng(name);
+        }
+        status_->setText(tr("Saved %1").arg(file));
+    });
+    connect(poll_, &QCheckBox::toggled, this,
+            [this](bool on) { on ? timer_->start() : timer_->stop(); });
+    connect(timer_, &QTimer::timeout, this, &FleetPanel::pollNow);
+    connect(model_, &FleetModel::telemetryAppended, this, [this] { refreshPlots(); });
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { refreshPlots(); });
+    timer_->setInterval(1000);
+    timer_->start();
+    reloadBoards();
+}
+
+FleetPanel::~FleetPanel() {
+    // Sessions die after this object's members (as children, or in another panel): stop their
+    // signals reaching a half-destroyed panel, then close our own sessions while members live.
+    for (BoardSession* s : std::as_const(watched_))
+        disconnect(s, nullptr, this, nullptr);
+    watched_.clear();
+    qDeleteAll(ownSessions_);
+    ownSessions_.clear();
+}
+
+void FleetPanel::setRuntimeRoot(const QString& root) {
+    root_->setText(root);
+}
+
+void FleetPanel::reloadBoards() {
+    QStringList boards;
+    for (const std::string& id : BoardSpec::builtinIds())
+        boards << QStringLiteral("emulated:") + QString::fromStdString(id);
+    try {
+        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                       : registryPath_.toStdString());
+        for (const BoardEntry& e : registry.boards())
+            boards << QString::fromStdString(e.name);
+    } catch (const std::exception& e) {
+        status_->setText(tr("Board list unreadable: %1").arg(QString::fromStdString(e.what())));
+    }
+    model_->setBoards(boards);
+    table_->resizeColumnsToContents();
+}
+
+QString FleetPanel::selectedBoard() const {
+    const auto rows = table_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : model_->boards().value(rows.first().row());
+}
+
+void FleetPanel::selectBoard(const QString& board) {
+    const int row = model_->rowOf(board);
+    if (row >= 0)
+        table_->selectRow(row);
+}
+
+QStringList FleetPanel::targetBoards() const {
+    QStringList out;
+    for (const QModelIndex& i : table_->selectionModel()->selectedRows())
+        out << model_->boards().value(i.row());
+    return out;
+}
+
+nlohmann::json FleetPanel::rootParams() const {
+    nlohmann::json p = nlohmann::json::object();
+    if (!root_->text().trimmed().isEmpty())
+        p["root"] = root_->text().trimmed().toStdString();
+    return p;
+}
+
+void FleetPanel::log(const QString& line) {
+    log_->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) +
+                          line);
+}
+
+BoardSession* FleetPanel::sessionFor(const QString& board) {
+    if (provider_) {
+        if (BoardSession* s = provider_(board))
+            return s;
+    }
+    if (BoardSession* s = ownSessions_.value(board))
+        return s;
+    std::optional<BoardEntry> entry;
+    if (!board.startsWith(QStringLiteral("emulated:"))) {
+        try {
+            BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                           : registryPath_.toStdString());
+            entry = registry.find(board.toStdString());
+        } catch (const std::exception&) {
+        }
+        if (!entry)
+            return nullptr;
+    }
+    auto* s = new BoardSession(board, entry, this);
+    ownSessions_.insert(board, s);
+    return s;
+}
+
+void FleetPanel::watch(BoardSession* s) {
+    if (watched_.contains(s))
+        return;
+    watched_.insert(s);
+    connect(s, &QObject::destroyed, this, [this, s] { watched_.remove(s); });
+    connect(s, &BoardSession::finished, this,
+            [this, s](const QString& tag, const QString& r) { onFinished(s, tag, r); });
+    connect(s, &BoardSession::failed, this,
+            [this, s](const QString& tag, const QString& m) { onFailed(s, tag, m); });
+    connect(s, &BoardSession::stateChanged, this,
+            [this, s](BoardSession::State st, const QString& message) {
+                static const char* names[] = {"not connected", "connecting", "connected", "busy",
+                                              "failed"};
+                QString text = tr(names[int(st)]);
+                if (st == BoardSession::State::Failed && !message.isEmpty())
+                    text += QStringLiteral(": ") + message;
+                model_->setConnection(s->board(), text);
+                if (st == BoardSession::State::Connected)
+                    pollNow();
+                if (st == BoardSession::State::Failed || st == BoardSession::State::Disconnected)
+                    pending_.remove(s->board());
+            });
+}
+
+void FleetPanel::connectBoard(const QString& board) {
+    BoardSession* s = sessionFor(board);
+    if (!s) {
+        status_->setText(tr("%1 is not in the board list").arg(board));
+        return;
+    }
+    watch(s);
+    if (s->state() == BoardSession::State::Disconnected ||
+        s->state() == BoardSession::State::Failed)
+        s->connectBoard();
+    else
+        pollNow();
+}
+
+void FleetPanel::pollNow() {
+    for (const QString& board : model_->boards()) {
+        BoardSession* s = provider_ ? provider_(board) : ownSessions_.value(board);
+        if (!s)
+            s = ownSessions_.value(board);
+        if (!s)
+            continue;
+        watch(s);
+        const auto st = s->state();
+        if (st != BoardSession::State::Connected || pending_.contains(board))
+            continue; // Busy: a sweep runs on that session; never queue polls behind it
+        model_->setConnection(board, tr("connected"));
+        pending_.insert(board);
+        s->request(kStatusTag, QStringLiteral("runtime-status"), rootParams());
+        nlohmann::json p = rootParams();
+        p["since"] = model_->lastSeq(board);
+        p["limit"] = kTelemetryBatch;
+        s->request(kTelemetryTag, QStringLiteral("telemetry"), p);
+    }
+}
+
+void FleetPanel::onFinished(BoardSession* s, const QString& tag, const QString& resultJson) {
+    if (tag != kStatusTag && tag != kTelemetryTag)
+        return;
+    const QString board = s->board();
+    nlohmann::json result;
+    try {
+        result = nlohmann::json::parse(resultJson.toStdString());
+    } catch (const std::exception& e) {
+        log(tr("%1: unreadable %2 answer: %3").arg(board, tag, QString::fromStdString(e.what())));
+        pending_.remove(board);
+        return;
+    }
+    if (tag == kStatusTag) {
+        model_->applyStatus(board, result);
+        return;
+    }
+    pending_.remove(board);
+    const int added = model_->applyTelemetry(board, result);
+    // A full batch means the board has more: ask again right away instead of a second later.
+    if (added >= kTelemetryBatch)
+        QTimer::singleShot(0, this, &FleetPanel::pollNow);
+    emit polled(board);
+}
+
+void FleetPanel::onFailed(BoardSession* s, const QString& tag, const QString& message) {
+    if (tag != kStatusTag && tag != kTelemetryTag)
+        return;
+    const QString board = s->board();
+    if (tag == kTelemetryTag)
+        pending_.remove(board);
+    model_->applyStatus(board, {{"state", "error"}, {"error", message.toStdString()}});
+    status_->setText(tr("%1: %2").arg(board, message));
+}
+
+void FleetPanel::refreshPlots() {
+    int i = 0;
+    for (const QString& board : model_->boards()) {
+        const TelemetrySeries& s = model_->series(board);
+        const int colorIndex = i++;
+        if (s.t.isEmpty() && !latencyGraphs_.contains(board))
+            continue;
+        auto graphFor = [&](QCustomPlot* plot, QMap<QString, QCPGraph*>& graphs) {
+            QCPGraph* g = graphs.value(board);
+            if (!g) {
+                g = plot->addGraph();
+                g->setName(board);
+                g->setPen(QPen(boardColor(colorIndex), 1.2));
+                g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 3));
+                graphs.insert(board, g);
+            }
+            return g;
+        };
+        setSeries(graphFor(latencyPlot_, latencyGraphs_), s.t, s.latencyMs);
+        setSeries(graphFor(energyPlot_, energyGraphs_), s.t, s.energyMj);
+    }
+    for (QCustomPlot* p : {latencyPlot_, energyPlot_}) {
+        p->rescaleAxes(true);
+        p->replot(QCustomPlot::rpQueuedReplot);
+    }
+    QString board = selectedBoard();
+    if (board.isEmpty()) {
+        for (const QString& b : model_->boards())
+            if (!model_->series(b).t.isEmpty()) {
+                board = b;
+                break;
+            }
+    }
+    const TelemetrySeries& s = model_->series(board);
+    setSeries(decisionPlot_->graph(0), s.t, s.share);
+    setSeries(decisionPlot_->graph(1), s.t, s.gpuMhz);
+    decisionPlot_->xAxis->setLabel(board.isEmpty() ? tr("time")
+                                                   : tr("time — decisions of %1").arg(board));
+    decisionPlot_->graph(0)->rescaleKeyAxis();
+    decisionPlot_->graph(1)->rescaleValueAxis();
+    decisionPlot_->yAxis->setRange(-0.05, 1.05);
+    decisionPlot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void FleetPanel::chooseAndDeploy() {
+    std::vector<StoredBundle> bundles;
+    try {
+        BundleStore store(workspacePath_.isEmpty() ? ProfileStore::defaultPath()
+                                                   : workspacePath_.toStdString());
+        bundles = store.bundles();
+    } catch (const std::exception& e) {
+        status_->setText(tr("Cannot read the workspace: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    if (bundles.empty()) {
+        status_->setText(tr("No bundle in the workspace yet: make one with `dvfo bundle create`."));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Deploy bundle"));
+    auto* bundle = new QComboBox;
+    for (auto it = bundles.rbegin(); it != bundles.rend(); ++it)
+        bundle->addItem(QStringLiteral("#%1  %2  (%3, %4)")
+                            .arg(it->id)
+                            .arg(QString::fromStdString(it->version),
+                                 QString::fromStdString(it->boardSpecId),
+                                 QString::fromStdString(it->model)),
+                        qlonglong(it->id));
+    auto* target = new QComboBox;
+    target->addItem(tr("Selected boards"), QString());
+    target->addItem(tr("All SSH boards"), QStringLiteral("*"));
+    QSet<QString> groups;
+    try {
+        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                       : registryPath_.toStdString());
+        for (const BoardEntry& e : registry.boards())
+            if (!e.group.empty())
+                groups.insert(QString::fromStdString(e.group));
+    } catch (const std::exception&) {
+    }
+    for (const QString& g : groups)
+        target->addItem(tr("Group %1").arg(g), g);
+    auto* parallel = new QSpinBox;
+    parallel->setRange(1, 32);
+    parallel->setValue(4);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Bundle"), bundle);
+    form->addRow(tr("Boards"), target);
+    form->addRow(tr("Parallel connections"), parallel);
+    auto* box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    box->button(QDialogButtonBox::Ok)->setText(tr("Deploy"));
+    form->addRow(box);
+    connect(box, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QStringList boards;
+    const QString t = target->currentData().toString();
+    if (t.isEmpty()) {
+        boards = targetBoards();
+    } else {
+        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                       : registryPath_.toStdString());
+        for (const BoardEntry& e : registry.boards())
+            if (t == QStringLiteral("*") || QString::fromStdString(e.group) == t)
+                boards << QString::fromStdString(e.name);
+    }
+    deploy(bundle->currentData().toLongLong(), boards, parallel->value());
+}
+
+bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel) {
+    if (deploying_) {
+        status_->setText(tr("A deployment is already running."));
+        return false;
+    }
+    std::optional<StoredBundle> bundle;
+    std::vector<BoardEntry> entries;
+    QStringList names, skipped;
+    try {
+        BundleStore store(workspacePath_.isEmpty() ? ProfileStore::defaultPath()
+                                                   : workspacePath_.toStdString());
+        bundle = store.findBundle(bundleId);
+        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                       : registryPath_.toStdString());
+        for (const QString& b : boards) {
+            if (auto e = registry.find(b.toStdString())) {
+                entries.push_back(*e);
+                names << b;
+            } else {
+                skipped << b;
+            }
+        }
+    } catch (const std::exception& e) {
+        status_->setText(tr("Cannot deploy: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    if (!bundle) {
+        status_->setText(tr("No bundle #%1 in the workspace.").arg(bundleId));
+        return false;
+    }
+    if (!skipped.isEmpty())
+        log(tr("Skipped %1: deployment goes over SSH to boards of the board list (the built-in "
+               "emulated boards run "
+               "the runtime locally: `dvfo-edge runtime start`).")
+                .arg(skipped.join(QStringLiteral(", "))));
+    if (entries.empty()) {
+        status_->setText(tr("Select one or more SSH boards to deploy to."));
+        return false;
+    }
+    DeployOptions options;
+    if (!root_->text().trimmed().isEmpty())
+        options.runtimeRoot = root_->text().trimmed().toStdString();
+    QPointer<FleetPanel> self(this);
+    options.progress = [self](const std::string& board, const std::string& step,
+                              const std::string& message) {
+        const QString b = QString::fromStdString(board),
+                      text = QString::fromStdString(step + ": " + message);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, b, text] {
+                if (self) {
+                    self->model_->setDeployState(b, text);
+                    self->log(b + QStringLiteral("  ") + text);
+                }
+            },
+            Qt::QueuedConnection);
+    };
+    ConnectOptions connect = ConnectOptions::defaults();
+    const std::string dir = bundle->path;
+    log(tr("Deploying %1 to %2")
+            .arg(QString::fromStdString(bundle->version), names.join(QStringLiteral(", "))));
+    runDeployJob(
+        names,
+        [entries, connect, options, parallel, dir] {
+            return FleetDeployer(entries, connect, options, parallel).deploy(dir);
+        },
+        bundleId);
+    return true;
+}
+
+void FleetPanel::rollback(const QStringList& boards) {
+    if (deploying_)
+        return;
+    std::vector<BoardEntry> entries;
+    QStringList names;
+    try {
+        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                       : registryPath_.toStdString());
+        for (const QString& b : boards)
+            if (auto e = registry.find(b.toStdString())) {
+                entries.push_back(*e);
+                names << b;
+            }
+    } catch (const std::exception& e) {
+        status_->setText(tr("Cannot roll back: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    if (entries.empty()) {
+        status_->setText(tr("Select one or more SSH boards to roll back."));
+        return;
+    }
+    DeployOptions options;
+    if (!root_->text().trimmed().isEmpty())
+        options.runtimeRoot = root_->text().trimmed().toStdString();
+    ConnectOptions connect = ConnectOptions::defaults();
+    log(tr("Rolling back %1").arg(names.join(QStringLiteral(", "))));
+    runDeployJob(
+        names,
+        [entries, connect, options] {
+            return FleetDeployer(entries, connect, options, 4).rollback();
+        },
+        0);
+}
+
+void FleetPanel::runDeployJob(const QStringList& boards,
+                              std::function<std::vector<DeployResult>()> job, qint64 bundleId) {
+    deploying_ = true;
+    deploy_->setEnabled(false);
+    rollback_->setEnabled(false);
+    for (const QString& b : boards)
+        model_->setDeployState(b, tr("queued"));
+    QPointer<FleetPanel> self(this);
+    // Detached: FleetDeployer never throws and bounds its own connections; the answer comes back
+    // through the event loop and is dropped if the panel is gone by then.
+    std::thread([self, boards, job = std::move(job), bundleId] {
+        auto results = std::make_shared<std::vector<DeployResult>>(job());
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, boards, results, bundleId] {
+                if (self)
+                    self->deployDone(boards, *results, bundleId);
+            },
+            Qt::QueuedConnection);
+    }).detach();
+}
+
+void FleetPanel::deployDone(const QStringList& boards, const std::vector<DeployResult>& results,
+                            qint64 bundleId) {
+    (void)boards;
+    try {
+        BundleStore store(workspacePath_.isEmpty() ? ProfileStore::defaultPath()
+                                                   : workspacePath_.toStdString());
+        for (const DeployResult& r : results) {
+            DeploymentRecord rec;
+            rec.board = r.board;
+            rec.bundleId = r.kind == "deploy" ? bundleId : 0;
+            rec.bundleVersion = r.version;
+            rec.previousVersion = r.previousVersion;
+            rec.kind = r.kind;
+            const int64_t id = store.startDeployment(rec);
+            const std::string status = r.status == "rollback_failed" ? "failed" : r.status;
+            store.finishDeployment(id, status, r.message, r.stepsJson().dump(), r.previousVersion);
+        }
+    } catch (const std::exception& e) {
+        log(tr("Deployment history not saved: %1").arg(QString::fromStdString(e.what())));
+    }
+    for (const DeployResult& r : results) {
+        const QString b = QString::fromStdString(r.board);
+        model_->setDeployState(
+            b, QString::fromStdString(r.status + (r.version.empty() ? "" : " " + r.version)));
+        log(b + QStringLiteral("  ") + QString::fromStdString(r.status + ": " + r.message));
+    }
+    const QString summary = QString::fromStdString(FleetDeployer::summary(results));
+    status_->setText(summary);
+    deploying_ = false;
+    deploy_->setEnabled(true);
+    rollback_->setEnabled(true);
+    pollNow();
+    emit deploymentFinished(summary);
+}
+
+} // namespace dvfo

@@ -1,0 +1,696 @@
+#include "widgets/profilepanel.h"
+
+#include "core/boardspec.h"
+#include "core/dnnmodel.h"
+#include "core/profilestore.h"
+#include "core/sweepplanner.h"
+#include "widgets/boardsession.h"
+#include "widgets/boardspanel.h"
+#include "widgets/interactiveplot.h"
+#include "widgets/profileresultmodel.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace dvfo {
+
+namespace {
+const QColor kRailColors[] = {QColor(214, 72, 40), QColor(50, 100, 180), QColor(40, 150, 90), QColor(150, 80, 170),
+                              QColor(200, 150, 30), QColor(90, 90, 90)};
+
+QString duration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("?");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
+    if (s >= 60)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+    return QStringLiteral("%1 s").arg(s);
+}
+
+double isoSeconds(const std::string& a, const std::string& b) {
+    const QDateTime ta = QDateTime::fromString(QString::fromStdString(a), Qt::ISODateWithMs);
+    const QDateTime tb = QDateTime::fromString(QString::fromStdString(b), Qt::ISODateWithMs);
+    return ta.isValid() && tb.isValid() ? double(ta.msecsTo(tb)) / 1000.0 : -1;
+}
+} // namespace
+
+ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& registryPath)
+    : QWidget(parent), store_(store), registryPath_(registryPath), board_(new QComboBox), model_(new QComboBox),
+      planKind_(new QComboBox), plan_(new QLineEdit), warmup_(new QSpinBox), repeat_(new QSpinBox),
+      estimate_(new QLabel), status_(new QLabel), eta_(new QLabel), tupleLabel_(new QLabel),
+      start_(new QPushButton(tr("&Start"))), pause_(new QPushButton(tr("&Pause"))),
+      cancel_(new QPushButton(tr("Ca&ncel"))), resume_(new QPushButton(tr("&Resume"))), progress_(new QProgressBar),
+      layerPlot_(new InteractivePlot), powerPlot_(new InteractivePlot), layerBars_(nullptr) {
+    for (const auto& id : BoardSpec::builtinIds())
+        board_->addItem(tr("%1 (emulated)").arg(QString::fromStdString(BoardSpec::builtin(id).name)),
+                        QStringLiteral("emulated:") + QString::fromStdString(id));
+    try {
+        BoardRegistry registry(registryPath.isEmpty() ? BoardRegistry::defaultPath() : registryPath.toStdString());
+        for (const auto& b : registry.boards())
+            board_->addItem(QString::fromStdString(b.name), QString::fromStdString(b.name));
+    } catch (const std::exception& e) {
+        setStatus(tr("Board list unreadable: %1").arg(QString::fromStdString(e.what())));
+    }
+    for (const auto& m : DnnModel::available())
+        model_->addItem(QString::fromStdString(m));
+    planKind_->addItem(tr("grid"), QStringLiteral("grid:3x3x2"));
+    planKind_->addItem(tr("adaptive"), QStringLiteral("adaptive:3x3x2+12"));
+    planKind_->addItem(tr("all"), QStringLiteral("all"));
+    planKind_->addItem(tr("list"), QStringLiteral("list:"));
+    planKind_->addItem(tr("max"), QStringLiteral("max"));
+    planKind_->addItem(tr("min"), QStringLiteral("min"));
+    plan_->setText(QStringLiteral("grid:3x3x2"));
+    plan_->setToolTip(tr("all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)"));
+    warmup_->setRange(0, 100);
+    warmup_->setValue(1);
+    repeat_->setRange(1, 1000);
+    repeat_->setValue(5);
+    setBoard(QStringLiteral("emulated:xavier-nx"));
+    setModel(QStringLiteral("resnet18"));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Board"), board_);
+    form->addRow(tr("Model"), model_);
+    auto* planRow = new QHBoxLayout;
+    planRow->addWidget(planKind_);
+    planRow->addWidget(plan_, 1);
+    form->addRow(tr("Plan"), planRow);
+    auto* runs = new QHBoxLayout;
+    runs->addWidget(new QLabel(tr("warm-up")));
+    runs->addWidget(warmup_);
+    runs->addWidget(new QLabel(tr("repeat")));
+    runs->addWidget(repeat_);
+    runs->addStretch();
+    form->addRow(tr("Runs per layer"), runs);
+    estimate_->setWordWrap(true);
+    form->addRow(tr("Estimate"), estimate_);
+    auto* settings = new QGroupBox(tr("Sweep"));
+    settings->setLayout(form);
+
+    auto* buttons = new QHBoxLayout;
+    for (auto* b : {start_, pause_, cancel_, resume_})
+        buttons->addWidget(b);
+    buttons->addStretch();
+    progress_->setFormat(tr("%v / %m layers"));
+    progress_->setValue(0);
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(settings);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(progress_);
+    leftLayout->addWidget(eta_);
+    leftLayout->addWidget(tupleLabel_);
+    leftLayout->addWidget(status_);
+    leftLayout->addStretch();
+
+    layerBars_ = new QCPBars(layerPlot_->xAxis, layerPlot_->yAxis);
+    layerBars_->setWidth(0.7);
+    layerBars_->setPen(QPen(QColor(50, 100, 180)));
+    layerBars_->setBrush(QColor(70, 120, 200, 200));
+    layerPlot_->yAxis->setLabel(tr("median latency (ms)"));
+    layerPlot_->xAxis->setTickLabelRotation(60);
+    layerPlot_->xAxis->grid()->setVisible(false);
+    layerPlot_->plotLayout()->insertRow(0);
+    layerPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(layerPlot_, tr("Per-layer latency, tuple being measured")));
+    powerPlot_->xAxis->setLabel(tr("time since start (s)"));
+    powerPlot_->yAxis->setLabel(tr("mean rail power per layer (mW)"));
+    powerPlot_->legend->setVisible(true);
+    powerPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    powerPlot_->plotLayout()->insertRow(0);
+    powerPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(powerPlot_, tr("Power per rail")));
+    auto* plots = new QSplitter(Qt::Vertical);
+    plots->addWidget(layerPlot_);
+    plots->addWidget(powerPlot_);
+
+    auto* split = new QSplitter;
+    split->addWidget(left);
+    split->addWidget(plots);
+    split->setStretchFactor(1, 1);
+    split->setSizes({380, 820});
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    connect(start_, &QPushButton::clicked, this, [this] { start(); });
+    connect(pause_, &QPushButton::clicked, this, &ProfilePanel::pause);
+    connect(cancel_, &QPushButton::clicked, this, &ProfilePanel::cancel);
+    connect(resume_, &QPushButton::clicked, this, [this] { resume(); });
+    connect(planKind_, &QComboBox::activated, this, [this](int i) {
+        QString text = planKind_->itemData(i).toString();
+        if (text == QStringLiteral("list:")) {
+            // Start from the board's fastest tuple, a valid example to edit.
+            const QString b = board();
+            if (b.startsWith(QStringLiteral("emulated:"))) {
+                try {
+                    text += QString::fromStdString(BoardSpec::builtin(b.mid(9).toStdString()).maxTuple().toString());
+                } catch (const std::exception&) {
+                }
+            }
+        }
+        plan_->setText(text);
+    });
+    for (auto* w : {board_, model_})
+        connect(w, &QComboBox::currentIndexChanged, this, &ProfilePanel::updateEstimate);
+    connect(plan_, &QLineEdit::textChanged, this, &ProfilePanel::updateEstimate);
+    for (auto* s : {warmup_, repeat_})
+        connect(s, &QSpinBox::valueChanged, this, &ProfilePanel::updateEstimate);
+    updateEstimate();
+    updateButtons();
+    if (!store_)
+        setStatus(tr("The workspace database is not available: sweeps cannot be recorded."));
+}
+
+ProfilePanel::~ProfilePanel() {
+    // Sessions outlive nothing of ours: stop listening, then close the ones this panel opened.
+    for (BoardSession* s : std::as_const(watched_))
+        disconnect(s, nullptr, this, nullptr);
+    qDeleteAll(ownSessions_);
+}
+
+void ProfilePanel::setBoard(const QString& board) {
+    int i = board_->findData(board);
+    if (i < 0) { // a board added after the panel was built
+        board_->addItem(board, board);
+        i = board_->count() - 1;
+    }
+    board_->setCurrentIndex(i);
+}
+void ProfilePanel::setModel(const QString& model) {
+    const int i = model_->findText(model);
+    if (i >= 0)
+        model_->setCurrentIndex(i);
+    else
+        model_->setCurrentText(model);
+}
+void ProfilePanel::setStoreError(const QString& message) {
+    storeError_ = message;
+    if (!store_ && !message.isEmpty())
+        setStatus(tr("The workspace database is not available: %1. Sweeps cannot be recorded.").arg(message));
+}
+void ProfilePanel::setPlan(const QString& plan) { plan_->setText(plan); }
+void ProfilePanel::setWarmup(int warmup) { warmup_->setValue(warmup); }
+void ProfilePanel::setRepeat(int repeat) { repeat_->setValue(repeat); }
+QString ProfilePanel::board() const { return board_->currentData().toString(); }
+QString ProfilePanel::plan() const { return plan_->text().trimmed(); }
+QString ProfilePanel::statusText() const { return status_->text(); }
+QString ProfilePanel::estimateText() const { return estimate_->text(); }
+
+void ProfilePanel::setStatus(const QString& text) { status_->setText(text); }
+
+void ProfilePanel::setState(State s) {
+    state_ = s;
+    updateButtons();
+    emit stateChanged(s);
+}
+
+void ProfilePanel::updateButtons() {
+    const bool idle = state_ == State::Idle;
+    start_->setEnabled(idle);
+    pause_->setEnabled(state_ == State::Running);
+    cancel_->setEnabled(state_ == State::Running || state_ == State::Pausing || state_ == State::Connecting);
+    resume_->setEnabled(idle && resumable_ != 0);
+    for (QWidget* w : std::initializer_list<QWidget*>{board_, model_, planKind_, plan_, warmup_, repeat_})
+        w->setEnabled(idle);
+}
+
+void ProfilePanel::updateEstimate() {
+    // Tuples: exact from the board's tables (the probe, or the built-in spec of an emulated board).
+    std::optional<BoardSpec> spec;
+    const QString b = board();
+    BoardSession* live = boards_ ? boards_->session(b) : ownSessions_.value(b);
+    try {
+        if (live && !live->probeResult().is_null())
+            spec = BoardSpec::fromJson(live->probeResult().at("spec"));
+        else if (b.startsWith(QStringLiteral("emulated:")))
+            spec = BoardSpec::builtin(b.mid(9).toStdString());
+    } catch (const std::exception&) {
+    }
+    if (!spec) {
+        estimate_->setText(tr("Connect the board to count the tuples of this plan."));
+        return;
+    }
+    size_t tuples = 0;
+    try {
+        const std::string p = plan().toStdString();
+        tuples = AdaptiveSweepPlanner::isAdaptive(p) ? AdaptiveSweepPlanner(*spec, p).maxTupleCount()
+                                                     : SweepPlanner(*spec).plan(p).size();
+    } catch (const std::exception& e) {
+        estimate_->setText(tr("<span style='color:#b00'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
+        return;
+    }
+    // Time per unit run: from the newest finished session of this model (same board preferred),
+    // whose wall time per tuple the store knows; a rough default before the first one.
+    size_t units = 12;
+    double unitSeconds = 0.004;
+    QString basis = tr("rough default until a sweep of this model is stored");
+    if (store_) {
+        try {
+            const SessionInfo* best = nullptr;
+            const auto sessions = store_->sessions();
+            for (const auto& s : sessions) {
+                if (s.model != model_->currentText().toStdString() || s.completedTupleCount == 0 || s.endedAt.empty())
+                    continue;
+                if (!best || (s.boardName == b.toStdString()) >= (best->boardName == b.toStdString()))
+                    best = &s;
+            }
+            if (best) {
+                const auto settings = nlohmann::json::parse(best->settingsJson);
+                const int runs = settings.value("warmup", 1) + settings.value("repeat", 5);
+                units = size_t(best->measurementCount / best->completedTupleCount);
+                const double perTuple = isoSeconds(best->startedAt, best->endedAt) / double(best->completedTupleCount);
+                if (units > 0 && perTuple > 0) {
+                    unitSeconds = std::max(1e-5, (perTuple - 0.05) / double(units * size_t(std::max(1, runs))));
+                    basis = tr("timed from session #%1").arg(best->id);
+                }
+            }
+        } catch (const std::exception&) {
+        }
+    }
+    const double seconds =
+        SweepPlanner::estimateSeconds(tuples, units, warmup_->value(), repeat_->value(), unitSeconds);
+    estimate_->setText(tr("%1 %2 × %3 layers ≈ %4 (%5)")
+                           .arg(AdaptiveSweepPlanner::isAdaptive(plan().toStdString()) ? tr("at most") : QString())
+                           .arg(tuples == 1 ? tr("1 tuple") : tr("%1 tuples").arg(tuples))
+                           .arg(units)
+                           .arg(duration(seconds), basis)
+                           .trimmed());
+}
+
+BoardSession* ProfilePanel::sessionFor(const QString& board) {
+    if (boards_) {
+        // One session per board: the Boards tab's, connected through its usual path (host-key and
+        // password dialogs included).
+        if (!boards_->session(board)) {
+            boards_->selectBoard(board);
+            if (boards_->selectedBoard() == board)
+                boards_->connectSelected();
+        }
+        if (BoardSession* s = boards_->session(board))
+            return s;
+    }
+    if (BoardSession* s = ownSessions_.value(board))
+        return s;
+    std::optional<BoardEntry> entry;
+    if (!board.startsWith(QStringLiteral("emulated:"))) {
+        try {
+            BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath() : registryPath_.toStdString());
+            entry = registry.find(board.toStdString());
+        } catch (const std::exception& e) {
+            setStatus(tr("Board list unreadable: %1").arg(QString::fromStdString(e.what())));
+        }
+        if (!entry)
+            return nullptr;
+    }
+    auto* s = new BoardSession(board, entry, this);
+    s->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
+        bool ok = false;
+        const QString v = QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
+        return ok ? std::optional<std::string>(v.toStdString()) : std::nullopt;
+    });
+    ownSessions_.insert(board, s);
+    return s;
+}
+
+void ProfilePanel::watch(BoardSession* s) {
+    if (watched_.contains(s))
+        return;
+    watched_.insert(s);
+    connect(s, &QObject::destroyed, this, [this, s] { watched_.remove(s); });
+    connect(s, &BoardSession::event, this, &ProfilePanel::onEvent);
+    connect(s, &BoardSession::finished, this, [this](const QString& tag, const QString&) { onFinished(tag); });
+    connect(s, &BoardSession::failed, this, &ProfilePanel::onFailed);
+    connect(s, &BoardSession::stateChanged, this, [this, s](BoardSession::State st, const QString& msg) {
+        if (s != session_ || state_ != State::Connecting)
+            return;
+        if (st == BoardSession::State::Connected)
+            launch();
+        else if (st == BoardSession::State::Failed || st == BoardSession::State::Disconnected)
+            fail(tr("Cannot use %1: %2").arg(s->board(), msg));
+    });
+}
+
+bool ProfilePanel::start() {
+    Job j;
+    j.board = board();
+    j.model = model_->currentText();
+    j.plan = plan();
+    j.warmup = warmup_->value();
+    j.repeat = repeat_->value();
+    return begin(j);
+}
+
+bool ProfilePanel::resume(int64_t id) {
+    if (id == 0)
+        id = resumable_;
+    if (!store_ || id == 0) {
+        setStatus(tr("Nothing to resume."));
+        return false;
+    }
+    Job j;
+    try {
+        const SessionInfo s = store_->session(id);
+        const auto settings = nlohmann::json::parse(s.settingsJson);
+        j.board = QString::fromStdString(s.boardName);
+        j.model = QString::fromStdString(s.model);
+        j.plan = QString::fromStdString(settings.value("plan", std::string("grid:3x3x3")));
+        j.warmup = settings.value("warmup", 1);
+        j.repeat = settings.value("repeat", 5);
+        j.batch = settings.value("batch", 1);
+        j.resumeId = id;
+    } catch (const std::exception& e) {
+        setStatus(tr("Cannot resume session %1: %2").arg(id).arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    // Show what is being resumed.
+    setBoard(j.board);
+    setModel(j.model);
+    setPlan(j.plan);
+    setWarmup(j.warmup);
+    setRepeat(j.repeat);
+    return begin(j);
+}
+
+bool ProfilePanel::begin(const Job& job) {
+    if (state_ != State::Idle) {
+        setStatus(tr("A sweep is already running."));
+        return false;
+    }
+    if (!store_) {
+        setStatus(tr("The workspace database is not available%1; nothing can be recorded.")
+                      .arg(storeError_.isEmpty() ? QString() : QStringLiteral(": ") + storeError_));
+        return false;
+    }
+    if (job.plan.isEmpty() || job.model.isEmpty() || job.board.isEmpty()) {
+        setStatus(tr("Choose a board, a model and a plan."));
+        return false;
+    }
+    BoardSession* s = sessionFor(job.board);
+    if (!s) {
+        setStatus(tr("Unknown board %1: add it in the Boards tab.").arg(job.board));
+        return false;
+    }
+    job_ = job;
+    session_ = s;
+    watch(s);
+    sessionId_ = job.resumeId;
+    adaptive_.reset();
+    costs_.clear();
+    resetLiveViews();
+    setState(State::Connecting);
+    if (s->state() == BoardSession::State::Connected || s->state() == BoardSession::State::Busy) {
+        launch();
+    } else {
+        setStatus(tr("Connecting to %1…").arg(job.board));
+        if (s->state() != BoardSession::State::Connecting)
+            s->connectBoard();
+    }
+    return true;
+}
+
+void ProfilePanel::launch() {
+    if (state_ != State::Connecting || !session_)
+        return;
+    std::vector<FrequencyTuple> tuples;
+    try {
+        const BoardSpec spec = BoardSpec::fromJson(session_->probeResult().at("spec"));
+        const std::string plan = job_.plan.toStdString();
+        std::set<FrequencyTuple> done;
+        if (job_.resumeId)
+            done = store_->completedTuples(job_.resumeId);
+        for (const auto& t : SweepPlanner(spec).plan(plan))
+            if (!done.count(t))
+                tuples.push_back(t);
+        if (AdaptiveSweepPlanner::isAdaptive(plan)) {
+            adaptive_ = std::make_unique<AdaptiveSweepPlanner>(spec, plan);
+            if (job_.resumeId)
+                for (const auto& r : store_->measurements(job_.resumeId))
+                    if (done.count(r.tuple)) {
+                        costs_[r.tuple].latencyMs += r.latency.medianMs;
+                        costs_[r.tuple].energyMj += r.totalEnergyMj;
+                    }
+            if (tuples.empty())
+                tuples = adaptive_->refine(costs_);
+        }
+        if (tuples.empty()) {
+            if (job_.resumeId)
+                store_->setSessionStatus(job_.resumeId, SessionStatus::Completed);
+            setState(State::Idle);
+            setStatus(tr("Nothing left to measure in session %1.").arg(job_.resumeId));
+            resumable_ = 0;
+            updateButtons();
+            emit sessionsChanged();
+            emit sweepEnded(job_.resumeId, QStringLiteral("completed"));
+            return;
+        }
+        if (!sessionId_) {
+            const auto& probe = session_->probeResult();
+            SessionInfo info;
+            info.boardId = spec.id;
+            info.boardName = job_.board.toStdString();
+            info.model = job_.model.toStdString();
+            info.agentVersion = probe.value("version", "");
+            info.emulated = probe.value("emulated", false);
+            // The same settings as `dvfo profile`, so either can resume the other's sessions.
+            info.settingsJson = nlohmann::json{{"plan", plan}, {"warmup", job_.warmup}, {"repeat", job_.repeat},
+                                               {"batch", job_.batch}}
+                                    .dump();
+            sessionId_ = store_->createSession(info);
+        } else {
+            store_->setSessionStatus(sessionId_, SessionStatus::Running);
+        }
+    } catch (const std::exception& e) {
+        // A bad plan or tuple: nothing was created, nothing is lost.
+        fail(QString::fromStdString(e.what()));
+        return;
+    }
+    emit sessionsChanged();
+    sweepClock_.start();
+    setState(State::Running);
+    setStatus(tr("Session %1: %2 on %3, plan %4%5")
+                  .arg(sessionId_)
+                  .arg(job_.model, job_.board, job_.plan,
+                       job_.resumeId ? tr(" (resumed, %1 tuples left)").arg(tuples.size()) : QString()));
+    sendStage(tuples);
+}
+
+void ProfilePanel::sendStage(const std::vector<FrequencyTuple>& tuples) {
+    stageTuples_ = tuples;
+    pending_.clear();
+    units_ = 0;
+    stageLayers_ = 0;
+    stageClock_.start();
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& t : tuples)
+        list.push_back(t.toString());
+    tag_ = QStringLiteral("profile-%1").arg(++requestCounter_);
+    session_->request(tag_, QStringLiteral("profile"),
+                      {{"model", job_.model.toStdString()},
+                       {"tuples", list},
+                       {"warmup", job_.warmup},
+                       {"repeat", job_.repeat},
+                       {"batch", job_.batch}});
+}
+
+void ProfilePanel::onEvent(const QString& tag, const QString& event, const QString& dataJson) {
+    if (tag != tag_ || state_ == State::Idle)
+        return;
+    nlohmann::json data;
+    try {
+        data = nlohmann::json::parse(dataJson.toStdString());
+    } catch (const std::exception&) {
+        return;
+    }
+    if (event == QLatin1String("start")) {
+        units_ = data.at("units").size();
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        int i = 0;
+        for (const auto& u : data.at("units"))
+            ticker->addTick(i++, QString::fromStdString(u.value("name", "")));
+        layerPlot_->xAxis->setTicker(ticker);
+        layerPlot_->xAxis->setRange(-0.7, double(units_) - 0.3);
+        progress_->setRange(0, int(units_ * stageTuples_.size()));
+        progress_->setValue(0);
+    } else if (event == QLatin1String("tuple")) {
+        const FrequencyTuple t = FrequencyTuple::parse(data.value("tuple", std::string()));
+        tupleLabel_->setText(tr("Measuring %1 MHz (%2 of %3%4)")
+                                 .arg(QString::fromStdString(ProfileResultModel::mhzLabel(t)))
+                                 .arg(data.value("index", 0) + 1)
+                                 .arg(stageTuples_.size())
+                                 .arg(adaptive_ && !costs_.empty() ? tr(", refinement") : QString()));
+        layerBars_->data()->clear();
+        layerPlot_->yAxis->setRange(0, 1e-3); // each tuple gets its own scale, grown as layers arrive
+        layerPlot_->replotLater();
+    } else if (event == QLatin1String("layer")) {
+        LayerRecord r;
+        try {
+            r = LayerRecord::fromJson(data);
+        } catch (const std::exception&) {
+            return;
+        }
+        pending_.push_back(r);
+        ++stageLayers_;
+        ++measuredLayers_;
+        layerBars_->addData(double(r.layerIndex), r.latency.medianMs);
+        layerPlot_->yAxis->setRange(0, std::max(layerPlot_->yAxis->range().upper, r.latency.medianMs * 1.1));
+        layerPlot_->replotLater();
+        const double t = double(sweepClock_.elapsed()) / 1000.0;
+        for (const auto& [rail, mw] : r.powerMw) {
+            const QString name = QString::fromStdString(rail);
+            QCPGraph* g = railGraphs_.value(name);
+            if (!g) {
+                g = powerPlot_->addGraph();
+                g->setName(name);
+                g->setPen(QPen(kRailColors[railGraphs_.size() % std::size(kRailColors)], 1.5));
+                g->setLineStyle(QCPGraph::lsStepLeft);
+                railGraphs_.insert(name, g);
+            }
+            g->addData(t, mw); // arrival times ascend: stays sorted
+        }
+        powerPlot_->rescaleAxes();
+        powerPlot_->yAxis->setRangeLower(0);
+        powerPlot_->replotLater();
+        progress_->setValue(int(stageLayers_));
+        const double elapsed = double(stageClock_.elapsed()) / 1000.0;
+        const double remaining = elapsed / double(stageLayers_) * double(progress_->maximum() - int(stageLayers_));
+        eta_->setText(tr("Elapsed %1, ETA %2%3")
+                          .arg(duration(double(sweepClock_.elapsed()) / 1000.0), duration(remaining),
+                               adaptive_ ? tr(" (this stage; refinements may follow)") : QString()));
+        if (units_ > 0 && pending_.size() == units_) {
+            const FrequencyTuple tuple = pending_.front().tuple;
+            try {
+                store_->addCompletedTuple(sessionId_, tuple, pending_);
+            } catch (const std::exception& e) {
+                // The store refused (disk full, file removed): stop rather than measure in vain.
+                session_->cancelRequest();
+                setState(State::Cancelling);
+                setStatus(tr("Cannot store tuple %1: %2").arg(QString::fromStdString(tuple.toString()),
+                                                               QString::fromStdString(e.what())));
+                pending_.clear();
+                return;
+            }
+            TupleCost& c = costs_[tuple];
+            c = {};
+            for (const auto& p : pending_) {
+                c.latencyMs += p.latency.medianMs;
+                c.energyMj += p.totalEnergyMj;
+            }
+            pending_.clear();
+            emit tupleStored(sessionId_, QString::fromStdString(tuple.toString()));
+            if (state_ == State::Pausing)
+                session_->cancelRequest(); // the tuple is safe: stop here
+        }
+    }
+}
+
+void ProfilePanel::onFinished(const QString& tag) {
+    if (tag != tag_ || state_ == State::Idle)
+        return;
+    if (adaptive_) {
+        const auto next = adaptive_->refine(costs_);
+        if (!next.empty()) {
+            if (state_ == State::Pausing || state_ == State::Cancelling) {
+                finish(SessionStatus::Cancelled, state_ == State::Pausing ? tr("paused") : tr("cancelled"));
+                return;
+            }
+            setStatus(tr("Session %1: refining %2 tuples where energy or latency changes most")
+                          .arg(sessionId_)
+                          .arg(next.size()));
+            sendStage(next);
+            return;
+        }
+    }
+    finish(SessionStatus::Completed, tr("completed"));
+}
+
+void ProfilePanel::onFailed(const QString& tag, const QString& message) {
+    if (tag != tag_ || state_ == State::Idle)
+        return;
+    if (state_ == State::Pausing)
+        finish(SessionStatus::Cancelled, tr("paused"));
+    else if (state_ == State::Cancelling)
+        finish(SessionStatus::Cancelled, tr("cancelled"));
+    else
+        finish(SessionStatus::Failed, tr("failed: %1").arg(message));
+}
+
+void ProfilePanel::finish(SessionStatus status, const QString& message) {
+    try {
+        if (sessionId_)
+            store_->setSessionStatus(sessionId_, status);
+    } catch (const std::exception& e) {
+        setStatus(QString::fromStdString(e.what()));
+    }
+    resumable_ = status == SessionStatus::Completed ? 0 : sessionId_;
+    tag_.clear();
+    setState(State::Idle);
+    size_t stored = 0;
+    try {
+        stored = store_->completedTuples(sessionId_).size();
+    } catch (const std::exception&) {
+    }
+    setStatus(tr("Session %1 %2: %3 tuples stored.%4")
+                  .arg(sessionId_)
+                  .arg(message)
+                  .arg(stored)
+                  .arg(resumable_ ? tr(" Resume measures only the missing tuples.") : QString()));
+    eta_->setText(tr("Took %1").arg(duration(double(sweepClock_.elapsed()) / 1000.0)));
+    updateEstimate(); // the stored timing improves the next estimate
+    emit sessionsChanged();
+    emit sweepEnded(sessionId_, QString::fromLatin1(toString(status)));
+}
+
+void ProfilePanel::fail(const QString& message) {
+    setState(State::Idle);
+    setStatus(tr("<span style='color:#b00'>%1</span>").arg(message.toHtmlEscaped()));
+}
+
+void ProfilePanel::pause() {
+    if (state_ == State::Running) {
+        setState(State::Pausing);
+        setStatus(tr("Pausing after the current tuple…"));
+    }
+}
+
+void ProfilePanel::cancel() {
+    if (state_ == State::Connecting) {
+        fail(tr("Cancelled before the sweep started."));
+        return;
+    }
+    if (state_ == State::Running || state_ == State::Pausing) {
+        setState(State::Cancelling);
+        setStatus(tr("Cancelling: the board restores its clocks…"));
+        if (session_)
+            session_->cancelRequest();
+    }
+}
+
+void ProfilePanel::resetLiveViews() {
+    layerBars_->data()->clear();
+    for (QCPGraph* g : railGraphs_)
+        powerPlot_->removeGraph(g);
+    railGraphs_.clear();
+    measuredLayers_ = 0;
+    progress_->setValue(0);
+    eta_->clear();
+    tupleLabel_->clear();
+    layerPlot_->replotLater();
+    powerPlot_->replotLater();
+}
+
+} // namespace dvfo

@@ -1,0 +1,142 @@
+#pragma once
+#include "core/adaptivesweepplanner.h"
+#include "core/boardregistry.h"
+#include "core/layerrecord.h"
+#include "core/sessioninfo.h"
+#include "widgets/boardspanel.h" // QPointer needs the complete types
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QPointer>
+#include <QSet>
+#include <QWidget>
+#include <map>
+#include <memory>
+#include <set>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QCPBars;
+class QCPGraph;
+
+namespace dvfo {
+
+class BoardSession;
+class BoardsPanel;
+class InteractivePlot;
+class ProfileStore;
+
+// Profile view: pick board, model and plan (duration estimated live), then start, pause, cancel or
+// resume a sweep. The sweep runs in the board's BoardSession (worker thread): the GUI thread only
+// receives its events, draws the layer bars of the tuple being measured and the rail power
+// timeline, and commits each finished tuple to the workspace (one short transaction), exactly as
+// `dvfo profile` does, so the CLI can --resume a GUI session and the other way round.
+//
+// Power timeline: the agent streams no raw power samples during a profile (only start, tuple and
+// layer events), and read-power cannot run on the same session meanwhile, so each rail's point is
+// the mean power the agent measured over one layer, at the wall-clock time the layer arrived.
+class ProfilePanel : public QWidget {
+    Q_OBJECT
+public:
+    enum class State { Idle, Connecting, Running, Pausing, Cancelling };
+    Q_ENUM(State)
+
+    // `store` may be null (workspace unavailable): sweeps are then refused with the reason.
+    explicit ProfilePanel(ProfileStore* store, QWidget* parent = nullptr, const QString& registryPath = {});
+    ~ProfilePanel() override;
+
+    // Share the Boards tab's sessions (one agent session per board, same connect path and dialogs).
+    void setBoardsPanel(BoardsPanel* boards) { boards_ = boards; }
+    void setStoreError(const QString& message); // why store is null, shown to the user
+
+    void setBoard(const QString& board); // "emulated:<id>" or a registry name
+    void setModel(const QString& model);
+    void setPlan(const QString& plan);
+    void setWarmup(int warmup);
+    void setRepeat(int repeat);
+    QString board() const;
+    QString plan() const;
+
+    bool start();                // false with statusText() saying why
+    void pause();                // stop after the current tuple; the session stays resumable
+    void cancel();               // stop now; finished tuples are kept
+    bool resume(int64_t id = 0); // 0: the session this panel last paused, cancelled or failed
+
+    State state() const { return state_; }
+    int64_t sessionId() const { return sessionId_; }
+    int64_t resumableSession() const { return resumable_; }
+    QString statusText() const;
+    QString estimateText() const;
+
+    InteractivePlot* layerPlot() const { return layerPlot_; }
+    QCPBars* layerBars() const { return layerBars_; }
+    InteractivePlot* powerPlot() const { return powerPlot_; }
+    QCPGraph* railGraph(const QString& rail) const { return railGraphs_.value(rail); }
+    QStringList rails() const { return railGraphs_.keys(); }
+    QProgressBar* progressBar() const { return progress_; }
+
+signals:
+    void stateChanged(dvfo::ProfilePanel::State state);
+    void tupleStored(qint64 session, const QString& tuple);
+    void sessionsChanged(); // a session was created, resumed or ended
+    void sweepEnded(qint64 session, const QString& status);
+
+private:
+    struct Job {
+        QString board, model, plan;
+        int warmup = 1, repeat = 5, batch = 1;
+        int64_t resumeId = 0;
+    };
+    bool begin(const Job& job);
+    void launch();
+    void sendStage(const std::vector<FrequencyTuple>& tuples);
+    void onEvent(const QString& tag, const QString& event, const QString& dataJson);
+    void onFinished(const QString& tag);
+    void onFailed(const QString& tag, const QString& message);
+    void finish(SessionStatus status, const QString& message);
+    void fail(const QString& message);
+    BoardSession* sessionFor(const QString& board);
+    void watch(BoardSession* s);
+    void setState(State s);
+    void setStatus(const QString& text);
+    void updateButtons();
+    void updateEstimate();
+    void resetLiveViews();
+
+    ProfileStore* store_;
+    QString storeError_;
+    QString registryPath_;
+    QPointer<BoardsPanel> boards_;
+    QMap<QString, BoardSession*> ownSessions_;
+    QSet<BoardSession*> watched_;
+
+    QComboBox *board_, *model_, *planKind_;
+    QLineEdit* plan_;
+    QSpinBox *warmup_, *repeat_;
+    QLabel *estimate_, *status_, *eta_, *tupleLabel_;
+    QPushButton *start_, *pause_, *cancel_, *resume_;
+    QProgressBar* progress_;
+    InteractivePlot *layerPlot_, *powerPlot_;
+    QCPBars* layerBars_;
+    QMap<QString, QCPGraph*> railGraphs_;
+
+    State state_ = State::Idle;
+    Job job_;
+    QPointer<BoardSession> session_;
+    QString tag_;
+    int requestCounter_ = 0;
+    int64_t sessionId_ = 0;
+    int64_t resumable_ = 0;
+    std::unique_ptr<AdaptiveSweepPlanner> adaptive_;
+    std::map<FrequencyTuple, TupleCost> costs_;
+    std::vector<FrequencyTuple> stageTuples_;
+    std::vector<LayerRecord> pending_;
+    size_t units_ = 0, measuredLayers_ = 0, stageLayers_ = 0;
+    QElapsedTimer sweepClock_, stageClock_;
+};
+
+} // namespace dvfo

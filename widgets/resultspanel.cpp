@@ -1,0 +1,201 @@
+#include "widgets/resultspanel.h"
+
+#include "core/profilestore.h"
+#include "widgets/energybreakdownplot.h"
+#include "widgets/latencyheatmapplot.h"
+#include "widgets/paretoplot.h"
+#include "widgets/sessioncompareplot.h"
+
+#include <QComboBox>
+#include <algorithm>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace dvfo {
+
+ResultsPanel::ResultsPanel(const QString& workspacePath, QWidget* parent)
+    : QWidget(parent), workspacePath_(workspacePath), pages_(new QTabWidget), title_(new QLabel),
+      heatMode_(new QComboBox), emc_(new QComboBox), layer_(new QComboBox), metric_(new QComboBox),
+      heatmap_(new LatencyHeatmapPlot), pareto_(new ParetoPlot), breakdown_(new EnergyBreakdownPlot),
+      compare_(new SessionComparePlot) {
+    heatMode_->addItems({tr("Layers × tuples"), tr("CPU × GPU at EMC")});
+    metric_->addItems({tr("Latency"), tr("Energy")});
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Heatmap:")));
+    controls->addWidget(heatMode_);
+    controls->addWidget(new QLabel(tr("EMC:")));
+    controls->addWidget(emc_);
+    controls->addWidget(new QLabel(tr("Layer:")));
+    controls->addWidget(layer_);
+    controls->addStretch();
+
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(controls);
+    leftLayout->addWidget(heatmap_, 1);
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(pareto_);
+    right->addWidget(breakdown_);
+    auto* split = new QSplitter;
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
+    auto* session = new QWidget;
+    auto* sessionLayout = new QVBoxLayout(session);
+    title_->setText(tr("Open a session in the Sessions tab, or run a sweep in the Profile tab."));
+    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    sessionLayout->addWidget(title_);
+    sessionLayout->addWidget(split, 1);
+
+    auto* comparePage = new QWidget;
+    auto* compareLayout = new QVBoxLayout(comparePage);
+    auto* compareControls = new QHBoxLayout;
+    compareControls->addWidget(new QLabel(tr("Metric:")));
+    compareControls->addWidget(metric_);
+    compareControls->addStretch();
+    compareLayout->addLayout(compareControls);
+    compareLayout->addWidget(compare_, 1);
+
+    pages_->addTab(session, tr("Session"));
+    pages_->addTab(comparePage, tr("Compare"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(pages_);
+
+    connect(heatMode_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        heatmap_->setMode(i == 0 ? LatencyHeatmapPlot::Mode::LayersByTuples : LatencyHeatmapPlot::Mode::CpuGpuSlice);
+        emc_->setEnabled(i == 1);
+        layer_->setEnabled(i == 1);
+    });
+    connect(emc_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0)
+            heatmap_->setSliceEmc(emc_->itemData(i).toLongLong());
+    });
+    connect(layer_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0)
+            heatmap_->setSliceLayer(layer_->itemData(i).toInt());
+    });
+    connect(metric_, &QComboBox::currentIndexChanged, this, [this](int i) {
+        compare_->setMetric(i == 0 ? SessionComparePlot::Metric::Latency : SessionComparePlot::Metric::Energy);
+    });
+    connect(pareto_, &ParetoPlot::tupleSelected, breakdown_, &EnergyBreakdownPlot::setTuple);
+    emc_->setEnabled(false);
+    layer_->setEnabled(false);
+}
+
+ResultsPanel::~ResultsPanel() {
+    // Loaders post back to this object: let them finish first (each is one read transaction).
+    for (QThread* t : loaders_)
+        t->wait();
+}
+
+template <typename Work, typename Done> void ResultsPanel::runLoader(Work work, Done done) {
+    const int generation = ++generation_;
+    QThread* thread = nullptr;
+    thread = QThread::create([this, work, done, generation] {
+        auto outcome = std::make_shared<decltype(work())>();
+        QString error;
+        try {
+            *outcome = work();
+        } catch (const std::exception& e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, outcome, error, done, generation] {
+                if (generation != generation_)
+                    return; // superseded
+                if (!error.isEmpty())
+                    emit loadFailed(error);
+                else
+                    done(*outcome);
+            },
+            Qt::QueuedConnection);
+    });
+    loaders_.push_back(thread);
+    connect(thread, &QThread::finished, this, [this, thread] {
+        loaders_.erase(std::remove(loaders_.begin(), loaders_.end(), thread), loaders_.end());
+        thread->deleteLater();
+    });
+    thread->start();
+}
+
+void ResultsPanel::openSession(int64_t id) {
+    const std::string path = workspacePath_.toStdString();
+    runLoader(
+        [path, id] {
+            ProfileStore store(path); // one store per thread
+            return std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, id));
+        },
+        [this, id](const std::shared_ptr<const ProfileResultModel>& r) {
+            showResult(r);
+            emit loaded(id);
+        });
+}
+
+void ResultsPanel::compareSessions(int64_t a, int64_t b) {
+    using Pair = std::pair<std::shared_ptr<const ProfileResultModel>, std::shared_ptr<const ProfileResultModel>>;
+    const std::string path = workspacePath_.toStdString();
+    runLoader(
+        [path, a, b] {
+            ProfileStore store(path);
+            return Pair(std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, a)),
+                        std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, b)));
+        },
+        [this, a, b](const Pair& p) {
+            showComparison(p.first, p.second);
+            emit compared(a, b);
+        });
+}
+
+void ResultsPanel::showResult(std::shared_ptr<const ProfileResultModel> result) {
+    result_ = std::move(result);
+    if (result_) {
+        const SessionInfo& s = result_->session();
+        title_->setText(tr("<b>Session #%1</b> %2 · %3 on %4%5 · %6 tuples × %7 layers · %8")
+                            .arg(s.id)
+                            .arg(QString::fromStdString(s.name).toHtmlEscaped(), QString::fromStdString(s.model),
+                                 QString::fromStdString(s.boardName.empty() ? s.boardId : s.boardName),
+                                 s.emulated ? tr(" (emulated)") : QString())
+                            .arg(result_->tupleCount())
+                            .arg(result_->layerCount())
+                            .arg(QString::fromLatin1(toString(s.status))));
+    }
+    heatmap_->setResult(result_);
+    pareto_->setResult(result_);
+    breakdown_->setResult(result_);
+    if (breakdown_->tuple() >= 0)
+        pareto_->selectTuple(breakdown_->tuple());
+    updateSelectors();
+    pages_->setCurrentIndex(0);
+}
+
+void ResultsPanel::showComparison(std::shared_ptr<const ProfileResultModel> a,
+                                  std::shared_ptr<const ProfileResultModel> b) {
+    compare_->setSessions(std::move(a), std::move(b));
+    pages_->setCurrentIndex(1);
+}
+
+void ResultsPanel::updateSelectors() {
+    const QSignalBlocker be(emc_), bl(layer_);
+    emc_->clear();
+    layer_->clear();
+    if (!result_)
+        return;
+    for (auto khz : result_->emcLevels())
+        emc_->addItem(tr("%1 MHz").arg(double(khz) / 1000.0, 0, 'f', 0), qlonglong(khz));
+    emc_->setCurrentIndex(emc_->findData(qlonglong(heatmap_->sliceEmc())));
+    layer_->addItem(tr("whole model"), -1);
+    for (size_t l = 0; l < result_->layerCount(); ++l)
+        layer_->addItem(QString::fromStdString(result_->layerNames()[l]), int(l));
+    heatmap_->setSliceLayer(-1);
+}
+
+} // namespace dvfo

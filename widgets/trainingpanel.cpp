@@ -1,0 +1,533 @@
+#include "widgets/trainingpanel.h"
+
+#include "core/profilestore.h"
+#include "core/trainedpolicy.h"
+#include "core/trainingrunstore.h"
+#include "widgets/policycomparisonplot.h"
+#include "widgets/policymapplot.h"
+#include "widgets/trainingcurvesplot.h"
+#include "widgets/trainingrunlistmodel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <filesystem>
+
+namespace dvfo {
+
+namespace {
+
+// Runs f on the GUI thread of `context` later; dropped when context is gone by then.
+template <typename F> void post(QObject* context, F f) {
+    QMetaObject::invokeMethod(context, std::move(f), Qt::QueuedConnection);
+}
+
+struct PolicyView {
+    std::vector<PolicyMapPoint> map;
+    std::vector<PolicyEvaluation> evaluation;
+};
+
+// The exported policy of a run: its map and its comparison (needs the run's session).
+PolicyView policyViewOf(const std::string& workspace, const TrainingRun& run) {
+    PolicyView view;
+    std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(workspace, run);
+    std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
+    PolicyMapSettings mapSettings;
+    mapSettings.rttMs = TrainingPanel::kMapRttMs;
+    view.map = PolicyTrainer::policyMap(*env, *policy, mapSettings);
+    view.evaluation = PolicyTrainer::evaluate(*env, *policy, run);
+    return view;
+}
+
+bool hasPolicy(const TrainingRun& run) {
+    return !run.policyDir.empty() &&
+           std::filesystem::exists(std::filesystem::path(run.policyDir) / "policy.json");
+}
+
+} // namespace
+
+TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
+    : QWidget(parent), workspacePath_(workspacePath) {
+    session_ = new QComboBox;
+    session_->setMinimumContentsLength(28);
+    session_->setToolTip(
+        tr("Profile session the environment is built from (Profile tab or `dvfo profile`)"));
+    eta_ = new QDoubleSpinBox;
+    eta_->setRange(0, 1);
+    eta_->setSingleStep(0.05);
+    eta_->setValue(0.5);
+    eta_->setToolTip(tr("Weight of energy against latency in the cost (1 = energy only)"));
+    slo_ = new QDoubleSpinBox;
+    slo_->setRange(0, 100000);
+    slo_->setSuffix(tr(" ms"));
+    slo_->setSpecialValueText(tr("none"));
+    slo_->setToolTip(tr("Latency SLO: a step above it costs the SLO penalty"));
+    trace_ = new QComboBox;
+    trace_->setEditable(true);
+    trace_->addItem(QStringLiteral("randomwalk:min=2,max=100,step=5,rtt=20"));
+    trace_->addItem(QStringLiteral("constant:50,20"));
+    trace_->addItem(QStringLiteral("step:100,10;5,40@70;50,20@140"));
+    trace_->setItemData(0, tr("Random walk of the bandwidth in 2..100 Mbit/s, RTT 20 ms"),
+                        Qt::ToolTipRole);
+    trace_->setItemData(1, tr("Constant 50 Mbit/s, 20 ms"), Qt::ToolTipRole);
+    trace_->setItemData(
+        2, tr("Steps: 100 Mbit/s, then 5 Mbit/s from step 70, 50 Mbit/s from step 140"),
+        Qt::ToolTipRole);
+    trace_->setToolTip(
+        tr("Link trace: constant:BW,RTT | step:BW,RTT;BW,RTT@STEP | randomwalk:key=value,... | "
+           "csv:FILE"));
+    trace_->setMinimumContentsLength(30);
+    episodeSteps_ = new QSpinBox;
+    episodeSteps_->setRange(1, 1000000);
+    episodeSteps_->setValue(200);
+    steps_ = new QSpinBox;
+    steps_->setRange(1, 100000000);
+    steps_->setSingleStep(1000);
+    steps_->setValue(int(PolicyTrainerSettings::kDefaultSteps));
+    concurrent_ = new QCheckBox(tr("Concurrent (thinking while moving)"));
+    start_ = new QPushButton(tr("Start"));
+    stop_ = new QPushButton(tr("Stop"));
+    resume_ = new QPushButton(tr("Resume"));
+    evaluate_ = new QPushButton(tr("Evaluate"));
+    open_ = new QPushButton(tr("Open"));
+    resume_->setToolTip(tr("Continue the selected cancelled or failed run from its checkpoint"));
+    evaluate_->setToolTip(tr("Policy map and comparison of the selected run's exported policy"));
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    progress_->setFormat(tr("%v / %m steps"));
+    progress_->setMinimumWidth(220);
+    status_ = new QLabel;
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* form = new QGroupBox(tr("New training run"));
+    auto* grid = new QGridLayout(form);
+    grid->addWidget(new QLabel(tr("Session")), 0, 0);
+    grid->addWidget(session_, 0, 1, 1, 3);
+    grid->addWidget(new QLabel(tr("Trace")), 0, 4);
+    grid->addWidget(trace_, 0, 5, 1, 3);
+    grid->addWidget(new QLabel(tr("eta")), 1, 0);
+    grid->addWidget(eta_, 1, 1);
+    grid->addWidget(new QLabel(tr("SLO")), 1, 2);
+    grid->addWidget(slo_, 1, 3);
+    grid->addWidget(new QLabel(tr("Episode steps")), 1, 4);
+    grid->addWidget(episodeSteps_, 1, 5);
+    grid->addWidget(new QLabel(tr("Steps")), 1, 6);
+    grid->addWidget(steps_, 1, 7);
+    grid->addWidget(concurrent_, 0, 8);
+    auto* buttons = new QHBoxLayout;
+    for (QPushButton* b : {start_, stop_, resume_, evaluate_})
+        buttons->addWidget(b);
+    grid->addLayout(buttons, 1, 8);
+    grid->setColumnStretch(5, 1);
+
+    runsModel_ = new TrainingRunListModel(this);
+    runsView_ = new QTableView;
+    runsView_->setModel(runsModel_);
+    runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    runsView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    runsView_->verticalHeader()->hide();
+    runsView_->horizontalHeader()->setStretchLastSection(true);
+    runsView_->setColumnHidden(TrainingRunListModel::Board,
+                               true); // the name says it; keeps the list narrow
+    runsView_->setColumnHidden(TrainingRunListModel::Model, true);
+    auto* runsBox = new QGroupBox(tr("Training runs (double-click to open)"));
+    auto* runsLayout = new QVBoxLayout(runsBox);
+    runsLayout->addWidget(runsView_);
+    runsLayout->addWidget(open_);
+
+    curves_ = new TrainingCurvesPlot;
+    map_ = new PolicyMapPlot;
+    comparison_ = new PolicyComparisonPlot;
+    auto* lower = new QSplitter(Qt::Horizontal);
+    lower->addWidget(map_);
+    lower->addWidget(comparison_);
+    auto* plots = new QSplitter(Qt::Vertical);
+    plots->addWidget(curves_);
+    plots->addWidget(lower);
+    plots->setStretchFactor(0, 3);
+    plots->setStretchFactor(1, 2);
+    plots->setSizes({520, 360});
+    lower->setSizes({600, 600});
+    auto* main = new QSplitter(Qt::Horizontal);
+    main->addWidget(runsBox);
+    main->addWidget(plots);
+    main->setStretchFactor(0, 1);
+    main->setStretchFactor(1, 4);
+    main->setSizes({360, 1200});
+
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(progress_);
+    statusRow->addWidget(status_, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(form);
+    layout->addLayout(statusRow);
+    layout->addWidget(main, 1);
+
+    connect(start_, &QPushButton::clicked, this, [this] { start(); });
+    connect(stop_, &QPushButton::clicked, this, &TrainingPanel::stop);
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        if (const int64_t id = selectedRunId())
+            resume(id);
+    });
+    connect(evaluate_, &QPushButton::clicked, this, [this] {
+        if (const int64_t id = selectedRunId() ? selectedRunId() : currentRun_)
+            evaluateRun(id);
+    });
+    connect(open_, &QPushButton::clicked, this, [this] {
+        if (const int64_t id = selectedRunId())
+            openRun(id);
+    });
+    connect(runsView_, &QTableView::doubleClicked, this,
+            [this](const QModelIndex& i) { openRun(runsModel_->run(i.row()).id); });
+    connect(runsView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TrainingPanel::updateButtons);
+
+    reloadSessions();
+    reloadRuns();
+    setStatus(tr("Choose a profile session and press Start, or open a stored run."));
+    updateButtons();
+}
+
+TrainingPanel::~TrainingPanel() {
+    if (cancel_)
+        *cancel_ = true;
+    if (trainer_)
+        trainer_->wait();
+    for (QThread* t : loaders_)
+        t->wait();
+}
+
+void TrainingPanel::reloadSessions() {
+    const int64_t previous = session_->currentData().toLongLong();
+    session_->clear();
+    try {
+        ProfileStore store(workspacePath_.toStdString());
+        for (const SessionInfo& s : store.sessions()) {
+            if (s.completedTupleCount == 0)
+                continue; // nothing to train on
+            session_->addItem(
+                tr("#%1 %2 on %3 (%4 tuples)")
+                    .arg(s.id)
+                    .arg(QString::fromStdString(s.model), QString::fromStdString(s.boardName))
+                    .arg(s.completedTupleCount),
+                qlonglong(s.id));
+        }
+    } catch (const std::exception& e) {
+        setStatus(tr("Cannot read the workspace: %1").arg(QString::fromStdString(e.what())), true);
+    }
+    if (session_->count() == 0)
+        session_->addItem(tr("(no profile session: profile a board first)"), qlonglong(0));
+    else if (previous)
+        setSession(previous);
+    updateButtons();
+}
+
+void TrainingPanel::reloadRuns() {
+    const int64_t selected = selectedRunId();
+    try {
+        TrainingRunStore store(workspacePath_.toStdString());
+        runsModel_->setRuns(store.runs());
+    } catch (const std::exception& e) {
+        setStatus(tr("Cannot read the training runs: %1").arg(QString::fromStdString(e.what())),
+                  true);
+    }
+    const int row = runsModel_->rowOf(selected ? selected : currentRun_);
+    if (row >= 0)
+        runsView_->selectRow(row);
+    runsView_->resizeColumnsToContents();
+    updateButtons();
+}
+
+bool TrainingPanel::setSession(int64_t id) {
+    const int i = session_->findData(qlonglong(id));
+    if (i < 0 || id == 0)
+        return false;
+    session_->setCurrentIndex(i);
+    return true;
+}
+
+void TrainingPanel::setEta(double eta) {
+    eta_->setValue(eta);
+}
+void TrainingPanel::setSloMs(double ms) {
+    slo_->setValue(ms);
+}
+void TrainingPanel::setTrace(const QString& spec) {
+    trace_->setCurrentText(spec);
+}
+void TrainingPanel::setEpisodeSteps(int steps) {
+    episodeSteps_->setValue(steps);
+}
+void TrainingPanel::setSteps(int steps) {
+    steps_->setValue(steps);
+}
+void TrainingPanel::setConcurrent(bool on) {
+    concurrent_->setChecked(on);
+}
+
+PolicyTrainerSettings TrainingPanel::formSettings() const {
+    PolicyTrainerSettings s;
+    s.workspacePath = workspacePath_.toStdString();
+    s.sessionId = session_->currentData().toLongLong();
+    s.environment.eta = eta_->value();
+    s.environment.sloMs = slo_->value();
+    s.environment.trace = trace_->currentText().trimmed().toStdString();
+    s.environment.episodeSteps = episodeSteps_->value();
+    s.steps = steps_->value();
+    s.concurrent = concurrent_->isChecked();
+    return s;
+}
+
+QString TrainingPanel::statusText() const {
+    return status_->text();
+}
+
+void TrainingPanel::setStatus(const QString& text, bool error) {
+    status_->setText(text);
+    status_->setStyleSheet(error ? QStringLiteral("color: #b41e1e;") : QString());
+}
+
+int64_t TrainingPanel::selectedRunId() const {
+    const QModelIndexList rows = runsView_->selectionModel()->selectedRows();
+    return rows.isEmpty() ? 0 : runsModel_->run(rows.front().row()).id;
+}
+
+void TrainingPanel::updateButtons() {
+    const bool training = isTraining();
+    const int row = runsModel_->rowOf(selectedRunId());
+    const bool resumable = row >= 0 && (runsModel_->run(row).status == TrainingStatus::Cancelled ||
+                                        runsModel_->run(row).status == TrainingStatus::Failed);
+    start_->setEnabled(!training && session_->currentData().toLongLong() > 0);
+    stop_->setEnabled(training);
+    resume_->setEnabled(!training && resumable);
+    evaluate_->setEnabled(row >= 0 || currentRun_ > 0);
+    open_->setEnabled(row >= 0);
+}
+
+bool TrainingPanel::start() {
+    if (isTraining()) {
+        setStatus(tr("A training run is already going: stop it first."), true);
+        return false;
+    }
+    const PolicyTrainerSettings s = formSettings();
+    if (s.sessionId <= 0) {
+        setStatus(tr("No profile session to train on: profile a board first (Profile tab)."), true);
+        return false;
+    }
+    if (s.environment.trace.empty()) {
+        setStatus(tr("Give a link trace, e.g. constant:50,20."), true);
+        return false;
+    }
+    launchTraining(s);
+    return true;
+}
+
+bool TrainingPanel::resume(int64_t runId) {
+    if (isTraining()) {
+        setStatus(tr("A training run is already going: stop it first."), true);
+        return false;
+    }
+    PolicyTrainerSettings s;
+    s.workspacePath = workspacePath_.toStdString();
+    s.resumeRunId = runId; // everything else comes from the stored run
+    launchTraining(s);
+    return true;
+}
+
+void TrainingPanel::stop() {
+    if (!cancel_ || !isTraining())
+        return;
+    *cancel_ = true;
+    setStatus(tr("Stopping: saving a checkpoint…"));
+}
+
+void TrainingPanel::launchTraining(PolicyTrainerSettings settings) {
+    cancel_ = std::make_shared<std::atomic<bool>>(false);
+    ++loaderGeneration_; // whatever was being opened would now draw over the live run
+    trainingRun_ = 0;
+    curves_->clear();
+    map_->setMap({}, kMapRttMs);
+    comparison_->setEvaluation({});
+    progress_->setRange(0, 1);
+    progress_->setValue(0);
+    setStatus(settings.resumeRunId ? tr("Resuming run %1…").arg(settings.resumeRunId)
+                                   : tr("Building the environment and the agent…"));
+    auto cancel = cancel_;
+    trainer_ = QThread::create([this, settings, cancel] {
+        int64_t runId = 0;
+        try {
+            PolicyTrainer trainer(settings);
+            runId = trainer.runId();
+            std::vector<TrainingPoint> earlier;
+            if (trainer.resumed())
+                earlier = TrainingRunStore(settings.workspacePath).points(runId);
+            const int64_t target = trainer.targetSteps();
+            const int64_t startStep = trainer.agent().steps();
+            const QString what =
+                QString::fromStdString(trainer.environment().profile().model() + " on " +
+                                       trainer.environment().profile().board().name);
+            post(this,
+                 [this, runId, earlier, target, startStep, what, resumed = trainer.resumed()] {
+                     trainingRun_ = currentRun_ = runId;
+                     curves_->setPoints(earlier);
+                     progress_->setRange(0, int(std::max<int64_t>(1, target)));
+                     progress_->setValue(int(startStep));
+                     setStatus(tr("%1 run %2: %3")
+                                   .arg(resumed ? tr("Resumed") : tr("Training"))
+                                   .arg(runId)
+                                   .arg(what));
+                     reloadRuns();
+                     emit trainingStarted(runId);
+                 });
+            const PolicyTrainer::Outcome outcome = trainer.run(
+                cancel.get(),
+                [this, runId](const TrainingPoint& p) {
+                    post(this, [this, runId, p] {
+                        if (currentRun_ == runId)
+                            curves_->appendPoint(p);
+                        progress_->setValue(int(std::min<int64_t>(p.step, progress_->maximum())));
+                        emit pointAdded(runId, p.step);
+                    });
+                },
+                [this](const PolicyTrainer::Outcome&) {
+                    post(this,
+                         [this] { setStatus(tr("Trained; evaluating against the baselines…")); });
+                });
+            if (outcome.cancelled) {
+                const int64_t step = trainer.agent().steps();
+                post(this, [this, runId, step] {
+                    setStatus(
+                        tr("Run %1 stopped at step %2: checkpoint saved, Resume continues it.")
+                            .arg(runId)
+                            .arg(step));
+                    emit trainingFinished(runId, QStringLiteral("cancelled"));
+                });
+                return;
+            }
+            PolicyMapSettings mapSettings;
+            mapSettings.rttMs = kMapRttMs;
+            std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(trainer.policyDir());
+            std::vector<PolicyMapPoint> map =
+                PolicyTrainer::policyMap(trainer.environment(), *policy, mapSettings);
+            const double gap =
+                outcome.evaluation.empty() ? 0 : outcome.evaluation.front().gapToOraclePct;
+            post(this, [this, runId, map = std::move(map), evaluation = outcome.evaluation, gap,
+                        seconds = outcome.summary.wallSeconds] {
+                if (currentRun_ == runId) {
+                    map_->setMap(map, kMapRttMs);
+                    comparison_->setEvaluation(evaluation);
+                }
+                setStatus(tr("Run %1 completed in %2 s; gap to the oracle %3 %.")
+                              .arg(runId)
+                              .arg(seconds, 0, 'f', 1)
+                              .arg(gap, 0, 'f', 1));
+                emit trainingFinished(runId, QStringLiteral("completed"));
+                emit policyShown(runId);
+            });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromStdString(e.what());
+            post(this, [this, runId, message] {
+                setStatus(tr("Training failed: %1").arg(message), true);
+                emit failed(message);
+                if (runId)
+                    emit trainingFinished(runId, QStringLiteral("failed"));
+            });
+        }
+    });
+    connect(trainer_, &QThread::finished, this, [this] {
+        trainer_->deleteLater();
+        trainer_ = nullptr;
+        trainingRun_ = 0;
+        reloadRuns();
+        updateButtons();
+    });
+    trainer_->start();
+    updateButtons();
+}
+
+void TrainingPanel::openRun(int64_t runId) {
+    launchLoader(runId, true);
+}
+
+void TrainingPanel::evaluateRun(int64_t runId) {
+    launchLoader(runId, false);
+}
+
+void TrainingPanel::launchLoader(int64_t runId, bool withCurves) {
+    const int generation = ++loaderGeneration_;
+    const std::string workspace = workspacePath_.toStdString();
+    setStatus(withCurves ? tr("Opening run %1…").arg(runId) : tr("Evaluating run %1…").arg(runId));
+    QThread* thread = QThread::create([this, workspace, runId, withCurves, generation] {
+        auto current = [this, generation] { return generation == loaderGeneration_; };
+        try {
+            const TrainingRun run = TrainingRunStore(workspace).run(runId);
+            if (withCurves) {
+                std::vector<TrainingPoint> points = TrainingRunStore(workspace).points(runId);
+                post(this, [this, runId, current, points = std::move(points)] {
+                    if (!current())
+                        return;
+                    currentRun_ = runId;
+                    curves_->setPoints(points);
+                    map_->setMap({}, kMapRttMs);
+                    comparison_->setEvaluation({});
+                    emit runOpened(runId);
+                });
+            }
+            if (!hasPolicy(run)) {
+                const QString status = QString::fromStdString(toString(run.status));
+                post(this, [this, runId, current, status] {
+                    if (current())
+                        setStatus(tr("Run %1 (%2) has no exported policy yet: resume it to the end "
+                                     "of its budget "
+                                     "for a policy map and a comparison.")
+                                      .arg(runId)
+                                      .arg(status));
+                });
+                return;
+            }
+            PolicyView view = policyViewOf(workspace, run);
+            post(this, [this, runId, current, view = std::move(view)] {
+                if (!current())
+                    return;
+                currentRun_ = runId;
+                map_->setMap(view.map, kMapRttMs);
+                comparison_->setEvaluation(view.evaluation);
+                setStatus(
+                    tr("Run %1: policy map and comparison of its exported policy.").arg(runId));
+                emit policyShown(runId);
+            });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromStdString(e.what());
+            post(this, [this, current, message, runId] {
+                if (!current())
+                    return;
+                setStatus(tr("Cannot open run %1: %2").arg(runId).arg(message), true);
+                emit failed(message);
+            });
+        }
+    });
+    loaders_.push_back(thread);
+    connect(thread, &QThread::finished, this, [this, thread] {
+        loaders_.erase(std::remove(loaders_.begin(), loaders_.end(), thread), loaders_.end());
+        thread->deleteLater();
+        updateButtons();
+    });
+    thread->start();
+}
+
+} // namespace dvfo

@@ -1,0 +1,114 @@
+#pragma once
+#include "core/policyevaluator.h"
+#include "core/policytrainer.h"
+#include "core/trainingpoint.h"
+
+#include <QWidget>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+class QThread;
+
+namespace dvfo {
+
+class PolicyComparisonPlot;
+class PolicyMapPlot;
+class TrainingCurvesPlot;
+class TrainingRunListModel;
+
+// The Training view: set up a DVFO training run on a stored profile session, watch its reward,
+// loss, epsilon and episode-length curves live, then see what the policy does per bandwidth and
+// how it compares with the baselines and the oracle. Runs are stored in the workspace (the same
+// tables `dvfo train` writes), listed, reopened and resumed. Training, evaluation and reopening
+// run on worker threads (each with its own database connection); the GUI thread only plots.
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPanel(const QString& workspacePath, QWidget* parent = nullptr);
+    ~TrainingPanel() override; // stops a running training (it stays resumable) and waits
+
+    void reloadSessions(); // profile sessions of the workspace, for the session chooser
+    void reloadRuns();
+
+    // The form (also what the studio's command line sets).
+    bool setSession(int64_t id); // false when the workspace has no such session with data
+    void setEta(double eta);
+    void setSloMs(double ms);
+    void setTrace(const QString& spec);
+    void setEpisodeSteps(int steps);
+    void setSteps(int steps);
+    void setConcurrent(bool on);
+    PolicyTrainerSettings formSettings() const;
+
+    // Asynchronous; false (with statusText() saying why) when training already or bad input.
+    bool start();
+    bool resume(int64_t runId); // a cancelled or failed run: the rest of its budget
+    void stop();                // keeps what was trained: the run ends cancelled, resumable
+    // Curves from the database, then (if the run exported a policy) its map and comparison.
+    void openRun(int64_t runId);
+    void evaluateRun(int64_t runId); // map and comparison only
+
+    bool isTraining() const { return trainer_ != nullptr; }
+    int64_t currentRunId() const { return currentRun_; }
+    int64_t trainingRunId() const { return trainingRun_; }
+    QString statusText() const;
+
+    TrainingCurvesPlot* curves() const { return curves_; }
+    PolicyMapPlot* policyMap() const { return map_; }
+    PolicyComparisonPlot* comparison() const { return comparison_; }
+    TrainingRunListModel* runsModel() const { return runsModel_; }
+    QTableView* runsView() const { return runsView_; }
+    QComboBox* sessionBox() const { return session_; }
+    static constexpr double kMapRttMs = 20;
+
+signals:
+    void trainingStarted(qint64 runId);
+    void pointAdded(qint64 runId, qint64 step);
+    void trainingFinished(qint64 runId, const QString& status); // completed, cancelled or failed
+    void runOpened(qint64 runId);                               // curves shown
+    void policyShown(qint64 runId);                             // map and comparison shown
+    void failed(const QString& message);
+
+private:
+    void launchTraining(PolicyTrainerSettings settings);
+    void launchLoader(int64_t runId, bool withCurves);
+    void setStatus(const QString& text, bool error = false);
+    void updateButtons();
+    int64_t selectedRunId() const;
+
+    QString workspacePath_;
+    QComboBox* session_;
+    QDoubleSpinBox *eta_, *slo_;
+    QComboBox* trace_;
+    QSpinBox *episodeSteps_, *steps_;
+    QCheckBox* concurrent_;
+    QPushButton *start_, *stop_, *resume_, *evaluate_, *open_;
+    QProgressBar* progress_;
+    QLabel* status_;
+    TrainingRunListModel* runsModel_;
+    QTableView* runsView_;
+    TrainingCurvesPlot* curves_;
+    PolicyMapPlot* map_;
+    PolicyComparisonPlot* comparison_;
+
+    QThread* trainer_ = nullptr;
+    std::shared_ptr<std::atomic<bool>> cancel_;
+    std::vector<QThread*> loaders_;
+    int loaderGeneration_ = 0; // a newer open/evaluate wins over a slower older one
+    int64_t currentRun_ = 0;   // the run the plots show
+    int64_t trainingRun_ = 0;  // the run being trained (0 while none or not created yet)
+    int64_t progressBase_ = 0;
+};
+
+} // namespace dvfo
