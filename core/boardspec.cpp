@@ -21,15 +21,19 @@ ClockTableSpec parseTable(const json& j, const std::string& where) {
     ClockTableSpec t;
     const json& f = need(j, "frequenciesKhz", where);
     if (!f.is_array() || f.empty())
-        throw std::runtime_error("board spec: '" + where + "frequenciesKhz' must be a non-empty array");
+        throw std::runtime_error("board spec: '" + where +
+                                 "frequenciesKhz' must be a non-empty array");
     for (const auto& v : f) {
         if (!v.is_number_integer() || v.get<int64_t>() <= 0)
-            throw std::runtime_error("board spec: '" + where + "frequenciesKhz' holds a non-positive or non-integer value");
+            throw std::runtime_error("board spec: '" + where +
+                                     "frequenciesKhz' holds a non-positive or non-integer value");
         t.frequenciesKhz.push_back(v.get<int64_t>());
     }
     if (!std::is_sorted(t.frequenciesKhz.begin(), t.frequenciesKhz.end()) ||
-        std::adjacent_find(t.frequenciesKhz.begin(), t.frequenciesKhz.end()) != t.frequenciesKhz.end())
-        throw std::runtime_error("board spec: '" + where + "frequenciesKhz' must be strictly ascending");
+        std::adjacent_find(t.frequenciesKhz.begin(), t.frequenciesKhz.end()) !=
+            t.frequenciesKhz.end())
+        throw std::runtime_error("board spec: '" + where +
+                                 "frequenciesKhz' must be strictly ascending");
     t.partial = j.value("partial", false);
     t.note = j.value("note", "");
     return t;
@@ -48,7 +52,8 @@ DomainModel parseDomain(const json& j, const std::string& where) {
     d.vMin = need(j, "vMin", where).get<double>();
     d.vMax = need(j, "vMax", where).get<double>();
     if (d.ceffNf <= 0 || d.vMin <= 0 || d.vMax < d.vMin)
-        throw std::runtime_error("board spec: '" + where + "' needs ceffNf > 0 and 0 < vMin <= vMax");
+        throw std::runtime_error("board spec: '" + where +
+                                 "' needs ceffNf > 0 and 0 < vMin <= vMax");
     return d;
 }
 
@@ -87,7 +92,8 @@ BoardSpec BoardSpec::fromJson(const json& j) {
         b.cpu = parseTable(cpu, "cpu.");
         const json& gpu = need(j, "gpu", "");
         b.gpu = parseTable(gpu, "gpu.");
-        b.gpuNodeNames = gpu.value("nodeNames", std::vector<std::string>{"gpu", "gp10b", "gv11b", "ga10b"});
+        b.gpuNodeNames =
+            gpu.value("nodeNames", std::vector<std::string>{"gpu", "gp10b", "gv11b", "ga10b"});
         const json& emc = need(j, "emc", "");
         b.emc = parseTable(emc, "emc.");
         b.emcInterface = need(emc, "interface", "emc.").get<std::string>();
@@ -110,12 +116,16 @@ BoardSpec BoardSpec::fromJson(const json& j) {
         const json& em = need(j, "emulation", "");
         b.emulation.gpuFlopsPerCycle = need(em, "gpuFlopsPerCycle", "emulation.").get<double>();
         b.emulation.emcBytesPerCycle = need(em, "emcBytesPerCycle", "emulation.").get<double>();
-        b.emulation.cpuDispatchCyclesPerOp = need(em, "cpuDispatchCyclesPerOp", "emulation.").get<double>();
+        b.emulation.cpuDispatchCyclesPerOp =
+            need(em, "cpuDispatchCyclesPerOp", "emulation.").get<double>();
         b.emulation.cpuBaseUtilisation = em.value("cpuBaseUtilisation", 0.2);
         const json& dom = need(em, "domains", "emulation.");
-        b.emulation.cpu = parseDomain(need(dom, "cpu", "emulation.domains."), "emulation.domains.cpu");
-        b.emulation.gpu = parseDomain(need(dom, "gpu", "emulation.domains."), "emulation.domains.gpu");
-        b.emulation.emc = parseDomain(need(dom, "emc", "emulation.domains."), "emulation.domains.emc");
+        b.emulation.cpu =
+            parseDomain(need(dom, "cpu", "emulation.domains."), "emulation.domains.cpu");
+        b.emulation.gpu =
+            parseDomain(need(dom, "gpu", "emulation.domains."), "emulation.domains.gpu");
+        b.emulation.emc =
+            parseDomain(need(dom, "emc", "emulation.domains."), "emulation.domains.emc");
         if (em.contains("radio"))
             b.emulation.radioNanojoulePerByte = em.at("radio").value("nanojoulePerByte", 0.0);
         if (b.emulation.gpuFlopsPerCycle <= 0 || b.emulation.emcBytesPerCycle <= 0)
@@ -148,17 +158,29 @@ json BoardSpec::toJson() const {
     emcJ["interface"] = emcInterface;
     json railsJ = json::array();
     for (const auto& r : rails)
-        railsJ.push_back({{"name", r.name}, {"role", r.role}, {"driver", r.driver}, {"device", r.device},
-                          {"channel", r.channel}, {"staticMw", r.staticMw}, {"weights", r.weights}});
-    auto dom = [](const DomainModel& d) { return json{{"ceffNf", d.ceffNf}, {"vMin", d.vMin}, {"vMax", d.vMax}}; };
-    json em{{"gpuFlopsPerCycle", emulation.gpuFlopsPerCycle},
-            {"emcBytesPerCycle", emulation.emcBytesPerCycle},
-            {"cpuDispatchCyclesPerOp", emulation.cpuDispatchCyclesPerOp},
-            {"cpuBaseUtilisation", emulation.cpuBaseUtilisation},
-            {"domains", {{"cpu", dom(emulation.cpu)}, {"gpu", dom(emulation.gpu)}, {"emc", dom(emulation.emc)}}},
-            {"radio", {{"nanojoulePerByte", emulation.radioNanojoulePerByte}}}};
-    return json{{"schema", 1},   {"id", id},     {"name", name},     {"soc", soc},       {"l4t", l4t},
-                {"cpu", cpuJ},   {"gpu", gpuJ},  {"emc", emcJ},      {"rails", railsJ},  {"governors", governors},
+        railsJ.push_back({{"name", r.name},
+                          {"role", r.role},
+                          {"driver", r.driver},
+                          {"device", r.device},
+                          {"channel", r.channel},
+                          {"staticMw", r.staticMw},
+                          {"weights", r.weights}});
+    auto dom = [](const DomainModel& d) {
+        return json{{"ceffNf", d.ceffNf}, {"vMin", d.vMin}, {"vMax", d.vMax}};
+    };
+    json em{
+        {"gpuFlopsPerCycle", emulation.gpuFlopsPerCycle},
+        {"emcBytesPerCycle", emulation.emcBytesPerCycle},
+        {"cpuDispatchCyclesPerOp", emulation.cpuDispatchCyclesPerOp},
+        {"cpuBaseUtilisation", emulation.cpuBaseUtilisation},
+        {"domains",
+         {{"cpu", dom(emulation.cpu)}, {"gpu", dom(emulation.gpu)}, {"emc", dom(emulation.emc)}}},
+        {"radio", {{"nanojoulePerByte", emulation.radioNanojoulePerByte}}}};
+    return json{{"schema", 1},     {"id", id},
+                {"name", name},    {"soc", soc},
+                {"l4t", l4t},      {"cpu", cpuJ},
+                {"gpu", gpuJ},     {"emc", emcJ},
+                {"rails", railsJ}, {"governors", governors},
                 {"emulation", em}};
 }
 
@@ -184,8 +206,9 @@ BoardSpec BoardSpec::builtin(const std::string& id) {
 void BoardSpec::validate(const FrequencyTuple& t) const {
     auto check = [&](const char* what, const ClockTableSpec& table, int64_t v) {
         if (!std::binary_search(table.frequenciesKhz.begin(), table.frequenciesKhz.end(), v))
-            throw InvalidTupleError(std::string(what) + " frequency " + std::to_string(v) + " kHz is not in the " +
-                                    name + " table (nearest: " + nearest(table.frequenciesKhz, v) + " kHz)");
+            throw InvalidTupleError(
+                std::string(what) + " frequency " + std::to_string(v) + " kHz is not in the " +
+                name + " table (nearest: " + nearest(table.frequenciesKhz, v) + " kHz)");
     };
     check("CPU", cpu, t.cpuKhz);
     check("GPU", gpu, t.gpuKhz);
@@ -218,6 +241,17 @@ std::string BoardSpec::inputRail() const {
         if (r.role == "input")
             return r.name;
     return {};
+}
+
+double BoardSpec::idlePowerMw() const {
+    const std::string input = inputRail();
+    double sum = 0;
+    for (const auto& r : rails) {
+        if (r.name == input)
+            return r.staticMw;
+        sum += r.staticMw;
+    }
+    return sum;
 }
 
 } // namespace dvfo

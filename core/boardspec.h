@@ -84,6 +84,9 @@ public:
     size_t tupleCount() const;
     // The rail that measures the whole board, or empty when there is none (sum the rails).
     std::string inputRail() const;
+    // The whole board's power at idle, mW: the input rail's static power, or the sum of the rails'
+    // static power without one (the same rails LayerRecord::totalEnergyMj adds up).
+    double idlePowerMw() const;
 };
 
 } // namespace dvfo

@@ -7,6 +7,27 @@
 
 namespace dvfo {
 
+std::string energyAccountingName(EnergyAccounting a) {
+    switch (a) {
+    case EnergyAccounting::AboveIdle:
+        return "above-idle";
+    case EnergyAccounting::Inference:
+        return "inference";
+    case EnergyAccounting::Period:
+        return "period";
+    }
+    return "above-idle";
+}
+
+EnergyAccounting parseEnergyAccounting(const std::string& name) {
+    for (EnergyAccounting a :
+         {EnergyAccounting::AboveIdle, EnergyAccounting::Inference, EnergyAccounting::Period})
+        if (energyAccountingName(a) == name)
+            return a;
+    throw std::invalid_argument("unknown energy accounting '" + name +
+                                "': use above-idle, inference or period");
+}
+
 DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
                                  DvfoEnvironmentConfig config)
     : profile_(std::move(profile)), offload_(std::move(offload)), config_(std::move(config)) {
@@ -18,8 +39,8 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
         throw std::invalid_argument("an episode needs at least 1 step");
     if (!(config_.controlPeriodMs > 0))
         throw std::invalid_argument("the control period must be > 0 ms");
-    if (!(config_.idlePowerMw >= 0))
-        throw std::invalid_argument("the idle power must be >= 0 mW");
+    if (std::isnan(config_.idlePowerMw))
+        throw std::invalid_argument("the idle power must be a number of mW");
     if (offload_.model() != profile_.model())
         throw std::invalid_argument("the offload model is for " + offload_.model() +
                                     " but the profile is of " + profile_.model());
@@ -34,6 +55,7 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
     nanojoulePerByte_ = offload_.params().nanojoulePerByte > 0
                             ? offload_.params().nanojoulePerByte
                             : profile_.board().emulation.radioNanojoulePerByte;
+    idlePowerMw_ = config_.idlePowerMw >= 0 ? config_.idlePowerMw : profile_.board().idlePowerMw();
     config_.observation.cpuLevels = profile_.cpuLevels();
     config_.observation.gpuLevels = profile_.gpuLevels();
     config_.observation.emcLevels = profile_.emcLevels();
@@ -47,6 +69,11 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
                         tail = profile_.rangeAt(int(i), split, layers);
         headL_[i] = head.latencyMs, headE_[i] = head.energyMj, tailL_[i] = tail.latencyMs,
         tailE_[i] = tail.energyMj;
+        if (config_.energy == EnergyAccounting::AboveIdle) {
+            // mW * ms = uJ; clamped because a measured layer can dip below the nominal floor.
+            headE_[i] = std::max(0.0, headE_[i] - idlePowerMw_ * headL_[i] * 1e-3);
+            tailE_[i] = std::max(0.0, tailE_[i] - idlePowerMw_ * tailL_[i] * 1e-3);
+        }
     }
     const int maxTuple = tupleOf(maxClocks());
     tailLatencyAtMaxMs_ = tailL_[size_t(maxTuple)];
@@ -57,6 +84,20 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
         throw std::invalid_argument(
             "the profile gives zero latency or energy at max clocks: cannot normalise");
     previous_ = maxClocks();
+}
+
+std::string DvfoEnvironment::describeEnergy() const {
+    const std::string idle = std::to_string(int64_t(std::lround(idlePowerMw_))) + " mW";
+    switch (config_.energy) {
+    case EnergyAccounting::AboveIdle:
+        return "above idle (" + idle + ")";
+    case EnergyAccounting::Inference:
+        return "per inference (whole board)";
+    case EnergyAccounting::Period:
+        return "per " + std::to_string(int64_t(std::lround(config_.controlPeriodMs))) +
+               " ms period (idle " + idle + ")";
+    }
+    return {};
 }
 
 std::vector<int> DvfoEnvironment::branchSizes() const {
@@ -100,7 +141,8 @@ DvfoEnvironment::ShareTerms DvfoEnvironment::shareTerms(const LinkSample& link, 
 
 DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tuple, int k) const {
     const size_t i = size_t(tuple);
-    const double idleMw = config_.idlePowerMw, period = config_.controlPeriodMs;
+    const bool perPeriod = config_.energy == EnergyAccounting::Period;
+    const double idleMw = perPeriod ? idlePowerMw_ : 0.0, period = config_.controlPeriodMs;
     if (k == 0) {
         const double busy = headL_[i] + tailL_[i];
         return {headE_[i] + tailE_[i] + idleMw * std::max(0.0, period - busy) * 1e-3, busy, busy};
@@ -111,8 +153,8 @@ DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tupl
     const double busy = headL_[i] + edgeTailMs;
     const double fusion = k < OffloadModel::kShares - 1 ? p.fusionMs : 0.0;
     const double latency = headL_[i] + std::max(edgeTailMs, t.remoteMs) + fusion;
-    const double idle = idleMw > 0 ? idleMw * std::max(0.0, period - busy) * 1e-3
-                                   : p.waitPowerMw * std::max(0.0, t.remoteMs - edgeTailMs) * 1e-3;
+    const double idle = perPeriod ? idleMw * std::max(0.0, period - busy) * 1e-3
+                                  : p.waitPowerMw * std::max(0.0, t.remoteMs - edgeTailMs) * 1e-3;
     return {headE_[i] + keep * tailE_[i] + t.transferMj + idle, latency, busy};
 }
 

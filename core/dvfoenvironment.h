@@ -9,9 +9,23 @@
 #include "core/rlenvironment.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace dvfo {
+
+// What "energy" means in the cost. A board that serves a stream of frames is powered all the time,
+// so its idle floor is paid whatever the policy does: counting it per inference (Inference) rewards
+// racing to idle at max clocks and hides what DVFS and offloading save; the default counts only the
+// energy an inference adds on top of idling, which is what DVFO's power model optimises.
+enum class EnergyAccounting {
+    AboveIdle, // per layer E - P_idle * L (clamped at 0), plus transfer (and wait) energy
+    Inference, // whole-board energy while computing, as profiled, plus transfer (and wait) energy
+    Period,    // whole-board energy over the control period: computing, then idling at P_idle
+};
+std::string energyAccountingName(EnergyAccounting a); // "above-idle" | "inference" | "period"
+// Throws std::invalid_argument naming the valid values.
+EnergyAccounting parseEnergyAccounting(const std::string& name);
 
 struct DvfoEnvironmentConfig {
     double eta = 0.5;        // weight of energy against latency in the cost, [0, 1]
@@ -20,10 +34,10 @@ struct DvfoEnvironmentConfig {
     int64_t episodeSteps = 1000;
     double controlPeriodMs =
         50; // one decision (and one inference) per period; governors' load base
-    // > 0: energy per control period instead of per inference: the board idles at this power for
-    // the part of the period it is not computing (waiting for the cloud included, so the offload
-    // model's waitPowerMw is not added on top). 0: energy per inference (frames back to back).
-    double idlePowerMw = 0;
+    EnergyAccounting energy = EnergyAccounting::AboveIdle;
+    // The board's idle power P_idle for AboveIdle and Period; < 0: BoardSpec::idlePowerMw() of the
+    // profile's board. With Period, waiting for the cloud is idling (waitPowerMw is not added).
+    double idlePowerMw = -1;
     LinkTrace trace;
     ObservationLayout observation; // level counts are filled in from the board; scales as given
 };
@@ -46,7 +60,7 @@ struct ActionRestriction {
 
 // Cost model, for action a = (cpu level, gpu level, emc level, share index k), s = k / 10, under
 // link (B Mbit/s, R ms), with head = layers [0, split] and tail = the rest, both from ProfileTable
-// at a's tuple:
+// at a's tuple (with AboveIdle, head.E and tail.E are max(0, E - P_idle * L) of each part):
 //   share 0:  L = head.L + tail.L                          E = head.E + tail.E
 //   share s:  air    = bytes(s) * 8 / (B * 1000)            ms on the air
 //             cloud  = s * tail.L(max tuple) / cloudSpeedup
@@ -54,9 +68,8 @@ struct ActionRestriction {
 //             L = head.L + max((1 - s) tail.L, remote) + (s < 1 ? fusionMs : 0)
 //             E = head.E + (1 - s) tail.E + bytes(s) * nJ/B * 1e-6 + radioActiveMw * air * 1e-3
 //                 + waitPowerMw * max(0, remote - (1 - s) tail.L) * 1e-3
-//   with idlePowerMw > 0 (energy per period P): the wait term is replaced by
-//             idlePowerMw * max(0, P - busy) * 1e-3, busy = head.L + (1 - s) tail.L (also at share
-//             0)
+//   with Period accounting (control period P): the wait term is replaced by
+//             P_idle * max(0, P - busy) * 1e-3, busy = head.L + (1 - s) tail.L (also at share 0)
 // Delay d (thinking while moving): the first d of the period runs the previous action, so
 //   E = d E(prev) + (1 - d) E(a),  L = d L(prev) + (1 - d) L(a).
 // Reward, with E_ref, L_ref = energy and latency of edge-only at max clocks (link-independent):
@@ -104,6 +117,11 @@ public:
     double referenceEnergyMj() const { return refEnergyMj_; }
     double referenceLatencyMs() const { return refLatencyMs_; }
     double nanojoulePerByte() const { return nanojoulePerByte_; }
+    EnergyAccounting energyAccounting() const { return config_.energy; }
+    double idlePowerMw() const { return idlePowerMw_; } // P_idle in use
+    // For reports: "above idle (4300 mW)", "per inference (whole board)" or "per 50 ms period
+    // (idle 4300 mW)".
+    std::string describeEnergy() const;
     const ProfileTable& profile() const { return profile_; }
     const OffloadModel& offload() const { return offload_; }
     const DvfoEnvironmentConfig& config() const { return config_; }
@@ -126,6 +144,7 @@ private:
     OffloadModel offload_;
     DvfoEnvironmentConfig config_;
     double nanojoulePerByte_ = 0;
+    double idlePowerMw_ = 0;
     std::vector<double> headL_, headE_, tailL_, tailE_; // per tuple index
     double tailLatencyAtMaxMs_ = 0;
     double refEnergyMj_ = 0, refLatencyMs_ = 0;

@@ -19,7 +19,9 @@ std::string DvfoTrainingSettings::toJson() const {
                 {"episodeSteps", episodeSteps},
                 {"controlPeriodMs", controlPeriodMs},
                 {"splitLayer", splitLayer},
-                {"cloudSpeedup", cloudSpeedup}}
+                {"cloudSpeedup", cloudSpeedup},
+                {"energy", energy},
+                {"idlePowerMw", idlePowerMw}}
         .dump();
 }
 
@@ -41,6 +43,11 @@ DvfoTrainingSettings DvfoTrainingSettings::fromJson(const std::string& text) {
         get("controlPeriodMs", s.controlPeriodMs);
         get("splitLayer", s.splitLayer);
         get("cloudSpeedup", s.cloudSpeedup);
+        // Runs stored before the setting existed were trained on whole-board energy per inference.
+        s.energy = "inference";
+        get("energy", s.energy);
+        parseEnergyAccounting(s.energy);
+        get("idlePowerMw", s.idlePowerMw);
     } catch (const json::exception& e) {
         throw std::invalid_argument(std::string("invalid training settings: ") + e.what());
     }
@@ -58,6 +65,8 @@ std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(ProfileTa
     config.sloPenalty = sloPenalty;
     config.episodeSteps = episodeSteps;
     config.controlPeriodMs = controlPeriodMs;
+    config.energy = parseEnergyAccounting(energy);
+    config.idlePowerMw = idlePowerMw;
     config.trace = LinkTrace::parse(trace, controlPeriodMs);
     return std::make_unique<DvfoEnvironment>(std::move(profile), std::move(offload), config);
 }
@@ -110,6 +119,8 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
                 {"sloMs", sloMs},
                 {"sloPenalty", sloPenalty},
                 {"controlPeriodMs", controlPeriodMs},
+                {"energy", energy},
+                {"idlePowerMw", env.idlePowerMw()},
                 {"trace", trace},
                 {"session", session},
                 {"trainingRun", trainingRun},

@@ -24,6 +24,8 @@ struct DvfoTrainingSettings {
     double controlPeriodMs = 50;
     std::string splitLayer; // empty: the model's default
     double cloudSpeedup = 20;
+    std::string energy = "above-idle"; // EnergyAccounting: above-idle | inference | period
+    double idlePowerMw = -1;           // P_idle; < 0: the board spec's
 
     std::string toJson() const;
     static DvfoTrainingSettings fromJson(const std::string& json); // throws std::invalid_argument

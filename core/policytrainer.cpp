@@ -90,6 +90,15 @@ void PolicyTrainer::setUp() {
         if (o.sessionId <= 0)
             throw std::invalid_argument("give --session ID (dvfo sessions list) or --resume RUN");
         agentConfig_ = DvfoTrainingSettings::defaultAgentConfig(o.concurrent);
+        if (!o.agentOverrides.empty()) {
+            json merged = json::parse(agentConfig_.toJson());
+            const json patch = json::parse(o.agentOverrides, nullptr, false);
+            if (!patch.is_object())
+                throw std::invalid_argument("agent settings must be a JSON object, got '" +
+                                            o.agentOverrides + "'");
+            merged.update(patch);
+            agentConfig_ = DqnConfig::fromJson(merged.dump());
+        }
         agentConfig_.seed = o.seed;
         agentConfig_.threads = o.threads;
         targetSteps_ = o.steps ? o.steps : (o.episodes ? 0 : PolicyTrainerSettings::kDefaultSteps);

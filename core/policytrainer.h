@@ -36,6 +36,9 @@ struct PolicyTrainerSettings {
     bool pipelined = false; // implies concurrent
     double maxDelay = 0.3;  // concurrent: selection delay drawn from [0, maxDelay) of the period
     int threads = 1;
+    // New run: DqnConfig keys (JSON object) over DvfoTrainingSettings::defaultAgentConfig, for
+    // tuning without a rebuild, e.g. {"gamma":0.2,"hiddenSizes":[256,256]}.
+    std::string agentOverrides;
     std::string outDir; // empty: <workspace dir>/policies/run-<id>
     std::vector<uint64_t> evalSeeds = {1001, 1002, 1003};
     bool evaluate = true;      // compare with the baselines after training

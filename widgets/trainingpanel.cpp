@@ -78,18 +78,30 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     trace_ = new QComboBox;
     trace_->setEditable(true);
     trace_->addItem(QStringLiteral("randomwalk:min=2,max=100,step=5,rtt=20"));
+    trace_->addItem(QStringLiteral("randomwalk:min=5,max=400,step=20,rtt=2"));
     trace_->addItem(QStringLiteral("constant:50,20"));
     trace_->addItem(QStringLiteral("step:100,10;5,40@70;50,20@140"));
     trace_->setItemData(0, tr("Random walk of the bandwidth in 2..100 Mbit/s, RTT 20 ms"),
                         Qt::ToolTipRole);
-    trace_->setItemData(1, tr("Constant 50 Mbit/s, 20 ms"), Qt::ToolTipRole);
+    trace_->setItemData(1,
+                        tr("Edge-cloud on a MEC network: random walk in 5..400 Mbit/s, RTT 2 ms"),
+                        Qt::ToolTipRole);
+    trace_->setItemData(2, tr("Constant 50 Mbit/s, 20 ms"), Qt::ToolTipRole);
     trace_->setItemData(
-        2, tr("Steps: 100 Mbit/s, then 5 Mbit/s from step 70, 50 Mbit/s from step 140"),
+        3, tr("Steps: 100 Mbit/s, then 5 Mbit/s from step 70, 50 Mbit/s from step 140"),
         Qt::ToolTipRole);
     trace_->setToolTip(
         tr("Link trace: constant:BW,RTT | step:BW,RTT;BW,RTT@STEP | randomwalk:key=value,... | "
            "csv:FILE"));
     trace_->setMinimumContentsLength(30);
+    energy_ = new QComboBox;
+    energy_->addItem(tr("above idle"), QStringLiteral("above-idle"));
+    energy_->addItem(tr("per inference (whole board)"), QStringLiteral("inference"));
+    energy_->addItem(tr("per control period"), QStringLiteral("period"));
+    energy_->setToolTip(
+        tr("What energy counts in the cost: what an inference adds to the idling board (the idle "
+           "floor is paid anyway), the whole board while it computes, or the whole board over the "
+           "control period"));
     episodeSteps_ = new QSpinBox;
     episodeSteps_->setRange(1, 1000000);
     episodeSteps_->setValue(200);
@@ -129,6 +141,8 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     grid->addWidget(new QLabel(tr("Steps")), 1, 6);
     grid->addWidget(steps_, 1, 7);
     grid->addWidget(concurrent_, 0, 8);
+    grid->addWidget(new QLabel(tr("Energy")), 2, 0);
+    grid->addWidget(energy_, 2, 1, 1, 3);
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {start_, stop_, resume_, evaluate_})
         buttons->addWidget(b);
@@ -286,6 +300,7 @@ PolicyTrainerSettings TrainingPanel::formSettings() const {
     s.sessionId = session_->currentData().toLongLong();
     s.environment.eta = eta_->value();
     s.environment.sloMs = slo_->value();
+    s.environment.energy = energy_->currentData().toString().toStdString();
     s.environment.trace = trace_->currentText().trimmed().toStdString();
     s.environment.episodeSteps = episodeSteps_->value();
     s.steps = steps_->value();

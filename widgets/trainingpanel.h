@@ -90,6 +90,7 @@ private:
     QString workspacePath_;
     QComboBox* session_;
     QDoubleSpinBox *eta_, *slo_;
+    QComboBox* energy_ = nullptr;
     QComboBox* trace_;
     QSpinBox *episodeSteps_, *steps_;
     QCheckBox* concurrent_;

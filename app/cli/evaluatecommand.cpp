@@ -35,7 +35,8 @@ struct EvaluateOptions {
     double nanojoulePerByte = -1;
     double radioMw = 0;
     double waitMw = 0;
-    double idleMw = 0;
+    std::string energy = "above-idle";
+    double idleMw = -1;
     std::string attentionReport;
     std::string policyDir;
     std::string json;
@@ -67,6 +68,7 @@ int runEvaluate(const EvaluateOptions& o) {
         config.sloPenalty = o.sloPenalty;
         config.episodeSteps = o.steps;
         config.controlPeriodMs = o.periodMs;
+        config.energy = parseEnergyAccounting(o.energy);
         config.idlePowerMw = o.idleMw;
         config.trace = LinkTrace::parse(o.trace, o.periodMs);
         DvfoEnvironment env(std::move(profile), std::move(offload), config);
@@ -110,11 +112,8 @@ int runEvaluate(const EvaluateOptions& o) {
                   << " nJ/B\n"
                   << "Trace: " << config.trace.describe() << "; " << o.steps << " steps x "
                   << o.seeds.size() << " seed(s), period " << TablePrinter::num(o.periodMs, 1)
-                  << " ms, delay " << TablePrinter::num(o.delay, 2)
-                  << (o.idleMw > 0
-                          ? ", energy per period (idle " + TablePrinter::num(o.idleMw, 0) + " mW)"
-                          : std::string(", energy per inference"))
-                  << "\n"
+                  << " ms, delay " << TablePrinter::num(o.delay, 2) << ", energy "
+                  << env.describeEnergy() << "\n"
                   << "Cost = eta*E/E_ref + (1-eta)*L/L_ref"
                   << (o.sloMs > 0 ? " + penalty*[L > SLO]" : "") << ", eta "
                   << TablePrinter::num(o.eta, 2) << ", E_ref "
@@ -184,7 +183,8 @@ int runEvaluate(const EvaluateOptions& o) {
                                       {"steps", o.steps},
                                       {"seeds", o.seeds},
                                       {"control_period_ms", o.periodMs},
-                                      {"idle_power_mw", o.idleMw},
+                                      {"energy", energyAccountingName(env.energyAccounting())},
+                                      {"idle_power_mw", env.idlePowerMw()},
                                       {"action_delay_fraction", o.delay},
                                       {"eta", o.eta},
                                       {"slo_ms", o.sloMs},
@@ -249,11 +249,15 @@ void addEvaluateCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--wait-mw", o->waitMw, "Board power while waiting for the cloud, mW")
         ->capture_default_str();
-    cmd->add_option("--idle-mw", o->idleMw,
-                    "Energy per control period: the board idles at this power when not computing "
-                    "(0 = energy "
-                    "per inference)")
-        ->capture_default_str();
+    cmd->add_option("--energy", o->energy,
+                    "What energy counts: above-idle (what an inference adds to the idling board), "
+                    "inference (whole board while computing) or period (whole board over the "
+                    "control period)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"above-idle", "inference", "period"}));
+    cmd->add_option(
+        "--idle-mw", o->idleMw,
+        "The board's idle power for --energy above-idle|period, mW (default: board spec)");
     cmd->add_option("--attention-report", o->attentionReport,
                     "dvfo attention evaluate --json report: accuracy and measured bytes per share");
     cmd->add_option("--policy", o->policyDir, "Exported trained policy directory (dvfo train)");

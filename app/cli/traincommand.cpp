@@ -67,6 +67,8 @@ int runTrain(const TrainOptions& opts) {
         s.environment.episodeSteps = o.episodeSteps;
         s.environment.controlPeriodMs = o.periodMs;
         s.environment.splitLayer = o.split;
+        s.environment.energy = o.energy;
+        s.environment.idlePowerMw = o.idleMw;
         s.steps = o.steps;
         s.episodes = o.episodes;
         s.seed = o.seed;
@@ -74,6 +76,7 @@ int runTrain(const TrainOptions& opts) {
         s.pipelined = o.pipelined;
         s.maxDelay = o.maxDelay;
         s.threads = o.threads;
+        s.agentOverrides = o.agent;
         s.outDir = o.out;
         s.evalSeeds = parseSeeds(o.evalSeeds);
         s.evaluate = !o.noEvaluate;
@@ -90,8 +93,8 @@ int runTrain(const TrainOptions& opts) {
                   << trainer.sessionId() << "), "
                   << "branches " << env.branchSizes()[0] << "x" << env.branchSizes()[1] << "x"
                   << env.branchSizes()[2] << "x" << env.branchSizes()[3] << ", eta "
-                  << TablePrinter::num(t.environment.eta, 2) << ", trace " << t.environment.trace
-                  << ", "
+                  << TablePrinter::num(t.environment.eta, 2) << ", energy " << env.describeEnergy()
+                  << ", trace " << t.environment.trace << ", "
                   << (t.pipelined    ? "pipelined concurrent"
                       : t.concurrent ? "concurrent"
                                      : "sequential")
@@ -171,6 +174,15 @@ void addTrainCommand(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd->add_option("--split", o->split, "Split layer (default per model)");
+    cmd->add_option("--energy", o->energy,
+                    "What energy counts: above-idle (what an inference adds to the idling board), "
+                    "inference (whole board while computing) or period (whole board over the "
+                    "control period)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"above-idle", "inference", "period"}));
+    cmd->add_option(
+        "--idle-mw", o->idleMw,
+        "The board's idle power for --energy above-idle|period, mW (default: board spec)");
     cmd->add_option("--episodes", o->episodes, "Training episodes (with --resume: this many more)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--steps", o->steps,
@@ -188,6 +200,9 @@ void addTrainCommand(CLI::App& app) {
     cmd->add_option("--max-delay", o->maxDelay,
                     "Concurrent: selection delay drawn from [0, this) of the period")
         ->capture_default_str();
+    cmd->add_option("--agent", o->agent,
+                    "Agent hyperparameters as JSON over the defaults, e.g. "
+                    "'{\"gamma\":0.2,\"hiddenSizes\":[256,256]}' (keys of DqnConfig)");
     cmd->add_option("--threads", o->threads, "Torch threads")
         ->capture_default_str()
         ->check(CLI::Range(1, 64));

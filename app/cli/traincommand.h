@@ -20,14 +20,17 @@ struct TrainOptions {
     int64_t episodeSteps = 200;
     double periodMs = 50;
     std::string split;
-    int64_t episodes = 0; // 0: no episode limit
-    int64_t steps = 0;    // total environment steps of the run; 0: the default budget
+    std::string energy = "above-idle"; // EnergyAccounting name
+    double idleMw = -1;                // < 0: board spec
+    int64_t episodes = 0;              // 0: no episode limit
+    int64_t steps = 0;                 // total environment steps of the run; 0: the default budget
     uint64_t seed = 1;
     bool concurrent = false;
     bool pipelined = false;
     double maxDelay = 0.3;
     int threads = 1;
-    std::string out; // policy directory; default <data dir>/policies/run-<id>
+    std::string agent; // DqnConfig JSON overrides
+    std::string out;   // policy directory; default <data dir>/policies/run-<id>
     bool noEvaluate = false;
     std::string evalSeeds = "1001,1002,1003";
 };

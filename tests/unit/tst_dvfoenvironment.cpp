@@ -2,6 +2,7 @@
 // the oracle on a hand-checkable profile, baselines and the evaluator.
 #include "core/baselinepolicies.h"
 #include "core/dvfoenvironment.h"
+#include "core/dvfotrainingsettings.h"
 #include "core/dvfoobservation.h"
 #include "core/linktrace.h"
 #include "core/offloadmodel.h"
@@ -478,12 +479,72 @@ private slots:
         // 1 computes 4 ms and idles (waits included) 16 ms; the wait power is not added on top.
         DvfoEnvironmentConfig periodic;
         periodic.controlPeriodMs = 20;
+        periodic.energy = EnergyAccounting::Period;
         periodic.idlePowerMw = 1000;
         DvfoEnvironment perPeriod(ProfileTable(tinyBoard(), "tiny", tinyRecords()),
                                   OffloadModel("tiny", tinyLayers(), p), periodic);
         QVERIFY(near(perPeriod.referenceEnergyMj(), 14 + 14));
         QVERIFY(near(perPeriod.evaluate(link, {0, 0, 0, 10}).energyMj, 4 + 0.12 + 0.1 * 0.12 + 16));
         QVERIFY(near(perPeriod.evaluate(link, {0, 0, 0, 0}).energyMj, 10 + 8)); // busy 12 ms
+    }
+
+    void energyAboveIdle() {
+        // 500 mW idle floor: each part loses 0.5 mJ per ms. Max clocks: head 6 - 1 = 5, tail
+        // 8 - 2 = 6, so E_ref = 11; (1000, 500) head 4 - 2 = 2, tail 6 - 4 = 2.
+        DvfoEnvironmentConfig config;
+        config.idlePowerMw = 500;
+        DvfoEnvironment env(ProfileTable(tinyBoard(), "tiny", tinyRecords()),
+                            OffloadModel("tiny", tinyLayers(), tinyParams()), config);
+        QCOMPARE(env.energyAccounting(), EnergyAccounting::AboveIdle);
+        QVERIFY(near(env.referenceEnergyMj(), 11));
+        QCOMPARE(env.referenceLatencyMs(), 6.0); // latency is not touched
+        const LinkSample link{8, 1};
+        QVERIFY(near(env.evaluate(link, {0, 0, 0, 0}).energyMj, 4));
+        QVERIFY(near(env.evaluate(link, {0, 0, 0, 10}).energyMj, 2 + 0.12)); // head + transfer
+        // A floor above what a part draws clamps at 0 instead of going negative: at 2500 mW the
+        // max-clock head keeps 6 - 5 = 1 mJ, its tail and the slow head nothing.
+        config.idlePowerMw = 2500;
+        DvfoEnvironment clamped(ProfileTable(tinyBoard(), "tiny", tinyRecords()),
+                                OffloadModel("tiny", tinyLayers(), tinyParams()), config);
+        QVERIFY(near(clamped.referenceEnergyMj(), 1));
+        QVERIFY(near(clamped.evaluate(link, {0, 0, 0, 10}).energyMj, 0.12));
+        // A floor above everything leaves nothing to normalise by: refused, not divided by zero.
+        config.idlePowerMw = 5000;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 DvfoEnvironment(ProfileTable(tinyBoard(), "tiny", tinyRecords()),
+                                                 OffloadModel("tiny", tinyLayers(), tinyParams()),
+                                                 config));
+        QVERIFY(env.describeEnergy().find("above idle (500 mW)") != std::string::npos);
+
+        // The default floor is the board's: the input rail's static power, else the rails' sum.
+        QCOMPARE(BoardSpec::builtin("xavier-nx").idlePowerMw(), 4300.0);
+        BoardSpec noInput = tinyBoard();
+        noInput.rails = {RailSpec{}, RailSpec{}};
+        noInput.rails[0].name = "A", noInput.rails[0].staticMw = 100;
+        noInput.rails[1].name = "B", noInput.rails[1].staticMw = 250;
+        QCOMPARE(noInput.idlePowerMw(), 350.0);
+        DvfoEnvironment boardFloor(ProfileTable(noInput, "tiny", tinyRecords()),
+                                   OffloadModel("tiny", tinyLayers(), tinyParams()),
+                                   DvfoEnvironmentConfig{});
+        QCOMPARE(boardFloor.idlePowerMw(), 350.0);
+        QVERIFY(near(boardFloor.referenceEnergyMj(), 14 - 0.35 * 6));
+
+        for (auto a :
+             {EnergyAccounting::AboveIdle, EnergyAccounting::Inference, EnergyAccounting::Period})
+            QCOMPARE(parseEnergyAccounting(energyAccountingName(a)), a);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseEnergyAccounting("joules"));
+
+        // Training settings carry the accounting; runs stored before it existed were per inference.
+        DvfoTrainingSettings settings;
+        QCOMPARE(settings.energy, std::string("above-idle"));
+        settings.energy = "period";
+        settings.idlePowerMw = 1200;
+        const DvfoTrainingSettings back = DvfoTrainingSettings::fromJson(settings.toJson());
+        QCOMPARE(back.energy, std::string("period"));
+        QCOMPARE(back.idlePowerMw, 1200.0);
+        QCOMPARE(DvfoTrainingSettings::fromJson(R"({"eta":0.5})").energy, std::string("inference"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 DvfoTrainingSettings::fromJson(R"({"energy":"joules"})"));
     }
 
     void stepRewardsAndObservation() {
