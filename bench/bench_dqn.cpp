@@ -5,6 +5,7 @@
 // (emulated board, grid:3x3x3) into --db and reused.
 #include "core/dqnagent.h"
 #include "core/dvfotrainingsettings.h"
+#include "core/policytrainer.h"
 #include "core/profilestore.h"
 #include "core/trainedpolicy.h"
 
@@ -90,12 +91,13 @@ int main(int argc, char** argv) {
     CLI::App app{"DVFO agent: training time, oracle gap and decision latency"};
     std::string db = (fs::temp_directory_path() / "dvfo-bench-dqn.db").string();
     std::string out = (fs::temp_directory_path() / "dvfo-bench-dqn").string();
-    int64_t steps = 20000;
+    int64_t steps = PolicyTrainerSettings::kDefaultSteps;
     int64_t pacedSteps = 3000;
     double paceMs = 1.0;
     double maxDelay = 0.3;
     std::vector<std::string> models = {"resnet18", "mobilenet_v2"};
-    std::string trace = "randomwalk:min=2,max=100,step=5,rtt=20";
+    std::string trace = "randomwalk:min=5,max=400,step=20,rtt=2";
+    double eta = 0.7;
     int threads = 1;
     app.add_option("--db", db, "Workspace with (or for) the emulated profiles")
         ->capture_default_str();
@@ -109,6 +111,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--models", models, "Models")->delimiter(',')->capture_default_str();
     app.add_option("--trace", trace, "Link trace")->capture_default_str();
+    app.add_option("--eta", eta, "Weight of energy against latency")->capture_default_str();
     app.add_option("--threads", threads, "Torch threads")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     std::setvbuf(stdout, nullptr, _IOLBF, 0); // rows appear as they are measured, also into a file
@@ -116,48 +119,44 @@ int main(int argc, char** argv) {
     try {
         const std::vector<uint64_t> evalSeeds = {1001, 1002, 1003};
         std::string policyForLatency;
-        std::printf("Emulated Xavier NX, trace %s, %lld training steps per run, %d torch "
-                    "thread(s), eval seeds "
-                    "1001-1003 (1000 steps each)\n\n",
-                    trace.c_str(), (long long)steps, threads);
+        std::printf("Emulated Xavier NX, eta %.2f, trace %s, %lld training steps per run, %d torch "
+                    "thread(s), eval seeds 1001-1003\n\n",
+                    eta, trace.c_str(), (long long)steps, threads);
         for (const std::string& model : models) {
             const int64_t session = findOrProfile(db, model);
-            DvfoTrainingSettings settings;
-            settings.trace = trace;
-            ProfileStore store(db);
             for (bool concurrent : {false, true}) {
-                std::unique_ptr<DvfoEnvironment> env = settings.makeEnvironment(store, session);
-                DqnConfig config = DvfoTrainingSettings::defaultAgentConfig(concurrent);
-                config.threads = threads;
-                DqnAgent agent(env->observationSize(), env->branchSizes(), config);
-                TrainingOptions o;
-                o.episodes = 0;
-                o.maxSteps = steps;
-                o.pipelined = concurrent;
-                o.maxDelayFraction = concurrent ? maxDelay : 0;
-                o.environmentSeed = 1000003;
+                // Exactly what `dvfo train` does: PolicyTrainer, with its snapshot selection.
+                PolicyTrainerSettings settings;
+                settings.workspacePath = db;
+                settings.sessionId = session;
+                settings.environment.trace = trace;
+                settings.environment.eta = eta;
+                settings.steps = steps;
+                settings.concurrent = concurrent;
+                settings.pipelined = concurrent;
+                settings.maxDelay = maxDelay;
+                settings.threads = threads;
+                settings.evalSeeds = evalSeeds;
+                settings.outDir = out + "/" + model + (concurrent ? "-pipelined" : "-sequential");
+                PolicyTrainer trainer(settings);
                 const auto cpu0 = std::clock();
-                const TrainingSummary s = agent.train(*env, o);
+                const PolicyTrainer::Outcome outcome = trainer.run();
                 const double cpuSeconds = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
-                const std::string dir =
-                    out + "/" + model + (concurrent ? "-pipelined" : "-sequential");
-                agent.exportPolicy(dir, settings.policySidecar(*env, session, 0));
                 if (policyForLatency.empty())
-                    policyForLatency = dir;
-                std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(dir);
-                const double delay = concurrent ? maxDelay / 2 : 0.0;
-                const auto rows = DvfoTrainingSettings::compareWithBaselines(
-                    *env, *policy, evalSeeds, delay, concurrent);
-                std::printf(
-                    "%s, %s: trained %lld steps in %.1f s wall (%.1f s CPU), eval delay %.2f\n",
-                    model.c_str(), concurrent ? "pipelined concurrent" : "sequential",
-                    (long long)s.steps, s.wallSeconds, cpuSeconds, delay);
+                    policyForLatency = trainer.policyDir();
+                std::printf("%s, %s: trained %lld steps in %.1f s wall (%.1f s CPU, evaluation "
+                            "included), exported step %lld, eval delay %.2f\n",
+                            model.c_str(), concurrent ? "pipelined concurrent" : "sequential",
+                            (long long)outcome.summary.steps, outcome.summary.wallSeconds,
+                            cpuSeconds, (long long)outcome.exportedStep, trainer.evaluationDelay());
                 std::printf("  %-28s %10s %11s %9s %9s\n", "policy", "energy mJ", "latency ms",
                             "cost", "gap %");
-                for (const PolicyEvaluation& r : rows)
+                for (size_t i = 0; i < outcome.evaluation.size(); ++i) {
+                    const PolicyEvaluation& r = outcome.evaluation[i];
                     std::printf("  %-28s %10.2f %11.2f %9.4f %9.2f\n",
-                                (r.policy == policy->name() ? "DQN (trained)" : r.policy).c_str(),
-                                r.meanEnergyMj, r.meanLatencyMs, r.meanCost, r.gapToOraclePct);
+                                (i == 0 ? "DQN (trained)" : r.policy).c_str(), r.meanEnergyMj,
+                                r.meanLatencyMs, r.meanCost, r.gapToOraclePct);
+                }
                 std::printf("\n");
             }
         }
@@ -167,6 +166,7 @@ int main(int argc, char** argv) {
             const int64_t session = findOrProfile(db, models.front());
             DvfoTrainingSettings settings;
             settings.trace = trace;
+            settings.eta = eta;
             ProfileStore store(db);
             std::unique_ptr<DvfoEnvironment> env = settings.makeEnvironment(store, session);
             PacedEnvironment paced(*env, paceMs);

@@ -29,6 +29,8 @@ using json = nlohmann::json;
 std::string DqnConfig::toJson() const {
     return json{{"hiddenSizes", hiddenSizes},
                 {"learningRate", learningRate},
+                {"learningRateEnd", learningRateEnd},
+                {"learningRateDecaySteps", learningRateDecaySteps},
                 {"gamma", gamma},
                 {"batchSize", batchSize},
                 {"bufferCapacity", bufferCapacity},
@@ -58,6 +60,8 @@ DqnConfig DqnConfig::fromJson(const std::string& text) {
         };
         get("hiddenSizes", c.hiddenSizes);
         get("learningRate", c.learningRate);
+        get("learningRateEnd", c.learningRateEnd);
+        get("learningRateDecaySteps", c.learningRateDecaySteps);
         get("gamma", c.gamma);
         get("batchSize", c.batchSize);
         get("bufferCapacity", c.bufferCapacity);
@@ -92,6 +96,8 @@ void DqnConfig::validate() const {
         fail("learningRate must be in (0, 1)");
     if (!(gamma >= 0 && gamma < 1))
         fail("gamma must be in [0, 1)");
+    if (!(learningRateEnd >= 0 && learningRateEnd <= learningRate) || learningRateDecaySteps < 0)
+        fail("learningRateEnd must be in [0, learningRate] and learningRateDecaySteps >= 0");
     if (batchSize < 1)
         fail("batchSize must be positive");
     if (bufferCapacity < batchSize)
@@ -350,6 +356,11 @@ int64_t DqnAgent::steps() const {
 int64_t DqnAgent::episodes() const {
     return d->episodes;
 }
+double DqnAgent::learningRate() const {
+    return static_cast<torch::optim::AdamOptions&>(d->optimizer->param_groups().front().options())
+        .lr();
+}
+
 int64_t DqnAgent::gradientSteps() const {
     return d->gradientSteps;
 }
@@ -478,6 +489,14 @@ double DqnAgent::trainStep() {
     const torch::Tensor loss = torch::nn::functional::huber_loss(
         q, y.unsqueeze(1).expand({batch, branches}),
         torch::nn::functional::HuberLossFuncOptions().delta(s.config.huberDelta));
+    if (s.config.learningRateEnd > 0 && s.config.learningRateDecaySteps > 0) {
+        const double f =
+            std::min(1.0, double(s.gradientSteps) / double(s.config.learningRateDecaySteps));
+        const double lr =
+            s.config.learningRate + f * (s.config.learningRateEnd - s.config.learningRate);
+        for (auto& group : s.optimizer->param_groups())
+            static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
     s.optimizer->zero_grad();
     loss.backward();
     torch::nn::utils::clip_grad_norm_(s.online->parameters(), s.config.gradientClipNorm);

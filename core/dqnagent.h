@@ -36,6 +36,10 @@ namespace dvfo {
 struct DqnConfig {
     std::vector<int> hiddenSizes{128, 128};
     double learningRate = 1e-3;
+    // > 0: the learning rate falls linearly to this over learningRateDecaySteps gradient steps,
+    // then stays: late updates refine the greedy policy instead of shaking it.
+    double learningRateEnd = 0;
+    int learningRateDecaySteps = 0;
     double gamma = 0.9;
     int batchSize = 64;
     int bufferCapacity = 50000;
@@ -111,7 +115,8 @@ public:
     int64_t steps() const;    // environment steps observed (over resumes)
     int64_t episodes() const; // finished training episodes (over resumes)
     int64_t gradientSteps() const;
-    double epsilon() const; // current exploration rate
+    double epsilon() const;      // current exploration rate
+    double learningRate() const; // the optimizer's, as the schedule last set it
     bool trainedPipelined() const;
 
     // The network input for an observation (checks its size): the observation itself, or in

@@ -1,6 +1,9 @@
 #include "core/policytrainer.h"
 
+#include "core/agentgreedypolicy.h"
 #include "core/dvfoobservation.h"
+#include "core/laggedpolicy.h"
+#include "core/policyevaluator.h"
 #include "core/profilestore.h"
 #include "core/trainedpolicy.h"
 
@@ -10,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 namespace dvfo {
 
@@ -96,6 +100,10 @@ void PolicyTrainer::setUp() {
             if (!patch.is_object())
                 throw std::invalid_argument("agent settings must be a JSON object, got '" +
                                             o.agentOverrides + "'");
+            for (const auto& [key, value] : patch.items())
+                if (!merged.contains(key))
+                    throw std::invalid_argument("unknown agent setting '" + key +
+                                                "' (settings: " + merged.dump() + ")");
             merged.update(patch);
             agentConfig_ = DqnConfig::fromJson(merged.dump());
         }
@@ -175,7 +183,38 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
         auto lastCheckpoint = lastFlush;
         const auto flushEvery = std::chrono::duration<double>(settings_.flushSeconds);
         const auto checkpointEvery = std::chrono::duration<double>(settings_.checkpointSeconds);
+        // Snapshot selection on a copy of the environment: the training one is mid-episode
+        // (and, pipelined, stepped by the agent's worker).
+        DvfoEnvironment validationEnv = *env_;
+        double bestCost = std::numeric_limits<double>::infinity();
+        int64_t lastValidation = agent_->steps();
+        const std::string sidecar =
+            settings_.environment.policySidecar(*env_, settings_.sessionId, runId_);
+        const bool validating =
+            settings_.validateEverySteps > 0 && !settings_.validationSeeds.empty();
+        auto validateAndKeepBest = [&] {
+            AgentGreedyPolicy greedy(*agent_, evaluationDelay());
+            LaggedPolicy lagged(greedy);
+            EvaluationSettings es;
+            es.seeds = settings_.validationSeeds;
+            es.actionDelayFraction = evaluationDelay();
+            const double cost =
+                PolicyEvaluator(validationEnv, es)
+                    .runOne(settings_.pipelined ? static_cast<RlPolicy&>(lagged) : greedy)
+                    .meanCost;
+            if (cost < bestCost) {
+                bestCost = cost;
+                agent_->exportPolicy(outDir_, sidecar);
+                out.exportedStep = agent_->steps();
+                out.validationCost = cost;
+            }
+        };
         out.summary = agent_->train(*env_, topt, [&](const TrainingPoint& p) {
+            if (validating && agent_->steps() >= agent_->config().warmupSteps &&
+                agent_->steps() - lastValidation >= settings_.validateEverySteps) {
+                validateAndKeepBest();
+                lastValidation = agent_->steps();
+            }
             pending.push_back(p);
             out.lastReward = p.reward;
             out.lastLoss = p.loss;
@@ -201,14 +240,21 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
             return out;
         }
 
-        agent_->exportPolicy(
-            outDir_, settings_.environment.policySidecar(*env_, settings_.sessionId, runId_));
+        if (validating)
+            validateAndKeepBest(); // the final network competes too
+        else {
+            agent_->exportPolicy(outDir_, sidecar);
+            out.exportedStep = agent_->steps();
+        }
         json result = {{"steps", agent_->steps()},
+                       {"exportedStep", out.exportedStep},
                        {"episodes", agent_->episodes()},
                        {"wallSeconds", out.summary.wallSeconds},
                        {"meanSelectionMs", out.summary.meanSelectionMs},
                        {"lastEpisodeReward", out.lastReward},
                        {"policyDir", outDir_}};
+        if (validating)
+            result["validationCost"] = out.validationCost;
         if (onTrained)
             onTrained(out);
         if (settings_.evaluate) {

@@ -10,6 +10,7 @@
 #include "core/trainingrunstore.h"
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,7 +22,7 @@ namespace dvfo {
 class TrainedPolicy;
 
 struct PolicyTrainerSettings {
-    static constexpr int64_t kDefaultSteps = 20000;
+    static constexpr int64_t kDefaultSteps = 30000;
 
     std::string workspacePath; // the workspace database
     int64_t sessionId = 0;     // new run: the profile session (ignored when resuming)
@@ -41,6 +42,13 @@ struct PolicyTrainerSettings {
     std::string agentOverrides;
     std::string outDir; // empty: <workspace dir>/policies/run-<id>
     std::vector<uint64_t> evalSeeds = {1001, 1002, 1003};
+    // The exported policy is the greedy snapshot with the lowest mean cost on these trace seeds
+    // (checked every validateEverySteps after the replay warm-up, and at the end), not simply the
+    // last one: a DQN's greedy policy keeps wandering by a few percent between updates. Distinct
+    // from evalSeeds, so the final comparison stays on unseen traces. validateEverySteps 0: export
+    // the final network.
+    std::vector<uint64_t> validationSeeds = {2001, 2002};
+    int64_t validateEverySteps = 1000;
     bool evaluate = true;      // compare with the baselines after training
     double flushSeconds = 1.0; // points reach the database in batches this far apart
     double checkpointSeconds = 20.0;
@@ -96,7 +104,10 @@ public:
             evaluation;                // empty when cancelled or settings.evaluate is off
         std::string resultJson = "{}"; // what was stored with the run
         double lastReward = 0;
-        double lastLoss = 0; // NaN while no gradient step ran
+        double lastLoss = 0;      // NaN while no gradient step ran
+        int64_t exportedStep = 0; // the step of the exported snapshot
+        double validationCost =
+            std::nan(""); // its mean cost on validationSeeds (NaN: not validated)
     };
     // Trains until the budget or *cancel. onEpisode runs on this thread after every episode (the
     // point is already queued for the database). Cancelled: points flushed, checkpoint saved,

@@ -122,6 +122,10 @@ int runTrain(const TrainOptions& opts) {
                           << "\nPolicy: " << trainer.policyDir()
                           << " (policy.pt + policy.json), checkpoint: " << trainer.checkpointDir()
                           << "\n";
+                if (!std::isnan(trained.validationCost))
+                    std::cout << "Exported the greedy snapshot of step " << trained.exportedStep
+                              << ": lowest mean cost on the validation traces ("
+                              << TablePrinter::num(trained.validationCost, 4) << ")\n";
             });
         if (outcome.cancelled) {
             std::cerr << "\ndvfo: training interrupted at step " << agent.steps()

@@ -249,6 +249,33 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, d.load(foreign));
     }
 
+    void learningRateFallsLinearlyThenHolds() {
+        DqnConfig c = twoStateConfig();
+        c.learningRate = 1e-2;
+        c.learningRateEnd = 1e-3;
+        c.learningRateDecaySteps = 10;
+        c.warmupSteps = 0;
+        c.batchSize = 2;
+        DqnAgent agent(2, {3, 2}, c);
+        for (int i = 0; i < 4; ++i)
+            agent.observe(makeTransition(i));
+        QCOMPARE(agent.learningRate(), 1e-2);
+        for (int i = 0; i < 6; ++i) // the 6th step runs at 5 of 10 decay steps
+            QVERIFY(!std::isnan(agent.trainStep()));
+        QVERIFY(std::abs(agent.learningRate() - 5.5e-3) < 1e-12);
+        for (int i = 0; i < 20; ++i)
+            agent.trainStep();
+        QVERIFY(std::abs(agent.learningRate() - 1e-3) < 1e-12);
+        // Off by default: constant.
+        c.learningRateEnd = 0;
+        DqnAgent constant(2, {3, 2}, c);
+        for (int i = 0; i < 4; ++i)
+            constant.observe(makeTransition(i));
+        for (int i = 0; i < 12; ++i)
+            QVERIFY(!std::isnan(constant.trainStep()));
+        QCOMPARE(constant.learningRate(), 1e-2);
+    }
+
     void rejectsBadConfigurations() {
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DqnAgent(0, {2}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DqnAgent(2, {}));
@@ -259,6 +286,9 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  DqnConfig::fromJson(R"({"batchSize":"big"})"));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DqnConfig::fromJson("[1]"));
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            DqnConfig::fromJson(R"({"learningRate":0.001,"learningRateEnd":0.01})"));
         const DqnConfig round = DqnConfig::fromJson(twoStateConfig().toJson());
         QCOMPARE(round.toJson(), twoStateConfig().toJson());
 

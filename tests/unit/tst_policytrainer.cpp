@@ -1,7 +1,9 @@
 // PolicyTrainer on a real workspace (synthetic ResNet-18 2x2x2 grid session of the built-in
 // Xavier NX in a temp SQLite file): run bookkeeping, resume rules, failures recorded with their
 // message, and the policy map of the live agent equal to the one of its exported policy.
+#include "core/agentgreedypolicy.h"
 #include "core/boardspec.h"
+#include "core/policyevaluator.h"
 #include "core/policytrainer.h"
 #include "core/profilestore.h"
 #include "core/trainedpolicy.h"
@@ -67,7 +69,9 @@ private slots:
     }
 
     void trainsStoresExportsAndMapsAgree() {
-        PolicyTrainer trainer(small());
+        PolicyTrainerSettings s = small();
+        s.validateEverySteps = 0; // export the final network: compared with the live agent below
+        PolicyTrainer trainer(s);
         QCOMPARE(trainer.runId(), int64_t(1));
         QCOMPARE(trainer.targetSteps(), int64_t(1100));
         int episodes = 0;
@@ -144,6 +148,33 @@ private slots:
         const TrainingRun failed = TrainingRunStore(db_).run(doomed.runId());
         QVERIFY(failed.status == TrainingStatus::Failed);
         QVERIFY2(failed.resultJson.find("error") != std::string::npos, failed.resultJson.c_str());
+    }
+
+    void exportsTheBestValidatedSnapshot() {
+        PolicyTrainerSettings s = small();
+        s.steps = 2600;
+        s.validateEverySteps = 400;
+        s.evaluate = false;
+        s.outDir = dir_.filePath("best").toStdString();
+        PolicyTrainer trainer(s);
+        const PolicyTrainer::Outcome out = trainer.run();
+        QVERIFY(!std::isnan(out.validationCost));
+        QVERIFY(out.exportedStep >= 1000 && out.exportedStep <= 2600); // after the warm-up
+        const nlohmann::json result =
+            nlohmann::json::parse(TrainingRunStore(db_).run(trainer.runId()).resultJson);
+        QCOMPARE(result.at("exportedStep").get<int64_t>(), out.exportedStep);
+
+        // The file on disk is the snapshot that scored validationCost on the validation traces...
+        EvaluationSettings es;
+        es.seeds = s.validationSeeds;
+        DvfoEnvironment env = trainer.environment();
+        std::unique_ptr<TrainedPolicy> exported = TrainedPolicy::load(trainer.policyDir());
+        const double exportedCost = PolicyEvaluator(env, es).runOne(*exported).meanCost;
+        QVERIFY2(std::abs(exportedCost - out.validationCost) < 1e-9,
+                 qPrintable(QString("%1 vs %2").arg(exportedCost).arg(out.validationCost)));
+        // ... and no worse there than the final network, which competed too.
+        AgentGreedyPolicy last(trainer.agent(), 0.0);
+        QVERIFY(out.validationCost <= PolicyEvaluator(env, es).runOne(last).meanCost + 1e-12);
     }
 };
 
