@@ -16,13 +16,15 @@ cmake --build build -j "$jobs"
 case "$mode" in
   demo)
     # The whole loop on the embedded emulated Xavier NX: profile ResNet-18 over a 3x3x3 grid of
-    # (CPU, GPU, EMC) clocks, train the DVFO policy on that profile, compare it with the baselines
-    # and the oracle. Its own workspace, so a rerun starts from session 1 again.
+    # (CPU, GPU, EMC) clocks, train the DVFO policy on that profile for an edge server on a MEC
+    # link (bandwidth walking in 5..400 Mbit/s, RTT 2 ms; energy weighted 0.7), compare it with
+    # the baselines and the oracle. Its own workspace, so a rerun starts from session 1 again.
     rm -f build/demo.db build/demo.db-wal build/demo.db-shm
     ./build/app/dvfo profile --board emulated:xavier-nx --model resnet18 --tuples grid:3x3x3 \
       --db build/demo.db --csv build/profile-xavier-nx-resnet18.csv
-    ./build/app/dvfo train --db build/demo.db --session 1 --steps 15000 --out build/demo-policy
-    ./build/app/dvfo evaluate --db build/demo.db --session 1 --policy build/demo-policy
+    scenario=(--eta 0.7 --trace randomwalk:min=5,max=400,step=20,rtt=2)
+    ./build/app/dvfo train --db build/demo.db --session 1 "${scenario[@]}" --out build/demo-policy
+    ./build/app/dvfo evaluate --db build/demo.db --session 1 "${scenario[@]}" --policy build/demo-policy
     ;;
   test)
     ctest --test-dir build --output-on-failure -j "$jobs"

@@ -3,6 +3,7 @@
 #include "core/boardspec.h"
 #include "core/bundlestore.h"
 #include "core/profilestore.h"
+#include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
 #include "remote/client/fleetdeployer.h"
 #include "widgets/boardsession.h"
@@ -82,6 +83,11 @@ void setSeries(QCPGraph* g, const QVector<double>& t, const QVector<double>& v) 
     g->setData(x, y, true); // telemetry arrives in time order
 }
 
+std::string bundleVersionOf(const nlohmann::json& status) {
+    const auto it = status.find("bundleVersion");
+    return it != status.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 } // namespace
 
 FleetPanel::FleetPanel(QWidget* parent, const QString& registryPath, const QString& workspacePath)
@@ -97,15 +103,19 @@ FleetPanel::FleetPanel(QWidget* parent, const QString& registryPath, const QStri
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    // Columns follow their contents (a handful of rows): versions and decisions are never cut.
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);
     table_->verticalHeader()->hide();
     table_->setAlternatingRowColors(true);
-    root_->setPlaceholderText(tr("runtime root on the boards (default ~/.local/share/dvfo-edge)"));
+    root_->setPlaceholderText(tr("runtime root on the boards (default ~/.local/share/dvfo-edge, "
+                                 "emulated boards ~/.local/share/dvfo-edge/emulated-<id>)"));
     poll_->setChecked(true);
     poll_->setToolTip(tr("Poll the connected boards' runtimes every second"));
     deploy_->setToolTip(
-        tr("Upload a bundle of the workspace to the selected SSH boards, verify, switch, restart, "
-           "health-check; rolls back by itself when a step fails"));
+        tr("Upload a bundle of the workspace to the selected boards (SSH or emulated), verify, "
+           "switch, restart, health-check; rolls back by itself when a step fails"));
     rollback_->setToolTip(tr("Switch the selected boards back to their previous bundle"));
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(2000);
@@ -140,7 +150,7 @@ FleetPanel::FleetPanel(QWidget* parent, const QString& registryPath, const QStri
     split->addWidget(table_);
     split->addWidget(plots);
     split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(1, 4);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
@@ -199,15 +209,45 @@ void FleetPanel::reloadBoards() {
     for (const std::string& id : BoardSpec::builtinIds())
         boards << QStringLiteral("emulated:") + QString::fromStdString(id);
     try {
-        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                       : registryPath_.toStdString());
+        BoardRegistry registry(registryFile());
         for (const BoardEntry& e : registry.boards())
             boards << QString::fromStdString(e.name);
     } catch (const std::exception& e) {
         status_->setText(tr("Board list unreadable: %1").arg(QString::fromStdString(e.what())));
     }
     model_->setBoards(boards);
-    table_->resizeColumnsToContents();
+    showLastDeployments(boards);
+}
+
+QString FleetPanel::deploymentText(const std::string& kind, const std::string& status,
+                                   const std::string& version, const std::string& startedAt) {
+    return QString::fromStdString((kind == "rollback" ? "rollback " : "") + status +
+                                  (version.empty() ? "" : " " + version) +
+                                  (startedAt.empty() ? "" : ", " + startedAt));
+}
+
+void FleetPanel::showLastDeployments(const QStringList& boards) {
+    try {
+        BundleStore store(workspaceFile());
+        for (const QString& board : boards) {
+            const auto history = store.history(board.toStdString());
+            if (!history.empty()) {
+                const DeploymentRecord& last = history.front();
+                model_->setDeployState(board, deploymentText(last.kind, last.status,
+                                                             last.bundleVersion, last.startedAt));
+            }
+        }
+    } catch (const std::exception& e) {
+        log(tr("Deployment history unreadable: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+std::string FleetPanel::registryFile() const {
+    return registryPath_.isEmpty() ? BoardRegistry::defaultPath() : registryPath_.toStdString();
+}
+
+std::string FleetPanel::workspaceFile() const {
+    return workspacePath_.isEmpty() ? ProfileStore::defaultPath() : workspacePath_.toStdString();
 }
 
 QString FleetPanel::selectedBoard() const {
@@ -250,8 +290,7 @@ BoardSession* FleetPanel::sessionFor(const QString& board) {
     std::optional<BoardEntry> entry;
     if (!board.startsWith(QStringLiteral("emulated:"))) {
         try {
-            BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                           : registryPath_.toStdString());
+            BoardRegistry registry(registryFile());
             entry = registry.find(board.toStdString());
         } catch (const std::exception&) {
         }
@@ -277,8 +316,10 @@ void FleetPanel::watch(BoardSession* s) {
                 static const char* names[] = {"not connected", "connecting", "connected", "busy",
                                               "failed"};
                 QString text = tr(names[int(st)]);
-                if (st == BoardSession::State::Failed && !message.isEmpty())
+                if (st == BoardSession::State::Failed && !message.isEmpty()) {
                     text += QStringLiteral(": ") + message;
+                    log(s->board() + QStringLiteral("  ") + text);
+                }
                 model_->setConnection(s->board(), text);
                 if (st == BoardSession::State::Connected)
                     pollNow();
@@ -295,10 +336,12 @@ void FleetPanel::connectBoard(const QString& board) {
     }
     watch(s);
     if (s->state() == BoardSession::State::Disconnected ||
-        s->state() == BoardSession::State::Failed)
+        s->state() == BoardSession::State::Failed) {
+        log(tr("Connecting %1").arg(board));
         s->connectBoard();
-    else
+    } else {
         pollNow();
+    }
 }
 
 void FleetPanel::pollNow() {
@@ -335,7 +378,22 @@ void FleetPanel::onFinished(BoardSession* s, const QString& tag, const QString& 
         return;
     }
     if (tag == kStatusTag) {
+        const std::string before = bundleVersionOf(model_->status(board));
         model_->applyStatus(board, result);
+        const std::string running = bundleVersionOf(result);
+        if (!running.empty() && running != before)
+            log(tr("%1 runs bundle %2").arg(board, QString::fromStdString(running)));
+        // A bundle deployed from the CLI (or another studio) of this workspace: its history row
+        // is written once the deployment ends, a few polls after the switch. A bundle deployed
+        // from another workspace has none: look again only every few seconds.
+        const QString shown =
+            model_->data(model_->index(model_->rowOf(board), FleetModel::Deploy)).toString();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (!deploying_ && !running.empty() && !shown.contains(QString::fromStdString(running)) &&
+            (running != before || now >= nextHistoryLookupMs_.value(board))) {
+            nextHistoryLookupMs_.insert(board, now + 5000);
+            showLastDeployments({board});
+        }
         return;
     }
     pending_.remove(board);
@@ -395,7 +453,11 @@ void FleetPanel::refreshPlots() {
     decisionPlot_->xAxis->setLabel(board.isEmpty() ? tr("time")
                                                    : tr("time — decisions of %1").arg(board));
     decisionPlot_->graph(0)->rescaleKeyAxis();
-    decisionPlot_->graph(1)->rescaleValueAxis();
+    // The clock axis starts at 0: a steady clock is then a line of its own, not the plot's
+    // bottom edge under the share (mostly 0 too).
+    bool found = false;
+    const QCPRange clocks = decisionPlot_->graph(1)->getValueRange(found);
+    decisionPlot_->yAxis2->setRange(0, found && clocks.upper > 0 ? clocks.upper * 1.15 : 1.0);
     decisionPlot_->yAxis->setRange(-0.05, 1.05);
     decisionPlot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -403,8 +465,7 @@ void FleetPanel::refreshPlots() {
 void FleetPanel::chooseAndDeploy() {
     std::vector<StoredBundle> bundles;
     try {
-        BundleStore store(workspacePath_.isEmpty() ? ProfileStore::defaultPath()
-                                                   : workspacePath_.toStdString());
+        BundleStore store(workspaceFile());
         bundles = store.bundles();
     } catch (const std::exception& e) {
         status_->setText(tr("Cannot read the workspace: %1").arg(QString::fromStdString(e.what())));
@@ -429,8 +490,7 @@ void FleetPanel::chooseAndDeploy() {
     target->addItem(tr("All SSH boards"), QStringLiteral("*"));
     QSet<QString> groups;
     try {
-        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                       : registryPath_.toStdString());
+        BoardRegistry registry(registryFile());
         for (const BoardEntry& e : registry.boards())
             if (!e.group.empty())
                 groups.insert(QString::fromStdString(e.group));
@@ -457,8 +517,7 @@ void FleetPanel::chooseAndDeploy() {
     if (t.isEmpty()) {
         boards = targetBoards();
     } else {
-        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                       : registryPath_.toStdString());
+        BoardRegistry registry(registryFile());
         for (const BoardEntry& e : registry.boards())
             if (t == QStringLiteral("*") || QString::fromStdString(e.group) == t)
                 boards << QString::fromStdString(e.name);
@@ -472,22 +531,9 @@ bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel
         return false;
     }
     std::optional<StoredBundle> bundle;
-    std::vector<BoardEntry> entries;
-    QStringList names, skipped;
     try {
-        BundleStore store(workspacePath_.isEmpty() ? ProfileStore::defaultPath()
-                                                   : workspacePath_.toStdString());
+        BundleStore store(workspaceFile());
         bundle = store.findBundle(bundleId);
-        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                       : registryPath_.toStdString());
-        for (const QString& b : boards) {
-            if (auto e = registry.find(b.toStdString())) {
-                entries.push_back(*e);
-                names << b;
-            } else {
-                skipped << b;
-            }
-        }
     } catch (const std::exception& e) {
         status_->setText(tr("Cannot deploy: %1").arg(QString::fromStdString(e.what())));
         return false;
@@ -496,18 +542,13 @@ bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel
         status_->setText(tr("No bundle #%1 in the workspace.").arg(bundleId));
         return false;
     }
-    if (!skipped.isEmpty())
-        log(tr("Skipped %1: deployment goes over SSH to boards of the board list (the built-in "
-               "emulated boards run "
-               "the runtime locally: `dvfo-edge runtime start`).")
-                .arg(skipped.join(QStringLiteral(", "))));
+    QStringList names;
+    const std::vector<BoardEntry> entries = boardEntries(boards, &names);
     if (entries.empty()) {
-        status_->setText(tr("Select one or more SSH boards to deploy to."));
+        status_->setText(tr("Select one or more boards to deploy to."));
         return false;
     }
-    DeployOptions options;
-    if (!root_->text().trimmed().isEmpty())
-        options.runtimeRoot = root_->text().trimmed().toStdString();
+    DeployOptions options = deployOptions();
     QPointer<FleetPanel> self(this);
     options.progress = [self](const std::string& board, const std::string& step,
                               const std::string& message) {
@@ -539,27 +580,13 @@ bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel
 void FleetPanel::rollback(const QStringList& boards) {
     if (deploying_)
         return;
-    std::vector<BoardEntry> entries;
     QStringList names;
-    try {
-        BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                       : registryPath_.toStdString());
-        for (const QString& b : boards)
-            if (auto e = registry.find(b.toStdString())) {
-                entries.push_back(*e);
-                names << b;
-            }
-    } catch (const std::exception& e) {
-        status_->setText(tr("Cannot roll back: %1").arg(QString::fromStdString(e.what())));
-        return;
-    }
+    const std::vector<BoardEntry> entries = boardEntries(boards, &names);
     if (entries.empty()) {
-        status_->setText(tr("Select one or more SSH boards to roll back."));
+        status_->setText(tr("Select one or more boards to roll back."));
         return;
     }
-    DeployOptions options;
-    if (!root_->text().trimmed().isEmpty())
-        options.runtimeRoot = root_->text().trimmed().toStdString();
+    const DeployOptions options = deployOptions();
     ConnectOptions connect = ConnectOptions::defaults();
     log(tr("Rolling back %1").arg(names.join(QStringLiteral(", "))));
     runDeployJob(
@@ -568,6 +595,35 @@ void FleetPanel::rollback(const QStringList& boards) {
             return FleetDeployer(entries, connect, options, 4).rollback();
         },
         0);
+}
+
+std::vector<BoardEntry> FleetPanel::boardEntries(const QStringList& boards, QStringList* names) {
+    std::vector<BoardEntry> entries;
+    QStringList unknown;
+    try {
+        const BoardRegistry registry(registryFile());
+        for (const QString& b : boards) {
+            if (auto e = findBoard(b.toStdString(), registry)) {
+                entries.push_back(*e);
+                *names << b;
+            } else {
+                unknown << b;
+            }
+        }
+    } catch (const std::exception& e) {
+        status_->setText(tr("Cannot reach the boards: %1").arg(QString::fromStdString(e.what())));
+        return {};
+    }
+    if (!unknown.isEmpty())
+        log(tr("Skipped %1: not in the board list").arg(unknown.join(QStringLiteral(", "))));
+    return entries;
+}
+
+DeployOptions FleetPanel::deployOptions() const {
+    DeployOptions options;
+    if (!root_->text().trimmed().isEmpty())
+        options.runtimeRoot = root_->text().trimmed().toStdString();
+    return options;
 }
 
 void FleetPanel::runDeployJob(const QStringList& boards,
@@ -596,8 +652,7 @@ void FleetPanel::deployDone(const QStringList& boards, const std::vector<DeployR
                             qint64 bundleId) {
     (void)boards;
     try {
-        BundleStore store(workspacePath_.isEmpty() ? ProfileStore::defaultPath()
-                                                   : workspacePath_.toStdString());
+        BundleStore store(workspaceFile());
         for (const DeployResult& r : results) {
             DeploymentRecord rec;
             rec.board = r.board;
@@ -614,8 +669,7 @@ void FleetPanel::deployDone(const QStringList& boards, const std::vector<DeployR
     }
     for (const DeployResult& r : results) {
         const QString b = QString::fromStdString(r.board);
-        model_->setDeployState(
-            b, QString::fromStdString(r.status + (r.version.empty() ? "" : " " + r.version)));
+        model_->setDeployState(b, deploymentText(r.kind, r.status, r.version, r.startedAt));
         log(b + QStringLiteral("  ") + QString::fromStdString(r.status + ": " + r.message));
     }
     const QString summary = QString::fromStdString(FleetDeployer::summary(results));

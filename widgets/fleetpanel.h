@@ -1,6 +1,7 @@
 #pragma once
 #include "core/boardregistry.h"
 
+#include <QHash>
 #include <QMap>
 #include <QPointer>
 #include <QSet>
@@ -23,6 +24,7 @@ namespace dvfo {
 
 class BoardSession;
 class FleetModel;
+struct DeployOptions;
 struct DeployResult;
 
 // Fleet: the deployed boards at a glance. Polls every connected board's agent for the runtime's
@@ -57,8 +59,9 @@ public:
     void pollNow();
     void selectBoard(const QString& board);
     QString selectedBoard() const;
-    // Deploys bundle `bundleId` of the workspace to `boards` (registry names). Returns false with
-    // a message in the status line when nothing could be started (no such bundle, no SSH board).
+    // Deploys bundle `bundleId` of the workspace to `boards` (registry names or emulated:<id>).
+    // Returns false with a message in the status line when nothing could be started (no such
+    // bundle, no known board).
     bool deploy(qint64 bundleId, const QStringList& boards, int parallel = 4);
     void rollback(const QStringList& boards);
     bool deploying() const { return deploying_; }
@@ -79,6 +82,16 @@ private:
     void deployDone(const QStringList& boards, const std::vector<DeployResult>& results,
                     qint64 bundleId);
     nlohmann::json rootParams() const;
+    std::string registryFile() const;
+    std::string workspaceFile() const;
+    // The newest row of the workspace's deployment history of each board, in the table.
+    void showLastDeployments(const QStringList& boards);
+    static QString deploymentText(const std::string& kind, const std::string& status,
+                                  const std::string& version, const std::string& startedAt);
+    // The entries of `boards` that are emulated or in the board list (their names in `names`);
+    // the others are logged as skipped.
+    std::vector<BoardEntry> boardEntries(const QStringList& boards, QStringList* names);
+    DeployOptions deployOptions() const;
     QStringList targetBoards() const;
     void log(const QString& line);
 
@@ -87,6 +100,7 @@ private:
     QMap<QString, BoardSession*> ownSessions_;
     QSet<BoardSession*> watched_;
     QSet<QString> pending_; // boards with a poll in flight: never queue polls behind a long request
+    QHash<QString, qint64> nextHistoryLookupMs_; // per board: when to look for its deployment again
     FleetModel* model_;
     QTableView* table_;
     QCustomPlot *latencyPlot_, *energyPlot_, *decisionPlot_;

@@ -94,7 +94,8 @@ void addBundleCommand(CLI::App& app) {
                     throw BundleError("bundle " + m.bundleVersion + " already exists in " + bundlesDir.string());
                 }
                 std::filesystem::rename(o.outDir, final);
-                dir = final.string();
+                // Absolute: deploy may run from another directory.
+                dir = std::filesystem::absolute(final).string();
             }
             StoredBundle b;
             b.name = m.name;

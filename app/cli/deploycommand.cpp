@@ -23,13 +23,16 @@ struct Args {
     DeployOptions options;
 };
 
+// --all and --group are the boards of the registry only: a bundle is built for one board spec, so
+// the built-in emulated boards (one per spec) would mostly be refused; name one with --board.
 std::vector<BoardEntry> targets(const Args& a, const BoardRegistry& registry) {
     std::vector<BoardEntry> out;
     if (!a.board.empty()) {
-        auto e = registry.find(a.board);
+        auto e = findBoard(a.board, registry);
         if (!e)
-            throw std::runtime_error("unknown board '" + a.board + "': add it with 'dvfo board add' (" + registry.path() +
-                                     ")");
+            throw std::runtime_error("unknown board '" + a.board +
+                                     "': add it with 'dvfo board add' (" + registry.path() +
+                                     ") or use emulated:<id>");
         out.push_back(*e);
     } else if (a.all) {
         out = registry.boards();
@@ -39,7 +42,8 @@ std::vector<BoardEntry> targets(const Args& a, const BoardRegistry& registry) {
             throw std::runtime_error("no board in group '" + a.group + "'");
     }
     if (out.empty())
-        throw std::runtime_error("no boards registered: add them with 'dvfo board add'");
+        throw std::runtime_error("no boards registered: add them with 'dvfo board add', or "
+                                 "deploy to an emulated board with --board emulated:<id>");
     return out;
 }
 
@@ -72,15 +76,19 @@ void addDeployCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("deploy", "Deploy a bundle to boards (upload, verify, switch, restart, health, "
                                              "automatic rollback), roll back, or show the history");
     cmd->add_option("--bundle", a->bundle, "Bundle id or version (dvfo bundle list)");
-    auto* board = cmd->add_option("--board", a->board, "One registered board");
-    auto* all = cmd->add_flag("--all", a->all, "Every registered board");
+    auto* board = cmd->add_option("--board", a->board,
+                                  "One board: a registered board or emulated:<id> (runs on this "
+                                  "machine, no SSH)");
+    auto* all = cmd->add_flag("--all", a->all, "Every registered board (not the emulated ones)");
     auto* group = cmd->add_option("--group", a->group, "The boards of a fleet group");
     board->excludes(all)->excludes(group);
     all->excludes(group);
     cmd->add_flag("--rollback", a->rollback, "Switch back to the bundle that ran before the last deploy");
     cmd->add_flag("--history", a->history, "Deployments of --board, newest first");
     cmd->add_option("--parallel", a->parallel, "Boards deployed at once")->capture_default_str()->check(CLI::Range(1, 64));
-    cmd->add_option("--runtime-root", a->options.runtimeRoot, "Runtime root on the boards")->capture_default_str();
+    cmd->add_option("--runtime-root", a->options.runtimeRoot,
+                    "Runtime root on the boards (default ~/.local/share/dvfo-edge; an emulated "
+                    "board's: ~/.local/share/dvfo-edge/emulated-<id>)");
     cmd->add_option("--input", a->options.input, "Runtime input: synthetic | dir:PATH | socket:PATH (on the board)")
         ->capture_default_str();
     cmd->add_option("--cloud", a->options.cloudUrl, "Override the bundle's cloud URL on the boards (none = edge-only)");

@@ -15,7 +15,7 @@ namespace dvfo::cli {
 
 namespace {
 struct Args {
-    std::string board, root = "~/.local/share/dvfo-edge";
+    std::string board, root; // empty: the root the board's agent runs by default
     int64_t since = 0;
     bool follow = false, json = false, status = false, acceptNew = false;
     int intervalMs = 1000;
@@ -45,8 +45,10 @@ void print(const nlohmann::json& records, bool json) {
 void addTelemetryCommand(CLI::App& app) {
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("telemetry", "Telemetry of the edge runtime on a board (through the agent)");
-    cmd->add_option("--board", a->board, "Registered board")->required();
-    cmd->add_option("--runtime-root", a->root, "Runtime root on the board")->capture_default_str();
+    cmd->add_option("--board", a->board, "Registered board or emulated:<id>")->required();
+    cmd->add_option("--runtime-root", a->root,
+                    "Runtime root on the board (default ~/.local/share/dvfo-edge; an emulated "
+                    "board's: ~/.local/share/dvfo-edge/emulated-<id>)");
     cmd->add_option("--since", a->since, "Only records after this sequence number");
     cmd->add_flag("--follow", a->follow, "Keep polling for new records (Ctrl-C to stop)");
     cmd->add_option("--interval-ms", a->intervalMs, "Poll interval with --follow")->capture_default_str();
@@ -57,11 +59,16 @@ void addTelemetryCommand(CLI::App& app) {
         try {
             BoardRegistry registry;
             auto agent = connectBoard(a->board, terminalConnectOptions(a->acceptNew), &registry);
+            nlohmann::json root = nlohmann::json::object();
+            if (!a->root.empty())
+                root["root"] = a->root;
             if (a->status)
-                std::cout << agent->call("runtime-status", {{"root", a->root}}).dump(2) << "\n";
+                std::cout << agent->call("runtime-status", root).dump(2) << "\n";
             int64_t since = a->since;
             do {
-                const auto answer = agent->call("telemetry", {{"root", a->root}, {"since", since}});
+                nlohmann::json params = root;
+                params["since"] = since;
+                const auto answer = agent->call("telemetry", params);
                 if (!answer["records"].empty() || !a->follow)
                     print(answer["records"], a->json);
                 since = answer.value("lastSeq", since);

@@ -1,5 +1,8 @@
+#include "app/studio/translationloader.h"
 #include "widgets/attentionpanel.h"
 #include "widgets/boardspanel.h"
+#include "widgets/fleetmodel.h"
+#include "widgets/fleetpanel.h"
 #include "widgets/mainwindow.h"
 #include "widgets/profilepanel.h"
 #include "widgets/resultspanel.h"
@@ -10,9 +13,12 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <memory>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    // Before any widget exists: widgets set their texts once, in their constructors.
+    dvfo::installTranslations(app);
     QApplication::setApplicationName(QStringLiteral("DVFO Studio"));
     QApplication::setOrganizationName(QStringLiteral("dvfo"));
     QApplication::setApplicationVersion(QStringLiteral(DVFO_VERSION));
@@ -59,6 +65,19 @@ int main(int argc, char** argv) {
                                     "With --train-session: save the Training tab once trained and evaluated, then quit.",
                                     "file");
     for (const auto& o : {trainSessionOpt, trainStepsOpt, trainEpisodeOpt, trainTraceOpt, trainShotOpt})
+        cli.addOption(o);
+    QCommandLineOption fleetShotOpt(
+        "fleet-screenshot",
+        "Open the Fleet tab, connect the --fleet-board boards, save a PNG once their "
+        "runtimes' telemetry has come in for --fleet-wait-s seconds, then quit.",
+        "file");
+    QCommandLineOption fleetBoardOpt("fleet-board", "Board for --fleet-screenshot (repeatable).",
+                                     "board", "emulated:xavier-nx");
+    QCommandLineOption fleetWaitOpt(
+        "fleet-wait-s",
+        "With --fleet-screenshot: seconds of live telemetry shown after the first records.",
+        "seconds", "10");
+    for (const auto& o : {fleetShotOpt, fleetBoardOpt, fleetWaitOpt})
         cli.addOption(o);
     cli.process(app);
 
@@ -149,6 +168,32 @@ int main(int argc, char** argv) {
             QObject::connect(training, &dvfo::TrainingPanel::failed, &w, [shoot] { QTimer::singleShot(300, shoot); });
             QTimer::singleShot(900000, &w, shoot); // never hang a docs/CI run
         }
+    }
+    if (cli.isSet(fleetShotOpt)) {
+        dvfo::FleetPanel* fleet = w.fleetPanel();
+        w.tabs()->setCurrentWidget(fleet);
+        w.resize(std::max(w.width(), 1600), std::max(w.height(), 1000)); // room for three plots
+        const QStringList boards = cli.values(fleetBoardOpt);
+        fleet->selectBoard(boards.first()); // its decisions fill the third plot
+        for (const QString& board : boards)
+            fleet->connectBoard(board);
+        const QString file = cli.value(fleetShotOpt);
+        const int waitMs = int(cli.value(fleetWaitOpt).toDouble() * 1000);
+        auto shoot = [&w, file] {
+            w.grab().save(file);
+            QApplication::quit();
+        };
+        // The first records arrive in one batch with the runtime's history; the wait shows live
+        // ones too.
+        auto waiting = std::make_shared<bool>(false);
+        QObject::connect(fleet, &dvfo::FleetPanel::polled, &w,
+                         [&w, fleet, waiting, waitMs, shoot](const QString& b) {
+                             if (*waiting || fleet->model()->series(b).t.isEmpty())
+                                 return;
+                             *waiting = true;
+                             QTimer::singleShot(waitMs, &w, shoot);
+                         });
+        QTimer::singleShot(waitMs + 120000, &w, shoot); // never hang a docs/CI run
     }
     return app.exec();
 }

@@ -2,8 +2,6 @@
 
 #include "core/protocol.h"
 #include "remote/client/localprocesstransport.h"
-#include "remote/ssh/sftpclient.h"
-#include "remote/ssh/sshexec.h"
 
 #include <sstream>
 #include <stdexcept>
@@ -11,8 +9,8 @@
 
 namespace dvfo {
 
-AgentInstaller::AgentInstaller(SshSession& session, std::string remotePath, Status status)
-    : session_(session), remotePath_(std::move(remotePath)), status_(std::move(status)) {}
+AgentInstaller::AgentInstaller(BoardShell& shell, std::string remotePath, Status status)
+    : shell_(shell), remotePath_(std::move(remotePath)), status_(std::move(status)) {}
 
 AgentVersion AgentInstaller::parseVersionLine(const std::string& line) {
     // "dvfo-edge 0.1.0 protocol 1 arch aarch64"
@@ -46,12 +44,9 @@ std::string AgentInstaller::localArch() {
 }
 
 AgentVersion AgentInstaller::query() {
-    SshExec exec(session_);
-    const std::string path = remotePath_.rfind("~/", 0) == 0 ? "\"$HOME\"/" + SshExec::shellQuote(remotePath_.substr(2))
-                                                              : SshExec::shellQuote(remotePath_);
-    ExecOptions o;
-    o.timeout = std::chrono::seconds(30);
-    const ExecResult r = exec.run(path + " --version 2>/dev/null; echo \"uname-m $(uname -m)\"", o);
+    const ShellResult r = shell_.run(BoardShell::quotePath(remotePath_) +
+                                         " --version 2>/dev/null; echo \"uname-m $(uname -m)\"",
+                                     std::chrono::seconds(30));
     AgentVersion v;
     std::istringstream out(r.stdoutText);
     std::string line, arch;
@@ -82,10 +77,9 @@ AgentVersion AgentInstaller::ensure(const std::string& localAgentIn) {
     const std::string localAgent = localAgentIn.empty() ? locateEdgeAgent() : localAgentIn;
     if (status_)
         status_(why + ": uploading " + localAgent);
-    SftpClient sftp(session_);
-    UploadOptions uo;
+    FileUploadOptions uo;
     uo.mode = 0755;
-    sftp.upload(localAgent, remotePath_, uo);
+    shell_.upload(localAgent, remotePath_, uo);
     v = query();
     if (!v.present)
         throw std::runtime_error("uploaded dvfo-edge to " + remotePath_ +

@@ -1,5 +1,5 @@
 #pragma once
-#include "remote/ssh/sshsession.h"
+#include "remote/client/boardshell.h"
 
 #include <functional>
 #include <string>
@@ -15,13 +15,13 @@ struct AgentVersion {
 };
 
 // Makes sure a usable dvfo-edge is on the board: checks its version and, when it is missing or
-// older and the board's architecture matches this build, uploads the local agent over SFTP
-// (atomic, sha256-verified). Otherwise throws std::runtime_error explaining how to install it.
+// older and the board's architecture matches this build, uploads the local agent (atomic,
+// sha256-verified). Otherwise throws std::runtime_error explaining how to install it.
 class AgentInstaller {
 public:
     using Status = std::function<void(const std::string&)>;
 
-    AgentInstaller(SshSession& session, std::string remotePath, Status status = {});
+    AgentInstaller(BoardShell& shell, std::string remotePath, Status status = {});
 
     AgentVersion query();
     // Returns the version in place after the call. `localAgent` defaults to locateEdgeAgent().
@@ -33,7 +33,7 @@ public:
     static std::string localArch();
 
 private:
-    SshSession& session_;
+    BoardShell& shell_;
     std::string remotePath_;
     Status status_;
 };

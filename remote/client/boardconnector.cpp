@@ -2,9 +2,10 @@
 
 #include "core/boardspec.h"
 #include "remote/client/agentinstaller.h"
+#include "remote/client/localboardshell.h"
 #include "remote/client/localprocesstransport.h"
+#include "remote/client/sshboardshell.h"
 #include "remote/client/sshlinetransport.h"
-#include "remote/ssh/sshexec.h"
 
 #include <cstdlib>
 #include <stdexcept>
@@ -21,6 +22,31 @@ ConnectOptions ConnectOptions::defaults() {
 }
 
 bool isEmulatedBoardName(const std::string& board) { return board.rfind("emulated:", 0) == 0; }
+
+BoardEntry emulatedBoardEntry(const std::string& board) {
+    BoardEntry entry;
+    entry.name = board;
+    entry.emulate = board.substr(std::string("emulated:").size());
+    BoardSpec::builtin(entry.emulate); // unknown board: a clear error before any process starts
+    entry.host = "localhost";
+    entry.agentPath = locateEdgeAgent();
+    return entry;
+}
+
+std::optional<BoardEntry> findBoard(const std::string& board, const BoardRegistry& registry) {
+    if (isEmulatedBoardName(board))
+        return emulatedBoardEntry(board);
+    return registry.find(board);
+}
+
+std::string agentCommandLine(const BoardEntry& entry, const std::string& args) {
+    std::string command = BoardShell::quotePath(entry.agentPath);
+    if (!entry.emulate.empty())
+        command += " --emulate " + BoardShell::quote(entry.emulate);
+    if (!entry.sysfsRoot.empty())
+        command += " --sysfs-root " + BoardShell::quote(entry.sysfsRoot);
+    return command + " " + args;
+}
 
 std::unique_ptr<SshSession> openSsh(const BoardEntry& entry, const ConnectOptions& o) {
     SshOptions so;
@@ -47,19 +73,20 @@ std::unique_ptr<SshSession> openSsh(const BoardEntry& entry, const ConnectOption
     return session;
 }
 
+std::unique_ptr<BoardShell> openBoardShell(const BoardEntry& entry, const ConnectOptions& o) {
+    if (isEmulatedBoardName(entry.name))
+        return std::make_unique<LocalBoardShell>();
+    return std::make_unique<SshBoardShell>(openSsh(entry, o));
+}
+
 std::unique_ptr<AgentClient> connectBoard(const BoardEntry& entry, const ConnectOptions& o) {
     auto session = openSsh(entry, o);
-    AgentInstaller installer(*session, entry.agentPath, o.status);
-    installer.ensure();
-    const std::string path = entry.agentPath.rfind("~/", 0) == 0
-                                 ? "\"$HOME\"/" + SshExec::shellQuote(entry.agentPath.substr(2))
-                                 : SshExec::shellQuote(entry.agentPath);
-    std::string command = "exec " + path;
-    if (!entry.emulate.empty())
-        command += " --emulate " + SshExec::shellQuote(entry.emulate);
-    if (!entry.sysfsRoot.empty())
-        command += " --sysfs-root " + SshExec::shellQuote(entry.sysfsRoot);
-    command += " serve";
+    {
+        SshBoardShell shell(*session); // closes its SFTP channel before the agent starts
+        AgentInstaller installer(shell, entry.agentPath, o.status);
+        installer.ensure();
+    }
+    const std::string command = "exec " + agentCommandLine(entry, "serve");
     if (o.status)
         o.status("starting the agent on " + entry.name);
     return std::make_unique<AgentClient>(std::make_unique<SshLineTransport>(std::move(session), command));
@@ -68,10 +95,10 @@ std::unique_ptr<AgentClient> connectBoard(const BoardEntry& entry, const Connect
 std::unique_ptr<AgentClient> connectBoard(const std::string& board, const ConnectOptions& o,
                                           const BoardRegistry* registry) {
     if (isEmulatedBoardName(board)) {
-        const std::string id = board.substr(9);
-        BoardSpec::builtin(id); // unknown board: clear error before any process starts
+        const BoardEntry entry = emulatedBoardEntry(board);
         auto transport = std::make_unique<LocalProcessTransport>(
-            std::vector<std::string>{locateEdgeAgent(), "--emulate", id, "serve"}, "emulated " + id + " (local)");
+            std::vector<std::string>{entry.agentPath, "--emulate", entry.emulate, "serve"},
+            "emulated " + entry.emulate + " (local)");
         return std::make_unique<AgentClient>(std::move(transport));
     }
     if (registry) {

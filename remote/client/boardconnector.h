@@ -1,10 +1,12 @@
 #pragma once
 #include "core/boardregistry.h"
 #include "remote/client/agentclient.h"
+#include "remote/client/boardshell.h"
 #include "remote/ssh/sshsession.h"
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace dvfo {
@@ -35,6 +37,19 @@ std::unique_ptr<AgentClient> connectBoard(const BoardEntry& entry, const Connect
 // The SSH session for a registered board, connected and authenticated (no agent started).
 std::unique_ptr<SshSession> openSsh(const BoardEntry& entry, const ConnectOptions& options);
 
+// The shell deployment drives: this machine for an "emulated:<id>" entry, else an SSH connection
+// (connected and authenticated; throws SshError).
+std::unique_ptr<BoardShell> openBoardShell(const BoardEntry& entry, const ConnectOptions& options);
+
 bool isEmulatedBoardName(const std::string& board);
+// The entry of a built-in emulated board ("emulated:<id>"): reached through this machine's shell,
+// its agent the local dvfo-edge run with --emulate <id>. Throws std::invalid_argument for an
+// unknown id, TransportError when no local dvfo-edge is found.
+BoardEntry emulatedBoardEntry(const std::string& board);
+// An "emulated:<id>" board or a board of the registry; std::nullopt when it is neither.
+std::optional<BoardEntry> findBoard(const std::string& board, const BoardRegistry& registry);
+// `<agent path> [--emulate ID] [--sysfs-root DIR] <args>` for the board's shell ("~/" expanded by
+// it).
+std::string agentCommandLine(const BoardEntry& entry, const std::string& args);
 
 } // namespace dvfo

@@ -7,6 +7,7 @@
 #include "remote/client/switchcurrentstep.h"
 #include "remote/client/uploadbundlestep.h"
 #include "remote/client/verifychecksumstep.h"
+#include "remote/edge/runtimelayout.h"
 
 #include <chrono>
 #include <ctime>
@@ -43,6 +44,15 @@ std::string runStep(DeployStep& step, DeployContext& c, DeployResult& result) {
     c.report(step.name(), error.empty() ? "done" : "failed: " + error);
     return error;
 }
+
+// The runtime root on the board, absolute: the option, else the board's default root (which for an
+// emulated agent is its own, see RuntimeLayout).
+std::string runtimeRootOn(BoardShell& shell, const BoardEntry& board,
+                          const DeployOptions& options) {
+    return shell.absolutePath(options.runtimeRoot.empty()
+                                  ? RuntimeLayout::defaultRootInHome(board.emulate)
+                                  : options.runtimeRoot);
+}
 } // namespace
 
 nlohmann::json DeployResult::stepsJson() const {
@@ -59,9 +69,9 @@ DeployResult BundleDeployer::deploy(const std::string& localBundleDir) {
     DeployResult result;
     result.board = board_.name;
     result.startedAt = isoNow();
-    std::unique_ptr<SshSession> session;
+    std::unique_ptr<BoardShell> shell;
     try {
-        session = openSsh(board_, connect_);
+        shell = openBoardShell(board_, connect_);
     } catch (const std::exception& e) {
         result.message = std::string("cannot connect: ") + e.what();
         result.steps.push_back({"connect", false, 0, result.message});
@@ -70,9 +80,8 @@ DeployResult BundleDeployer::deploy(const std::string& localBundleDir) {
         return result;
     }
     try {
-        SftpClient sftp(*session);
-        DeployContext c(*session, sftp, board_, options_);
-        c.root = sftp.resolve(options_.runtimeRoot);
+        DeployContext c(*shell, board_, options_);
+        c.root = runtimeRootOn(*shell, board_, options_);
         c.localBundleDir = localBundleDir;
 
         CheckBoardStep check;
@@ -92,7 +101,9 @@ DeployResult BundleDeployer::deploy(const std::string& localBundleDir) {
                 // Nothing on the board changed what runs; drop the partial upload.
                 if (step != &check)
                     try {
-                        c.run("rm -rf " + SshExec::shellQuote(c.root + "/staging/" + c.manifest.bundleVersion), "cleanup");
+                        c.run("rm -rf " + BoardShell::quote(c.root + "/staging/" +
+                                                            c.manifest.bundleVersion),
+                              "cleanup");
                     } catch (const std::exception&) {
                     }
                 result.status = "failed";
@@ -126,10 +137,9 @@ DeployResult BundleDeployer::rollback() {
     result.board = board_.name;
     result.startedAt = isoNow();
     try {
-        auto session = openSsh(board_, connect_);
-        SftpClient sftp(*session);
-        DeployContext c(*session, sftp, board_, options_);
-        c.root = sftp.resolve(options_.runtimeRoot);
+        auto shell = openBoardShell(board_, connect_);
+        DeployContext c(*shell, board_, options_);
+        c.root = runtimeRootOn(*shell, board_, options_);
         const std::string current = c.linkVersion("current");
         c.previousVersion = c.linkVersion("previous");
         result.previousVersion = current;

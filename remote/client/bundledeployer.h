@@ -33,9 +33,11 @@ struct DeployResult {
     nlohmann::json stepsJson() const;
 };
 
-// Deploys a bundle to one board over SSH: check -> upload -> verify -> switch -> restart ->
-// health; when a step after the switch fails, rolls back to the previous bundle (switch back,
-// restart, health check of the old one). Nothing here throws: every failure is in the result.
+// Deploys a bundle to one board: check -> upload -> verify -> switch -> restart -> health; when a
+// step after the switch fails, rolls back to the previous bundle (switch back, restart, health
+// check of the old one). A registered board is reached over SSH, an "emulated:<id>" board (see
+// emulatedBoardEntry) through this machine's shell; the steps are the same. Nothing here throws:
+// every failure is in the result.
 class BundleDeployer {
 public:
     BundleDeployer(BoardEntry board, ConnectOptions connect, DeployOptions options);

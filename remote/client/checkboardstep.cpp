@@ -7,7 +7,8 @@
 namespace dvfo {
 
 void CheckBoardStep::run(DeployContext& c) {
-    AgentInstaller installer(c.session, c.board.agentPath, [&c](const std::string& s) { c.report("check", s); });
+    AgentInstaller installer(c.shell, c.board.agentPath,
+                             [&c](const std::string& s) { c.report("check", s); });
     const AgentVersion agent = installer.ensure();
     const std::string out = c.run(c.agentCommand("probe"), "asking dvfo-edge on " + c.board.name + " for its board");
     const auto line = out.substr(0, out.find('\n'));

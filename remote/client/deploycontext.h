@@ -1,8 +1,7 @@
 #pragma once
 #include "core/boardregistry.h"
 #include "core/bundlemanifest.h"
-#include "remote/ssh/sftpclient.h"
-#include "remote/ssh/sshexec.h"
+#include "remote/client/boardshell.h"
 
 #include <chrono>
 #include <functional>
@@ -18,7 +17,9 @@ public:
 
 // How to deploy, shared by all boards of a fleet.
 struct DeployOptions {
-    std::string runtimeRoot = "~/.local/share/dvfo-edge"; // on the board
+    // Runtime root on the boards; empty = each board's default (RuntimeLayout::defaultRootInHome:
+    // ~/.local/share/dvfo-edge, or .../emulated-<id> for a board whose agent emulates <id>).
+    std::string runtimeRoot;
     int healthWaitMs = 20000;       // how long the health check waits for the runtime to be healthy
     std::string input = "synthetic"; // the runtime's input (dvfo-edge run --input)
     std::string cloudUrl;           // overrides the bundle's endpoint on the board; empty = the bundle's
@@ -27,11 +28,11 @@ struct DeployOptions {
     std::function<void(const std::string& board, const std::string& step, const std::string& message)> progress;
 };
 
-// What the steps of one board's deployment share: the SSH session, the board, and what earlier
-// steps found out (the previous bundle, whether `current` was switched).
+// What the steps of one board's deployment share: the board's shell (SSH or this machine: the
+// steps do not know which), the board, and what earlier steps found out (the previous bundle,
+// whether `current` was switched).
 struct DeployContext {
-    SshSession& session;
-    SftpClient& sftp;
+    BoardShell& shell;
     BoardEntry board;
     DeployOptions options;
     std::string root;           // runtime root on the board, absolute
@@ -40,8 +41,8 @@ struct DeployContext {
     std::string previousVersion; // what `current` pointed to before the switch ("" = nothing)
     bool switched = false;
 
-    DeployContext(SshSession& s, SftpClient& f, BoardEntry b, DeployOptions o)
-        : session(s), sftp(f), board(std::move(b)), options(std::move(o)) {}
+    DeployContext(BoardShell& s, BoardEntry b, DeployOptions o)
+        : shell(s), board(std::move(b)), options(std::move(o)) {}
 
     void report(const std::string& step, const std::string& message) const {
         if (options.progress)
@@ -49,7 +50,8 @@ struct DeployContext {
     }
     // `dvfo-edge [--emulate X] [--sysfs-root Y] <args>` on the board, its path quoted for sh.
     std::string agentCommand(const std::string& args) const;
-    // Runs a command on the board; throws DeployError with `what` and the command's stderr on failure.
+    // Runs a command on the board; throws DeployError with `what` and the command's stderr on
+    // failure.
     std::string run(const std::string& command, const std::string& what,
                     std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
     std::string bundlePath(const std::string& version) const { return root + "/bundles/" + version; }

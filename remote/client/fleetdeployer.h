@@ -5,9 +5,10 @@
 
 namespace dvfo {
 
-// Deploys one bundle to many boards at once: at most `parallel` SSH connections, one
-// BundleDeployer per board on a worker thread, results in the order of `boards`. A board that
-// fails (unreachable, refused, rolled back) never stops or changes the others.
+// Deploys one bundle to many boards at once: at most `parallel` boards (SSH connections) at a
+// time, one BundleDeployer per board on a worker thread, results in the order of `boards`; SSH
+// and emulated boards may be mixed. A board that fails (unreachable, refused, rolled back) never
+// stops or changes the others.
 class FleetDeployer {
 public:
     FleetDeployer(std::vector<BoardEntry> boards, ConnectOptions connect, DeployOptions options, int parallel = 4);

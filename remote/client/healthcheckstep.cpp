@@ -6,13 +6,11 @@ namespace dvfo {
 
 void HealthCheckStep::run(DeployContext& c) {
     const std::string version = c.manifest.bundleVersion;
-    SshExec exec(c.session);
-    ExecOptions o;
-    o.timeout = std::chrono::milliseconds(c.options.healthWaitMs + 30000);
-    const ExecResult r = exec.run(c.agentCommand("runtime status --root " + SshExec::shellQuote(c.root) +
-                                                 " --wait-ms " + std::to_string(c.options.healthWaitMs) +
-                                                 " --expect-version " + SshExec::shellQuote(version)),
-                                  o);
+    const ShellResult r =
+        c.shell.run(c.agentCommand("runtime status --root " + BoardShell::quote(c.root) +
+                                   " --wait-ms " + std::to_string(c.options.healthWaitMs) +
+                                   " --expect-version " + BoardShell::quote(version)),
+                    std::chrono::milliseconds(c.options.healthWaitMs + 30000));
     const auto answer = nlohmann::json::parse(r.stdoutText.substr(0, r.stdoutText.find('\n')), nullptr, false);
     if (r.ok() && !answer.is_discarded()) {
         c.report(name(), "runtime healthy with bundle " + version);

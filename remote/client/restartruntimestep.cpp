@@ -3,10 +3,11 @@
 namespace dvfo {
 
 void RestartRuntimeStep::run(DeployContext& c) {
-    std::string args = "runtime restart --root " + SshExec::shellQuote(c.root) + " --input " +
-                       SshExec::shellQuote(c.options.input) + " --period-ms " + std::to_string(c.options.periodMs);
+    std::string args = "runtime restart --root " + BoardShell::quote(c.root) + " --input " +
+                       BoardShell::quote(c.options.input) + " --period-ms " +
+                       std::to_string(c.options.periodMs);
     if (!c.options.cloudUrl.empty())
-        args += " --cloud " + SshExec::shellQuote(c.options.cloudUrl);
+        args += " --cloud " + BoardShell::quote(c.options.cloudUrl);
     const std::string out = c.run(c.agentCommand(args), "restarting the runtime on " + c.board.name);
     c.report(name(), out.substr(0, out.find('\n')));
 }

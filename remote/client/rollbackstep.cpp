@@ -7,8 +7,9 @@ namespace dvfo {
 
 void RollbackStep::run(DeployContext& c) {
     if (c.previousVersion.empty()) {
-        c.run("rm -f " + SshExec::shellQuote(c.root + "/current"), "removing current");
-        c.run(c.agentCommand("runtime stop --root " + SshExec::shellQuote(c.root)), "stopping the runtime");
+        c.run("rm -f " + BoardShell::quote(c.root + "/current"), "removing current");
+        c.run(c.agentCommand("runtime stop --root " + BoardShell::quote(c.root)),
+              "stopping the runtime");
         c.report(name(), "no previous bundle: current removed, runtime stopped");
         return;
     }

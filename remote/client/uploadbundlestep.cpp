@@ -6,22 +6,23 @@ namespace dvfo {
 
 void UploadBundleStep::run(DeployContext& c) {
     const std::string staging = c.root + "/staging/" + c.manifest.bundleVersion;
-    c.run("rm -rf " + SshExec::shellQuote(staging), "clearing " + staging);
-    c.sftp.mkdirs(staging);
+    c.run("rm -rf " + BoardShell::quote(staging), "clearing " + staging);
+    c.shell.makeDirectories(staging);
     int64_t total = 0;
     for (const auto& f : c.manifest.files)
         total += f.size;
-    UploadOptions o;
+    FileUploadOptions o;
     o.mode = 0644;
     o.verifySha256 = false; // the verify step checks every file against the manifest on the board
-    o.atomic = false;        // the whole staging directory is the unit that becomes visible
+    o.atomic = false;       // the whole staging directory is the unit that becomes visible
     int64_t done = 0;
     for (const auto& f : c.manifest.files) {
-        c.sftp.upload(c.localBundleDir + "/" + f.path, staging + "/" + f.path, o);
+        c.shell.upload(c.localBundleDir + "/" + f.path, staging + "/" + f.path, o);
         done += f.size;
         c.report(name(), f.path + " (" + std::to_string(done * 100 / std::max<int64_t>(total, 1)) + " %)");
     }
-    c.sftp.upload(c.localBundleDir + "/" + BundleManifest::kFileName, staging + "/" + BundleManifest::kFileName, o);
+    c.shell.upload(c.localBundleDir + "/" + BundleManifest::kFileName,
+                   staging + "/" + BundleManifest::kFileName, o);
 }
 
 } // namespace dvfo

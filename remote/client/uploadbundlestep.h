@@ -3,7 +3,7 @@
 
 namespace dvfo {
 
-// Uploads the bundle's files over SFTP into <root>/staging/<version> (emptied first).
+// Copies the bundle's files into <root>/staging/<version> on the board (emptied first).
 class UploadBundleStep : public DeployStep {
 public:
     std::string name() const override { return "upload"; }

@@ -23,7 +23,8 @@ using nlohmann::json;
 namespace pc = protocol::code;
 
 AgentServer::AgentServer(BoardHal& hal, std::istream& in, std::ostream& out)
-    : hal_(hal), in_(in), out_(out), profiler_(hal, halMutex_) {}
+    : hal_(hal), in_(in), out_(out), profiler_(hal, halMutex_),
+      runtimeRoot_(RuntimeLayout::defaultRoot(hal.emulated() ? hal.spec().id : std::string())) {}
 
 AgentServer::~AgentServer() = default;
 
@@ -195,19 +196,15 @@ json AgentServer::dispatch(const protocol::Request& r) {
                                   r.id);
 }
 
-namespace {
-RuntimeLayout runtimeLayoutFrom(const protocol::Request& r) {
-    std::string root = RuntimeLayout::defaultRoot();
-    if (r.params.contains("root")) {
-        if (!r.params["root"].is_string() || r.params["root"].get<std::string>().empty())
-            throw protocol::ProtocolError(pc::kBadParams, "\"root\" must be the runtime root directory", r.id);
-        root = r.params["root"].get<std::string>();
-        if (root.rfind("~/", 0) == 0) // the studio's default spelling; no shell expands it here
-            root = std::string(std::getenv("HOME") ? std::getenv("HOME") : ".") + root.substr(1);
-    }
-    return RuntimeLayout(root);
+RuntimeLayout AgentServer::runtimeLayoutFrom(const protocol::Request& r) const {
+    if (!r.params.contains("root"))
+        return RuntimeLayout(runtimeRoot_);
+    if (!r.params["root"].is_string() || r.params["root"].get<std::string>().empty())
+        throw protocol::ProtocolError(pc::kBadParams, "\"root\" must be the runtime root directory",
+                                      r.id);
+    // "~/" is the studio's default spelling; no shell expands it here.
+    return RuntimeLayout(RuntimeLayout::expandHome(r.params["root"].get<std::string>()));
 }
-} // namespace
 
 // The runtime's own answer when it is running, else what its last status.json said, marked not running.
 json AgentServer::runtimeStatus(const protocol::Request& r) {

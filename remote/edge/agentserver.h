@@ -2,6 +2,7 @@
 #include "core/protocol.h"
 #include "remote/edge/boardhal.h"
 #include "remote/edge/layerprofiler.h"
+#include "remote/edge/runtimelayout.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -41,6 +42,8 @@ private:
     nlohmann::json profile(const protocol::Request& r);
     nlohmann::json runtimeStatus(const protocol::Request& r);
     nlohmann::json telemetry(const protocol::Request& r);
+    // The request's "root", else the root of the runtime this agent's board runs by default.
+    RuntimeLayout runtimeLayoutFrom(const protocol::Request& r) const;
     std::vector<FrequencyTuple> tuplesFrom(const nlohmann::json& params) const;
 
     BoardHal& hal_;
@@ -49,6 +52,7 @@ private:
     std::mutex outMutex_;
     std::mutex halMutex_;
     LayerProfiler profiler_;
+    std::string runtimeRoot_; // RuntimeLayout::defaultRoot() of the board this agent drives
 
     std::mutex queueMutex_;
     std::condition_variable queueCv_;

@@ -117,11 +117,15 @@ int main(int argc, char** argv) {
     profile->add_option("--batch", batch, "Batch size")->capture_default_str();
     auto* serve = app.add_subcommand("serve", "JSON-lines session on stdin/stdout (used by the studio)");
 
-    std::string root = RuntimeLayout::defaultRoot(), input = "synthetic", cloudUrl;
+    // Empty until parsed: the default depends on --emulate (one root per emulated board).
+    std::string root, input = "synthetic", cloudUrl;
+    const std::string rootHelp = "Runtime root (default " + RuntimeLayout::defaultRootInHome() +
+                                 ", with --emulate ID " + RuntimeLayout::defaultRootInHome("ID") +
+                                 ")";
     int64_t once = 0;
     int periodMs = 100;
     auto* run = app.add_subcommand("run", "The edge runtime: run the deployed bundle (policy, DVFS, split inference)");
-    run->add_option("--root", root, "Runtime root (bundles/, current, runtime/)")->capture_default_str();
+    run->add_option("--root", root, rootHelp + ": bundles/, current, runtime/");
     run->add_option("--input", input, "synthetic | dir:PATH (*.raw, label in _N.raw) | socket:PATH")->capture_default_str();
     run->add_option("--once", once, "Stop after N inferences (0: until SIGTERM)");
     run->add_option("--period-ms", periodMs, "Control period of the policy")->capture_default_str()->check(CLI::Range(1, 60000));
@@ -135,7 +139,7 @@ int main(int argc, char** argv) {
                       runtimeCmd->add_subcommand("restart", "Stop, then start"),
                       runtimeCmd->add_subcommand("stop", "SIGTERM the runtime (SIGKILL after 10 s)"),
                       runtimeCmd->add_subcommand("status", "Health of the runtime as JSON; exit 0 when healthy")}) {
-        sub->add_option("--root", root, "Runtime root")->capture_default_str();
+        sub->add_option("--root", root, rootHelp);
         if (sub->get_name() == "start" || sub->get_name() == "restart") {
             sub->add_option("--input", input, "As for run");
             sub->add_option("--period-ms", periodMs, "As for run");
@@ -165,6 +169,8 @@ int main(int argc, char** argv) {
     }
     if (threads > 0)
         DnnModel::setThreads(threads);
+    if (root.empty())
+        root = RuntimeLayout::defaultRoot(emulate);
 
     if (verify->parsed()) {
         try {

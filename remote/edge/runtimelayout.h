@@ -13,8 +13,14 @@ struct RuntimeLayout {
     std::string root;
 
     explicit RuntimeLayout(std::string rootDir) : root(std::move(rootDir)) {}
-    // $HOME/.local/share/dvfo-edge
-    static std::string defaultRoot();
+    // "~/.local/share/dvfo-edge", spelled for the board's shell. An agent that emulates board ID
+    // keeps its runtime in "~/.local/share/dvfo-edge/emulated-ID": one root per emulated board, so
+    // the emulated boards of one machine never share `current` or a running runtime.
+    static std::string defaultRootInHome(const std::string& emulatedBoardId = {});
+    // defaultRootInHome() with this machine's $HOME.
+    static std::string defaultRoot(const std::string& emulatedBoardId = {});
+    // "~/x" -> "$HOME/x"; other paths unchanged.
+    static std::string expandHome(const std::string& path);
 
     std::string currentDir() const { return root + "/current"; }
     std::string runtimeDir() const { return root + "/runtime"; }

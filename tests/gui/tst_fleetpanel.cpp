@@ -1,14 +1,20 @@
 // The Fleet view: FleetModel tested without widgets, then the whole path a person uses: a board's
 // agent (a real dvfo-edge process for the emulated Xavier NX) answers runtime-status and
-// telemetry from a runtime root, and the panel's table and plots show what the runtime wrote.
+// telemetry from a runtime root, and the panel's table and plots show what the runtime wrote;
+// and "Deploy bundle…" to the emulated board, whose runtime then shows up in the same view.
+#include "core/attentionsplit.h"
+#include "core/bundlestore.h"
 #include "remote/edge/runtimelayout.h"
+#include "remote/edge/runtimeservice.h"
 #include "remote/edge/telemetrywriter.h"
+#include "support/deploytesthelpers.h"
 #include "widgets/fleetmodel.h"
 #include "widgets/fleetpanel.h"
 
 #include <qcustomplot.h>
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -174,6 +180,56 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->series(board).t.size(), 45, 30000);
         QCOMPARE(panel.model()->series(board).latencyMs.last(), 55.0);
         QCOMPARE(panel.model()->lastSeq(board), int64_t(45));
+    }
+
+    // Deploy to the emulated board from the panel (no SSH), with the board's default root under a
+    // private $HOME; the deployment is in the history and the runtime's telemetry in the plots.
+    void panelDeploysToTheEmulatedBoardAndShowsItsRuntime() {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QByteArray realHome = qgetenv("HOME");
+        qputenv("HOME", home.path().toUtf8()); // the agent and the runtime inherit it
+        const std::string root = RuntimeLayout::defaultRoot("xavier-nx");
+        auto restore = qScopeGuard([&] {
+            RuntimeService(RuntimeLayout(root)).stop();
+            qputenv("HOME", realHome);
+        });
+        const std::string attention = home.filePath("attention").toStdString();
+        AttentionSplit::create({"small_cnn", "", 1})->save(attention);
+        StoredBundle bundle;
+        bundle.version = "gui-1";
+        bundle.boardSpecId = "xavier-nx";
+        bundle.model = "small_cnn";
+        bundle.path = deploytest::makeFixedPolicyBundle(home.path().toStdString(), attention,
+                                                        "gui-1", "max", "xavier-nx");
+        const QString workspace = home.filePath("workspace.db");
+        const int64_t bundleId = BundleStore(workspace.toStdString()).addBundle(bundle);
+
+        FleetPanel panel(nullptr, home.filePath("boards.json"), workspace);
+        panel.resize(1200, 900);
+        panel.show();
+        const QString board = QStringLiteral("emulated:xavier-nx");
+        QSignalSpy finished(&panel, &FleetPanel::deploymentFinished);
+        QVERIFY(panel.deploy(bundleId, {board}));
+        QVERIFY(finished.wait(180000));
+        QCOMPARE(finished.first().first().toString(), QStringLiteral("1 board: 1 succeeded"));
+        const auto history = BundleStore(workspace.toStdString()).history(board.toStdString());
+        QCOMPARE(history.size(), size_t(1));
+        QCOMPARE(history.front().status, std::string("succeeded"));
+        QCOMPARE(history.front().bundleVersion, std::string("gui-1"));
+        QCOMPARE(deploytest::linkTarget(root + "/current"), std::string("gui-1"));
+
+        panel.selectBoard(board);
+        panel.connectBoard(board);
+        const int row = panel.model()->rowOf(board);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            panel.model()->data(panel.model()->index(row, FleetModel::Runtime)).toString(),
+            QStringLiteral("running"), 30000);
+        QCOMPARE(panel.model()->data(panel.model()->index(row, FleetModel::Bundle)).toString(),
+                 QStringLiteral("gui-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->series(board).t.size() >= 3, 30000);
+        QVERIFY(panel.latencyPlot()->graphCount() >= 1);
+        QVERIFY(panel.latencyPlot()->graph(0)->dataCount() >= 3);
     }
 
     void deployWithoutBundleSaysWhy() {

@@ -4,6 +4,7 @@
 #include "core/layerrecord.h"
 #include "remote/client/agentinstaller.h"
 #include "remote/client/boardconnector.h"
+#include "remote/client/sshboardshell.h"
 #include "support/fakesysfs.h"
 #include "support/sshdfixture.h"
 
@@ -110,7 +111,8 @@ private slots:
         }
         QFile::setPermissions(QString::fromStdString(e.agentPath), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
         auto session = openSsh(e, options(true));
-        AgentInstaller installer(*session, e.agentPath);
+        SshBoardShell shell(*session);
+        AgentInstaller installer(shell, e.agentPath);
         QCOMPARE(installer.query().version, std::string("0.0.1"));
         QCOMPARE(installer.ensure().version, std::string(DVFO_VERSION));
     }

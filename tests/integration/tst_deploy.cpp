@@ -1,4 +1,4 @@
-// Deployment of policy bundles to emulated boards over a real sshd on loopback: deploy and health
+// Deployment of policy bundles to boards over a real sshd on loopback: deploy and health
 // check, a bundle that fails its health check rolled back automatically, a corrupt bundle refused
 // before anything is sent, two boards at once with one failing, telemetry through the agent op,
 // explicit rollback and the CLI with its history.
@@ -8,6 +8,7 @@
 #include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
 #include "remote/client/fleetdeployer.h"
+#include "support/deploytesthelpers.h"
 #include "support/sshdfixture.h"
 
 #include <QProcess>
@@ -18,10 +19,11 @@
 #include <mutex>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace dvfo;
+using deploytest::describe;
+using deploytest::linkTarget;
 namespace fs = std::filesystem;
 
 class TestDeploy : public QObject {
@@ -68,36 +70,15 @@ class TestDeploy : public QObject {
             };
         return o;
     }
-    // A bundle with a fixed-operating-point policy; `tuple` "1/2/3" makes it fail at load on the board.
     std::string makeBundle(const std::string& version, const std::string& tuple, const std::string& board = "xavier-nx") {
-        const std::string policy = path("policies/" + version);
-        fs::create_directories(policy);
-        const nlohmann::json sidecar = {{"format", "dvfo-fixed-policy"}, {"version", 1}, {"tuple", tuple}, {"share", 0.0}};
-        std::ofstream(policy + "/policy.json") << sidecar.dump();
-        BundleCreateOptions o;
-        o.policyDir = policy;
-        o.attentionDir = attention_;
-        o.outDir = path("bundles/" + version);
-        o.boardSpecId = board;
-        o.version = version;
-        PolicyBundle::create(o);
-        return o.outDir;
-    }
-    static std::string linkTarget(const std::string& link) {
-        std::error_code ec;
-        return fs::read_symlink(link, ec).filename().string();
+        return deploytest::makeFixedPolicyBundle(tmp_.path().toStdString(), attention_, version,
+                                                 tuple, board);
     }
     nlohmann::json agentCall(const BoardEntry& e, const std::string& op, const nlohmann::json& params) {
         auto agent = connectBoard(e, connect());
         auto r = agent->call(op, params);
         agent->close();
         return r;
-    }
-    static std::string describe(const DeployResult& r) {
-        std::string s = r.board + " " + r.status + ": " + r.message;
-        for (const auto& st : r.steps)
-            s += "\n  " + st.step + (st.ok ? " ok " : " FAILED ") + st.message;
-        return s;
     }
 
 private slots:
@@ -159,20 +140,13 @@ private slots:
         QVERIFY(status["pid"].get<int>() != firstPid); // restarted with the old bundle
 
         // Telemetry through the normal agent session.
-        nlohmann::json t;
-        for (int i = 0; i < 300; ++i) {
-            t = agentCall(e, "telemetry", {{"root", root}, {"since", 0}});
-            if (t["records"].size() >= 3)
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        QVERIFY2(t["records"].size() >= 3, t.dump().c_str());
-        const auto& rec = t["records"].back();
-        QCOMPARE(rec["bundle"].get<std::string>(), std::string("good-1"));
-        QCOMPARE(rec["tuple"].get<std::string>(), std::string("1907200/1109250/1600000"));
-        QVERIFY(rec["latencyMs"].get<double>() > 0);
-        QVERIFY(rec["energyMj"].get<double>() > 0);
-        QCOMPARE(rec["action"].size(), size_t(4));
+        const nlohmann::json t = deploytest::awaitTelemetry(
+            [&](const nlohmann::json& p) { return agentCall(e, "telemetry", p); }, {{"root", root}},
+            3);
+        const std::string problem =
+            deploytest::telemetryProblem(t, 3, "good-1", "1907200/1109250/1600000");
+        QVERIFY2(problem.empty(), problem.c_str());
+        QCOMPARE(t["records"].back()["action"].size(), size_t(4));
         const int64_t last = t["lastSeq"].get<int64_t>();
         const auto newer = agentCall(e, "telemetry", {{"root", root}, {"since", last}});
         for (const auto& r : newer["records"])
