@@ -312,6 +312,28 @@ std::vector<PolicyEvaluation> PolicyTrainer::evaluateRun(const std::string& work
     return evaluate(*env, *policy, run);
 }
 
+PolicyMapSettings PolicyTrainer::mapSettingsFor(const DvfoEnvironment& env) {
+    const std::vector<LinkSample> links =
+        env.config().trace.realise(1, 10 * env.config().episodeSteps);
+    PolicyMapSettings s;
+    if (links.empty())
+        return s;
+    std::vector<double> rtts;
+    double lo = links.front().bandwidthMbps, hi = lo;
+    for (const LinkSample& l : links) {
+        lo = std::min(lo, l.bandwidthMbps), hi = std::max(hi, l.bandwidthMbps);
+        rtts.push_back(l.rttMs);
+    }
+    std::nth_element(rtts.begin(), rtts.begin() + long(rtts.size() / 2), rtts.end());
+    s.rttMs = rtts[rtts.size() / 2];
+    if (hi < 4 * lo) { // a constant or narrow trace: show the neighbourhood too
+        const double centre = std::sqrt(lo * hi);
+        lo = centre / 2, hi = centre * 2;
+    }
+    s.minMbps = lo, s.maxMbps = hi;
+    return s;
+}
+
 std::vector<double> PolicyTrainer::mapBandwidths(const PolicyMapSettings& s) {
     if (!(s.minMbps > 0) || !(s.maxMbps >= s.minMbps) || s.points < 1)
         throw std::invalid_argument(

@@ -128,6 +128,9 @@ public:
     // Loads the run's exported policy and evaluates it (throws PolicyError when it has none).
     static std::vector<PolicyEvaluation> evaluateRun(const std::string& workspacePath,
                                                      int64_t runId);
+    // A map over what the environment's trace covers: its bandwidth range (seed 1, 10 episodes;
+    // widened to at least a factor 4 around a narrow one) at its median RTT.
+    static PolicyMapSettings mapSettingsFor(const DvfoEnvironment& env);
     // The greedy action of `policy` per bandwidth (policy.reset() before each decision).
     static std::vector<PolicyMapPoint> policyMap(const DvfoEnvironment& env, RlPolicy& policy,
                                                  const PolicyMapSettings& settings = {});

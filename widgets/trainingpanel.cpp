@@ -37,6 +37,7 @@ template <typename F> void post(QObject* context, F f) {
 
 struct PolicyView {
     std::vector<PolicyMapPoint> map;
+    double mapRttMs = TrainingPanel::kMapRttMs;
     std::vector<PolicyEvaluation> evaluation;
 };
 
@@ -45,8 +46,8 @@ PolicyView policyViewOf(const std::string& workspace, const TrainingRun& run) {
     PolicyView view;
     std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(workspace, run);
     std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
-    PolicyMapSettings mapSettings;
-    mapSettings.rttMs = TrainingPanel::kMapRttMs;
+    const PolicyMapSettings mapSettings = PolicyTrainer::mapSettingsFor(*env);
+    view.mapRttMs = mapSettings.rttMs;
     view.map = PolicyTrainer::policyMap(*env, *policy, mapSettings);
     view.evaluation = PolicyTrainer::evaluate(*env, *policy, run);
     return view;
@@ -434,26 +435,27 @@ void TrainingPanel::launchTraining(PolicyTrainerSettings settings) {
                 });
                 return;
             }
-            PolicyMapSettings mapSettings;
-            mapSettings.rttMs = kMapRttMs;
+            const PolicyMapSettings mapSettings =
+                PolicyTrainer::mapSettingsFor(trainer.environment());
             std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(trainer.policyDir());
             std::vector<PolicyMapPoint> map =
                 PolicyTrainer::policyMap(trainer.environment(), *policy, mapSettings);
             const double gap =
                 outcome.evaluation.empty() ? 0 : outcome.evaluation.front().gapToOraclePct;
-            post(this, [this, runId, map = std::move(map), evaluation = outcome.evaluation, gap,
-                        seconds = outcome.summary.wallSeconds] {
-                if (currentRun_ == runId) {
-                    map_->setMap(map, kMapRttMs);
-                    comparison_->setEvaluation(evaluation);
-                }
-                setStatus(tr("Run %1 completed in %2 s; gap to the oracle %3 %.")
-                              .arg(runId)
-                              .arg(seconds, 0, 'f', 1)
-                              .arg(gap, 0, 'f', 1));
-                emit trainingFinished(runId, QStringLiteral("completed"));
-                emit policyShown(runId);
-            });
+            post(this,
+                 [this, runId, map = std::move(map), rttMs = mapSettings.rttMs,
+                  evaluation = outcome.evaluation, gap, seconds = outcome.summary.wallSeconds] {
+                     if (currentRun_ == runId) {
+                         map_->setMap(map, rttMs);
+                         comparison_->setEvaluation(evaluation);
+                     }
+                     setStatus(tr("Run %1 completed in %2 s; gap to the oracle %3 %.")
+                                   .arg(runId)
+                                   .arg(seconds, 0, 'f', 1)
+                                   .arg(gap, 0, 'f', 1));
+                     emit trainingFinished(runId, QStringLiteral("completed"));
+                     emit policyShown(runId);
+                 });
         } catch (const std::exception& e) {
             const QString message = QString::fromStdString(e.what());
             post(this, [this, runId, message] {
@@ -520,7 +522,7 @@ void TrainingPanel::launchLoader(int64_t runId, bool withCurves) {
                 if (!current())
                     return;
                 currentRun_ = runId;
-                map_->setMap(view.map, kMapRttMs);
+                map_->setMap(view.map, view.mapRttMs);
                 comparison_->setEvaluation(view.evaluation);
                 setStatus(
                     tr("Run %1: policy map and comparison of its exported policy.").arg(runId));

@@ -70,7 +70,7 @@ public:
     TrainingRunListModel* runsModel() const { return runsModel_; }
     QTableView* runsView() const { return runsView_; }
     QComboBox* sessionBox() const { return session_; }
-    static constexpr double kMapRttMs = 20;
+    static constexpr double kMapRttMs = 20; // titles the empty map before a run has one
 
 signals:
     void trainingStarted(qint64 runId);

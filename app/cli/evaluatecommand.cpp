@@ -1,5 +1,6 @@
 #include "app/cli/evaluatecommand.h"
 
+#include "app/cli/energyoptions.h"
 #include "app/cli/tableprinter.h"
 #include "core/baselinepolicies.h"
 #include "core/dvfoenvironment.h"
@@ -96,6 +97,24 @@ int runEvaluate(const EvaluateOptions& o) {
                     " normalises its observation differently: " + sidecar["observation"].dump() +
                     " vs " + env.observationLayout().toJson().dump());
             trained->setSelectionDelay(o.delay);
+            // Evaluating under other conditions than training is legitimate (robustness), but
+            // easy to do by accident: say so.
+            if (sidecar.is_object()) {
+                auto differs = [&](const char* key, const std::string& here) {
+                    if (sidecar.contains(key) && sidecar[key].is_string() &&
+                        sidecar[key].get<std::string>() != here)
+                        std::cerr << "note: the policy was trained with " << key << " "
+                                  << sidecar[key].get<std::string>() << ", evaluated with " << here
+                                  << "\n";
+                };
+                differs("energy", o.energy);
+                differs("trace", o.trace);
+                if (sidecar.contains("eta") && sidecar["eta"].is_number() &&
+                    std::abs(sidecar["eta"].get<double>() - o.eta) > 1e-9)
+                    std::cerr << "note: the policy was trained with eta "
+                              << sidecar["eta"].get<double>() << ", evaluated with eta " << o.eta
+                              << "\n";
+            }
         }
 
         const ProfileTable& p = env.profile();
@@ -249,15 +268,7 @@ void addEvaluateCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--wait-mw", o->waitMw, "Board power while waiting for the cloud, mW")
         ->capture_default_str();
-    cmd->add_option("--energy", o->energy,
-                    "What energy counts: above-idle (what an inference adds to the idling board), "
-                    "inference (whole board while computing) or period (whole board over the "
-                    "control period)")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"above-idle", "inference", "period"}));
-    cmd->add_option(
-        "--idle-mw", o->idleMw,
-        "The board's idle power for --energy above-idle|period, mW (default: board spec)");
+    addEnergyOptions(cmd, o->energy, o->idleMw);
     cmd->add_option("--attention-report", o->attentionReport,
                     "dvfo attention evaluate --json report: accuracy and measured bytes per share");
     cmd->add_option("--policy", o->policyDir, "Exported trained policy directory (dvfo train)");

@@ -1,6 +1,7 @@
 #include "app/cli/traincommand.h"
 
 #include "app/cli/progressbar.h"
+#include "app/cli/energyoptions.h"
 #include "app/cli/tableprinter.h"
 #include "core/policytrainer.h"
 #include "core/profilestore.h"
@@ -178,15 +179,7 @@ void addTrainCommand(CLI::App& app) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd->add_option("--split", o->split, "Split layer (default per model)");
-    cmd->add_option("--energy", o->energy,
-                    "What energy counts: above-idle (what an inference adds to the idling board), "
-                    "inference (whole board while computing) or period (whole board over the "
-                    "control period)")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"above-idle", "inference", "period"}));
-    cmd->add_option(
-        "--idle-mw", o->idleMw,
-        "The board's idle power for --energy above-idle|period, mW (default: board spec)");
+    addEnergyOptions(cmd, o->energy, o->idleMw);
     cmd->add_option("--episodes", o->episodes, "Training episodes (with --resume: this many more)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--steps", o->steps,

@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     QCommandLineOption trainShotOpt("screenshot-training",
                                     "With --train-session: save the Training tab once trained and evaluated, then quit.",
                                     "file");
-    for (const auto& o : {trainSessionOpt, trainStepsOpt, trainEpisodeOpt, trainTraceOpt, trainShotOpt})
+    QCommandLineOption trainEtaOpt("train-eta", "eta (energy weight) for --train-session.", "eta", "0.5");
+    for (const auto& o : {trainSessionOpt, trainStepsOpt, trainEpisodeOpt, trainTraceOpt, trainEtaOpt, trainShotOpt})
         cli.addOption(o);
     QCommandLineOption fleetShotOpt(
         "fleet-screenshot",
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
         training->setSteps(cli.value(trainStepsOpt).toInt());
         training->setEpisodeSteps(cli.value(trainEpisodeOpt).toInt());
         training->setTrace(cli.value(trainTraceOpt));
+        training->setEta(cli.value(trainEtaOpt).toDouble());
         if (!training->start())
             qWarning("dvfo-studio: %s", qPrintable(training->statusText()));
         if (cli.isSet(trainShotOpt)) {

@@ -90,8 +90,7 @@ class TestTrainingPanel : public QObject {
         std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(db_.toStdString(), run);
         std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
         // Map: one point per bandwidth, each the policy's decision on the same observation.
-        PolicyMapSettings mapSettings;
-        mapSettings.rttMs = TrainingPanel::kMapRttMs;
+        const PolicyMapSettings mapSettings = PolicyTrainer::mapSettingsFor(*env);
         const std::vector<double> bandwidths = PolicyTrainer::mapBandwidths(mapSettings);
         const std::vector<PolicyMapPoint>& map = panel.policyMap()->map();
         QCOMPARE(map.size(), bandwidths.size());
@@ -103,7 +102,7 @@ class TestTrainingPanel : public QObject {
             distinct.insert(map[i].bandwidthMbps);
             policy->reset();
             const FactoredAction a = policy->decide(
-                PolicyTrainer::mapObservation(*env, bandwidths[i], TrainingPanel::kMapRttMs));
+                PolicyTrainer::mapObservation(*env, bandwidths[i], mapSettings.rttMs));
             QVERIFY(a == map[i].action);
             QCOMPARE(map[i].cpuKhz, env->profile().board().cpu.frequenciesKhz[size_t(a[0])]);
             QCOMPARE(map[i].share, a[3] / 10.0);

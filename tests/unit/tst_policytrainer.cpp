@@ -3,6 +3,7 @@
 // message, and the policy map of the live agent equal to the one of its exported policy.
 #include "core/agentgreedypolicy.h"
 #include "core/boardspec.h"
+#include "core/dvfotrainingsettings.h"
 #include "core/policyevaluator.h"
 #include "core/policytrainer.h"
 #include "core/profilestore.h"
@@ -175,6 +176,20 @@ private slots:
         // ... and no worse there than the final network, which competed too.
         AgentGreedyPolicy last(trainer.agent(), 0.0);
         QVERIFY(out.validationCost <= PolicyEvaluator(env, es).runOne(last).meanCost + 1e-12);
+    }
+
+    void policyMapCoversTheTrace() {
+        ProfileStore store(db_);
+        DvfoTrainingSettings settings;
+        settings.trace = "constant:50,3";
+        PolicyMapSettings m = PolicyTrainer::mapSettingsFor(*settings.makeEnvironment(store, 1));
+        QCOMPARE(m.rttMs, 3.0);
+        QVERIFY(std::abs(m.minMbps - 25) < 1e-9 && std::abs(m.maxMbps - 100) < 1e-9);
+        settings.trace = "randomwalk:min=5,max=400,step=20,rtt=2,rttmin=1,rttmax=9,rttstep=1";
+        m = PolicyTrainer::mapSettingsFor(*settings.makeEnvironment(store, 1));
+        QVERIFY(m.rttMs >= 1 && m.rttMs <= 9);
+        QVERIFY(m.minMbps >= 5 && m.minMbps < 50);
+        QVERIFY(m.maxMbps <= 400 && m.maxMbps > 200);
     }
 };
 
