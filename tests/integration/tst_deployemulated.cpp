@@ -149,6 +149,53 @@ private slots:
         QVERIFY(!fs::exists(RuntimeLayout::defaultRoot("agx-orin")));
     }
 
+    // The whole loop with a learned policy: profile -> train (TorchScript DQN) -> bundle ->
+    // deploy; the runtime loads the DQN and its decisions show in the telemetry.
+    void deploysAPolicyTrainedByDvfoTrain() {
+        const QString db = QString::fromStdString(path("loop/workspace.db"));
+        const QString policy = QString::fromStdString(path("loop/policy"));
+        fs::create_directories(path("loop"));
+        QString out;
+        QVERIFY2(cli({"profile", "--db", db, "--board", "emulated:jetson-tx2", "--model",
+                      "small_cnn", "--tuples", "grid:2x2x2", "--repeat", "2"},
+                     &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(cli({"train", "--db", db, "--session", "1", "--steps", "1200", "--episode-steps",
+                      "50", "--no-evaluate", "--out", policy},
+                     &out) == 0,
+                 qPrintable(out));
+        QVERIFY(fs::exists(path("loop/policy/policy.pt")));
+        QVERIFY2(cli({"bundle", "--db", db, "create", "--policy", policy, "--attention",
+                      QString::fromStdString(attention_), "--board", "emulated:jetson-tx2",
+                      "--session", "1", "--run", "1", "--version", "dqn-1"},
+                     &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(cli({"deploy", "--db", db, "--board", "emulated:jetson-tx2", "--bundle", "1",
+                      "--health-wait-ms", "60000", "--input", "synthetic:20"},
+                     &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(out.contains("1 board: 1 succeeded"), qPrintable(out));
+
+        const auto status = agentCall("emulated:jetson-tx2", "runtime-status");
+        QVERIFY2(status.value("running", false), status.dump().c_str());
+        QVERIFY2(status.value("policy", std::string()).find("dvfo-dqn") != std::string::npos,
+                 status.dump().c_str());
+        const auto telemetry = deploytest::awaitTelemetry(
+            [](const nlohmann::json& p) {
+                return agentCall("emulated:jetson-tx2", "telemetry", p);
+            },
+            nlohmann::json::object(), 5);
+        QVERIFY2(telemetry["records"].size() >= 5, telemetry.dump().c_str());
+        const BoardSpec tx2 = BoardSpec::builtin("jetson-tx2");
+        for (const auto& r : telemetry["records"]) {
+            QCOMPARE(r.value("bundle", std::string()), std::string("dqn-1"));
+            // Every decision is a tuple of the board's tables, applied through the HAL.
+            const FrequencyTuple t = FrequencyTuple::parse(r.at("tuple").get<std::string>());
+            QVERIFY2(tx2.contains(t), r.dump().c_str());
+        }
+        stopRuntime("jetson-tx2");
+    }
+
     void cliDeploysRollsBackAndKeepsHistory() {
         const QString db = QString::fromStdString(path("work/workspace.db"));
         QString out;
