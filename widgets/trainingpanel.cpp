@@ -156,7 +156,13 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     runsView_->setSelectionBehavior(QAbstractItemView::SelectRows);
     runsView_->setSelectionMode(QAbstractItemView::SingleSelection);
     runsView_->verticalHeader()->hide();
-    runsView_->horizontalHeader()->setStretchLastSection(true);
+    // Run, session and status readable without scrolling; the long name is elided (tooltip and
+    // the user's own resizing show the rest).
+    runsView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    runsView_->horizontalHeader()->setSectionResizeMode(TrainingRunListModel::Name,
+                                                        QHeaderView::Interactive);
+    runsView_->setColumnWidth(TrainingRunListModel::Name, 170);
+    runsView_->setTextElideMode(Qt::ElideMiddle);
     runsView_->setColumnHidden(TrainingRunListModel::Board,
                                true); // the name says it; keeps the list narrow
     runsView_->setColumnHidden(TrainingRunListModel::Model, true);
@@ -183,7 +189,7 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     main->addWidget(plots);
     main->setStretchFactor(0, 1);
     main->setStretchFactor(1, 4);
-    main->setSizes({360, 1200});
+    main->setSizes({430, 1170});
 
     auto* statusRow = new QHBoxLayout;
     statusRow->addWidget(progress_);
@@ -264,7 +270,6 @@ void TrainingPanel::reloadRuns() {
     const int row = runsModel_->rowOf(selected ? selected : currentRun_);
     if (row >= 0)
         runsView_->selectRow(row);
-    runsView_->resizeColumnsToContents();
     updateButtons();
 }
 
