@@ -27,7 +27,9 @@ namespace dvfo {
 namespace {
 
 constexpr int kShareSteps = 10; // slider 0..10 = share 0.0..1.0
-const char* const kOutputNames[3] = {"Edge tail", "Cloud tail", "Fused"};
+const char* const kOutputNames[3] = {QT_TRANSLATE_NOOP("dvfo::AttentionPanel", "Edge tail"),
+                                     QT_TRANSLATE_NOOP("dvfo::AttentionPanel", "Cloud tail"),
+                                     QT_TRANSLATE_NOOP("dvfo::AttentionPanel", "Fused")};
 
 QString bytes(double b) {
     return QLocale(QLocale::English).toString(qlonglong(std::llround(b))) + " B";

@@ -26,11 +26,13 @@ HostKeyDecision askHostKey(QWidget* parent, const HostKeyInfo& k) {
     QMessageBox box(parent);
     box.setIcon(QMessageBox::Question);
     box.setWindowTitle(QObject::tr("Unknown host key"));
-    box.setText(QObject::tr("The authenticity of host <b>%1</b> can't be established.").arg(QString::fromStdString(k.host).toHtmlEscaped()));
-    box.setInformativeText(QObject::tr("%1 key fingerprint is\n%2\n\nTrust it only if it matches the board's key "
-                                       "(ssh-keygen -lf /etc/ssh/ssh_host_%3_key.pub on the board).")
-                               .arg(QString::fromStdString(k.keyType), QString::fromStdString(k.fingerprint),
-                                    QString::fromStdString(k.keyType).remove("ssh-")));
+    box.setText(QObject::tr("The authenticity of host <b>%1</b> can't be established.")
+                    .arg(QString::fromStdString(k.host).toHtmlEscaped()));
+    box.setInformativeText(
+        QObject::tr("%1 key fingerprint is\n%2\n\nTrust it only if it matches the board's key "
+                    "(ssh-keygen -lf /etc/ssh/ssh_host_%3_key.pub on the board).")
+            .arg(QString::fromStdString(k.keyType), QString::fromStdString(k.fingerprint),
+                 QString::fromStdString(k.keyType).remove("ssh-")));
     auto* save = box.addButton(QObject::tr("Trust and remember"), QMessageBox::AcceptRole);
     auto* once = box.addButton(QObject::tr("Trust once"), QMessageBox::YesRole);
     box.addButton(QMessageBox::Cancel);
@@ -46,8 +48,8 @@ HostKeyDecision askHostKey(QWidget* parent, const HostKeyInfo& k) {
 BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     : QWidget(parent),
       registry_(registryPath.isEmpty() ? BoardRegistry::defaultPath() : registryPath.toStdString()),
-      model_(new BoardListModel(this)), table_(new QTableView), specView_(new BoardSpecView), status_(new QLabel),
-      log_(new QPlainTextEdit) {
+      model_(new BoardListModel(this)), table_(new QTableView), specView_(new BoardSpecView),
+      status_(new QLabel), log_(new QPlainTextEdit) {
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -142,7 +144,8 @@ void BoardsPanel::updateButtons() {
     const int r = model_->indexOf(b);
     const bool user = r >= 0 && !model_->row(r).builtin;
     auto* s = sessions_.value(b);
-    const bool live = s && (s->state() == BoardSession::State::Connected || s->state() == BoardSession::State::Busy ||
+    const bool live = s && (s->state() == BoardSession::State::Connected ||
+                            s->state() == BoardSession::State::Busy ||
                             s->state() == BoardSession::State::Connecting);
     edit_->setEnabled(user);
     remove_->setEnabled(user && !live);
@@ -153,22 +156,27 @@ void BoardsPanel::updateButtons() {
 void BoardsPanel::showSelected() {
     auto* s = sessions_.value(selectedBoard());
     if (s && !s->probeResult().is_null()) {
-        specView_->setSpec(BoardSpec::fromJson(s->probeResult().at("spec")), s->probeResult().value("emulated", false));
+        specView_->setSpec(BoardSpec::fromJson(s->probeResult().at("spec")),
+                           s->probeResult().value("emulated", false));
         status_->setText(tr("Agent dvfo-edge %1 on %2 (%3); clocks now %4 kHz")
                              .arg(QString::fromStdString(s->probeResult().value("version", "?")),
                                   QString::fromStdString(s->probeResult().value("hostname", "?")),
                                   QString::fromStdString(s->probeResult().value("arch", "?")),
                                   QString::fromStdString(s->probeResult().value("current", "?"))));
-        auto* power = new QTreeWidgetItem(specView_->tree(), {tr("Power now"), QString(), QString()});
+        auto* power =
+            new QTreeWidgetItem(specView_->tree(), {tr("Power now"), QString(), QString()});
         for (const auto& r : s->probeResult()["power"]["rails"])
             new QTreeWidgetItem(power, {QString::fromStdString(r["name"].get<std::string>()),
                                         tr("%1 mW").arg(r["mw"].get<double>(), 0, 'f', 0),
-                                        tr("%1 mV, %2 mA").arg(r["mv"].get<double>(), 0, 'f', 0).arg(r["ma"].get<double>(), 0, 'f', 0)});
+                                        tr("%1 mV, %2 mA")
+                                            .arg(r["mv"].get<double>(), 0, 'f', 0)
+                                            .arg(r["ma"].get<double>(), 0, 'f', 0)});
         power->setExpanded(true);
     } else {
         specView_->clear();
-        status_->setText(s && s->state() == BoardSession::State::Failed ? status_->text()
-                                                                         : tr("Connect to see the board's tables and rails."));
+        status_->setText(s && s->state() == BoardSession::State::Failed
+                             ? status_->text()
+                             : tr("Connect to see the board's tables and rails."));
     }
 }
 
@@ -185,27 +193,33 @@ BoardSession* BoardsPanel::ensureSession(const QString& board) {
     s->setHostKeyAsker([this](const HostKeyInfo& k) { return hostKeyAsker_(k); });
     s->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
         bool ok = false;
-        const QString v = QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
+        const QString v =
+            QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
         if (!ok)
             return std::nullopt;
         return v.toStdString();
     });
-    connect(s, &BoardSession::status, this, [this, board](const QString& m) { log(board + ": " + m); });
-    connect(s, &BoardSession::stateChanged, this, [this, board](BoardSession::State st, const QString& msg) {
-        static const char* names[] = {"disconnected", "connecting", "connected", "busy", "failed"};
-        model_->setState(board, tr(names[int(st)]));
-        log(board + ": " + msg);
-        if (board == selectedBoard()) {
-            if (st == BoardSession::State::Failed)
-                status_->setText(tr("<b>Cannot use %1:</b> %2").arg(board.toHtmlEscaped(), msg.toHtmlEscaped()));
-            showSelected();
-        }
-        updateButtons();
-        if (st == BoardSession::State::Connected)
-            emit sessionConnected(board);
-        if (st == BoardSession::State::Disconnected || st == BoardSession::State::Failed)
-            emit sessionClosed(board);
-    });
+    connect(s, &BoardSession::status, this,
+            [this, board](const QString& m) { log(board + ": " + m); });
+    connect(s, &BoardSession::stateChanged, this,
+            [this, board](BoardSession::State st, const QString& msg) {
+                static const char* names[] = {QT_TR_NOOP("disconnected"), QT_TR_NOOP("connecting"),
+                                              QT_TR_NOOP("connected"), QT_TR_NOOP("busy"),
+                                              QT_TR_NOOP("failed")};
+                model_->setState(board, tr(names[int(st)]));
+                log(board + ": " + msg);
+                if (board == selectedBoard()) {
+                    if (st == BoardSession::State::Failed)
+                        status_->setText(tr("<b>Cannot use %1:</b> %2")
+                                             .arg(board.toHtmlEscaped(), msg.toHtmlEscaped()));
+                    showSelected();
+                }
+                updateButtons();
+                if (st == BoardSession::State::Connected)
+                    emit sessionConnected(board);
+                if (st == BoardSession::State::Disconnected || st == BoardSession::State::Failed)
+                    emit sessionClosed(board);
+            });
     sessions_.insert(board, s);
     return s;
 }
@@ -227,7 +241,8 @@ void BoardsPanel::addBoard(const BoardEntry& entry) {
     try {
         registry_.upsert(entry);
         registry_.save();
-        log(tr("Saved board %1 in %2").arg(QString::fromStdString(entry.name), QString::fromStdString(registry_.path())));
+        log(tr("Saved board %1 in %2")
+                .arg(QString::fromStdString(entry.name), QString::fromStdString(registry_.path())));
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Board not saved"), QString::fromStdString(e.what()));
         return;
@@ -253,7 +268,8 @@ void BoardsPanel::editSelected() {
 
 void BoardsPanel::removeSelected() {
     const QString b = selectedBoard();
-    if (QMessageBox::question(this, tr("Remove board"), tr("Remove %1 from the board list?").arg(b)) != QMessageBox::Yes)
+    if (QMessageBox::question(this, tr("Remove board"),
+                              tr("Remove %1 from the board list?").arg(b)) != QMessageBox::Yes)
         return;
     registry_.remove(b.toStdString());
     registry_.save();

@@ -313,8 +313,9 @@ void FleetPanel::watch(BoardSession* s) {
             [this, s](const QString& tag, const QString& m) { onFailed(s, tag, m); });
     connect(s, &BoardSession::stateChanged, this,
             [this, s](BoardSession::State st, const QString& message) {
-                static const char* names[] = {"not connected", "connecting", "connected", "busy",
-                                              "failed"};
+                static const char* names[] = {QT_TR_NOOP("not connected"), QT_TR_NOOP("connecting"),
+                                              QT_TR_NOOP("connected"), QT_TR_NOOP("busy"),
+                                              QT_TR_NOOP("failed")};
                 QString text = tr(names[int(st)]);
                 if (st == BoardSession::State::Failed && !message.isEmpty()) {
                     text += QStringLiteral(": ") + message;

@@ -11,7 +11,8 @@ PolicyMapPlot::PolicyMapPlot(QWidget* parent) : InteractivePlot(parent) {
     yAxis->setLabel(tr("clock (MHz)"));
     yAxis2->setVisible(true);
     yAxis2->setLabel(tr("offloaded share"));
-    static const char* names[] = {"CPU MHz", "GPU MHz", "EMC MHz", "offload share"};
+    static const char* names[] = {QT_TR_NOOP("CPU MHz"), QT_TR_NOOP("GPU MHz"),
+                                  QT_TR_NOOP("EMC MHz"), QT_TR_NOOP("offload share")};
     static const QColor colors[] = {QColor(31, 119, 180), QColor(44, 160, 44),
                                     QColor(148, 103, 189), QColor(230, 120, 0)};
     for (int s = 0; s < SeriesCount; ++s) {

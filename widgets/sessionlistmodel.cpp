@@ -6,7 +6,8 @@
 
 namespace dvfo {
 
-SessionListModel::SessionListModel(ProfileStore* store, QObject* parent) : QAbstractTableModel(parent), store_(store) {
+SessionListModel::SessionListModel(ProfileStore* store, QObject* parent)
+    : QAbstractTableModel(parent), store_(store) {
     reload();
 }
 
@@ -53,7 +54,9 @@ int SessionListModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : int(sessions_.size());
 }
 
-int SessionListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int SessionListModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant SessionListModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount())
@@ -79,13 +82,15 @@ QVariant SessionListModel::data(const QModelIndex& index, int role) const {
             return qlonglong(s.measurementCount);
         case Started: {
             // Stored in UTC; shown in local time, to the second.
-            const QDateTime t = QDateTime::fromString(QString::fromStdString(s.startedAt), Qt::ISODateWithMs);
+            const QDateTime t =
+                QDateTime::fromString(QString::fromStdString(s.startedAt), Qt::ISODateWithMs);
             return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
                                : QString::fromStdString(s.startedAt);
         }
         }
     }
-    if (role == Qt::TextAlignmentRole && (index.column() == Id || index.column() == Tuples || index.column() == Records))
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == Id || index.column() == Tuples || index.column() == Records))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == Name)
         return tr("Double-click to rename");
@@ -97,7 +102,10 @@ QVariant SessionListModel::data(const QModelIndex& index, int role) const {
 QVariant SessionListModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"ID", "Name", "Board", "Model", "Emulated", "Status", "Tuples", "Records", "Started"};
+    static const char* names[] = {
+        QT_TR_NOOP("ID"),     QT_TR_NOOP("Name"),     QT_TR_NOOP("Board"),
+        QT_TR_NOOP("Model"),  QT_TR_NOOP("Emulated"), QT_TR_NOOP("Status"),
+        QT_TR_NOOP("Tuples"), QT_TR_NOOP("Records"),  QT_TR_NOOP("Started")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

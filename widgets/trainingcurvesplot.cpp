@@ -23,8 +23,8 @@ double valueOf(const TrainingPoint& p, int curve) {
 
 TrainingCurvesPlot::TrainingCurvesPlot(QWidget* parent) : InteractivePlot(parent) {
     plotLayout()->clear();
-    static const char* titles[] = {"Episode reward", "Loss (mean Huber)", "Epsilon",
-                                   "Episode length (steps)"};
+    static const char* titles[] = {QT_TR_NOOP("Episode reward"), QT_TR_NOOP("Loss (mean Huber)"),
+                                   QT_TR_NOOP("Epsilon"), QT_TR_NOOP("Episode length (steps)")};
     static const QColor colors[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
                                     QColor(148, 103, 189)};
     for (int c = 0; c < CurveCount; ++c) {

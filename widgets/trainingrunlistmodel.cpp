@@ -76,8 +76,10 @@ QVariant TrainingRunListModel::headerData(int section, Qt::Orientation orientati
                                           int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"Run",   "Name",   "Session", "Board",
-                                  "Model", "Status", "Points",  "Started (UTC)"};
+    static const char* names[] = {QT_TR_NOOP("Run"),     QT_TR_NOOP("Name"),
+                                  QT_TR_NOOP("Session"), QT_TR_NOOP("Board"),
+                                  QT_TR_NOOP("Model"),   QT_TR_NOOP("Status"),
+                                  QT_TR_NOOP("Points"),  QT_TR_NOOP("Started (UTC)")};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
