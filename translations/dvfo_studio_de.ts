@@ -1090,10 +1090,6 @@ Energie %8 mJ</translation>
         <translation>&amp;Training</translation>
     </message>
     <message>
-        <source>Session %1 %2</source>
-        <translation>Sitzung %1 %2</translation>
-    </message>
-    <message>
         <source>Cannot open session: %1</source>
         <translation>Sitzung kann nicht geöffnet werden: %1</translation>
     </message>
@@ -1128,6 +1124,22 @@ Energie %8 mJ</translation>
     <message>
         <source>Ready: the emulated boards need no hardware.</source>
         <translation>Bereit: Die emulierten Boards benötigen keine Hardware.</translation>
+    </message>
+    <message>
+        <source>Session %1 completed</source>
+        <translation>Sitzung %1 abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Session %1 cancelled</source>
+        <translation>Sitzung %1 abgebrochen</translation>
+    </message>
+    <message>
+        <source>Session %1 failed</source>
+        <translation>Sitzung %1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Session %1: %2</source>
+        <translation>Sitzung %1: %2</translation>
     </message>
 </context>
 <context>

@@ -42,20 +42,30 @@ MainWindow::MainWindow(QWidget* parent, const QString& registryPath, const QStri
     tabs_->addTab(results_, tr("&Results"));
     tabs_->addTab(sessions_, tr("&Sessions"));
     fleet_ = new FleetPanel(nullptr, registryPath, workspace);
-    fleet_->setSessionProvider([this](const QString& board) { return boards_->ensureSession(board); });
+    fleet_->setSessionProvider(
+        [this](const QString& board) { return boards_->ensureSession(board); });
     tabs_->addTab(fleet_, tr("&Fleet"));
     training_ = new TrainingPanel(workspace);
-    tabs_->insertTab(tabs_->indexOf(sessions_) + 1, training_, tr("&Training")); // right after Sessions
-    connect(profile_, &ProfilePanel::sweepEnded, training_, [this] { training_->reloadSessions(); });
-    connect(tabs_, &QTabWidget::currentChanged, training_, [this](int i) { // sessions made elsewhere too
-        if (tabs_->widget(i) == training_ && !training_->isTraining())
-            training_->reloadSessions();
-    });
+    tabs_->insertTab(tabs_->indexOf(sessions_) + 1, training_,
+                     tr("&Training")); // right after Sessions
+    connect(profile_, &ProfilePanel::sweepEnded, training_,
+            [this] { training_->reloadSessions(); });
+    connect(tabs_, &QTabWidget::currentChanged, training_,
+            [this](int i) { // sessions made elsewhere too
+                if (tabs_->widget(i) == training_ && !training_->isTraining())
+                    training_->reloadSessions();
+            });
     connect(profile_, &ProfilePanel::sessionsChanged, sessions_, &SessionsPanel::reload);
     connect(profile_, &ProfilePanel::tupleStored, sessions_, &SessionsPanel::reload);
     connect(profile_, &ProfilePanel::sweepEnded, this, [this](qint64 id, const QString& status) {
         results_->openSession(id);
-        statusBar()->showMessage(tr("Session %1 %2").arg(id).arg(status), 8000);
+        // Whole sentences, so that a translation can put the words in its own order.
+        const QString text =
+            status == QLatin1String("completed")   ? tr("Session %1 completed").arg(id)
+            : status == QLatin1String("cancelled") ? tr("Session %1 cancelled").arg(id)
+            : status == QLatin1String("failed")    ? tr("Session %1 failed").arg(id)
+                                                   : tr("Session %1: %2").arg(id).arg(status);
+        statusBar()->showMessage(text, 8000);
     });
     connect(sessions_, &SessionsPanel::openRequested, this, [this](qint64 id) {
         results_->openSession(id);
@@ -69,21 +79,24 @@ MainWindow::MainWindow(QWidget* parent, const QString& registryPath, const QStri
         tabs_->setCurrentWidget(profile_);
         profile_->resume(id);
     });
-    connect(results_, &ResultsPanel::loadFailed, this,
-            [this](const QString& m) { statusBar()->showMessage(tr("Cannot open session: %1").arg(m), 8000); });
+    connect(results_, &ResultsPanel::loadFailed, this, [this](const QString& m) {
+        statusBar()->showMessage(tr("Cannot open session: %1").arg(m), 8000);
+    });
     setCentralWidget(tabs_);
 
     auto* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About DVFO Studio"), this, [this] {
-        QMessageBox::about(this, tr("About DVFO Studio"),
-                           tr("<b>DVFO Studio %1</b><p>Learning-based DVFS and feature-map offloading for "
-                              "energy-efficient edge–cloud DNN inference (Zhang et al., 2023).</p>")
-                               .arg(QStringLiteral(DVFO_VERSION)));
+        QMessageBox::about(
+            this, tr("About DVFO Studio"),
+            tr("<b>DVFO Studio %1</b><p>Learning-based DVFS and feature-map offloading for "
+               "energy-efficient edge–cloud DNN inference (Zhang et al., 2023).</p>")
+                .arg(QStringLiteral(DVFO_VERSION)));
     });
-    connect(boards_, &BoardsPanel::sessionConnected, this,
-            [this](const QString& b) { statusBar()->showMessage(tr("%1 connected").arg(b), 5000); });
+    connect(boards_, &BoardsPanel::sessionConnected, this, [this](const QString& b) {
+        statusBar()->showMessage(tr("%1 connected").arg(b), 5000);
+    });
     statusBar()->showMessage(tr("Ready: the emulated boards need no hardware."));
     resize(1200, 760);
 }
