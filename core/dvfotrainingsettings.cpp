@@ -21,7 +21,8 @@ std::string DvfoTrainingSettings::toJson() const {
                 {"splitLayer", splitLayer},
                 {"cloudSpeedup", cloudSpeedup},
                 {"energy", energy},
-                {"idlePowerMw", idlePowerMw}}
+                {"idlePowerMw", idlePowerMw},
+                {"attentionReport", attentionReport}}
         .dump();
 }
 
@@ -48,6 +49,7 @@ DvfoTrainingSettings DvfoTrainingSettings::fromJson(const std::string& text) {
         get("energy", s.energy);
         parseEnergyAccounting(s.energy);
         get("idlePowerMw", s.idlePowerMw);
+        get("attentionReport", s.attentionReport);
     } catch (const json::exception& e) {
         throw std::invalid_argument(std::string("invalid training settings: ") + e.what());
     }
@@ -59,6 +61,8 @@ std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(ProfileTa
     params.splitLayer = splitLayer;
     params.cloudSpeedup = cloudSpeedup;
     OffloadModel offload = OffloadModel::forZooModel(profile.model(), params);
+    if (!attentionReport.empty())
+        offload.applyAttentionReportFile(attentionReport);
     DvfoEnvironmentConfig config;
     config.eta = eta;
     config.sloMs = sloMs;

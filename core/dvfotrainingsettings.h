@@ -26,6 +26,9 @@ struct DvfoTrainingSettings {
     double cloudSpeedup = 20;
     std::string energy = "above-idle"; // EnergyAccounting: above-idle | inference | period
     double idlePowerMw = -1;           // P_idle; < 0: the board spec's
+    // `dvfo attention evaluate --json` report: measured bytes on the wire and accuracy per share
+    // (OffloadModel::applyAttentionReportFile); empty: the int8 byte model, accuracy unknown.
+    std::string attentionReport;
 
     std::string toJson() const;
     static DvfoTrainingSettings fromJson(const std::string& json); // throws std::invalid_argument

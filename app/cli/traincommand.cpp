@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -70,6 +71,10 @@ int runTrain(const TrainOptions& opts) {
         s.environment.splitLayer = o.split;
         s.environment.energy = o.energy;
         s.environment.idlePowerMw = o.idleMw;
+        // Absolute: the run keeps the path, and a resume may start elsewhere.
+        if (!o.attentionReport.empty())
+            s.environment.attentionReport =
+                std::filesystem::absolute(o.attentionReport).lexically_normal().string();
         s.steps = o.steps;
         s.episodes = o.episodes;
         s.seed = o.seed;
@@ -180,6 +185,9 @@ void addTrainCommand(CLI::App& app) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--split", o->split, "Split layer (default per model)");
     addEnergyOptions(cmd, o->energy, o->idleMw);
+    cmd->add_option("--attention-report", o->attentionReport,
+                    "dvfo attention evaluate --json report: measured bytes on the wire and "
+                    "accuracy per offload share");
     cmd->add_option("--episodes", o->episodes, "Training episodes (with --resume: this many more)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--steps", o->steps,

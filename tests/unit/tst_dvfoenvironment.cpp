@@ -542,6 +542,10 @@ private slots:
         const DvfoTrainingSettings back = DvfoTrainingSettings::fromJson(settings.toJson());
         QCOMPARE(back.energy, std::string("period"));
         QCOMPARE(back.idlePowerMw, 1200.0);
+        settings.attentionReport = "/nonexistent/report.json";
+        QCOMPARE(DvfoTrainingSettings::fromJson(settings.toJson()).attentionReport,
+                 settings.attentionReport);
+
         QCOMPARE(DvfoTrainingSettings::fromJson(R"({"eta":0.5})").energy, std::string("inference"));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  DvfoTrainingSettings::fromJson(R"({"energy":"joules"})"));

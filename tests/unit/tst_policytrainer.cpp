@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 using namespace dvfo;
@@ -176,6 +177,34 @@ private slots:
         // ... and no worse there than the final network, which competed too.
         AgentGreedyPolicy last(trainer.agent(), 0.0);
         QVERIFY(out.validationCost <= PolicyEvaluator(env, es).runOne(last).meanCost + 1e-12);
+    }
+
+    void attentionReportSetsBytesAndAccuracy() {
+        ProfileStore store(db_);
+        DvfoTrainingSettings settings;
+        const auto plain = settings.makeEnvironment(store, 1);
+        QVERIFY(!plain->offload().hasAccuracy());
+        nlohmann::json rows = nlohmann::json::array();
+        for (int k = 0; k < 11; ++k)
+            rows.push_back({{"share", k / 10.0},
+                            {"accuracy", 0.9 - 0.01 * k},
+                            {"mean_offloaded_channels", double(k)},
+                            {"mean_sent_channels", k / 2.0}, // zero-skipping sent half
+                            {"mean_wire_bytes", 1.0}});
+        const std::string path = dir_.filePath("report.json").toStdString();
+        std::ofstream(path) << nlohmann::json{
+            {"model", "small_cnn"},
+            {"split_layer", "pool1"},
+            {"unsplit_accuracy", 0.9},
+            {"shares", rows}}.dump();
+        settings.attentionReport = path;
+        const auto measured = settings.makeEnvironment(store, 1);
+        QVERIFY(measured->offload().hasAccuracy());
+        QCOMPARE(measured->offload().share(10).accuracy, 0.8);
+        QVERIFY(std::abs(measured->offload().share(10).wireBytes -
+                         plain->offload().share(10).wireBytes / 2) < 1e-6);
+        settings.attentionReport = dir_.filePath("missing.json").toStdString();
+        QVERIFY_THROWS_EXCEPTION(std::exception, settings.makeEnvironment(store, 1));
     }
 
     void policyMapCoversTheTrace() {
