@@ -192,6 +192,24 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
             settings_.environment.policySidecar(*env_, settings_.sessionId, runId_);
         const bool validating =
             settings_.validateEverySteps > 0 && !settings_.validationSeeds.empty();
+        // A resumed run keeps its exported snapshot unless a later one validates better.
+        if (validating && resumed() && fs::exists(fs::path(outDir_) / "policy.pt")) {
+            try {
+                std::unique_ptr<TrainedPolicy> previous = TrainedPolicy::load(outDir_);
+                previous->setSelectionDelay(evaluationDelay());
+                LaggedPolicy lagged(*previous);
+                EvaluationSettings es;
+                es.seeds = settings_.validationSeeds;
+                es.actionDelayFraction = evaluationDelay();
+                bestCost =
+                    PolicyEvaluator(validationEnv, es)
+                        .runOne(settings_.pipelined ? static_cast<RlPolicy&>(lagged) : *previous)
+                        .meanCost;
+                out.validationCost = bestCost; // exportedStep 0: from before this resume
+            } catch (const std::exception&) {
+                // Unreadable or foreign: the first snapshot of this session replaces it.
+            }
+        }
         auto validateAndKeepBest = [&] {
             AgentGreedyPolicy greedy(*agent_, evaluationDelay());
             LaggedPolicy lagged(greedy);

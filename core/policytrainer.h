@@ -105,7 +105,7 @@ public:
         std::string resultJson = "{}"; // what was stored with the run
         double lastReward = 0;
         double lastLoss = 0;      // NaN while no gradient step ran
-        int64_t exportedStep = 0; // the step of the exported snapshot
+        int64_t exportedStep = 0; // the exported snapshot's step; 0: kept from before a resume
         double validationCost =
             std::nan(""); // its mean cost on validationSeeds (NaN: not validated)
     };

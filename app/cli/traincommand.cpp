@@ -129,7 +129,10 @@ int runTrain(const TrainOptions& opts) {
                           << " (policy.pt + policy.json), checkpoint: " << trainer.checkpointDir()
                           << "\n";
                 if (!std::isnan(trained.validationCost))
-                    std::cout << "Exported the greedy snapshot of step " << trained.exportedStep
+                    std::cout << (trained.exportedStep > 0
+                                      ? "Exported the greedy snapshot of step " +
+                                            std::to_string(trained.exportedStep)
+                                      : std::string("Kept the policy exported before the resume"))
                               << ": lowest mean cost on the validation traces ("
                               << TablePrinter::num(trained.validationCost, 4) << ")\n";
             });

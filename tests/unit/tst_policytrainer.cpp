@@ -177,6 +177,20 @@ private slots:
         // ... and no worse there than the final network, which competed too.
         AgentGreedyPolicy last(trainer.agent(), 0.0);
         QVERIFY(out.validationCost <= PolicyEvaluator(env, es).runOne(last).meanCost + 1e-12);
+
+        // A resume competes with what was exported: the export only ever gets better.
+        PolicyTrainerSettings more = s;
+        more.sessionId = 0;
+        more.resumeRunId = trainer.runId();
+        more.steps = 400;
+        PolicyTrainer resumed(more);
+        const PolicyTrainer::Outcome again = resumed.run();
+        QVERIFY(!std::isnan(again.validationCost));
+        QVERIFY(again.validationCost <= out.validationCost + 1e-12);
+        QVERIFY(again.exportedStep == 0 || again.exportedStep > out.exportedStep);
+        std::unique_ptr<TrainedPolicy> now = TrainedPolicy::load(resumed.policyDir());
+        QVERIFY(std::abs(PolicyEvaluator(env, es).runOne(*now).meanCost - again.validationCost) <
+                1e-9);
     }
 
     void attentionReportSetsBytesAndAccuracy() {
