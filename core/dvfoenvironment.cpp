@@ -82,7 +82,12 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
     refEnergyMj_ = reference.energyMj;
     if (!(refLatencyMs_ > 0) || !(refEnergyMj_ > 0))
         throw std::invalid_argument(
-            "the profile gives zero latency or energy at max clocks: cannot normalise");
+            config_.energy == EnergyAccounting::AboveIdle && refLatencyMs_ > 0
+                ? "at max clocks the profile draws no more than the idle power (" +
+                      std::to_string(int64_t(std::lround(idlePowerMw_))) +
+                      " mW): nothing to normalise by; give a lower --idle-mw"
+                : std::string(
+                      "the profile gives zero latency or energy at max clocks: cannot normalise"));
     previous_ = maxClocks();
 }
 
