@@ -551,6 +551,11 @@ struct ProfileStore::Impl {
     }
 
     void checkIdentity() {
+        // One read transaction, so the header fields and the schema are one snapshot: another
+        // process may be creating this workspace at this moment (the CLI while the studio polls),
+        // and a schema seen after its commit with a header read before it looks like a foreign
+        // database.
+        SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
         // The first read of the header is where SQLite notices a non-database file (SQLITE_NOTADB).
         const int appId = db.execAndGet("PRAGMA application_id").getInt();
         const int version = userVersion();

@@ -6,11 +6,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,10 +47,11 @@ std::vector<LayerRecord> makeTuple(const FrequencyTuple& t, double salt = 0) {
 
 // Exact comparison: QCOMPARE on doubles is fuzzy, and the store promises bit-exact round trips.
 bool sameRecord(const LayerRecord& a, const LayerRecord& b) {
-    return a.tuple == b.tuple && a.layerIndex == b.layerIndex && a.layerName == b.layerName && a.kind == b.kind &&
-           a.latency.medianMs == b.latency.medianMs && a.latency.p10Ms == b.latency.p10Ms &&
-           a.latency.p90Ms == b.latency.p90Ms && a.latency.n == b.latency.n && a.powerMw == b.powerMw &&
-           a.energyMj == b.energyMj && a.totalEnergyMj == b.totalEnergyMj && a.emulated == b.emulated;
+    return a.tuple == b.tuple && a.layerIndex == b.layerIndex && a.layerName == b.layerName &&
+           a.kind == b.kind && a.latency.medianMs == b.latency.medianMs &&
+           a.latency.p10Ms == b.latency.p10Ms && a.latency.p90Ms == b.latency.p90Ms &&
+           a.latency.n == b.latency.n && a.powerMw == b.powerMw && a.energyMj == b.energyMj &&
+           a.totalEnergyMj == b.totalEnergyMj && a.emulated == b.emulated;
 }
 
 void sortRecords(std::vector<LayerRecord>& v) {
@@ -59,17 +62,17 @@ void sortRecords(std::vector<LayerRecord>& v) {
     });
 }
 
-#define VERIFY_SAME_RECORDS(actual, expected)                                                                 \
-    do {                                                                                                      \
-        const auto& a_ = (actual);                                                                            \
-        const auto& e_ = (expected);                                                                          \
-        QCOMPARE(a_.size(), e_.size());                                                                       \
-        for (size_t i_ = 0; i_ < a_.size(); ++i_)                                                             \
-            QVERIFY2(sameRecord(a_[i_], e_[i_]),                                                              \
-                     qPrintable(QString("record %1 differs:\n  got      %2\n  expected %3")                   \
-                                    .arg(i_)                                                                  \
-                                    .arg(QString::fromStdString(a_[i_].toJson().dump()))                      \
-                                    .arg(QString::fromStdString(e_[i_].toJson().dump()))));                   \
+#define VERIFY_SAME_RECORDS(actual, expected)                                                      \
+    do {                                                                                           \
+        const auto& a_ = (actual);                                                                 \
+        const auto& e_ = (expected);                                                               \
+        QCOMPARE(a_.size(), e_.size());                                                            \
+        for (size_t i_ = 0; i_ < a_.size(); ++i_)                                                  \
+            QVERIFY2(sameRecord(a_[i_], e_[i_]),                                                   \
+                     qPrintable(QString("record %1 differs:\n  got      %2\n  expected %3")        \
+                                    .arg(i_)                                                       \
+                                    .arg(QString::fromStdString(a_[i_].toJson().dump()))           \
+                                    .arg(QString::fromStdString(e_[i_].toJson().dump()))));        \
     } while (0)
 
 SessionInfo sampleSession() {
@@ -91,12 +94,15 @@ struct RawDb {
     int64_t scalar(const std::string& sql) {
         sqlite3_stmt* st = nullptr;
         int64_t v = -1;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         return v;
     }
-    bool exec(const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK; }
+    bool exec(const std::string& sql) {
+        return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
 };
 
 std::vector<FrequencyTuple> sweepTuples() {
@@ -117,8 +123,7 @@ private:
     QTemporaryDir dir;
     std::string file(const char* name) const { return dir.filePath(name).toStdString(); }
 
-    template <class F>
-    static QString errorOf(F&& fn) {
+    template <class F> static QString errorOf(F&& fn) {
         try {
             fn();
         } catch (const ProfileStoreError& e) {
@@ -140,7 +145,8 @@ private slots:
         const QString home = dir.filePath("home");
         qputenv("XDG_DATA_HOME", "relative/is/ignored");
         qputenv("HOME", home.toUtf8());
-        QCOMPARE(QString::fromStdString(ProfileStore::defaultPath()), home + "/.local/share/dvfo/workspace.db");
+        QCOMPARE(QString::fromStdString(ProfileStore::defaultPath()),
+                 home + "/.local/share/dvfo/workspace.db");
         QVERIFY(QFileInfo(home + "/.local/share/dvfo").isDir());
 
         oldXdg.isNull() ? qunsetenv("XDG_DATA_HOME") : qputenv("XDG_DATA_HOME", oldXdg);
@@ -157,11 +163,14 @@ private slots:
                 QVERIFY(ProfileStore::latestSchemaVersion() >= 1);
             }
             RawDb raw(file(name));
-            for (const char* table : {"boards", "sessions", "tuples", "layer_measurements", "power_samples"})
-                QVERIFY2(raw.scalar(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '") +
+            for (const char* table :
+                 {"boards", "sessions", "tuples", "layer_measurements", "power_samples"})
+                QVERIFY2(raw.scalar(std::string("SELECT count(*) FROM sqlite_master WHERE type = "
+                                                "'table' AND name = '") +
                                     table + "'") == 1,
                          table);
-            QCOMPARE(raw.scalar("PRAGMA user_version"), int64_t(ProfileStore::latestSchemaVersion()));
+            QCOMPARE(raw.scalar("PRAGMA user_version"),
+                     int64_t(ProfileStore::latestSchemaVersion()));
             QCOMPARE(raw.scalar("PRAGMA application_id"), int64_t(0x4456464F));
         }
     }
@@ -174,7 +183,9 @@ private slots:
             id = store.createSession(sampleSession());
             store.addCompletedTuple(id, {1, 2, 3}, makeTuple({1, 2, 3}));
         }
-        const auto countObjects = [&] { return RawDb(path).scalar("SELECT count(*) FROM sqlite_master"); };
+        const auto countObjects = [&] {
+            return RawDb(path).scalar("SELECT count(*) FROM sqlite_master");
+        };
         const int64_t objects = countObjects();
         for (int i = 0; i < 2; ++i) {
             ProfileStore store(path);
@@ -192,9 +203,10 @@ private slots:
         const int newer = ProfileStore::latestSchemaVersion() + 1;
         QVERIFY(RawDb(path).exec("PRAGMA user_version = " + std::to_string(newer)));
         const QString err = errorOf([&] { ProfileStore store(path); });
-        QVERIFY2(err.contains(QString("workspace schema version %1 is newer than this build supports (%2)")
-                                  .arg(newer)
-                                  .arg(ProfileStore::latestSchemaVersion())),
+        QVERIFY2(err.contains(
+                     QString("workspace schema version %1 is newer than this build supports (%2)")
+                         .arg(newer)
+                         .arg(ProfileStore::latestSchemaVersion())),
                  qPrintable(err));
         // Refusing must not touch the file.
         QCOMPARE(RawDb(path).scalar("PRAGMA user_version"), int64_t(newer));
@@ -220,7 +232,8 @@ private slots:
         QVERIFY(RawDb(other).exec("CREATE TABLE contacts (name TEXT)"));
         err = errorOf([&] { ProfileStore store(other); });
         QVERIFY2(err.contains("is not a DVFO workspace database"), qPrintable(err));
-        QCOMPARE(RawDb(other).scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'"), int64_t(0));
+        QCOMPARE(RawDb(other).scalar("SELECT count(*) FROM sqlite_master WHERE name = 'sessions'"),
+                 int64_t(0));
 
         err = errorOf([&] { ProfileStore store(dir.filePath("no/such/dir/x.db").toStdString()); });
         QVERIFY2(err.contains("cannot open workspace database"), qPrintable(err));
@@ -255,22 +268,25 @@ private slots:
         QVERIFY(!s.startedAt.empty());
         QVERIFY(s.endedAt.empty());
 
-        const std::vector<PowerSample> samples{{0, "VDD_IN", 4321.5}, {0, "VDD_SOC", 1.0 / 3}, {1.25, "VDD_IN", 4400}};
+        const std::vector<PowerSample> samples{
+            {0, "VDD_IN", 4321.5}, {0, "VDD_SOC", 1.0 / 3}, {1.25, "VDD_IN", 4400}};
         store.addPowerSamples(id, samples);
         const auto back = store.powerSamples(id);
         QCOMPARE(back.size(), samples.size());
         for (size_t i = 0; i < back.size(); ++i)
-            QVERIFY(back[i].tMs == samples[i].tMs && back[i].rail == samples[i].rail && back[i].mw == samples[i].mw);
+            QVERIFY(back[i].tMs == samples[i].tMs && back[i].rail == samples[i].rail &&
+                    back[i].mw == samples[i].mw);
 
         const QString err = errorOf([&] { store.addMeasurements(id + 100, batchA); });
         QVERIFY2(err.contains("no session with id"), qPrintable(err));
         QVERIFY(errorOf([&] { store.measurements(id + 100); }).contains("no session with id"));
-        QVERIFY(errorOf([&] { store.createSession([] {
-                             SessionInfo s;
-                             s.settingsJson = "{not json";
-                             return s;
-                         }()); })
-                    .contains("not valid JSON"));
+        QVERIFY(errorOf([&] {
+                    store.createSession([] {
+                        SessionInfo s;
+                        s.settingsJson = "{not json";
+                        return s;
+                    }());
+                }).contains("not valid JSON"));
     }
 
     void reingestNeverDuplicates() {
@@ -280,11 +296,13 @@ private slots:
         store.addMeasurements(id, makeTuple(t));
         store.addMeasurements(id, makeTuple(t));
         QCOMPARE(store.measurements(id).size(), size_t(kLayers));
-        // A re-measured tuple (resume after a crash before markTupleComplete) replaces the old rows.
+        // A re-measured tuple (resume after a crash before markTupleComplete) replaces the old
+        // rows.
         const auto remeasured = makeTuple(t, 0.5);
         store.addCompletedTuple(id, t, remeasured);
         VERIFY_SAME_RECORDS(store.measurements(id), remeasured);
-        QCOMPARE(RawDb(file("reingest.db")).scalar("SELECT count(*) FROM layer_measurements"), int64_t(kLayers));
+        QCOMPARE(RawDb(file("reingest.db")).scalar("SELECT count(*) FROM layer_measurements"),
+                 int64_t(kLayers));
         QCOMPARE(RawDb(file("reingest.db")).scalar("SELECT count(*) FROM tuples"), int64_t(1));
     }
 
@@ -333,11 +351,11 @@ private slots:
         QVERIFY(errorOf([&] { store.renameSession(drop, "x"); }).contains("no session with id"));
         RawDb raw(path);
         for (const char* table : {"tuples", "layer_measurements", "power_samples"}) {
-            QCOMPARE(raw.scalar(std::string("SELECT count(*) FROM ") + table + " WHERE session_id = " +
-                                std::to_string(drop)),
+            QCOMPARE(raw.scalar(std::string("SELECT count(*) FROM ") + table +
+                                " WHERE session_id = " + std::to_string(drop)),
                      int64_t(0));
-            QVERIFY(raw.scalar(std::string("SELECT count(*) FROM ") + table + " WHERE session_id = " +
-                               std::to_string(keep)) > 0);
+            QVERIFY(raw.scalar(std::string("SELECT count(*) FROM ") + table +
+                               " WHERE session_id = " + std::to_string(keep)) > 0);
         }
         // Ids are not reused after a delete.
         QVERIFY(store.createSession(sampleSession()) > drop);
@@ -368,7 +386,8 @@ private slots:
         ProfileStore store(file("csv.db"));
         const int64_t id = store.createSession(sampleSession());
         std::vector<LayerRecord> records;
-        for (const FrequencyTuple& t : {FrequencyTuple{1907200, 1109250, 1600000}, FrequencyTuple{102000, 114750, 204000}}) {
+        for (const FrequencyTuple& t :
+             {FrequencyTuple{1907200, 1109250, 1600000}, FrequencyTuple{102000, 114750, 204000}}) {
             auto batch = makeTuple(t);
             records.insert(records.end(), batch.begin(), batch.end());
         }
@@ -388,11 +407,14 @@ private slots:
         store.exportCsv(id, csv);
         const std::string text = csv.str();
         // Rails sorted by name (byte order), so the columns do not move between exports.
-        QVERIFY2(text.rfind("session,board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,"
-                           "p10_ms,p90_ms,n,total_energy_mj,emulated,\"energy_mj:VDD,ODD\",energy_mj:VDD_CPU_GPU_CV,"
-                           "energy_mj:VDD_IN,power_mw:VDD_CPU_GPU_CV,power_mw:VDD_IN\n",
-                           0) == 0,
-                 text.substr(0, text.find('\n')).c_str());
+        QVERIFY2(
+            text.rfind(
+                "session,board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,"
+                "p10_ms,p90_ms,n,total_energy_mj,emulated,\"energy_mj:VDD,ODD\",energy_mj:VDD_CPU_"
+                "GPU_CV,"
+                "energy_mj:VDD_IN,power_mw:VDD_CPU_GPU_CV,power_mw:VDD_IN\n",
+                0) == 0,
+            text.substr(0, text.find('\n')).c_str());
 
         SessionInfo into;
         into.name = "imported";
@@ -412,7 +434,8 @@ private slots:
         std::stringstream again;
         store.exportCsv(copy, again);
         std::string expected = text;
-        for (size_t pos = 0; (pos = expected.find("\n" + std::to_string(id) + ",", pos)) != std::string::npos;)
+        for (size_t pos = 0;
+             (pos = expected.find("\n" + std::to_string(id) + ",", pos)) != std::string::npos;)
             expected.replace(pos + 1, std::to_string(id).size(), std::to_string(copy));
         QCOMPARE(again.str(), expected);
     }
@@ -457,38 +480,48 @@ private slots:
 
         std::stringstream notOurs("{\"hello\": 1}");
         QVERIFY(errorOf([&] { store.importJson(notOurs); }).contains("not a DVFO session export"));
-        std::stringstream broken("{\"format\": \"dvfo-session\", \"session\": {}, \"records\": [{\"tuple\": \"1/2\"}]}");
+        std::stringstream broken(
+            "{\"format\": \"dvfo-session\", \"session\": {}, \"records\": [{\"tuple\": \"1/2\"}]}");
         QVERIFY(errorOf([&] { store.importJson(broken); }).contains("record 0"));
     }
 
     void malformedCsvIsRejected_data() {
         QTest::addColumn<QString>("csv");
         QTest::addColumn<QString>("message");
-        const QString head = "session,board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,"
-                             "p10_ms,p90_ms,n,total_energy_mj,emulated,energy_mj:VDD_IN\n";
+        const QString head =
+            "session,board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,"
+            "p10_ms,p90_ms,n,total_energy_mj,emulated,energy_mj:VDD_IN\n";
         const QString good = "1,nano,resnet,1,2,3,0,conv1,Conv2d,1.5,1.4,1.6,10,2.5,0,2.5\n";
-        QTest::newRow("bad number") << head + good + "1,nano,resnet,1,2,3,1,conv2,Conv2d,abc,1,1,1,1,0,1\n"
-                                    << "CSV line 3: column median_ms: 'abc' is not a number";
+        QTest::newRow("bad number")
+            << head + good + "1,nano,resnet,1,2,3,1,conv2,Conv2d,abc,1,1,1,1,0,1\n"
+            << "CSV line 3: column median_ms: 'abc' is not a number";
         QTest::newRow("field count") << head + good + good + "1,nano,resnet,1,2,3,1,conv2\n"
                                      << "CSV line 4: expected 16 fields, found 8";
-        QTest::newRow("bad rail value") << head + good + "1,nano,resnet,1,2,3,1,conv2,Conv2d,1,1,1,1,1,0,12mJ\n"
-                                        << "CSV line 3: column energy_mj:VDD_IN: '12mJ' is not a number";
+        QTest::newRow("bad rail value")
+            << head + good + "1,nano,resnet,1,2,3,1,conv2,Conv2d,1,1,1,1,1,0,12mJ\n"
+            << "CSV line 3: column energy_mj:VDD_IN: '12mJ' is not a number";
         QTest::newRow("bad tuple") << head + "1,nano,resnet,1.5,2,3,0,conv1,Conv2d,1,1,1,1,1,0,1\n"
                                    << "CSV line 2: column cpu_khz: '1.5' is not an integer";
         QTest::newRow("bad flag") << head + "1,nano,resnet,1,2,3,0,conv1,Conv2d,1,1,1,1,1,maybe,1\n"
                                   << "CSV line 2: column emulated";
-        QTest::newRow("quoted newline counts") << head + "1,nano,resnet,1,2,3,0,\"two\nlines\",Conv2d,1,1,1,1,1,0,1\n" +
-                                                      "1,nano,resnet,1,2,3,1,x,Conv2d,1,1,1,1,1,0\n"
-                                               << "CSV line 4: expected 16 fields, found 15";
-        QTest::newRow("unterminated quote") << head + good + "1,nano,resnet,1,2,3,1,\"conv2,Conv2d,1,1,1,1,1,0,1\n"
-                                            << "CSV line 3: unterminated quoted field";
-        QTest::newRow("stray quote") << head + "1,nano,resnet,1,2,3,0,conv\"1,Conv2d,1,1,1,1,1,0,1\n"
-                                     << "CSV line 2: quote inside an unquoted field";
-        QTest::newRow("unknown column") << "session,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,median_ms,colour\n"
-                                        << "CSV line 1: unknown column 'colour'";
-        QTest::newRow("missing column") << "session,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name\n"
-                                        << "CSV line 1: missing column median_ms";
-        QTest::newRow("empty") << "" << "CSV is empty";
+        QTest::newRow("quoted newline counts")
+            << head + "1,nano,resnet,1,2,3,0,\"two\nlines\",Conv2d,1,1,1,1,1,0,1\n" +
+                   "1,nano,resnet,1,2,3,1,x,Conv2d,1,1,1,1,1,0\n"
+            << "CSV line 4: expected 16 fields, found 15";
+        QTest::newRow("unterminated quote")
+            << head + good + "1,nano,resnet,1,2,3,1,\"conv2,Conv2d,1,1,1,1,1,0,1\n"
+            << "CSV line 3: unterminated quoted field";
+        QTest::newRow("stray quote")
+            << head + "1,nano,resnet,1,2,3,0,conv\"1,Conv2d,1,1,1,1,1,0,1\n"
+            << "CSV line 2: quote inside an unquoted field";
+        QTest::newRow("unknown column")
+            << "session,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,median_ms,colour\n"
+            << "CSV line 1: unknown column 'colour'";
+        QTest::newRow("missing column")
+            << "session,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name\n"
+            << "CSV line 1: missing column median_ms";
+        QTest::newRow("empty") << ""
+                               << "CSV is empty";
     }
 
     void malformedCsvIsRejected() {
@@ -506,6 +539,40 @@ private slots:
     // per tuple, then markTupleComplete) and reports each completed tuple through a pipe; the test
     // kills it and checks, three times, that what was reported survived, that no tuple is half
     // written and nothing is duplicated; then a resume finishes the sweep.
+    // A workspace being created by one connection (the CLI) while another opens it (the studio
+    // polling): the opener must never take the half-seen new workspace for a foreign database.
+    void openingWhileAnotherConnectionCreatesIt() {
+        std::atomic<int> foreign{0};
+        std::string firstError;
+        for (int i = 0; i < 150 && foreign == 0; ++i) {
+            const std::string path = dir.filePath(QString("race-%1.db").arg(i)).toStdString();
+            std::atomic<bool> go{false};
+            auto open = [&] {
+                while (!go) {
+                }
+                for (int attempt = 0; attempt < 3; ++attempt) {
+                    try {
+                        ProfileStore store(path);
+                        return;
+                    } catch (const ProfileStoreError& e) {
+                        if (std::string(e.what()).find("not a DVFO workspace") !=
+                            std::string::npos) {
+                            if (foreign++ == 0)
+                                firstError = e.what();
+                            return;
+                        }
+                        // "database is locked" beyond the busy timeout: try again
+                    }
+                }
+            };
+            std::thread creator(open), opener(open);
+            go = true;
+            creator.join();
+            opener.join();
+        }
+        QVERIFY2(foreign == 0, firstError.c_str());
+    }
+
     void survivesSigkillAndResumes() {
         const auto path = file("crash.db");
         const auto tuples = sweepTuples();
@@ -551,7 +618,8 @@ private slots:
                 _exit(0);
             }
             close(fds[1]);
-            // Let it complete a few tuples, then kill it at once: it is most likely mid-transaction.
+            // Let it complete a few tuples, then kill it at once: it is most likely
+            // mid-transaction.
             size_t got = 0;
             char c;
             while (got < 8 && read(fds[0], &c, 1) == 1)
@@ -563,7 +631,8 @@ private slots:
             while (read(fds[0], &c, 1) == 1)
                 ++got;
             close(fds[0]);
-            QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child died before it was killed");
+            QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                     "the child died before it was killed");
 
             ProfileStore store(path);
             const auto completed = store.completedTuples(id);
@@ -581,7 +650,8 @@ private slots:
                 VERIFY_SAME_RECORDS(layers, makeTuple(t));
             }
             QVERIFY(byTuple.size() >= completed.size());
-            QVERIFY(byTuple.size() <= completed.size() + 1); // at most the one between the two calls
+            QVERIFY(byTuple.size() <=
+                    completed.size() + 1); // at most the one between the two calls
             QVERIFY(completed.size() < tuples.size());
         }
 
@@ -595,7 +665,8 @@ private slots:
         }
         sortRecords(expected);
         VERIFY_SAME_RECORDS(store.measurements(id), expected);
-        QCOMPARE(RawDb(path).scalar("SELECT count(*) FROM layer_measurements"), int64_t(expected.size()));
+        QCOMPARE(RawDb(path).scalar("SELECT count(*) FROM layer_measurements"),
+                 int64_t(expected.size()));
         QCOMPARE(store.session(id).measurementCount, int64_t(expected.size()));
     }
 };
