@@ -26,8 +26,23 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------------------
 // Config
 
+std::string qHeadsName(QHeads h) {
+    return h == QHeads::Autoregressive ? "autoregressive" : "independent";
+}
+
+QHeads parseQHeads(const std::string& name) {
+    if (name == "independent")
+        return QHeads::Independent;
+    if (name == "autoregressive")
+        return QHeads::Autoregressive;
+    throw std::invalid_argument("unknown Q heads '" + name +
+                                "' (expected independent or autoregressive)");
+}
+
 std::string DqnConfig::toJson() const {
     return json{{"hiddenSizes", hiddenSizes},
+                {"heads", qHeadsName(heads)},
+                {"headHiddenSize", headHiddenSize},
                 {"learningRate", learningRate},
                 {"learningRateEnd", learningRateEnd},
                 {"learningRateDecaySteps", learningRateDecaySteps},
@@ -59,6 +74,9 @@ DqnConfig DqnConfig::fromJson(const std::string& text) {
                 j.at(key).get_to(field);
         };
         get("hiddenSizes", c.hiddenSizes);
+        if (j.contains("heads"))
+            c.heads = parseQHeads(j.at("heads").get<std::string>());
+        get("headHiddenSize", c.headHiddenSize);
         get("learningRate", c.learningRate);
         get("learningRateEnd", c.learningRateEnd);
         get("learningRateDecaySteps", c.learningRateDecaySteps);
@@ -92,6 +110,8 @@ void DqnConfig::validate() const {
     for (int h : hiddenSizes)
         if (h < 1 || h > 65536)
             fail("hidden size " + std::to_string(h) + " out of [1, 65536]");
+    if (headHiddenSize < 1 || headHiddenSize > 65536)
+        fail("headHiddenSize " + std::to_string(headHiddenSize) + " out of [1, 65536]");
     if (!(learningRate > 0 && learningRate < 1))
         fail("learningRate must be in (0, 1)");
     if (!(gamma >= 0 && gamma < 1))
@@ -123,27 +143,113 @@ namespace {
 
 struct BranchingQNetImpl : torch::nn::Module {
     BranchingQNetImpl(int inputSize, const std::vector<int>& hidden,
-                      const std::vector<int>& branches)
-        : branchSizes(branches.begin(), branches.end()) {
+                      const std::vector<int>& branches, QHeads kind, int headHidden)
+        : branchSizes(branches.begin(), branches.end()),
+          autoregressive(kind == QHeads::Autoregressive) {
         int width = inputSize;
         for (size_t i = 0; i < hidden.size(); ++i) {
             trunk.push_back(
                 register_module("fc" + std::to_string(i), torch::nn::Linear(width, hidden[i])));
             width = hidden[i];
         }
+        if (!autoregressive) {
+            int64_t total = 0;
+            for (int64_t n : branchSizes)
+                total += n;
+            value = register_module("value", torch::nn::Linear(width, 1));
+            advantage = register_module("advantage", torch::nn::Linear(width, total));
+            return;
+        }
+        // All heads in a few fused tensors (Adam and clipping cost per tensor, not per value):
+        //   z = W_in h + b_in + sum_j (E o M_E)[off_j + a_j]      [B, D * H], head d: block d
+        //   Q = relu(z) (W_out o M_out)^T + b_out                   [B, sum n_d], head d: block d
+        // M_E lets head d see the choices of branches j < d only, M_out is block-diagonal.
+        const int64_t nb = int64_t(branchSizes.size()); // branches
+        const int64_t hh = headHidden;
         int64_t total = 0;
-        for (int64_t n : branchSizes)
+        for (int64_t n : branchSizes) {
+            offsets.push_back(total);
             total += n;
-        value = register_module("value", torch::nn::Linear(width, 1));
-        advantage = register_module("advantage", torch::nn::Linear(width, total));
+        }
+        headHiddenSize = hh;
+        headIn = register_module("head_in", torch::nn::Linear(width, nb * hh));
+        const double bound = 1.0 / std::sqrt(double(width + nb));
+        choiceRows = register_parameter("choice_rows",
+                                        torch::empty({total, nb * hh}).uniform_(-bound, bound));
+        const double outBound = 1.0 / std::sqrt(double(hh));
+        headOutWeight = register_parameter(
+            "head_out_weight", torch::empty({total, nb * hh}).uniform_(-outBound, outBound));
+        headOutBias = register_parameter("head_out_bias",
+                                         torch::empty({total}).uniform_(-outBound, outBound));
+        choiceMask = torch::zeros({total, nb * hh});
+        outMask = torch::zeros({total, nb * hh});
+        for (int64_t j = 0; j < nb; ++j) {
+            outMask.narrow(0, offsets[size_t(j)], branchSizes[size_t(j)])
+                .narrow(1, j * hh, hh)
+                .fill_(1);
+            if (j + 1 < nb)
+                choiceMask.narrow(0, offsets[size_t(j)], branchSizes[size_t(j)])
+                    .narrow(1, (j + 1) * hh, (nb - j - 1) * hh)
+                    .fill_(1);
+        }
+        torch::NoGradGuard noGrad;
+        headOutWeight.mul_(outMask);
+        choiceRows.mul_(choiceMask);
     }
 
-    // Q-values of every branch, concatenated: [batch, sum of branch sizes].
-    torch::Tensor forward(torch::Tensor x) {
+    torch::Tensor features(torch::Tensor x) {
         for (auto& layer : trunk)
             x = torch::relu(layer->forward(x));
-        const torch::Tensor v = value->forward(x);
-        const torch::Tensor a = advantage->forward(x);
+        return x;
+    }
+
+    torch::Tensor maskedChoiceRows() const { return choiceRows * choiceMask; }
+    torch::Tensor maskedHeadOut() const { return headOutWeight * outMask; }
+
+    // Autoregressive, all heads at once for known choices `chosen` [B, D] (branch-local, long):
+    // head d's values given the choices of branches 0..d-1, concatenated [B, sum n_d].
+    torch::Tensor heads(const torch::Tensor& h, const torch::Tensor& chosen) {
+        torch::Tensor z = headIn->forward(h);
+        const torch::Tensor rows = maskedChoiceRows();
+        for (size_t j = 0; j + 1 < branchSizes.size(); ++j)
+            z = z + rows.index_select(0, chosen.select(1, int64_t(j)) + offsets[j]);
+        return torch::linear(torch::relu(z), maskedHeadOut(), headOutBias);
+    }
+
+    // Autoregressive: walks the chain; pick(d, q_d) chooses branch d's action ([B] long) from its
+    // Q-values. Returns the chosen actions [B, D] and the Q-values met, concatenated.
+    template <typename Pick>
+    std::pair<torch::Tensor, torch::Tensor> chain(const torch::Tensor& h, Pick pick) {
+        const int64_t batch = h.size(0);
+        const int64_t branches = int64_t(branchSizes.size());
+        const torch::Tensor rows = maskedChoiceRows();
+        const torch::Tensor out = maskedHeadOut();
+        torch::Tensor z = headIn->forward(h);
+        std::vector<torch::Tensor> qs, chosen;
+        for (int64_t d = 0; d < branches; ++d) {
+            const int64_t off = offsets[size_t(d)], n = branchSizes[size_t(d)];
+            torch::Tensor q =
+                torch::linear(torch::relu(z.narrow(1, d * headHiddenSize, headHiddenSize)),
+                              out.narrow(0, off, n).narrow(1, d * headHiddenSize, headHiddenSize),
+                              headOutBias.narrow(0, off, n));
+            torch::Tensor a = pick(d, q);
+            if (d + 1 < branches)
+                z = z + rows.index_select(0, a + off);
+            chosen.push_back(std::move(a));
+            qs.push_back(std::move(q));
+        }
+        (void)batch;
+        return {torch::stack(chosen, 1), torch::cat(qs, -1)};
+    }
+
+    // Q-values of every branch, concatenated: [batch, sum of branch sizes]. Autoregressive: the
+    // heads' values along the greedy chain, so per-branch argmax gives the greedy action.
+    torch::Tensor forward(torch::Tensor x) {
+        const torch::Tensor h = features(std::move(x));
+        if (autoregressive)
+            return chain(h, [](int64_t, const torch::Tensor& q) { return q.argmax(-1); }).second;
+        const torch::Tensor v = value->forward(h);
+        const torch::Tensor a = advantage->forward(h);
         std::vector<torch::Tensor> q;
         int64_t start = 0;
         for (int64_t n : branchSizes) {
@@ -156,7 +262,12 @@ struct BranchingQNetImpl : torch::nn::Module {
 
     std::vector<torch::nn::Linear> trunk;
     torch::nn::Linear value{nullptr}, advantage{nullptr};
+    torch::nn::Linear headIn{nullptr};
+    torch::Tensor choiceRows, headOutWeight, headOutBias, choiceMask, outMask;
+    std::vector<int64_t> offsets; // of each branch in the concatenated Q-values
+    int64_t headHiddenSize = 0;
     std::vector<int64_t> branchSizes;
+    bool autoregressive;
 };
 TORCH_MODULE(BranchingQNet);
 
@@ -259,8 +370,10 @@ struct DqnAgent::Impl {
           rng(config.seed) {
         torch::set_num_threads(config.threads);
         torch::manual_seed(config.seed);
-        online = BranchingQNet(inputSize, config.hiddenSizes, branchSizes);
-        target = BranchingQNet(inputSize, config.hiddenSizes, branchSizes);
+        online = BranchingQNet(inputSize, config.hiddenSizes, branchSizes, config.heads,
+                               config.headHiddenSize);
+        target = BranchingQNet(inputSize, config.hiddenSizes, branchSizes, config.heads,
+                               config.headHiddenSize);
         copyParameters(online, target);
         target->eval();
         optimizer = std::make_unique<torch::optim::Adam>(
@@ -402,18 +515,35 @@ std::vector<std::vector<float>> DqnAgent::qValues(const std::vector<float>& inpu
 }
 
 FactoredAction DqnAgent::act(const std::vector<float>& input, bool explore) {
-    FactoredAction action;
-    {
-        torch::NoGradGuard noGrad;
-        action = d->greedy(d->online->forward(d->inputTensor(input))[0]);
+    const double eps = explore ? d->epsilon() : 0.0;
+    std::uniform_real_distribution<double> coin(0, 1);
+    auto explored = [&](size_t b) {
+        return explore && coin(d->rng) < eps
+                   ? std::uniform_int_distribution<int>(0, d->branchSizes[b] - 1)(d->rng)
+                   : -1;
+    };
+    torch::NoGradGuard noGrad;
+    if (d->config.heads == QHeads::Autoregressive) {
+        // Explore along the chain: the later heads answer to the explored choice.
+        const torch::Tensor h = d->online->features(d->inputTensor(input));
+        const torch::Tensor chosen =
+            d->online
+                ->chain(h,
+                        [&](int64_t b, const torch::Tensor& q) {
+                            const int r = explored(size_t(b));
+                            return r >= 0 ? torch::full({1}, int64_t(r), torch::kLong)
+                                          : q.argmax(-1);
+                        })
+                .first[0];
+        FactoredAction action;
+        for (size_t b = 0; b < d->branchSizes.size(); ++b)
+            action.push_back(int(chosen[int64_t(b)].item<int64_t>()));
+        return action;
     }
-    if (explore) {
-        const double eps = d->epsilon();
-        std::uniform_real_distribution<double> coin(0, 1);
-        for (size_t b = 0; b < action.size(); ++b)
-            if (coin(d->rng) < eps)
-                action[b] = std::uniform_int_distribution<int>(0, d->branchSizes[b] - 1)(d->rng);
-    }
+    FactoredAction action = d->greedy(d->online->forward(d->inputTensor(input))[0]);
+    for (size_t b = 0; b < action.size(); ++b)
+        if (const int r = explored(b); r >= 0)
+            action[b] = r;
     return action;
 }
 
@@ -471,24 +601,63 @@ double DqnAgent::trainStep() {
         }
     }
 
-    torch::Tensor y;
-    {
-        torch::NoGradGuard noGrad;
-        const torch::Tensor qNextOnline = s.online->forward(xNext);
-        const torch::Tensor qNextTarget = s.target->forward(xNext);
-        torch::Tensor sum = torch::zeros({batch});
-        int64_t start = 0;
-        for (int n : s.branchSizes) {
-            const torch::Tensor best = qNextOnline.narrow(1, start, n).argmax(1, true);
-            sum += qNextTarget.narrow(1, start, n).gather(1, best).squeeze(1);
-            start += n;
+    torch::Tensor loss;
+    if (s.config.heads == QHeads::Autoregressive) {
+        torch::Tensor local = actions.clone(); // branch-local choices
+        {
+            int64_t start = 0;
+            for (int64_t b = 0; b < branches; ++b) {
+                local.select(1, b).sub_(start);
+                start += s.branchSizes[size_t(b)];
+            }
         }
-        y = rewards + notDone * discount * sum / double(branches);
+        const torch::Tensor qAll = s.online->heads(s.online->features(x), local);
+        const torch::Tensor q = qAll.gather(1, actions); // [batch, branches]
+        std::vector<torch::Tensor> targets;
+        {
+            torch::NoGradGuard noGrad;
+            // Inside the chain: a head's value is what the best choice of the next branch gets.
+            for (int64_t b = 0; b + 1 < branches; ++b)
+                targets.push_back(std::get<0>(
+                    qAll.detach()
+                        .narrow(1, s.online->offsets[size_t(b + 1)], s.branchSizes[size_t(b + 1)])
+                        .max(1)));
+            // End of the chain: Bellman, the online chain picks a*(s'), the target net values it.
+            const torch::Tensor best =
+                s.online
+                    ->chain(s.online->features(xNext),
+                            [](int64_t, const torch::Tensor& qd) { return qd.argmax(-1); })
+                    .first;
+            const torch::Tensor last =
+                s.target->heads(s.target->features(xNext), best)
+                    .narrow(1, s.online->offsets.back(), s.branchSizes.back())
+                    .gather(1, best.select(1, branches - 1).unsqueeze(1))
+                    .squeeze(1);
+            targets.push_back(rewards + notDone * discount * last);
+        }
+        loss = torch::nn::functional::huber_loss(
+            q, torch::stack(targets, 1),
+            torch::nn::functional::HuberLossFuncOptions().delta(s.config.huberDelta));
+    } else {
+        torch::Tensor y;
+        {
+            torch::NoGradGuard noGrad;
+            const torch::Tensor qNextOnline = s.online->forward(xNext);
+            const torch::Tensor qNextTarget = s.target->forward(xNext);
+            torch::Tensor sum = torch::zeros({batch});
+            int64_t start = 0;
+            for (int n : s.branchSizes) {
+                const torch::Tensor best = qNextOnline.narrow(1, start, n).argmax(1, true);
+                sum += qNextTarget.narrow(1, start, n).gather(1, best).squeeze(1);
+                start += n;
+            }
+            y = rewards + notDone * discount * sum / double(branches);
+        }
+        const torch::Tensor q = s.online->forward(x).gather(1, actions); // [batch, branches]
+        loss = torch::nn::functional::huber_loss(
+            q, y.unsqueeze(1).expand({batch, branches}),
+            torch::nn::functional::HuberLossFuncOptions().delta(s.config.huberDelta));
     }
-    const torch::Tensor q = s.online->forward(x).gather(1, actions); // [batch, branches]
-    const torch::Tensor loss = torch::nn::functional::huber_loss(
-        q, y.unsqueeze(1).expand({batch, branches}),
-        torch::nn::functional::HuberLossFuncOptions().delta(s.config.huberDelta));
     if (s.config.learningRateEnd > 0 && s.config.learningRateDecaySteps > 0) {
         const double f =
             std::min(1.0, double(s.gradientSteps) / double(s.config.learningRateDecaySteps));
@@ -737,7 +906,9 @@ void DqnAgent::loadCheckpoint(const std::string& dir) {
                                      " is for another observation size or action space");
         DqnConfig config = DqnConfig::fromJson(j.at("config").dump());
         if (config.hiddenSizes != d->config.hiddenSizes ||
-            config.concurrent != d->config.concurrent)
+            config.concurrent != d->config.concurrent || config.heads != d->config.heads ||
+            (config.heads == QHeads::Autoregressive &&
+             config.headHiddenSize != d->config.headHiddenSize))
             throw std::runtime_error("checkpoint " + dir + " has another network shape");
         // Build the restored state aside, then swap it in: a failure leaves this agent unchanged.
         auto restored = std::make_unique<Impl>(d->observationSize, d->branchSizes, config);
@@ -819,41 +990,83 @@ std::string DqnAgent::exportPolicy(const std::string& dir, const std::string& si
         branchList += (b ? ", " : "") + std::to_string(s.branchSizes[b]);
     branchList += "]";
     std::ostringstream src;
-    src << "def q_values(self, x: Tensor) -> Tensor:\n"
-        << "    h = x.float()\n";
     torch::jit::Module module("DvfoBranchingPolicy");
-    {
-        torch::NoGradGuard noGrad;
-        for (size_t i = 0; i < s.online->trunk.size(); ++i) {
-            module.register_buffer("w" + std::to_string(i),
-                                   s.online->trunk[i]->weight.detach().clone());
-            module.register_buffer("b" + std::to_string(i),
-                                   s.online->trunk[i]->bias.detach().clone());
-            src << "    h = torch.relu(torch.linear(h, self.w" << i << ", self.b" << i << "))\n";
-        }
-        module.register_buffer("wv", s.online->value->weight.detach().clone());
-        module.register_buffer("bv", s.online->value->bias.detach().clone());
-        module.register_buffer("wa", s.online->advantage->weight.detach().clone());
-        module.register_buffer("ba", s.online->advantage->bias.detach().clone());
+    torch::NoGradGuard noGrad;
+    auto buffer = [&](const std::string& name, const torch::Tensor& t) {
+        module.register_buffer(name, t.detach().contiguous().clone());
+    };
+    // Accepts one input [inputSize] or a batch [B, inputSize].
+    src << "def q_and_actions(self, x: Tensor) -> Tuple[Tensor, Tensor]:\n"
+        << "    single = x.dim() == 1\n"
+        << "    h = x.float()\n"
+        << "    if single:\n"
+        << "        h = h.unsqueeze(0)\n";
+    for (size_t i = 0; i < s.online->trunk.size(); ++i) {
+        buffer("w" + std::to_string(i), s.online->trunk[i]->weight);
+        buffer("b" + std::to_string(i), s.online->trunk[i]->bias);
+        src << "    h = torch.relu(torch.linear(h, self.w" << i << ", self.b" << i << "))\n";
     }
-    src << "    v = torch.linear(h, self.wv, self.bv)\n"
-        << "    a = torch.linear(h, self.wa, self.ba)\n"
-        << "    q: List[Tensor] = []\n"
-        << "    start = 0\n"
-        << "    for n in " << branchList << ":\n"
-        << "        ad = a.narrow(-1, start, n)\n"
-        << "        q.append(v + ad - ad.mean(-1, True))\n"
-        << "        start += n\n"
-        << "    return torch.cat(q, -1)\n"
+    if (s.config.heads == QHeads::Autoregressive) {
+        // The chain unrolled: head d adds the rows of the choices made before it. The fused
+        // tensors are cut into per-head blocks (masked parts dropped).
+        const BranchingQNet& net = s.online;
+        const int64_t hh = net->headHiddenSize;
+        const torch::Tensor rows = net->maskedChoiceRows();
+        const torch::Tensor out = net->maskedHeadOut();
+        for (size_t b = 0; b < s.branchSizes.size(); ++b) {
+            const std::string n = std::to_string(b);
+            const int64_t col = int64_t(b) * hh;
+            const int64_t off = net->offsets[b], size = s.branchSizes[b];
+            buffer("hw" + n, net->headIn->weight.narrow(0, col, hh));
+            buffer("hb" + n, net->headIn->bias.narrow(0, col, hh));
+            buffer("ow" + n, out.narrow(0, off, size).narrow(1, col, hh));
+            buffer("ob" + n, net->headOutBias.narrow(0, off, size));
+            src << "    z" << n << " = torch.linear(h, self.hw" << n << ", self.hb" << n << ")\n";
+            for (size_t j = 0; j < b; ++j) {
+                const std::string e = "e" + n + "_" + std::to_string(j);
+                buffer(e, rows.narrow(0, net->offsets[j], s.branchSizes[j]).narrow(1, col, hh));
+                src << "    z" << n << " = z" << n << " + self." << e << ".index_select(0, a" << j
+                    << ")\n";
+            }
+            src << "    q" << n << " = torch.linear(torch.relu(z" << n << "), self.ow" << n
+                << ", self.ob" << n << ")\n"
+                << "    a" << n << " = q" << n << ".argmax(-1)\n";
+        }
+        std::string qs, as;
+        for (size_t b = 0; b < s.branchSizes.size(); ++b) {
+            qs += (b ? ", q" : "q") + std::to_string(b);
+            as += (b ? ", a" : "a") + std::to_string(b);
+        }
+        src << "    q = torch.cat([" << qs << "], -1)\n"
+            << "    a = torch.stack([" << as << "], -1)\n";
+    } else {
+        buffer("wv", s.online->value->weight);
+        buffer("bv", s.online->value->bias);
+        buffer("wa", s.online->advantage->weight);
+        buffer("ba", s.online->advantage->bias);
+        src << "    v = torch.linear(h, self.wv, self.bv)\n"
+            << "    adv = torch.linear(h, self.wa, self.ba)\n"
+            << "    qs: List[Tensor] = []\n"
+            << "    acts: List[Tensor] = []\n"
+            << "    start = 0\n"
+            << "    for n in " << branchList << ":\n"
+            << "        ad = adv.narrow(-1, start, n)\n"
+            << "        qd = v + ad - ad.mean(-1, True)\n"
+            << "        qs.append(qd)\n"
+            << "        acts.append(qd.argmax(-1))\n"
+            << "        start += n\n"
+            << "    q = torch.cat(qs, -1)\n"
+            << "    a = torch.stack(acts, -1)\n";
+    }
+    src << "    if single:\n"
+        << "        return q.squeeze(0), a.squeeze(0)\n"
+        << "    return q, a\n"
+        << "\n"
+        << "def q_values(self, x: Tensor) -> Tensor:\n"
+        << "    return self.q_and_actions(x)[0]\n"
         << "\n"
         << "def forward(self, x: Tensor) -> Tensor:\n"
-        << "    q = self.q_values(x)\n"
-        << "    out: List[Tensor] = []\n"
-        << "    start = 0\n"
-        << "    for n in " << branchList << ":\n"
-        << "        out.append(q.narrow(-1, start, n).argmax(-1))\n"
-        << "        start += n\n"
-        << "    return torch.stack(out, -1)\n";
+        << "    return self.q_and_actions(x)[1]\n";
     try {
         module.define(src.str());
         module.eval();
@@ -872,13 +1085,16 @@ std::string DqnAgent::exportPolicy(const std::string& dir, const std::string& si
             std::vector<float> x(size_t(s.inputSize));
             for (float& v : x)
                 v = n01(gen);
-            torch::NoGradGuard noGrad;
             const torch::Tensor q = s.online->forward(s.inputTensor(x))[0];
             const torch::Tensor qs = loaded.run_method("q_values", s.inputTensor(x)[0]).toTensor();
             const double diff = (q - qs).abs().max().item<double>();
             if (!(diff <= 1e-4))
                 throw std::runtime_error("TorchScript self-check failed: Q-values differ by " +
                                          std::to_string(diff));
+            const torch::Tensor a = loaded.forward({s.inputTensor(x)[0]}).toTensor();
+            if (s.greedy(q) !=
+                FactoredAction(a.data_ptr<int64_t>(), a.data_ptr<int64_t>() + a.numel()))
+                throw std::runtime_error("TorchScript self-check failed: another greedy action");
         }
     }
 

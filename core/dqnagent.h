@@ -3,14 +3,23 @@
 // action space of an RlEnvironment, with optional thinking-while-moving (concurrent) control
 // (Xiao et al. 2020). Torch lives in dqnagent.cpp only; this header is plain C++.
 //
-// Network: shared trunk MLP (ReLU) -> state value V(s) and one advantage head per branch;
-//   Q_d(s, a_d) = V(s) + A_d(s, a_d) - mean_a A_d(s, a).
+// Network, QHeads::Independent: shared trunk MLP (ReLU) -> state value V(s) and one advantage
+// head per branch;  Q_d(s, a_d) = V(s) + A_d(s, a_d) - mean_a A_d(s, a).
 // Target (one shared target for every branch, the mean operator of the BDQ paper, double-DQN):
 //   y = r + (1 - done) * gamma^k * (1/D) * sum_d Q'_d(s', argmax_a Q_d(s', a))
 // with Q' the target network (hard copy every targetSyncSteps gradient steps) and k the
 // transition's discount exponent. Loss: Huber(Q_d(s, a_d) - y), mean over batch and branches;
+//
+// QHeads::Autoregressive: the same trunk h(s); head d is
+//   Q_d(s, a_<d, .) = W2_d relu(W1_d h + b1_d + sum_{j<d} E_dj[a_j]) + b2_d
+// (E_dj: one learned row per choice of branch j, i.e. a linear layer over its one-hot). Greedy
+// action: a_d = argmax Q_d(s, a*_<d, .) for d = 0..D-1. Targets (double DQN at the chain's end):
+//   last head:  y = r + (1 - done) gamma^k Q'_{D-1}(s', a*(s'))   (a* from the online chain)
+//   head d < D-1: y_d = max_a Q_{d+1}(s, a_0..a_d, a)            (online network, no gradient)
+// Loss: Huber, mean over batch and heads;
 // Adam; gradients clipped by global norm. Exploration: epsilon-greedy per branch, epsilon linear
-// from epsilonStart to epsilonEnd over epsilonDecaySteps environment steps.
+// from epsilonStart to epsilonEnd over epsilonDecaySteps environment steps (autoregressive: the
+// later heads see the explored choice).
 //
 // Thinking-while-moving (config.concurrent): the network input is
 //   observation ++ previous action (level a_d / (n_d - 1) per branch) ++ delay fraction,
@@ -33,8 +42,25 @@
 
 namespace dvfo {
 
+// How the Q-network factors the action space (both output sum(n_d) values, never prod(n_d)):
+enum class QHeads {
+    // BDQ: one dueling advantage head per branch, all from the state. Cheap, but the branches
+    // are additive, so the greedy action is only coordinate-wise optimal when the reward couples
+    // branches (DVFO's offload share and clocks do: L = head + max(local tail, remote)).
+    Independent,
+    // Autoregressive (Metz et al. 2017, "sequential DQN"): head d sees the state and the actions
+    // already chosen in branches 0..d-1; Q_d(s, a_0..a_d) is trained towards
+    // max_a Q_{d+1}(s, a_0..a_d, a), the last head towards the Bellman target. The greedy action
+    // is then the joint argmax, found in one pass along the chain.
+    Autoregressive,
+};
+std::string qHeadsName(QHeads h);            // "independent" | "autoregressive"
+QHeads parseQHeads(const std::string& name); // throws std::invalid_argument
+
 struct DqnConfig {
     std::vector<int> hiddenSizes{128, 128};
+    QHeads heads = QHeads::Independent; // checkpoints without the key were independent
+    int headHiddenSize = 64;            // autoregressive: hidden units of each branch head
     double learningRate = 1e-3;
     // > 0: the learning rate falls linearly to this over learningRateDecaySteps gradient steps,
     // then stays: late updates refine the greedy policy instead of shaking it.

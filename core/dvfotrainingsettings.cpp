@@ -83,6 +83,7 @@ std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(const Pro
 DqnConfig DvfoTrainingSettings::defaultAgentConfig(bool concurrent) {
     DqnConfig c;
     c.hiddenSizes = {128, 128};
+    c.heads = QHeads::Autoregressive;
     // Tuned on emulated Xavier NX (ResNet-18, MobileNetV2; eta 0.7, MEC random walk): the link does
     // not depend on the actions, so a short horizon (gamma 0.2) learns the per-step trade-off
     // fastest; a smaller step and a slower epsilon decay give a steadier greedy policy.
