@@ -104,7 +104,7 @@ int runTrain(const TrainOptions& opts) {
                   << (t.pipelined    ? "pipelined concurrent"
                       : t.concurrent ? "concurrent"
                                      : "sequential")
-                  << " control\n";
+                  << " control, " << qHeadsName(agent.config().heads) << " Q heads\n";
 
         const bool bySteps = trainer.targetSteps() > agent.steps();
         const size_t total =
@@ -165,7 +165,7 @@ int runTrain(const TrainOptions& opts) {
 void addTrainCommand(CLI::App& app) {
     auto o = std::make_shared<TrainOptions>();
     auto* cmd = app.add_subcommand(
-        "train", "Train the DVFO policy (branching DQN) on a stored profile session");
+        "train", "Train the DVFO policy (factored double DQN, autoregressive heads) on a stored profile session");
     cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
     cmd->add_option("--session", o->session, "Profile session id (dvfo sessions list)");
     cmd->add_option("--resume", o->resume, "Continue training run RUN from its checkpoint");
