@@ -220,7 +220,6 @@ struct BranchingQNetImpl : torch::nn::Module {
     // Q-values. Returns the chosen actions [B, D] and the Q-values met, concatenated.
     template <typename Pick>
     std::pair<torch::Tensor, torch::Tensor> chain(const torch::Tensor& h, Pick pick) {
-        const int64_t batch = h.size(0);
         const int64_t branches = int64_t(branchSizes.size());
         const torch::Tensor rows = maskedChoiceRows();
         const torch::Tensor out = maskedHeadOut();
@@ -238,7 +237,6 @@ struct BranchingQNetImpl : torch::nn::Module {
             chosen.push_back(std::move(a));
             qs.push_back(std::move(q));
         }
-        (void)batch;
         return {torch::stack(chosen, 1), torch::cat(qs, -1)};
     }
 
