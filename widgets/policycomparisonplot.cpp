@@ -48,7 +48,10 @@ void PolicyComparisonPlot::setEvaluation(std::vector<PolicyEvaluation> rows) {
                 .arg(rows_[i].meanCost, 0, 'f', 3)
                 .arg(std::isnan(gap)
                          ? QString()
-                         : tr("  (%1%2 %)").arg(gap >= 0 ? "+" : "").arg(gap, 0, 'f', 1)));
+                         : tr("  (%1%2 %)")
+                               .arg(gap >= 0 ? "+" : "")
+                               // A learned policy is often within 0.1 % of the oracle: show it.
+                               .arg(gap, 0, 'f', std::abs(gap) < 10 ? 2 : 1)));
         labels_.push_back(label);
     }
     bars_->setData(keys, values, true);

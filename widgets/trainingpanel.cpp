@@ -24,6 +24,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include <filesystem>
 
 namespace dvfo {
@@ -457,7 +458,7 @@ void TrainingPanel::launchTraining(PolicyTrainerSettings settings) {
                      setStatus(tr("Run %1 completed in %2 s; gap to the oracle %3 %.")
                                    .arg(runId)
                                    .arg(seconds, 0, 'f', 1)
-                                   .arg(gap, 0, 'f', 1));
+                                   .arg(gap, 0, 'f', std::abs(gap) < 10 ? 2 : 1));
                      emit trainingFinished(runId, QStringLiteral("completed"));
                      emit policyShown(runId);
                  });
