@@ -4,11 +4,16 @@
 namespace dvfo {
 
 // Where the edge runtime keeps things under its root directory (the same on every board):
-//   bundles/<version>/          deployed bundles (the previous one is kept for rollback)
-//   staging/<version>/          uploads in progress
-//   current -> bundles/<version>   switched atomically (symlink to a temp name + rename)
-//   previous -> bundles/<version>  what `current` pointed to before the last switch
-//   runtime/{status.json, runtime.sock, runtime.pid, runtime.log, telemetry.jsonl, telemetry.1.jsonl}
+//   bundles/<version>@<deploy id>/  one directory per deploy (a redeploy of the running version
+//                                   never touches the directory that runs)
+//   staging/<version>@<deploy id>/  uploads in progress
+//   current -> bundles/<dir>        switched atomically (symlink to a temp name + rename)
+//   previous -> bundles/<dir>       the confirmed bundle to fall back to; set before `current`
+//   pending                         `current` has not passed its health check yet (PendingDeploy)
+//   deploy.lock                     flock'ed by the deploy in progress (DeployLock)
+//   runtime/{status.json, runtime.sock, runtime.log, telemetry.jsonl, telemetry.1.jsonl}
+// The pid file is not under the root: it lives in runDirectory(), a tmpfs cleared at boot, so a
+// pid from before a reboot can never name an unrelated process.
 struct RuntimeLayout {
     std::string root;
 
@@ -21,12 +26,22 @@ struct RuntimeLayout {
     static std::string defaultRoot(const std::string& emulatedBoardId = {});
     // "~/x" -> "$HOME/x"; other paths unchanged.
     static std::string expandHome(const std::string& path);
+    // Where pid files live: $DVFO_EDGE_RUN_DIR (tests), else /run/dvfo-edge when it can be
+    // created, else $XDG_RUNTIME_DIR/dvfo-edge, else /tmp/dvfo-edge-<uid>. Created on demand.
+    static std::string runDirectory();
+    // The version of a bundle directory name: "v1@20261205T120000Z-1a2b" -> "v1" (a name without
+    // "@", from before directories per deploy, is the version itself).
+    static std::string versionOfBundleDir(const std::string& dirName);
 
     std::string currentDir() const { return root + "/current"; }
     std::string runtimeDir() const { return root + "/runtime"; }
     std::string statusPath() const { return runtimeDir() + "/status.json"; }
     std::string socketPath() const { return runtimeDir() + "/runtime.sock"; }
-    std::string pidPath() const { return runtimeDir() + "/runtime.pid"; }
+    std::string pendingPath() const { return root + "/pending"; }
+    std::string deployLockPath() const { return root + "/deploy.lock"; }
+    std::string bundlesDir() const { return root + "/bundles"; }
+    // <runDirectory()>/runtime-<hash of the absolute root>.pid: one per root.
+    std::string pidPath() const;
     std::string logPath() const { return runtimeDir() + "/runtime.log"; }
     std::string telemetryPath() const { return runtimeDir() + "/telemetry.jsonl"; }
     std::string rotatedTelemetryPath() const { return runtimeDir() + "/telemetry.1.jsonl"; }

@@ -1,6 +1,8 @@
 #include "remote/edge/runtimeservice.h"
 
 #include "remote/edge/runtimecontrolclient.h"
+#include "remote/edge/runtimepidfile.h"
+#include "remote/edge/systemdruntimeunit.h"
 
 #include <cerrno>
 #include <chrono>
@@ -17,31 +19,24 @@
 namespace dvfo {
 
 namespace {
-bool alive(int pid) {
-    if (pid <= 0 || ::kill(pid, 0) != 0)
-        return false;
-    // A zombie child of ours (tests) is not running.
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string s;
-    std::getline(stat, s);
-    const auto close = s.rfind(')');
-    return close == std::string::npos || close + 2 >= s.size() || s[close + 2] != 'Z';
-}
+void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 } // namespace
 
 int RuntimeService::runningPid() const {
-    std::ifstream in(layout_.pidPath());
-    int pid = 0;
-    if (!(in >> pid) || !alive(pid))
-        return 0;
-    return pid;
+    return RuntimePidFile(layout_.pidPath()).holder().pid;
 }
 
 int RuntimeService::start(const std::vector<std::string>& argv) {
-    if (const int pid = runningPid())
-        throw std::runtime_error("the runtime is already running (pid " + std::to_string(pid) + ")");
+    const SystemdRuntimeUnit unit;
+    if (unit.managesRoot(layout_.root))
+        throw std::runtime_error("the runtime is already running under " + unit.unit());
+    const RuntimePidFile pidFile(layout_.pidPath());
+    const auto holder = pidFile.holder();
+    if (holder.pid)
+        throw std::runtime_error("the runtime is already running (pid " + std::to_string(holder.pid) + ")");
+    if (holder.unverifiedPid)
+        throw std::runtime_error("the pid file is held by another process: " + holder.reason);
     std::filesystem::create_directories(layout_.runtimeDir());
-    ::unlink(layout_.pidPath().c_str());
     const pid_t child = ::fork();
     if (child < 0)
         throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
@@ -55,46 +50,66 @@ int RuntimeService::start(const std::vector<std::string>& argv) {
         ::dup2(devnull, 0);
         ::dup2(log, 1);
         ::dup2(log, 2);
+        // Nothing of the caller (a deploy lock's pipe, an SSH channel) may live on in the runtime.
+        ::close_range(3, ~0U, 0);
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        {
-            std::ofstream pid(layout_.pidPath() + ".tmp");
-            pid << ::getpid() << "\n";
-        }
-        std::rename((layout_.pidPath() + ".tmp").c_str(), layout_.pidPath().c_str());
         std::vector<char*> args;
         for (const auto& a : argv)
             args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
+        // `run` claims the pid file itself (RuntimePidFile::claim), whoever starts it.
         ::execv("/proc/self/exe", args.data());
         ::_exit(127);
     }
     int st = 0;
     ::waitpid(child, &st, 0);
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 250; ++i) {
         if (const int pid = runningPid())
             return pid;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        sleepMs(20);
     }
     throw std::runtime_error("the runtime did not start; see " + layout_.logPath());
 }
 
 bool RuntimeService::stop(int graceMs) {
-    const int pid = runningPid();
+    const SystemdRuntimeUnit unit;
+    if (unit.managesRoot(layout_.root)) {
+        unit.control("stop");
+        return true;
+    }
+    const RuntimePidFile pidFile(layout_.pidPath());
+    auto holder = pidFile.holder();
+    if (holder.unverifiedPid)
+        throw std::runtime_error("not signalling pid " + std::to_string(holder.unverifiedPid) +
+                                 ": " + holder.reason + " (pid file " + pidFile.path() + ")");
+    const int pid = holder.pid;
     if (!pid)
         return false;
     ::kill(pid, SIGTERM);
+    // The lock goes when the process is gone: the pid is never probed after it could be reused.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
-    while (alive(pid) && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (alive(pid)) {
+    while (pidFile.holder().pid == pid && std::chrono::steady_clock::now() < deadline)
+        sleepMs(20);
+    holder = pidFile.holder();
+    if (holder.pid == pid) {
         ::kill(pid, SIGKILL);
-        while (alive(pid))
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        while (pidFile.holder().pid == pid)
+            sleepMs(20);
     }
-    ::unlink(layout_.pidPath().c_str());
     return true;
+}
+
+bool RuntimeService::restart(const std::vector<std::string>& runArgv) {
+    const SystemdRuntimeUnit unit;
+    if (unit.managesRoot(layout_.root)) {
+        unit.control("restart");
+        return true;
+    }
+    const bool was = stop();
+    start(runArgv);
+    return was;
 }
 
 // The last lines of runtime.log, for a runtime that died before it could report anything.
@@ -121,7 +136,7 @@ nlohmann::json RuntimeService::health(int waitMs, const std::string& expectVersi
             status = client.status();
             const std::string state = status.value("state", "");
             if (pid && status.value("pid", 0) != pid)
-                reason = "the socket belongs to another process than runtime.pid";
+                reason = "the socket belongs to another process than the pid file's";
             else if (state == "failed")
                 reason = "the runtime failed: " + status.value("error", std::string("unknown error"));
             else if (state != "running")
