@@ -131,16 +131,20 @@ int64_t BundleStore::startDeployment(const DeploymentRecord& r) {
 }
 
 void BundleStore::finishDeployment(int64_t id, const std::string& status, const std::string& message,
-                                   const std::string& stepsJson, const std::string& previousVersion) {
+                                   const std::string& stepsJson, const std::string& previousVersion,
+                                   const std::string& bundleVersion) {
     SQLite::Statement s(d_->db, "UPDATE deployments SET status = ?, message = ?, steps_json = ?, ended_at = ?, "
-                                "previous_version = CASE WHEN ? = '' THEN previous_version ELSE ? END WHERE id = ?");
+                                "previous_version = CASE WHEN ? = '' THEN previous_version ELSE ? END, "
+                                "bundle_version = CASE WHEN ? = '' THEN bundle_version ELSE ? END WHERE id = ?");
     s.bind(1, status);
     s.bind(2, message);
     s.bind(3, stepsJson);
     s.bind(4, nowIso());
     s.bind(5, previousVersion);
     s.bind(6, previousVersion);
-    s.bind(7, id);
+    s.bind(7, bundleVersion);
+    s.bind(8, bundleVersion);
+    s.bind(9, id);
     s.exec();
 }
 

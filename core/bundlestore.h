@@ -53,9 +53,12 @@ public:
 
     // Opens a deployment row in status "running"; returns its id.
     int64_t startDeployment(const DeploymentRecord& record);
-    // Final status, message and steps; also stamps ended_at. previousVersion is updated when non-empty.
+    // Final status, message and steps; also stamps ended_at. previousVersion and bundleVersion
+    // are updated when non-empty (a rollback learns them on the board). A row that stays
+    // "running" is a deploy that was killed before it ended.
     void finishDeployment(int64_t id, const std::string& status, const std::string& message,
-                          const std::string& stepsJson, const std::string& previousVersion = {});
+                          const std::string& stepsJson, const std::string& previousVersion = {},
+                          const std::string& bundleVersion = {});
     std::vector<DeploymentRecord> history(const std::string& board) const; // newest first
 
 private:

@@ -5,6 +5,7 @@
 #include "core/profilestore.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
+#include "remote/client/deploymenthistory.h"
 #include "remote/client/fleetdeployer.h"
 #include "widgets/boardsession.h"
 #include "widgets/fleetmodel.h"
@@ -385,7 +386,7 @@ void FleetPanel::onFinished(BoardSession* s, const QString& tag, const QString& 
         if (!running.empty() && running != before)
             log(tr("%1 runs bundle %2").arg(board, QString::fromStdString(running)));
         // A bundle deployed from the CLI (or another studio) of this workspace: its history row
-        // is written once the deployment ends, a few polls after the switch. A bundle deployed
+        // is opened before the deployment starts and completed when it ends. A bundle deployed
         // from another workspace has none: look again only every few seconds.
         const QString shown =
             model_->data(model_->index(model_->rowOf(board), FleetModel::Deploy)).toString();
@@ -571,7 +572,9 @@ bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel
             .arg(QString::fromStdString(bundle->version), names.join(QStringLiteral(", "))));
     runDeployJob(
         names,
-        [entries, connect, options, parallel, dir] {
+        [self, entries, connect, options, parallel, dir, bundleId,
+         workspace = workspaceFile()]() mutable {
+            attachHistory(self, options, workspace, bundleId);
             return FleetDeployer(entries, connect, options, parallel).deploy(dir);
         },
         bundleId);
@@ -587,12 +590,14 @@ void FleetPanel::rollback(const QStringList& boards) {
         status_->setText(tr("Select one or more boards to roll back."));
         return;
     }
-    const DeployOptions options = deployOptions();
+    DeployOptions options = deployOptions();
     ConnectOptions connect = ConnectOptions::defaults();
     log(tr("Rolling back %1").arg(names.join(QStringLiteral(", "))));
+    QPointer<FleetPanel> self(this);
     runDeployJob(
         names,
-        [entries, connect, options] {
+        [self, entries, connect, options, workspace = workspaceFile()]() mutable {
+            attachHistory(self, options, workspace, 0);
             return FleetDeployer(entries, connect, options, 4).rollback();
         },
         0);
@@ -649,25 +654,28 @@ void FleetPanel::runDeployJob(const QStringList& boards,
     }).detach();
 }
 
+// On the deployment's worker thread: each board's history row is written before its first step
+// and completed after its last, so the history shows a deployment that never finished.
+void FleetPanel::attachHistory(QPointer<FleetPanel> self, DeployOptions& options,
+                               const std::string& workspace, qint64 bundleId) {
+    try {
+        DeploymentHistory::attach(std::make_shared<DeploymentHistory>(workspace), options, bundleId);
+    } catch (const std::exception& e) {
+        const QString error = QString::fromStdString(e.what());
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, error] {
+                if (self)
+                    self->log(tr("Deployment history not saved: %1").arg(error));
+            },
+            Qt::QueuedConnection);
+    }
+}
+
 void FleetPanel::deployDone(const QStringList& boards, const std::vector<DeployResult>& results,
                             qint64 bundleId) {
     (void)boards;
-    try {
-        BundleStore store(workspaceFile());
-        for (const DeployResult& r : results) {
-            DeploymentRecord rec;
-            rec.board = r.board;
-            rec.bundleId = r.kind == "deploy" ? bundleId : 0;
-            rec.bundleVersion = r.version;
-            rec.previousVersion = r.previousVersion;
-            rec.kind = r.kind;
-            const int64_t id = store.startDeployment(rec);
-            const std::string status = r.status == "rollback_failed" ? "failed" : r.status;
-            store.finishDeployment(id, status, r.message, r.stepsJson().dump(), r.previousVersion);
-        }
-    } catch (const std::exception& e) {
-        log(tr("Deployment history not saved: %1").arg(QString::fromStdString(e.what())));
-    }
+    (void)bundleId; // the history rows were written by the deployment itself (attachHistory)
     for (const DeployResult& r : results) {
         const QString b = QString::fromStdString(r.board);
         model_->setDeployState(b, deploymentText(r.kind, r.status, r.version, r.startedAt));

@@ -79,6 +79,8 @@ private:
     void chooseAndDeploy();
     void runDeployJob(const QStringList& boards, std::function<std::vector<DeployResult>()> job,
                       qint64 bundleId);
+    static void attachHistory(QPointer<FleetPanel> self, DeployOptions& options,
+                              const std::string& workspace, qint64 bundleId);
     void deployDone(const QStringList& boards, const std::vector<DeployResult>& results,
                     qint64 bundleId);
     nlohmann::json rootParams() const;

@@ -6,12 +6,16 @@
 #include "core/bundlestore.h"
 #include "core/profilestore.h"
 #include "remote/client/boardconnector.h"
+#include "remote/client/deploymenthistory.h"
 #include "remote/client/fleetdeployer.h"
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
+#include <optional>
+#include <unistd.h>
 
 namespace dvfo::cli {
 
@@ -19,6 +23,7 @@ namespace {
 struct Args {
     std::string db, bundle, board, group;
     bool all = false, rollback = false, history = false, acceptNew = false;
+    std::string acceptFingerprint;
     int parallel = 4;
     DeployOptions options;
 };
@@ -56,18 +61,21 @@ void printResults(const std::vector<DeployResult>& results) {
     std::cout << FleetDeployer::summary(results) << "\n";
 }
 
-void record(BundleStore& store, const DeployResult& r, int64_t bundleId) {
-    DeploymentRecord d;
-    d.board = r.board;
-    d.bundleId = bundleId;
-    d.bundleVersion = r.version;
-    d.previousVersion = r.previousVersion;
-    d.kind = r.kind;
-    d.startedAt = r.startedAt;
-    const int64_t id = store.startDeployment(d);
-    // The table's statuses: a rollback that itself failed is recorded failed, with the reason.
-    const std::string status = r.status == "rollback_failed" ? "failed" : r.status;
-    store.finishDeployment(id, status, r.message, r.stepsJson().dump());
+// DVFO_DEPLOY_PAUSE_AT=POINT (one of BundleDeployer::kKillPoints) stops every board's deploy at
+// that point and waits to be killed: the crash-consistency tests kill the CLI there.
+void pauseAtCheckpointFromEnvironment(DeployOptions& options) {
+    const char* point = std::getenv("DVFO_DEPLOY_PAUSE_AT");
+    if (!point || !*point)
+        return;
+    const std::string wanted = point;
+    options.checkpoint = [wanted](const std::string& board, const std::string& at) {
+        if (at != wanted)
+            return;
+        std::cerr << "dvfo: " << board << ": deploy paused at " << at << " (DVFO_DEPLOY_PAUSE_AT)"
+                  << std::endl;
+        while (true)
+            ::pause();
+    };
 }
 } // namespace
 
@@ -93,7 +101,11 @@ void addDeployCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--cloud", a->options.cloudUrl, "Override the bundle's cloud URL on the boards (none = edge-only)");
     cmd->add_option("--health-wait-ms", a->options.healthWaitMs, "Health check patience")->capture_default_str();
-    cmd->add_flag("--accept-new", a->acceptNew, "Trust unknown host keys (they are saved)");
+    cmd->add_flag("--accept-new", a->acceptNew,
+                  "Trust unknown host keys, whichever key the board shows (they are saved)");
+    cmd->add_option("--accept-fingerprint", a->acceptFingerprint,
+                    "Trust an unknown host key only if it has this fingerprint (SHA256:...; it is "
+                    "saved)");
     cmd->add_option("--db", a->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
     cmd->callback([a] {
         int rc = 0;
@@ -115,31 +127,30 @@ void addDeployCommand(CLI::App& app) {
             if (a->board.empty() && !a->all && a->group.empty())
                 throw std::runtime_error("name the boards: --board NAME, --all or --group G");
             const auto boards = targets(*a, registry);
-            ConnectOptions connect = terminalConnectOptions(a->acceptNew);
+            ConnectOptions connect = terminalConnectOptions(a->acceptNew, a->acceptFingerprint);
             connect.status = {};
             std::mutex out;
             a->options.progress = [&out](const std::string& b, const std::string& step, const std::string& msg) {
                 std::lock_guard<std::mutex> lock(out);
                 std::cerr << b << ": " << step << ": " << msg << "\n";
             };
-            FleetDeployer fleet(boards, connect, a->options, a->parallel);
-            std::vector<DeployResult> results;
-            int64_t bundleId = 0;
-            if (a->rollback) {
-                results = fleet.rollback();
-            } else {
+            pauseAtCheckpointFromEnvironment(a->options);
+            std::optional<StoredBundle> bundle;
+            if (!a->rollback) {
                 const bool numeric = a->bundle.find_first_not_of("0123456789") == std::string::npos;
-                const auto b = numeric ? store.findBundle(std::stoll(a->bundle)) : store.findBundleByVersion(a->bundle);
-                if (!b)
+                bundle = numeric ? store.findBundle(std::stoll(a->bundle)) : store.findBundleByVersion(a->bundle);
+                if (!bundle)
                     throw std::runtime_error("no bundle '" + a->bundle + "' in the workspace (see 'dvfo bundle list')");
-                bundleId = b->id;
-                results = fleet.deploy(b->path);
             }
-            for (const auto& r : results) {
-                record(store, r, r.kind == "deploy" ? bundleId : 0);
+            // Each board's history row is written before its first step and completed after it.
+            DeploymentHistory::attach(
+                std::make_shared<DeploymentHistory>(a->db.empty() ? ProfileStore::defaultPath() : a->db),
+                a->options, bundle ? bundle->id : 0);
+            FleetDeployer fleet(boards, connect, a->options, a->parallel);
+            const std::vector<DeployResult> results = a->rollback ? fleet.rollback() : fleet.deploy(bundle->path);
+            for (const auto& r : results)
                 if (!r.ok())
                     rc = 1;
-            }
             printResults(results);
         } catch (const std::exception& e) {
             std::cerr << "dvfo: " << e.what() << "\n";

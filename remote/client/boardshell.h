@@ -1,10 +1,13 @@
 #pragma once
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace dvfo {
+
+class LineTransport;
 
 // What a command run on a board left behind.
 struct ShellResult {
@@ -47,6 +50,10 @@ public:
     virtual std::optional<std::string> readLink(const std::string& boardPath) = 0;
     // `boardPath` made absolute ("~/x" and "x" relative to the home directory on the board).
     virtual std::string absolutePath(const std::string& boardPath) = 0;
+    // Starts `command` and keeps it running with its stdin open until the returned transport is
+    // closed or destroyed, or the connection drops (then the command sees EOF): for what must
+    // last exactly as long as this connection, like the deploy lock. Throws like run().
+    virtual std::unique_ptr<LineTransport> startCommand(const std::string& command) = 0;
     // "user@host:port" or "this machine", for messages.
     virtual std::string describe() const = 0;
 

@@ -5,9 +5,15 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace dvfo {
+
+class LineTransport;
+struct DeployResult;
 
 // A deploy step failed; what() says which and why, for the user.
 class DeployError : public std::runtime_error {
@@ -26,6 +32,16 @@ struct DeployOptions {
     int periodMs = 100;
     // (board, step, message) for every step start/end; may be called from several threads.
     std::function<void(const std::string& board, const std::string& step, const std::string& message)> progress;
+    // Called at every kill point: after each change a deploy makes on a board (see
+    // BundleDeployer::kKillPoints), with the board's deploy lock held. Tests (and the CLI's
+    // DVFO_DEPLOY_PAUSE_AT) use it to stop a deploy at a known point.
+    std::function<void(const std::string& board, const std::string& point)> checkpoint;
+    // Deployment history: `started` before the first step (returns the row's id), `finished`
+    // after the last, so a deploy that is killed still leaves its row ("running"). May be called
+    // from several threads.
+    std::function<int64_t(const DeployResult& opening)> historyStarted;
+    std::function<void(int64_t row, const DeployResult& result)> historyFinished;
+    int lockWaitMs = 30000; // how long to wait for another deploy to the same board
 };
 
 // What the steps of one board's deployment share: the board's shell (SSH or this machine: the
@@ -38,11 +54,15 @@ struct DeployContext {
     std::string root;           // runtime root on the board, absolute
     std::string localBundleDir; // empty for a rollback
     BundleManifest manifest;
-    std::string previousVersion; // what `current` pointed to before the switch ("" = nothing)
-    bool switched = false;
+    std::string deployId;        // unique per deploy: <UTC time>-<random>
+    std::string bundleDir;       // this deploy's directory in bundles/: <version>@<deployId>
+    std::string previousDir;     // what `current` pointed to before the switch ("" = nothing)
+    std::string previousVersion; // its version
+    bool switched = false;       // `current` may point at bundleDir (a rollback is needed)
+    std::unique_ptr<LineTransport> lock; // the board's deploy lock, held while it is open
 
-    DeployContext(BoardShell& s, BoardEntry b, DeployOptions o)
-        : shell(s), board(std::move(b)), options(std::move(o)) {}
+    DeployContext(BoardShell& s, BoardEntry b, DeployOptions o);
+    ~DeployContext();
 
     void report(const std::string& step, const std::string& message) const {
         if (options.progress)
@@ -54,11 +74,25 @@ struct DeployContext {
     // failure.
     std::string run(const std::string& command, const std::string& what,
                     std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
-    std::string bundlePath(const std::string& version) const { return root + "/bundles/" + version; }
-    // Points <root>/<link> at bundles/<version> atomically (symlink to a temp name, rename over).
-    void switchLink(const std::string& link, const std::string& version) const;
+    std::string bundlePath(const std::string& dir) const { return root + "/bundles/" + dir; }
+    std::string stagingPath() const { return root + "/staging/" + bundleDir; }
+    // Points <root>/<link> at bundles/<dir> atomically (symlink to a temp name, rename over)
+    // and durably (the root directory is fsync'ed).
+    void switchLink(const std::string& link, const std::string& dir) const;
+    // The directory in bundles/ a link points to, "" when the link does not exist.
+    std::string linkTarget(const std::string& link) const;
     // The bundle version a link points to, "" when the link does not exist.
     std::string linkVersion(const std::string& link) const;
+    // A shell command that writes <root>/pending (PendingDeploy's marker) atomically and
+    // durably. `armed` puts the board's boot id in it: the deploy's own restart may then start
+    // the bundle once, in this boot. The restart step runs it in the same command as the
+    // restart, so no kill can separate arming and restarting.
+    std::string markerCommand(bool armed) const;
+    void removeMarker() const;
+    // fsync of each path (files and directories), on the board.
+    static std::string syncCommand(const std::vector<std::string>& paths);
+    // Stops here when options.checkpoint says so (tests, DVFO_DEPLOY_PAUSE_AT).
+    void checkpoint(const std::string& point) const;
 };
 
 // One step of a deployment. run() throws (DeployError, SshError, ...) to fail the deployment.

@@ -14,6 +14,12 @@ void HealthCheckStep::run(DeployContext& c) {
     const auto answer = nlohmann::json::parse(r.stdoutText.substr(0, r.stdoutText.find('\n')), nullptr, false);
     if (r.ok() && !answer.is_discarded()) {
         c.report(name(), "runtime healthy with bundle " + version);
+        if (confirm_) {
+            c.checkpoint("health");
+            c.removeMarker();
+            c.report(name(), "bundle " + c.bundleDir + " confirmed");
+            c.checkpoint("confirm");
+        }
         return;
     }
     std::string reason = !answer.is_discarded() && answer.is_object() ? answer.value("reason", std::string())

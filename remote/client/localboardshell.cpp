@@ -1,6 +1,7 @@
 #include "remote/client/localboardshell.h"
 
 #include "core/sha256.h"
+#include "remote/client/localprocesstransport.h"
 
 #include <cerrno>
 #include <csignal>
@@ -162,6 +163,11 @@ std::string LocalBoardShell::absolutePath(const std::string& boardPath) {
         return homeDirectory();
     return homeDirectory() + "/" +
            (boardPath.rfind("~/", 0) == 0 ? boardPath.substr(2) : boardPath);
+}
+
+std::unique_ptr<LineTransport> LocalBoardShell::startCommand(const std::string& command) {
+    return std::make_unique<LocalProcessTransport>(
+        std::vector<std::string>{"/bin/sh", "-c", "exec " + command}, "this machine");
 }
 
 } // namespace dvfo

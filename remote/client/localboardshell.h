@@ -13,6 +13,7 @@ public:
     void makeDirectories(const std::string& boardPath) override;
     std::optional<std::string> readLink(const std::string& boardPath) override;
     std::string absolutePath(const std::string& boardPath) override;
+    std::unique_ptr<LineTransport> startCommand(const std::string& command) override;
     std::string describe() const override { return "this machine"; }
 };
 

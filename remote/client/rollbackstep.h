@@ -3,7 +3,7 @@
 
 namespace dvfo {
 
-// Puts the previous bundle back: switches current to context.previousVersion, restarts the
+// Puts the previous bundle back: switches current to context.previousDir, restarts the
 // runtime and checks its health. Without a previous bundle, removes current and stops the runtime.
 class RollbackStep : public DeployStep {
 public:

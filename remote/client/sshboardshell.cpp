@@ -1,9 +1,48 @@
 #include "remote/client/sshboardshell.h"
 
+#include "remote/client/linetransport.h"
 #include "remote/ssh/sftpclient.h"
+#include "remote/ssh/sshchannelstream.h"
 #include "remote/ssh/sshexec.h"
 
 namespace dvfo {
+
+namespace {
+// A command on a channel of a session the shell shares (SshLineTransport owns its session).
+class SharedSessionCommand : public LineTransport {
+public:
+    SharedSessionCommand(SshSession& session, const std::string& command)
+        : stream_(session, command), description_(session.describe()) {}
+    ~SharedSessionCommand() override { close(); }
+    void writeLine(const std::string& line) override {
+        try {
+            stream_.writeLine(line);
+        } catch (const SshError& e) {
+            throw TransportError(description_ + ": " + e.what());
+        }
+    }
+    std::optional<std::string> readLine(int timeoutMs) override {
+        try {
+            return stream_.readLine(std::chrono::milliseconds(timeoutMs));
+        } catch (const SshError& e) {
+            throw TransportError(description_ + ": " + e.what());
+        }
+    }
+    void close() override {
+        try {
+            stream_.closeInput();
+            stream_.close();
+        } catch (const SshError&) {
+            // The connection is gone: the command saw EOF on its side already.
+        }
+    }
+    std::string describe() const override { return description_; }
+
+private:
+    SshChannelStream stream_;
+    std::string description_;
+};
+} // namespace
 
 SshBoardShell::SshBoardShell(SshSession& session) : session_(session) {}
 
@@ -52,6 +91,10 @@ std::optional<std::string> SshBoardShell::readLink(const std::string& boardPath)
 
 std::string SshBoardShell::absolutePath(const std::string& boardPath) {
     return sftp().resolve(boardPath);
+}
+
+std::unique_ptr<LineTransport> SshBoardShell::startCommand(const std::string& command) {
+    return std::make_unique<SharedSessionCommand>(session_, command);
 }
 
 std::string SshBoardShell::describe() const {

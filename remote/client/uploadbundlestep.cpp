@@ -5,8 +5,9 @@
 namespace dvfo {
 
 void UploadBundleStep::run(DeployContext& c) {
-    const std::string staging = c.root + "/staging/" + c.manifest.bundleVersion;
-    c.run("rm -rf " + BoardShell::quote(staging), "clearing " + staging);
+    // Under the deploy lock nobody else uploads: what is in staging/ was left by a killed deploy.
+    c.run("rm -rf " + BoardShell::quote(c.root + "/staging"), "clearing staging");
+    const std::string staging = c.stagingPath();
     c.shell.makeDirectories(staging);
     int64_t total = 0;
     for (const auto& f : c.manifest.files)
@@ -23,6 +24,7 @@ void UploadBundleStep::run(DeployContext& c) {
     }
     c.shell.upload(c.localBundleDir + "/" + BundleManifest::kFileName,
                    staging + "/" + BundleManifest::kFileName, o);
+    c.checkpoint("upload");
 }
 
 } // namespace dvfo

@@ -3,18 +3,20 @@
 namespace dvfo {
 
 void VerifyChecksumStep::run(DeployContext& c) {
-    const std::string staging = c.root + "/staging/" + c.manifest.bundleVersion;
+    const std::string staging = c.stagingPath();
     const std::string out = c.run(c.agentCommand("verify-bundle " + BoardShell::quote(staging)),
                                   "verifying the uploaded bundle on " + c.board.name);
     c.report(name(), out.substr(0, out.find('\n')));
-    // Redeploying a version replaces its directory; the running bundle is the old copy until the
-    // runtime restarts, and both copies are identical by their checksums.
-    const std::string target = BoardShell::quote(c.bundlePath(c.manifest.bundleVersion));
-    const std::string old = BoardShell::quote(c.bundlePath(c.manifest.bundleVersion) + ".old");
-    c.run("mkdir -p " + BoardShell::quote(c.root + "/bundles") + " && rm -rf " + old +
-              " && { [ ! -e " + target + " ] || mv " + target + " " + old + "; } && mv " +
-              BoardShell::quote(staging) + " " + target + " && rm -rf " + old,
+    // Every file and directory reaches the disk before the bundle gets its name in bundles/, and
+    // the rename before anything points at it. The directory is this deploy's own: redeploying
+    // the running version never touches the directory the runtime uses.
+    const std::string bundles = c.root + "/bundles";
+    c.run("find " + BoardShell::quote(staging) + " -exec sync -- {} + && mkdir -p " +
+              BoardShell::quote(bundles) + " && mv -T " + BoardShell::quote(staging) + " " +
+              BoardShell::quote(c.bundlePath(c.bundleDir)) + " && " +
+              DeployContext::syncCommand({bundles, c.root + "/staging", c.root}),
           "moving the verified bundle into place");
+    c.checkpoint("verify");
 }
 
 } // namespace dvfo

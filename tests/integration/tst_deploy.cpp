@@ -105,11 +105,11 @@ private slots:
         BundleDeployer deployer(e, connect(), deployOptions("nx1", &log));
         const DeployResult first = deployer.deploy(good);
         QVERIFY2(first.ok(), describe(first).c_str());
-        QCOMPARE(first.steps.size(), size_t(6));
+        QCOMPARE(first.steps.size(), size_t(7));
         QCOMPARE(first.previousVersion, std::string());
         const std::string root = path("nx1/root");
         QCOMPARE(linkTarget(root + "/current"), std::string("good-1"));
-        QVERIFY(!fs::exists(root + "/staging/good-1"));
+        QVERIFY(!fs::exists(root + "/staging"));
         bool sawUpload = false;
         for (const auto& l : log)
             sawUpload |= l.find("nx1 upload attention/weights.pt") == 0;
@@ -133,7 +133,7 @@ private slots:
         QCOMPARE(second.steps.back().step, std::string("rollback"));
         QVERIFY(second.steps.back().ok);
         QCOMPARE(linkTarget(root + "/current"), std::string("good-1"));
-        QVERIFY(fs::is_directory(root + "/bundles/broken-2")); // kept, for inspection
+        QVERIFY(deploytest::hasBundleDirectory(root, "broken-2")); // kept, for inspection
         status = agentCall(e, "runtime-status", {{"root", root}});
         QCOMPARE(status["state"].get<std::string>(), std::string("running"));
         QCOMPARE(status["bundleVersion"].get<std::string>(), std::string("good-1"));

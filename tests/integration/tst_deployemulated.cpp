@@ -93,11 +93,11 @@ private slots:
             deploy("emulated:xavier-nx", makeBundle("good-1", "max", "xavier-nx"));
         QVERIFY2(r.ok(), describe(r).c_str());
         QCOMPARE(r.board, std::string("emulated:xavier-nx"));
-        QCOMPARE(r.steps.size(), size_t(6));
+        QCOMPARE(r.steps.size(), size_t(7));
         const std::string root = path("home/.local/share/dvfo-edge/emulated-xavier-nx");
         QCOMPARE(RuntimeLayout::defaultRoot("xavier-nx"), root);
         QCOMPARE(linkTarget(root + "/current"), std::string("good-1"));
-        QVERIFY(!fs::exists(root + "/staging/good-1"));
+        QVERIFY(!fs::exists(root + "/staging"));
         QVERIFY(!fs::exists(path("home/.local/share/dvfo-edge/current"))); // not the shared root
 
         const auto status = agentCall("emulated:xavier-nx", "runtime-status");
@@ -125,7 +125,7 @@ private slots:
         QCOMPARE(r.steps.back().step, std::string("rollback"));
         QVERIFY(r.steps.back().ok);
         QCOMPARE(linkTarget(root + "/current"), std::string("good-1"));
-        QVERIFY(fs::is_directory(root + "/bundles/broken-2")); // kept, for inspection
+        QVERIFY(deploytest::hasBundleDirectory(root, "broken-2")); // kept, for inspection
         const auto status = agentCall("emulated:xavier-nx", "runtime-status");
         QVERIFY2(status.value("running", false), status.dump().c_str());
         QCOMPARE(status["bundleVersion"].get<std::string>(), std::string("good-1"));

@@ -3,8 +3,11 @@
 #include "core/policybundle.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sys/wait.h>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -31,7 +34,16 @@ std::string makeFixedPolicyBundle(const std::string& dir, const std::string& att
 
 std::string linkTarget(const std::string& link) {
     std::error_code ec;
-    return fs::read_symlink(link, ec).filename().string();
+    const std::string dir = fs::read_symlink(link, ec).filename().string();
+    return dir.substr(0, dir.rfind('@') == std::string::npos ? dir.size() : dir.rfind('@'));
+}
+
+bool hasBundleDirectory(const std::string& root, const std::string& version) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(root + "/bundles", ec))
+        if (e.is_directory() && e.path().filename().string().rfind(version + "@", 0) == 0)
+            return true;
+    return false;
 }
 
 std::string describe(const dvfo::DeployResult& result) {
@@ -65,6 +77,41 @@ std::string telemetryProblem(const nlohmann::json& answer, size_t count, const s
         return "not a record of " + version + " at " + tuple +
                " with latency and energy: " + newest.dump();
     return {};
+}
+
+std::string runEdge(const std::string& args, int* exitCode) {
+    const char* edge = std::getenv("DVFO_EDGE");
+    const std::string command = std::string(edge ? edge : "dvfo-edge") + " " + args + " 2>&1";
+    FILE* p = ::popen(command.c_str(), "r");
+    std::string out;
+    if (!p)
+        return out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        out.append(buf, n);
+    const int status = ::pclose(p);
+    if (exitCode)
+        *exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
+nlohmann::json restartLikeAReboot(const std::string& root, const std::string& emulate) {
+    const std::string base = "--emulate " + emulate + " runtime ";
+    const std::string quoted = "'" + root + "'";
+    runEdge(base + "stop --root " + quoted);
+    runEdge(base + "start --root " + quoted + " --input synthetic:20");
+    const std::string out = runEdge(base + "status --root " + quoted + " --wait-ms 60000");
+    for (size_t start = 0; start < out.size();) {
+        const size_t end = out.find('\n', start);
+        const auto j = nlohmann::json::parse(out.substr(start, end - start), nullptr, false);
+        if (j.is_object() && j.contains("healthy"))
+            return j;
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return {{"healthy", false}, {"reason", out}};
 }
 
 } // namespace deploytest

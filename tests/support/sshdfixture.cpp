@@ -390,6 +390,15 @@ void SshdFixture::stop()
         ::kill(tree[i], SIGKILL);
 }
 
+void SshdFixture::dropConnections()
+{
+    if (m_sshdPid <= 0)
+        return;
+    const std::vector<pid_t> tree = processTree(m_sshdPid);
+    for (std::size_t i = 1; i < tree.size(); ++i) // everything but the listener
+        ::kill(tree[i], SIGKILL);
+}
+
 void SshdFixture::killAll()
 {
     signalTree(SIGKILL);

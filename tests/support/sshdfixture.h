@@ -21,6 +21,9 @@ public:
     // SIGTERM (then SIGKILL) to sshd and every process it spawned, so open sessions die too.
     void stop();
     bool restart();
+    // SIGKILL to every session process (and what they run) but not the listener: every open
+    // connection drops, new ones are accepted.
+    void dropConnections();
     // SIGKILL to sshd and all its descendants at once: simulates a board that crashed.
     void killAll();
     // Replaces the host key by a fresh one; takes effect on the next (re)start.
