@@ -1,10 +1,17 @@
 #include "core/boardregistry.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace dvfo {
 
@@ -13,7 +20,7 @@ using nlohmann::json;
 
 json BoardEntry::toJson() const {
     json j{{"name", name}, {"host", host}, {"port", port}, {"user", user}, {"identityFile", identityFile},
-           {"group", group}, {"agentPath", agentPath}, {"acceptNewHostKey", acceptNewHostKey}};
+           {"group", group}, {"agentPath", agentPath}};
     if (!emulate.empty())
         j["emulate"] = emulate;
     if (!sysfsRoot.empty())
@@ -33,7 +40,6 @@ BoardEntry BoardEntry::fromJson(const json& j) {
         e.agentPath = j.value("agentPath", e.agentPath);
         e.emulate = j.value("emulate", "");
         e.sysfsRoot = j.value("sysfsRoot", "");
-        e.acceptNewHostKey = j.value("acceptNewHostKey", false);
         return e;
     } catch (const json::exception& ex) {
         throw std::runtime_error(std::string("malformed board entry: ") + ex.what());
@@ -47,10 +53,79 @@ std::string BoardRegistry::defaultPath() {
     return std::string(home ? home : ".") + "/.config/dvfo/boards.json";
 }
 
+namespace {
+std::mutex noticeMutex;
+BoardRegistry::NoticeHandler noticeHandler;
+std::vector<std::string> undelivered; // for a handler set later (the studio's log)
+
+void notice(const std::string& text) {
+    std::lock_guard<std::mutex> lock(noticeMutex);
+    if (noticeHandler) {
+        noticeHandler(text);
+        return;
+    }
+    std::cerr << "dvfo: " << text << "\n";
+    undelivered.push_back(text);
+}
+
+// flock on <path>.lock for the lifetime of this object (the file itself is replaced by rename,
+// so it cannot carry the lock).
+class RegistryLock {
+public:
+    explicit RegistryLock(const std::string& path) {
+        const fs::path p(path);
+        if (p.has_parent_path())
+            fs::create_directories(p.parent_path());
+        fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd_ < 0)
+            throw std::runtime_error("cannot lock " + path + ": " + std::strerror(errno));
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~RegistryLock() { ::close(fd_); }
+    RegistryLock(const RegistryLock&) = delete;
+    RegistryLock& operator=(const RegistryLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+void fsyncOrThrow(int fd, const std::string& what) {
+    if (::fsync(fd) != 0)
+        throw std::runtime_error("cannot write " + what + ": " + std::strerror(errno));
+}
+} // namespace
+
+void BoardRegistry::setNoticeHandler(NoticeHandler handler) {
+    std::lock_guard<std::mutex> lock(noticeMutex);
+    noticeHandler = std::move(handler);
+    if (noticeHandler)
+        for (const auto& text : undelivered)
+            noticeHandler(text);
+    if (noticeHandler)
+        undelivered.clear();
+}
+
 BoardRegistry::BoardRegistry(std::string path) : path_(std::move(path)) {
+    if (!load())
+        return;
+    // A file of an older version trusted new host keys per board for good: drop the flag once.
+    try {
+        modify([](BoardRegistry&) {});
+    } catch (const std::exception& e) {
+        notice("could not rewrite " + path_ + ": " + e.what()); // the flag is ignored anyway
+    }
+    notice("boards.json (" + path_ +
+           ") had \"acceptNewHostKey\" set; that flag is gone (it made trusting a new host key "
+           "permanent) and the file was rewritten without it. Unknown host keys are now accepted "
+           "per connection: --accept-fingerprint SHA256:... (CLI) or the studio's dialog.");
+}
+
+bool BoardRegistry::load() {
+    boards_.clear();
     std::ifstream f(path_);
     if (!f)
-        return; // no boards yet
+        return false; // no boards yet
     std::stringstream ss;
     ss << f.rdbuf();
     json j;
@@ -62,8 +137,19 @@ BoardRegistry::BoardRegistry(std::string path) : path_(std::move(path)) {
     }
     if (!j.contains("boards") || !j["boards"].is_array())
         throw std::runtime_error("board list " + path_ + " has no \"boards\" array; fix or remove it");
-    for (const auto& b : j["boards"])
+    bool migrated = false;
+    for (const auto& b : j["boards"]) {
+        migrated |= b.is_object() && b.contains("acceptNewHostKey");
         boards_.push_back(BoardEntry::fromJson(b));
+    }
+    return migrated;
+}
+
+void BoardRegistry::modify(const std::function<void(BoardRegistry&)>& change) {
+    RegistryLock lock(path_);
+    load();
+    change(*this);
+    write();
 }
 
 std::optional<BoardEntry> BoardRegistry::find(const std::string& name) const {
@@ -107,22 +193,33 @@ std::vector<BoardEntry> BoardRegistry::group(const std::string& g) const {
 }
 
 void BoardRegistry::save() const {
-    const fs::path p(path_);
-    if (p.has_parent_path())
-        fs::create_directories(p.parent_path());
+    RegistryLock lock(path_);
+    write();
+}
+
+void BoardRegistry::write() const {
     json arr = json::array();
     for (const auto& b : boards_)
         arr.push_back(b.toJson());
+    const std::string text = json{{"version", 1}, {"boards", arr}}.dump(2) + "\n";
     const std::string tmp = path_ + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::trunc);
-        if (!f)
-            throw std::runtime_error("cannot write " + tmp);
-        f << json{{"version", 1}, {"boards", arr}}.dump(2) << "\n";
-        if (!f.flush())
-            throw std::runtime_error("cannot write " + tmp);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+    if (::write(fd, text.data(), text.size()) != ssize_t(text.size())) {
+        const int err = errno;
+        ::close(fd);
+        throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(err));
     }
+    fsyncOrThrow(fd, tmp);
+    ::close(fd);
     fs::rename(tmp, path_);
+    const fs::path parent = fs::path(path_).has_parent_path() ? fs::path(path_).parent_path() : ".";
+    const int dir = ::open(parent.c_str(), O_RDONLY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir); // the rename itself reaches the disk
+        ::close(dir);
+    }
 }
 
 } // namespace dvfo

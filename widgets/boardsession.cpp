@@ -7,7 +7,13 @@
 
 #include <QMetaObject>
 
+#include <mutex>
+
 namespace dvfo {
+
+namespace {
+std::mutex oneQuestionAtATime; // see askOnGui
+} // namespace
 
 BoardSession::BoardSession(QString board, std::optional<BoardEntry> entry, QObject* parent)
     : QObject(parent), board_(std::move(board)), entry_(std::move(entry)), worker_(new QObject) {
@@ -28,8 +34,11 @@ template <typename F> void BoardSession::onWorker(F&& f) {
     QMetaObject::invokeMethod(worker_, std::forward<F>(f), Qt::QueuedConnection);
 }
 
-// The worker blocks while the GUI asks the user; the GUI thread never waits on the worker.
+// The worker blocks while the GUI asks the user; the GUI thread never waits on the worker. One
+// question at a time across all sessions: a second dialog would otherwise open inside the first
+// one's event loop (boards connecting at once). Only worker threads wait on this mutex.
 template <typename R, typename F> R BoardSession::askOnGui(F&& f) {
+    std::lock_guard<std::mutex> lock(oneQuestionAtATime);
     R result{};
     QMetaObject::invokeMethod(this, [&] { result = f(); }, Qt::BlockingQueuedConnection);
     return result;

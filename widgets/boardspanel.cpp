@@ -7,11 +7,13 @@
 #include "widgets/boardspecview.h"
 
 #include <QHBoxLayout>
+#include <QApplication>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -114,11 +116,22 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     connect(table_, &QTableView::doubleClicked, this, &BoardsPanel::connectSelected);
 
     hostKeyAsker_ = [this](const HostKeyInfo& k) { return askHostKey(this, k); };
+    // Notices of the board list (a migrated boards.json) go to this panel's log, from any thread.
+    QPointer<BoardsPanel> self(this);
+    BoardRegistry::setNoticeHandler([self](const std::string& notice) {
+        const QString text = QString::fromStdString(notice);
+        QMetaObject::invokeMethod(
+            qApp, [self, text] {
+                if (self)
+                    self->log(text);
+            },
+            Qt::QueuedConnection);
+    });
     reload();
     selectBoard(QStringLiteral("emulated:xavier-nx"));
 }
 
-BoardsPanel::~BoardsPanel() = default;
+BoardsPanel::~BoardsPanel() { BoardRegistry::setNoticeHandler({}); }
 
 void BoardsPanel::reload() {
     const QString current = selectedBoard();
@@ -239,8 +252,7 @@ void BoardsPanel::disconnectSelected() {
 
 void BoardsPanel::addBoard(const BoardEntry& entry) {
     try {
-        registry_.upsert(entry);
-        registry_.save();
+        registry_.modify([&](BoardRegistry& r) { r.upsert(entry); });
         log(tr("Saved board %1 in %2")
                 .arg(QString::fromStdString(entry.name), QString::fromStdString(registry_.path())));
     } catch (const std::exception& e) {
@@ -260,7 +272,7 @@ void BoardsPanel::editSelected() {
     if (d.exec() != QDialog::Accepted)
         return;
     if (d.entry().name != old.name)
-        registry_.remove(old.name);
+        registry_.modify([&](BoardRegistry& r) { r.remove(old.name); });
     if (auto* s = sessions_.take(QString::fromStdString(old.name)))
         s->deleteLater(); // the connection used the old settings
     addBoard(d.entry());
@@ -271,8 +283,12 @@ void BoardsPanel::removeSelected() {
     if (QMessageBox::question(this, tr("Remove board"),
                               tr("Remove %1 from the board list?").arg(b)) != QMessageBox::Yes)
         return;
-    registry_.remove(b.toStdString());
-    registry_.save();
+    try {
+        registry_.modify([&](BoardRegistry& r) { r.remove(b.toStdString()); });
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Board not removed"), QString::fromStdString(e.what()));
+        return;
+    }
     if (auto* s = sessions_.take(b))
         s->deleteLater();
     reload();

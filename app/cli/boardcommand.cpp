@@ -8,8 +8,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <termios.h>
 #include <unistd.h>
 
@@ -17,39 +19,68 @@ namespace dvfo::cli {
 
 namespace {
 
+// One terminal prompt at a time: the boards of a parallel deploy (FleetDeployer's threads) ask in
+// turn instead of interleaving on the terminal. While a prompt has echo off, a signal that ends
+// the program (Ctrl-C, SIGTERM, hang-up) first turns echo back on.
+std::mutex promptMutex;
+int promptTty = -1;
+termios promptSaved{};
+volatile sig_atomic_t promptEchoOff = 0;
+
+void restoreEchoAndReraise(int sig) {
+    if (promptEchoOff)
+        tcsetattr(promptTty, TCSANOW, &promptSaved);
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+}
+
 // Reads a secret from the terminal with echo off; nothing is stored.
 std::optional<std::string> promptSecret(const std::string& prompt) {
-    FILE* tty = fopen("/dev/tty", "r+");
+    std::lock_guard<std::mutex> lock(promptMutex);
+    FILE* tty = fopen("/dev/tty", "r+e");
     if (!tty)
         return std::nullopt; // no terminal (CI, pipes): give up instead of hanging
     fprintf(tty, "%s ", prompt.c_str());
     fflush(tty);
-    termios old{};
-    const bool isTty = tcgetattr(fileno(tty), &old) == 0;
+    const int fd = fileno(tty);
+    const bool isTty = tcgetattr(fd, &promptSaved) == 0;
+    constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction previous[4] = {};
     if (isTty) {
-        termios quiet = old;
+        struct sigaction restore {};
+        restore.sa_handler = restoreEchoAndReraise;
+        sigemptyset(&restore.sa_mask);
+        for (int i = 0; i < 4; ++i)
+            sigaction(kSignals[i], &restore, &previous[i]);
+        promptTty = fd;
+        termios quiet = promptSaved;
         quiet.c_lflag &= ~tcflag_t(ECHO);
-        tcsetattr(fileno(tty), TCSANOW, &quiet);
+        promptEchoOff = 1;
+        tcsetattr(fd, TCSANOW, &quiet);
     }
     char buf[1024] = {};
-    const bool got = fgets(buf, sizeof buf, tty) != nullptr;
-    if (isTty)
-        tcsetattr(fileno(tty), TCSANOW, &old);
+    const bool got = fgets(buf, sizeof buf, tty) != nullptr; // EOF (Ctrl-D) or error: cancelled
+    if (isTty) {
+        tcsetattr(fd, TCSANOW, &promptSaved);
+        promptEchoOff = 0;
+        for (int i = 0; i < 4; ++i)
+            sigaction(kSignals[i], &previous[i], nullptr);
+    }
     fprintf(tty, "\n");
     fclose(tty);
+    std::string s(buf);
+    explicit_bzero(buf, sizeof buf);
     if (!got)
         return std::nullopt;
-    std::string s(buf);
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
         s.pop_back();
-    std::memset(buf, 0, sizeof buf);
     return s;
 }
 
-int probeBoard(const std::string& name, bool acceptNew) {
+int probeBoard(const std::string& name, bool acceptNew, const std::string& acceptFingerprint) {
     BoardRegistry registry;
     try {
-        auto agent = connectBoard(name, terminalConnectOptions(acceptNew), &registry);
+        auto agent = connectBoard(name, terminalConnectOptions(acceptNew, acceptFingerprint), &registry);
         const auto p = agent->call("probe");
         const BoardSpec spec = BoardSpec::fromJson(p.at("spec"));
         std::cout << "Board " << name << ": " << spec.name << (p.value("emulated", false) ? " (emulated)" : "")
@@ -77,7 +108,9 @@ int probeBoard(const std::string& name, bool acceptNew) {
     } catch (const SshError& e) {
         std::cerr << "dvfo: " << name << ": " << e.what() << "\n";
         if (e.kind() == SshError::Kind::HostKeyUnknown)
-            std::cerr << "dvfo: check the fingerprint, then run again with --accept-new to trust it\n";
+            std::cerr << "dvfo: check the fingerprint on the board (ssh-keygen -lf "
+                         "/etc/ssh/ssh_host_ed25519_key.pub), then run again with "
+                         "--accept-fingerprint SHA256:... to trust exactly that key\n";
         return 4;
     } catch (const std::exception& e) {
         std::cerr << "dvfo: " << name << ": " << e.what() << "\n";
@@ -87,9 +120,10 @@ int probeBoard(const std::string& name, bool acceptNew) {
 
 } // namespace
 
-ConnectOptions terminalConnectOptions(bool acceptNew) {
+ConnectOptions terminalConnectOptions(bool acceptNew, const std::string& acceptFingerprint) {
     ConnectOptions o = ConnectOptions::defaults();
     o.acceptNewHostKey = acceptNew;
+    o.acceptFingerprint = acceptFingerprint;
     o.passphrase = promptSecret;
     o.password = promptSecret;
     o.status = [](const std::string& s) { std::cerr << s << "\n"; };
@@ -116,9 +150,11 @@ void addBoardCommand(CLI::App& app) {
         try {
             if (!entry->emulate.empty())
                 BoardSpec::builtin(entry->emulate);
-            const bool existed = registry.find(entry->name).has_value();
-            registry.upsert(*entry);
-            registry.save();
+            bool existed = false;
+            registry.modify([&](BoardRegistry& r) {
+                existed = r.find(entry->name).has_value();
+                r.upsert(*entry);
+            });
             std::cout << (existed ? "Updated" : "Added") << " board " << entry->name << " in " << registry.path() << "\n";
         } catch (const std::exception& e) {
             std::cerr << "dvfo: " << e.what() << "\n";
@@ -143,21 +179,27 @@ void addBoardCommand(CLI::App& app) {
     remove->add_option("name", *removeName)->required();
     remove->callback([removeName] {
         BoardRegistry registry;
-        if (!registry.remove(*removeName)) {
+        bool removed = false;
+        registry.modify([&](BoardRegistry& r) { removed = r.remove(*removeName); });
+        if (!removed) {
             std::cerr << "dvfo: no board named " << *removeName << "\n";
             throw CLI::RuntimeError(2);
         }
-        registry.save();
         std::cout << "Removed board " << *removeName << "\n";
     });
 
     auto probeName = std::make_shared<std::string>();
     auto acceptNew = std::make_shared<bool>(false);
+    auto acceptFingerprint = std::make_shared<std::string>();
     auto* probe = board->add_subcommand("probe", "Connect, check/upload the agent, show tables and rails");
     probe->add_option("name", *probeName, "Board name or emulated:<id>")->required();
-    probe->add_flag("--accept-new", *acceptNew, "Trust an unknown host key (it is saved)");
-    probe->callback([probeName, acceptNew] {
-        const int rc = probeBoard(*probeName, *acceptNew);
+    probe->add_flag("--accept-new", *acceptNew,
+                    "Trust an unknown host key, whichever key the board shows (it is saved)");
+    probe->add_option("--accept-fingerprint", *acceptFingerprint,
+                      "Trust an unknown host key only if it has this fingerprint (SHA256:...; it "
+                      "is saved)");
+    probe->callback([probeName, acceptNew, acceptFingerprint] {
+        const int rc = probeBoard(*probeName, *acceptNew, *acceptFingerprint);
         if (rc)
             throw CLI::RuntimeError(rc);
     });

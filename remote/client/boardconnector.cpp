@@ -58,8 +58,9 @@ std::unique_ptr<SshSession> openSsh(const BoardEntry& entry, const ConnectOption
     so.knownHostsFile = o.knownHostsFile;
     so.extraKnownHostsFile = o.studioKnownHostsFile;
     so.connectTimeoutSec = o.connectTimeoutSec;
+    so.acceptFingerprint = o.acceptFingerprint;
     auto session = std::make_unique<SshSession>(so);
-    if (o.acceptNewHostKey || entry.acceptNewHostKey)
+    if (o.acceptNewHostKey)
         session->setHostKeyCallback([](const HostKeyInfo&) { return HostKeyDecision::AcceptAndSave; });
     else if (o.hostKey)
         session->setHostKeyCallback(o.hostKey);

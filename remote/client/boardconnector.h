@@ -17,6 +17,9 @@ struct ConnectOptions {
     std::string knownHostsFile;  // default $HOME/.ssh/known_hosts
     std::string studioKnownHostsFile = SshOptions::studioKnownHostsFile();
     bool acceptNewHostKey = false; // CLI --accept-new: trust and save an unknown key
+    // CLI --accept-fingerprint SHA256:...: trust and save an unknown key only with this
+    // fingerprint (the one the user checked on the board); any other key is refused.
+    std::string acceptFingerprint;
     HostKeyCallback hostKey;       // asked for unknown keys when acceptNewHostKey is off (GUI)
     PassphrasePrompt passphrase;
     PasswordPrompt password;

@@ -15,7 +15,9 @@ public:
         Connect,         // DNS failure, connection refused, network unreachable
         Timeout,         // connect timeout or operation timeout
         HostKeyUnknown,  // server key not in any known_hosts file and not accepted
-        HostKeyChanged,  // server key differs from the recorded one: always refused
+        HostKeyChanged,  // server key differs from the recorded one (or a known_hosts entry for
+                         // the host cannot be read or parsed): always refused
+        HostKeyRevoked,  // server key is marked @revoked in a known_hosts file: always refused
         Auth,            // every authentication method failed
         Channel,         // channel could not be opened / command could not start
         ConnectionLost,  // the TCP connection or the session died

@@ -1,5 +1,7 @@
 #include "remote/ssh/sshsession.h"
 
+#include "remote/ssh/knownhostsfile.h"
+
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
@@ -91,13 +93,6 @@ std::string keyTypeOf(ssh_key key)
     const char* t = ssh_key_type_to_char(ssh_key_type(key));
     return t ? t : "unknown";
 }
-
-struct KnownEntry {
-    std::string file;
-    int line = 0;
-    std::string keyType;
-    std::string fingerprint;
-};
 
 void appendKnownHostLine(const std::string& file, const std::string& line)
 {
@@ -420,69 +415,80 @@ void SshSession::verifyHostKey()
             files.push_back(path);
     }
 
-    // We parse the files ourselves instead of ssh_session_is_known_server() because
-    // the latter handles only two files and does not tell which recorded key
-    // conflicts; the user needs that to judge a "changed key" report.
-    bool matched = false;
-    std::vector<KnownEntry> conflicting;
-    for (const std::string& file : files) {
-        std::ifstream in(file);
-        std::string line;
-        int lineNo = 0;
-        while (std::getline(in, line)) {
-            ++lineNo;
-            const auto first = line.find_first_not_of(" \t");
-            if (first == std::string::npos || line[first] == '#')
-                continue;
-            ssh_knownhosts_entry* entry = nullptr;
-            const int rc = ssh_known_hosts_parse_line(hostEntry.c_str(), line.c_str() + first, &entry);
-            if (rc != SSH_OK || !entry) {
-                if (entry)
-                    ssh_knownhosts_entry_free(entry);
-                continue;
-            }
-            if (entry->publickey) {
-                if (ssh_key_cmp(entry->publickey, server.key, SSH_KEY_CMP_PUBLIC) == 0) {
-                    matched = true;
-                } else {
-                    conflicting.push_back(
-                        {file, lineNo, keyTypeOf(entry->publickey), fingerprintOf(entry->publickey)});
-                }
-            }
-            ssh_knownhosts_entry_free(entry);
-        }
+    // The blob the fingerprint shown to the user is made of: the same blob is what gets saved.
+    char* b64 = nullptr;
+    std::string blob;
+    if (ssh_pki_export_pubkey_base64(server.key, &b64) != SSH_OK || !b64 ||
+        !KnownHostsFile::base64Decode(b64, &blob)) {
+        ssh_string_free_char(b64);
+        throwSessionError(SshError::Kind::Connect, "Cannot read the host key of " + describe());
     }
-    if (matched)
+    ssh_string_free_char(b64);
+    m_hostKey.fingerprint = KnownHostsFile::fingerprint(blob);
+
+    // Our own parser (KnownHostsFile), not ssh_session_is_known_server(): libssh reads only two
+    // files, skips lines it cannot parse (so a changed key could look unknown), ignores @revoked
+    // and does not say which recorded key conflicts, which the user needs to judge the report.
+    const KnownHostsFile::Verdict verdict =
+        KnownHostsFile::check(files, m_host, m_port, m_hostKey.keyType, blob);
+    if (!verdict.revoked.empty()) {
+        const auto& r = verdict.revoked.front();
+        throw SshError(SshError::Kind::HostKeyRevoked,
+                       "HOST KEY REVOKED for " + hostEntry + ": " + r.file + ":" +
+                           std::to_string(r.line) + " " + r.text +
+                           ". Connection refused. The board needs a new host key.");
+    }
+    if (verdict.matched)
         return;
 
-    if (!conflicting.empty()) {
-        // Changed (same type) and "other type known" are both refused: a board that
-        // was re-flashed must be cleared explicitly by the user, never silently.
+    if (!verdict.conflicts.empty()) {
+        // Changed (same type), "other type known", unparsable entries for the host and unreadable
+        // files are all refused: a board that was re-flashed must be cleared explicitly by the
+        // user, never silently, and what we cannot read could be the key that conflicts.
         std::ostringstream msg;
         msg << "HOST KEY MISMATCH for " << hostEntry << ": the server offered " << m_hostKey.keyType
             << " " << m_hostKey.fingerprint << " but ";
-        for (std::size_t i = 0; i < conflicting.size(); ++i) {
-            const KnownEntry& e = conflicting[i];
-            msg << (i ? "; " : "") << e.file << ":" << e.line << " expects " << e.keyType << " "
-                << e.fingerprint;
+        for (std::size_t i = 0; i < verdict.conflicts.size(); ++i) {
+            const auto& e = verdict.conflicts[i];
+            msg << (i ? "; " : "") << e.file;
+            if (e.line > 0)
+                msg << ":" << e.line;
+            msg << " " << e.text;
         }
         msg << ". Someone may be intercepting the connection, or the board was re-installed. "
                "Connection refused. If the change is expected, remove the old entry with: "
                "ssh-keygen -R '"
-            << hostEntry << "' -f " << conflicting.front().file;
+            << hostEntry << "' -f " << verdict.conflicts.front().file
+            << " (or fix the file if it cannot be read or parsed)";
         throw SshError(SshError::Kind::HostKeyChanged, msg.str());
     }
 
     HostKeyDecision decision = HostKeyDecision::Reject;
-    if (m_hostKeyCallback)
+    if (!m_options.acceptFingerprint.empty()) {
+        std::string wanted = m_options.acceptFingerprint;
+        while (!wanted.empty() && wanted.back() == '=')
+            wanted.pop_back(); // ssh-keygen never pads, some tools do
+        if (wanted.rfind("SHA256:", 0) != 0)
+            wanted = "SHA256:" + wanted;
+        if (wanted != m_hostKey.fingerprint) {
+            throw SshError(SshError::Kind::HostKeyUnknown,
+                           "The host key of " + hostEntry + " is " + m_hostKey.keyType + " " +
+                               m_hostKey.fingerprint + ", not " + wanted +
+                               " given with --accept-fingerprint. Connection refused; nothing "
+                               "was saved. Check the fingerprint on the board again.");
+        }
+        decision = HostKeyDecision::AcceptAndSave;
+    } else if (m_hostKeyCallback) {
         decision = m_hostKeyCallback(m_hostKey);
+    }
     if (decision == HostKeyDecision::Reject) {
         throw SshError(SshError::Kind::HostKeyUnknown,
                        "The host key of " + hostEntry + " is not known (" + m_hostKey.keyType + " "
                            + m_hostKey.fingerprint
                            + "). Verify the fingerprint on the board (ssh-keygen -lf "
-                             "/etc/ssh/ssh_host_*_key.pub) and reconnect with --accept-new to trust "
-                             "it; it will be recorded in "
+                             "/etc/ssh/ssh_host_*_key.pub) and reconnect with "
+                             "--accept-fingerprint " + m_hostKey.fingerprint
+                           + " to trust exactly this key; it will be recorded in "
                            + m_hostKey.saveFile + ".");
     }
     if (decision == HostKeyDecision::AcceptAndSave) {
@@ -490,12 +496,9 @@ void SshSession::verifyHostKey()
             throw SshError(SshError::Kind::Config,
                            "Cannot record the host key of " + hostEntry + ": no known_hosts file configured");
         }
-        char* line = nullptr;
-        if (ssh_session_export_known_hosts_entry(m_session, &line) != SSH_OK || !line)
-            throwSessionError(SshError::Kind::Config, "Cannot format the known_hosts entry for " + hostEntry);
-        const std::string entry = line;
-        ssh_string_free_char(line);
-        appendKnownHostLine(m_hostKey.saveFile, entry);
+        // Exactly the key whose fingerprint was shown (m_hostKey), never a later connection's.
+        appendKnownHostLine(m_hostKey.saveFile,
+                            KnownHostsFile::entry(m_host, m_port, m_hostKey.keyType, blob));
     }
 }
 

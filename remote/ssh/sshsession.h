@@ -40,6 +40,9 @@ struct SshOptions {
     // studio never rewrites the user's own known_hosts), otherwise to knownHostsFile.
     std::string knownHostsFile = "~/.ssh/known_hosts";
     std::string extraKnownHostsFile = studioKnownHostsFile();
+    // "SHA256:..." the user checked on the board: an unknown key with exactly this fingerprint is
+    // trusted and saved, any other is refused (the CLI's --accept-fingerprint).
+    std::string acceptFingerprint;
     int connectTimeoutSec = 10;
     // libssh 0.10 has no ServerAliveInterval: we arm TCP keepalive + TCP_USER_TIMEOUT
     // on the socket (dead peer detection even while idle) and channel wait loops send
@@ -66,7 +69,8 @@ struct HostKeyInfo {
 
 enum class HostKeyDecision { Reject, AcceptOnce, AcceptAndSave };
 
-// Asked only for a key that is not known at all; a changed key is never negotiable.
+// Asked only for a key that is not known at all; a changed or revoked key is never negotiable.
+// AcceptAndSave records exactly the key described by the HostKeyInfo the callback saw.
 using HostKeyCallback = std::function<HostKeyDecision(const HostKeyInfo&)>;
 // Returns the secret, or std::nullopt to give up. The prompt is a complete sentence
 // ("Passphrase for key '/home/u/.ssh/id_ed25519':"). Returned strings are wiped

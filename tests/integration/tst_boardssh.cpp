@@ -125,7 +125,7 @@ private slots:
         QCOMPARE(AgentInstaller::compareVersions("0.1.0", "0.2.0"), -1);
     }
 
-    void cliNeedsAcceptNewForUnknownHostThenRemembers() {
+    void cliNeedsTheCheckedFingerprintForAnUnknownHostThenRemembers() {
         QTemporaryDir boardDir;
         QString out, err;
         QCOMPARE(cli({"board", "add", "nx1", "--host", "127.0.0.1", "--port", QString::number(sshd_.port()), "--user",
@@ -134,8 +134,16 @@ private slots:
                      &out, &err),
                  0);
         QCOMPARE(cli({"board", "probe", "nx1"}, &out, &err), 4);
-        QVERIFY2(err.contains("SHA256:") && err.contains("--accept-new"), qPrintable(err));
-        QCOMPARE(cli({"board", "probe", "nx1", "--accept-new"}, &out, &err), 0);
+        QVERIFY2(err.contains("--accept-fingerprint " + QString::fromStdString(sshd_.hostKeyFingerprint())),
+                 qPrintable(err));
+        // Only the key the user checked is trusted: another fingerprint saves nothing.
+        QCOMPARE(cli({"board", "probe", "nx1", "--accept-fingerprint", "SHA256:notTheBoardsKey"}, &out, &err), 4);
+        QVERIFY2(err.contains("not SHA256:notTheBoardsKey"), qPrintable(err));
+        QCOMPARE(cli({"board", "probe", "nx1"}, &out, &err), 4);
+        QCOMPARE(cli({"board", "probe", "nx1", "--accept-fingerprint",
+                      QString::fromStdString(sshd_.hostKeyFingerprint())},
+                     &out, &err),
+                 0);
         QVERIFY2(out.contains("Jetson Nano") && out.contains("POM_5V_IN"), qPrintable(out + err));
         QCOMPARE(cli({"board", "probe", "nx1"}, &out, &err), 0); // key saved
         QCOMPARE(cli({"board", "list"}, &out, &err), 0);
