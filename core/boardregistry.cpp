@@ -131,7 +131,7 @@ bool BoardRegistry::load() {
     json j;
     try {
         j = json::parse(ss.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, and out_of_range for numbers like 1e999
         throw std::runtime_error("board list " + path_ + " is not valid JSON (" + e.what() +
                                  "); fix or remove it");
     }

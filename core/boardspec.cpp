@@ -1,6 +1,7 @@
 #include "core/boardspec.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace dvfo {
 namespace detail {
@@ -15,6 +16,13 @@ const json& need(const json& j, const char* key, const std::string& where) {
     if (!j.is_object() || !j.contains(key))
         throw std::runtime_error("board spec: missing field '" + where + key + "'");
     return j.at(key);
+}
+
+// An int field: json::get<int>() would convert a float such as 1e300, which is undefined.
+int intValue(const json& v, const std::string& what) {
+    if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
+        throw std::runtime_error("board spec: '" + what + "' must be an integer");
+    return int(v.get<int64_t>());
 }
 
 ClockTableSpec parseTable(const json& j, const std::string& where) {
@@ -84,7 +92,11 @@ BoardSpec BoardSpec::fromJson(const json& j) {
             CpuClusterSpec cl;
             cl.name = need(c, "name", "cpu.clusters[].").get<std::string>();
             cl.policy = need(c, "policy", "cpu.clusters[].").get<std::string>();
-            cl.cpus = need(c, "cpus", "cpu.clusters[].").get<std::vector<int>>();
+            const json& cpus = need(c, "cpus", "cpu.clusters[].");
+            if (!cpus.is_array())
+                throw std::runtime_error("board spec: 'cpu.clusters[].cpus' must be an array of integers");
+            for (const json& id : cpus)
+                cl.cpus.push_back(intValue(id, "cpu.clusters[].cpus[]"));
             b.cpuClusters.push_back(cl);
         }
         if (b.cpuClusters.empty())
@@ -105,7 +117,7 @@ BoardSpec BoardSpec::fromJson(const json& j) {
             rs.role = r.value("role", "");
             rs.driver = need(r, "driver", "rails[].").get<std::string>();
             rs.device = need(r, "device", "rails[].").get<std::string>();
-            rs.channel = need(r, "channel", "rails[].").get<int>();
+            rs.channel = intValue(need(r, "channel", "rails[]."), "rails[].channel");
             rs.staticMw = r.value("staticMw", 0.0);
             if (r.contains("weights"))
                 rs.weights = r.at("weights").get<std::map<std::string, double>>();
@@ -140,7 +152,7 @@ BoardSpec BoardSpec::fromJsonText(const std::string& text) {
     json j;
     try {
         j = json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for 1e999
         throw std::runtime_error(std::string("board spec: not valid JSON: ") + e.what());
     }
     return fromJson(j);

@@ -5,11 +5,15 @@ namespace dvfo::protocol {
 using nlohmann::json;
 
 namespace {
+// Lines carry strings from the other side and from the board (file contents, error texts) that
+// need not be UTF-8: invalid bytes become U+FFFD instead of an exception in the middle of a reply.
+std::string dumpLine(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 json parseObject(const std::string& line) {
     json j;
     try {
         j = json::parse(line);
-    } catch (const json::parse_error&) {
+    } catch (const json::exception&) { // parse_error, or out_of_range for a number like 1e999
         std::string shown = line.size() > 80 ? line.substr(0, 80) + "..." : line;
         throw ProtocolError(code::kMalformed, "not a JSON line: '" + shown + "'");
     }
@@ -29,6 +33,24 @@ void checkVersion(const json& j, int64_t id) {
                             id);
 }
 } // namespace
+
+int64_t integerParam(const json& params, const char* name, int64_t fallback, int64_t min, int64_t max, int64_t id) {
+    if (!params.is_object())
+        return fallback;
+    const auto it = params.find(name);
+    if (it == params.end())
+        return fallback;
+    const std::string range = "\"" + std::string(name) + "\" must be an integer in " + std::to_string(min) + ".." +
+                              std::to_string(max);
+    if (it->is_number_unsigned()) {
+        if (it->get<uint64_t>() > uint64_t(max))
+            throw ProtocolError(code::kBadParams, range, id);
+        return int64_t(it->get<uint64_t>());
+    }
+    if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max)
+        throw ProtocolError(code::kBadParams, range, id);
+    return it->get<int64_t>();
+}
 
 Request parseRequest(const std::string& line) {
     json j = parseObject(line);
@@ -50,11 +72,15 @@ Request parseRequest(const std::string& line) {
     return r;
 }
 
-Message parseMessage(const std::string& line) {
+Message parseMessage(const std::string& line) try {
     json j = parseObject(line);
-    checkVersion(j, j.value("id", int64_t(0)));
+    // Not value("id", 0): a float id such as 7e23 would be converted, which is undefined.
+    if (j.contains("id") && !j["id"].is_number_integer())
+        throw ProtocolError(code::kMalformed, "\"id\" must be an integer");
+    const int64_t id = j.contains("id") ? j["id"].get<int64_t>() : 0;
+    checkVersion(j, id);
     Message m;
-    m.id = j.value("id", int64_t(0));
+    m.id = id;
     if (j.contains("event")) {
         m.kind = Message::Kind::Event;
         m.event = j["event"].is_string() ? j["event"].get<std::string>() : "";
@@ -74,26 +100,28 @@ Message parseMessage(const std::string& line) {
         m.body = e;
     }
     return m;
+} catch (const json::exception& e) {
+    // A field of the wrong type ("id": "7", "error": 5): as malformed as a line that is not JSON.
+    throw ProtocolError(code::kMalformed, std::string("malformed agent line: ") + e.what());
 }
 
 std::string requestLine(const Request& r) {
-    return json{{"v", kVersion}, {"id", r.id}, {"op", r.op}, {"params", r.params}}.dump();
+    return dumpLine(json{{"v", kVersion}, {"id", r.id}, {"op", r.op}, {"params", r.params}});
 }
 
 std::string resultLine(int64_t id, const json& result) {
-    return json{{"v", kVersion}, {"id", id}, {"ok", true}, {"result", result}}.dump();
+    return dumpLine(json{{"v", kVersion}, {"id", id}, {"ok", true}, {"result", result}});
 }
 
 std::string errorLine(int64_t id, const std::string& c, const std::string& message) {
-    return json{{"v", kVersion}, {"id", id}, {"ok", false}, {"error", {{"code", c}, {"message", message}}}}.dump(
-        -1, ' ', false, json::error_handler_t::replace);
+    return dumpLine(json{{"v", kVersion}, {"id", id}, {"ok", false}, {"error", {{"code", c}, {"message", message}}}});
 }
 
 std::string eventLine(int64_t id, const std::string& event, const json& data) {
     json j{{"v", kVersion}, {"event", event}, {"data", data}};
     if (id != 0)
         j["id"] = id;
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+    return dumpLine(j);
 }
 
 } // namespace dvfo::protocol

@@ -75,6 +75,12 @@ Request parseRequest(const std::string& line);
 // Client side: parses one agent line; throws ProtocolError(kMalformed) on anything else.
 Message parseMessage(const std::string& line);
 
+// An integer field of untrusted JSON (request params, a socket request): `fallback` when absent,
+// else it must be an integer in [min, max]; throws ProtocolError(kBadParams) naming it otherwise.
+// (json::value() would convert 1e300 to an integer, which is undefined behaviour.)
+int64_t integerParam(const nlohmann::json& params, const char* name, int64_t fallback, int64_t min, int64_t max,
+                     int64_t id = 0);
+
 std::string requestLine(const Request& r);
 std::string resultLine(int64_t id, const nlohmann::json& result);
 std::string errorLine(int64_t id, const std::string& code, const std::string& message);

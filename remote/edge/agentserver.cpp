@@ -1,6 +1,7 @@
 #include "remote/edge/agentserver.h"
 
 #include "core/dnnmodel.h"
+#include "core/linebuffer.h"
 #include "core/sweepplanner.h"
 #include "remote/edge/runtimecontrolclient.h"
 #include "remote/edge/runtimelayout.h"
@@ -8,6 +9,7 @@
 #include "remote/edge/telemetrywriter.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -98,14 +100,14 @@ json AgentServer::readPower() {
 json AgentServer::profile(const protocol::Request& r) {
     ProfileRequest pr;
     const json& p = r.params;
-    try {
-        pr.model = p.at("model").get<std::string>();
-        pr.warmup = p.value("warmup", 1);
-        pr.repeat = p.value("repeat", 5);
-        pr.batch = p.value("batch", 1);
-    } catch (const json::exception&) {
-        throw protocol::ProtocolError(pc::kBadParams, "profile needs \"model\" (string); warmup/repeat/batch are integers");
-    }
+    if (!p.contains("model") || !p["model"].is_string())
+        throw protocol::ProtocolError(pc::kBadParams, "profile needs \"model\" (string); warmup/repeat/batch are integers",
+                                      r.id);
+    pr.model = p["model"].get<std::string>();
+    // Bounded: a batch of a million would be one allocation too many for the board.
+    pr.warmup = int(protocol::integerParam(p, "warmup", 1, 0, 1000, r.id));
+    pr.repeat = int(protocol::integerParam(p, "repeat", 5, 1, 100000, r.id));
+    pr.batch = int(protocol::integerParam(p, "batch", 1, 1, 256, r.id));
     pr.tuples = tuplesFrom(p);
     const bool keep = p.value("keepFrequencies", false);
     size_t records = 0, tuplesDone = 0;
@@ -230,14 +232,9 @@ json AgentServer::runtimeStatus(const protocol::Request& r) {
 // works whether or not the runtime is running.
 json AgentServer::telemetry(const protocol::Request& r) {
     const RuntimeLayout layout = runtimeLayoutFrom(r);
-    int64_t since = 0;
-    size_t limit = 1000;
-    try {
-        since = r.params.value("since", int64_t(0));
-        limit = std::clamp<size_t>(r.params.value("limit", size_t(1000)), 1, 10000);
-    } catch (const json::exception&) {
-        throw protocol::ProtocolError(pc::kBadParams, "\"since\" and \"limit\" must be numbers", r.id);
-    }
+    const int64_t since = protocol::integerParam(r.params, "since", 0, INT64_MIN, INT64_MAX, r.id);
+    const int64_t asked = protocol::integerParam(r.params, "limit", 1000, INT64_MIN, INT64_MAX, r.id);
+    const size_t limit = size_t(std::clamp<int64_t>(asked, 1, 10000));
     auto records = TelemetryWriter::readSince(layout.telemetryPath(), layout.rotatedTelemetryPath(), since, limit);
     const int64_t last = records.empty() ? since : records.back().value("seq", since);
     return {{"records", std::move(records)}, {"lastSeq", last}};
@@ -268,17 +265,30 @@ bool AgentServer::execute(const protocol::Request& r) {
 
 void AgentServer::readerLoop() {
     std::string line;
-    while (std::getline(in_, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
+    for (;;) {
+        const ReadLineStatus status = readBoundedLine(in_, line, kMaxRequestLine);
+        if (status == ReadLineStatus::End)
+            break;
+        if (status == ReadLineStatus::Overlong) {
+            emit(protocol::errorLine(0, pc::kMalformed,
+                                     "request line longer than " + std::to_string(kMaxRequestLine) +
+                                         " bytes: ignored"));
+            continue;
+        }
         if (line.find_first_not_of(" \t") == std::string::npos)
             continue;
         // "cancel" must not wait behind the request it cancels: answer it here.
         try {
             const protocol::Request r = protocol::parseRequest(line);
             if (r.op == "cancel") {
-                const int64_t target = r.params.value("id", int64_t(-1));
-                const bool hit = target == runningId_.load() && target >= 0;
+                const auto target = r.params.find("id");
+                if (target == r.params.end() || !target->is_number_integer()) {
+                    emit(protocol::errorLine(r.id, pc::kBadParams,
+                                             "cancel needs \"id\": the integer id of the request to cancel"));
+                    continue;
+                }
+                const int64_t id = target->get<int64_t>();
+                const bool hit = id == runningId_.load() && id >= 0;
                 if (hit)
                     cancel_ = true;
                 emit(protocol::resultLine(r.id, {{"cancelled", hit}}));
@@ -286,6 +296,10 @@ void AgentServer::readerLoop() {
             }
         } catch (const protocol::ProtocolError&) {
             // Reported by the executing side, in order with the other answers.
+        } catch (const std::exception& e) {
+            // This thread must not end on a bad line: that would abort the agent with the clocks pinned.
+            emit(protocol::errorLine(0, pc::kInternal, e.what()));
+            continue;
         }
         std::lock_guard<std::mutex> lock(queueMutex_);
         queue_.push_back(line);
@@ -325,13 +339,24 @@ int AgentServer::serve() {
         }
         execute(r);
     }
-    {
+    int exitCode = 0;
+    try {
         std::lock_guard<std::mutex> lock(halMutex_);
         hal_.restore();
+    } catch (const std::exception& e) {
+        // Said on both channels: the studio may still read stdout, a log keeps stderr.
+        const std::string message = std::string("restoring the board at the end of the session failed: ") + e.what();
+        emit(protocol::eventLine(0, "restore-failed", {{"message", message}}));
+        std::fprintf(stderr, "dvfo-edge serve: %s\n", message.c_str());
+        exitCode = 1;
     }
-    // The reader may still block on input after "shutdown"; it ends with the process.
-    reader.detach();
-    return 0;
+    // After "shutdown" the reader may still block on input; it ends with the process. Once the
+    // input has closed it is finishing and is joined, so nothing outlives this object.
+    if (inputClosed_)
+        reader.join();
+    else
+        reader.detach();
+    return exitCode;
 }
 
 } // namespace dvfo

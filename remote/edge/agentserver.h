@@ -24,7 +24,11 @@ public:
     AgentServer(BoardHal& hal, std::istream& in, std::ostream& out);
     ~AgentServer();
 
-    // Greets, serves until the input closes or "shutdown", restores the board. Returns 0.
+    // Longest request line read; longer ones are answered malformed_request and skipped.
+    static constexpr size_t kMaxRequestLine = size_t(1) << 20;
+
+    // Greets, serves until the input closes or "shutdown", restores the board. Returns 0, or 1
+    // when that last restore failed (reported as a "restore-failed" event and on stderr).
     int serve();
     // Runs one request to completion, writing its events and answer (one-shot subcommands).
     // Returns true when it answered ok.

@@ -1,10 +1,14 @@
 #include "remote/edge/inputsource.h"
 
 #include "core/fashionmnist.h"
+#include "core/linebuffer.h"
+#include "remote/edge/unixsocket.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <thread>
 #include <cstring>
 #include <filesystem>
@@ -98,18 +102,8 @@ private:
 
 class SocketSource : public InputSource {
 public:
-    SocketSource(const std::string& path, int rows, int cols) : path_(path), size_(size_t(rows) * cols) {
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (path.size() >= sizeof addr.sun_path)
-            throw std::runtime_error("input socket path too long: " + path);
-        std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-        ::unlink(path.c_str());
-        listenFd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (listenFd_ < 0 || ::bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            ::listen(listenFd_, 4) != 0)
-            throw std::runtime_error("cannot listen on input socket " + path + ": " + std::strerror(errno));
-    }
+    SocketSource(const std::string& path, int rows, int cols)
+        : path_(path), size_(size_t(rows) * cols), listenFd_(listenOnPrivateUnixSocket(path, 4, "input socket")) {}
     ~SocketSource() override {
         if (clientFd_ >= 0)
             ::close(clientFd_);
@@ -119,12 +113,19 @@ public:
     }
     std::optional<InputSample> next(const std::atomic<bool>& stop) override {
         while (!stop) {
-            const auto nl = buf_.find('\n');
-            if (nl != std::string::npos) {
-                const std::string line = buf_.substr(0, nl);
-                buf_.erase(0, nl + 1);
-                if (auto s = parse(line))
+            std::string line;
+            const LineBuffer::Status status = lines_.next(line);
+            if (status == LineBuffer::Status::Overlong) {
+                std::fprintf(stderr, "dvfo-edge run: input socket: skipped a line longer than %zu bytes\n",
+                             kMaxInputLine);
+                continue;
+            }
+            if (status == LineBuffer::Status::Line) {
+                std::string error;
+                if (auto s = parseSocketInputLine(line, size_, error))
                     return s;
+                // A malformed line is skipped with a message on stderr (the runtime log): the source goes on.
+                std::fprintf(stderr, "dvfo-edge run: input socket: skipped a line: %s\n", error.c_str());
                 continue;
             }
             const int fd = clientFd_ >= 0 ? clientFd_ : listenFd_;
@@ -133,6 +134,11 @@ public:
                 continue;
             if (clientFd_ < 0) {
                 clientFd_ = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
+                if (clientFd_ >= 0 && !unixPeerAllowed(clientFd_)) {
+                    std::fprintf(stderr, "dvfo-edge run: input socket: refused a client of another user\n");
+                    ::close(clientFd_);
+                    clientFd_ = -1;
+                }
                 continue;
             }
             char chunk[65536];
@@ -140,44 +146,61 @@ public:
             if (n <= 0) {
                 ::close(clientFd_);
                 clientFd_ = -1;
-                buf_.clear();
+                lines_.clear();
                 continue;
             }
-            buf_.append(chunk, size_t(n));
+            lines_.append(chunk, size_t(n));
         }
         return std::nullopt;
     }
     std::string describe() const override { return "socket:" + path_; }
 
 private:
-    // A malformed line is skipped with a message on stderr (the runtime log): the source goes on.
-    std::optional<InputSample> parse(const std::string& line) const {
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.contains("image") || !j["image"].is_array() || j["image"].size() != size_) {
-            std::fprintf(stderr, "dvfo-edge run: input socket: skipped a line that is not {\"image\":[%zu numbers]}\n",
-                         size_);
-            return std::nullopt;
-        }
-        InputSample s;
-        float maxValue = 0;
-        for (const auto& v : j["image"])
-            maxValue = std::max(maxValue, v.get<float>());
-        const float scale = maxValue > 1.0f ? 255.0f : 1.0f;
-        for (const auto& v : j["image"])
-            s.image.push_back(normalise(v.get<float>() / scale));
-        s.label = j.value("label", -1);
-        s.origin = "socket";
-        return s;
-    }
-
     std::string path_;
     size_t size_;
     int listenFd_ = -1;
     int clientFd_ = -1;
-    std::string buf_;
+    LineBuffer lines_{kMaxInputLine};
 };
 
 } // namespace
+
+std::optional<InputSample> parseSocketInputLine(const std::string& line, size_t pixels, std::string& error) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        error = "not a JSON object";
+        return std::nullopt;
+    }
+    const auto image = j.find("image");
+    if (image == j.end() || !image->is_array() || image->size() != pixels) {
+        error = "not {\"image\":[" + std::to_string(pixels) + " numbers],\"label\":n}";
+        return std::nullopt;
+    }
+    float maxValue = 0;
+    for (const auto& v : *image) {
+        // Checked as double: converting an out-of-range double to float is undefined.
+        if (!v.is_number() || !(v.get<double>() >= 0.0 && v.get<double>() <= 255.0)) {
+            error = "image values must be numbers in 0..1 or 0..255";
+            return std::nullopt;
+        }
+        maxValue = std::max(maxValue, v.get<float>());
+    }
+    InputSample s;
+    if (const auto label = j.find("label"); label != j.end()) {
+        // -1 is "no label", as in InputSample.
+        if (!label->is_number_integer() || label->get<int64_t>() < -1 || label->get<int64_t>() > INT32_MAX) {
+            error = "\"label\" must be an integer >= 0 (or -1: none)";
+            return std::nullopt;
+        }
+        s.label = int(label->get<int64_t>());
+    }
+    const float scale = maxValue > 1.0f ? 255.0f : 1.0f;
+    s.image.reserve(pixels);
+    for (const auto& v : *image)
+        s.image.push_back(normalise(v.get<float>() / scale));
+    s.origin = "socket";
+    return s;
+}
 
 std::unique_ptr<InputSource> InputSource::create(const std::string& spec, int rows, int cols) {
     if (spec == "synthetic")

@@ -94,7 +94,8 @@ std::string PendingDeploy::bundleToRun(const RuntimeLayout& layout, std::ostream
         nlohmann::json started = marker;
         started["armed"] = false;
         started["started"] = true;
-        writeDurably(layout.pendingPath(), started.dump() + "\n");
+        writeDurably(layout.pendingPath(),
+                     started.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
         log << "dvfo-edge run: starting " << current
             << " on trial: it runs until its deploy's health check confirms it\n";
         return running;

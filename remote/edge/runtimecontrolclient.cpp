@@ -28,7 +28,7 @@ nlohmann::json RuntimeControlClient::request(const nlohmann::json& req) const {
     } closer{fd};
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         throw RuntimeUnavailable("the runtime is not listening on " + socketPath_ + " (" + std::strerror(errno) + ")");
-    const std::string line = req.dump() + "\n";
+    const std::string line = req.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size()))
         throw RuntimeUnavailable("cannot write to " + socketPath_);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs_);
@@ -46,13 +46,21 @@ nlohmann::json RuntimeControlClient::request(const nlohmann::json& req) const {
         if (n <= 0)
             throw RuntimeUnavailable("the runtime closed " + socketPath_ + " without answering");
         buf.append(chunk, size_t(n));
+        if (buf.size() > kMaxAnswerBytes && buf.find('\n') == std::string::npos)
+            throw std::runtime_error("the runtime's answer on " + socketPath_ + " exceeds " +
+                                     std::to_string(kMaxAnswerBytes) + " bytes");
     }
     const auto answer = nlohmann::json::parse(buf.substr(0, buf.find('\n')), nullptr, false);
     if (answer.is_discarded() || !answer.is_object())
-        throw std::runtime_error("malformed answer from the runtime: " + buf);
-    if (!answer.value("ok", false))
-        throw std::runtime_error("runtime: " + answer.value("error", std::string("unknown error")));
-    return answer.value("result", nlohmann::json::object());
+        throw std::runtime_error("malformed answer from the runtime: " + buf.substr(0, 200));
+    const auto ok = answer.find("ok");
+    if (ok == answer.end() || !ok->is_boolean() || !ok->get<bool>()) {
+        const auto error = answer.find("error");
+        throw std::runtime_error("runtime: " + (error != answer.end() && error->is_string() ? error->get<std::string>()
+                                                                                             : std::string("unknown error")));
+    }
+    const auto result = answer.find("result");
+    return result != answer.end() ? *result : nlohmann::json::object();
 }
 
 } // namespace dvfo

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,9 @@ public:
 // one JSON request line, one JSON answer line {"ok":true,"result":...} or {"ok":false,"error":"..."}.
 class RuntimeControlClient {
 public:
+    // An answer longer than this (10,000 telemetry records fit) is refused rather than buffered.
+    static constexpr size_t kMaxAnswerBytes = size_t(64) << 20;
+
     explicit RuntimeControlClient(std::string socketPath, int timeoutMs = 3000);
 
     // Throws RuntimeUnavailable (no socket, refused, timeout) or std::runtime_error (error answer).

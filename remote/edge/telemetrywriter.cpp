@@ -16,7 +16,7 @@ void readFile(const std::string& path, int64_t since, std::vector<nlohmann::json
             continue;
         // A line cut by a crash mid-write is skipped, not fatal.
         auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.contains("seq"))
+        if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer())
             continue;
         const int64_t seq = j["seq"].get<int64_t>();
         if (maxSeq && seq > *maxSeq)
@@ -45,7 +45,8 @@ int64_t TelemetryWriter::write(nlohmann::json record) {
     if (std::filesystem::exists(path_, ec) && int64_t(std::filesystem::file_size(path_, ec)) >= maxBytes_)
         std::filesystem::rename(path_, rotatedPath_, ec);
     std::ofstream out(path_, std::ios::app);
-    out << record.dump() << '\n';
+    // Records carry error texts from the network (a cloud's error page) that need not be UTF-8.
+    out << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     out.flush();
     return seq_;
 }

@@ -3,6 +3,7 @@
 #include "core/dnnmodel.h"
 #include "core/layerrecord.h"
 #include "core/profilestore.h"
+#include "core/protocol.h"
 #include "remote/client/agentclient.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/localprocesstransport.h"
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <csignal>
+#include <map>
 #include <set>
 #include <sys/wait.h>
 
@@ -170,6 +172,53 @@ private slots:
         agent->close(); // stdin EOF, as when an SSH connection drops
         QVERIFY(waitExited(pid, 5000));
         QVERIFY2(fake.restorableSnapshot() == before, qPrintable(snapshotDiff(before, fake.restorableSnapshot())));
+    }
+
+    void aCancelWithAStringIdIsAnsweredAndTheAgentKeepsServing() {
+        // Reproduced: this cancel aborted the agent (exit 134) and skipped the clock restore.
+        QProcess p;
+        p.start(QString::fromStdString(edge()), {"--emulate", "xavier-nx", "serve"});
+        QVERIFY(p.waitForStarted(10000));
+        p.write("{\"v\":1,\"id\":2,\"op\":\"cancel\",\"params\":{\"id\":\"7\"}}\n"
+                "\xff\n"
+                "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        std::map<int64_t, protocol::Message> answers;
+        for (const QByteArray& line : p.readAllStandardOutput().split('\n'))
+            if (!line.isEmpty()) {
+                const auto m = protocol::parseMessage(line.toStdString());
+                if (m.kind != protocol::Message::Kind::Event)
+                    answers[m.id] = m;
+            }
+        QCOMPARE(answers[2].errorCode, std::string(protocol::code::kBadParams));
+        QCOMPARE(answers[0].errorCode, std::string(protocol::code::kMalformed)); // the \xff line
+        QCOMPARE(int(answers[3].kind), int(protocol::Message::Kind::Result));
+    }
+
+    void aRestoreThatFailsWhenTheSessionEndsIsReportedAndTheAgentExits() {
+        QTemporaryDir dir;
+        test::FakeSysfs fake(BoardSpec::builtin("xavier-nx"), dir.path().toStdString());
+        QProcess p;
+        p.start(QString::fromStdString(edge()), {"--sysfs-root", QString::fromStdString(fake.root()), "--board",
+                                                 "xavier-nx", "serve"});
+        QVERIFY(p.waitForStarted(10000));
+        p.write("{\"v\":1,\"id\":1,\"op\":\"set-freq\",\"params\":{\"tuple\":\"115200/114750/204000\"}}\n");
+        QByteArray out;
+        while (!out.contains("\"id\":1") && p.waitForReadyRead(10000))
+            out += p.readAllStandardOutput();
+        QVERIFY2(out.contains("\"ok\":true"), out.constData());
+        // The governor file turns into a directory: the restore at the end cannot put it back.
+        fake.replaceByDirectory(fake.policyDir(fake.policies().front()) + "/scaling_governor");
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(20000));
+        out += p.readAllStandardOutput();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(out.contains("\"event\":\"restore-failed\""), out.constData());
+        QVERIFY(p.readAllStandardError().contains("restoring the board at the end of the session failed"));
     }
 
     void cliProfilesEveryUnitAtEveryTuple() {

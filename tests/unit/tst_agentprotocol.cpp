@@ -5,6 +5,7 @@
 
 #include <QtTest>
 #include <sstream>
+#include <string>
 
 using namespace dvfo;
 using nlohmann::json;
@@ -60,6 +61,15 @@ EmulatedBoard makeBoard() {
 class TestAgentProtocol : public QObject {
     Q_OBJECT
 private slots:
+    void aCancelWhoseIdIsNotAnIntegerIsAnsweredAndTheAgentGoesOn();
+    void aLineOfInvalidUtf8IsAnsweredWithValidJson();
+    void aRequestLineOverTheLimitIsAnsweredAndSkipped();
+    void aRestoreThatFailsWhenTheSessionEndsIsReportedAndServeReturns();
+    void linesCarryingInvalidUtf8AreWrittenWithReplacementCharacters();
+    void agentLinesWithFieldsOfTheWrongTypeAreMalformed();
+    void numbersBeyondDoubleRangeAreMalformedNotFatal();
+    void integerParamsMustBeIntegersInRange();
+
     void parsesRequestsAndRejectsMalformedOnes() {
         const auto r = protocol::parseRequest(R"({"v":1,"id":3,"op":"probe","params":{"a":1}})");
         QCOMPARE(r.id, int64_t(3));
@@ -186,6 +196,124 @@ private slots:
         QVERIFY(QString::fromStdString(answer(msgs, 1).errorMessage).contains("resnet18"));
     }
 };
+
+// An emulated board whose restore() fails, like a sysfs write refused by the kernel.
+class BoardThatCannotRestore : public EmulatedBoard {
+public:
+    BoardThatCannotRestore() : EmulatedBoard(BoardSpec::builtin("xavier-nx")) {}
+    void restore() override { throw HalError("write /sys/devices/gpu/min_freq: Device or resource busy"); }
+};
+
+void TestAgentProtocol::aCancelWhoseIdIsNotAnIntegerIsAnsweredAndTheAgentGoesOn() {
+    // Reproduced: "id":"7" used to throw a json type_error on the reader thread and abort the agent.
+    EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
+    const auto msgs = runSession(hal, "{\"v\":1,\"id\":2,\"op\":\"cancel\",\"params\":{\"id\":\"7\"}}\n"
+                                      "{\"v\":1,\"id\":4,\"op\":\"cancel\"}\n"
+                                      "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
+    QCOMPARE(msgs.size(), size_t(4)); // hello event, two errors, hello result
+    QCOMPARE(msgs[1].id, int64_t(2));
+    QCOMPARE(int(msgs[1].kind), int(protocol::Message::Kind::Error));
+    QCOMPARE(msgs[1].errorCode, std::string(protocol::code::kBadParams));
+    QCOMPARE(msgs[2].id, int64_t(4));
+    QCOMPARE(msgs[2].errorCode, std::string(protocol::code::kBadParams));
+    QCOMPARE(msgs[3].id, int64_t(3));
+    QCOMPARE(int(msgs[3].kind), int(protocol::Message::Kind::Result));
+}
+
+void TestAgentProtocol::aLineOfInvalidUtf8IsAnsweredWithValidJson() {
+    EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
+    const auto msgs = runSession(hal, "\xff\xfe{\n{\"v\":1,\"id\":5,\"op\":\"\xff\"}\n{\"v\":1,\"id\":6,\"op\":\"hello\"}\n");
+    QCOMPARE(msgs.size(), size_t(4));
+    QCOMPARE(msgs[1].errorCode, std::string(protocol::code::kMalformed));
+    QVERIFY(msgs[1].errorMessage.find("\xef\xbf\xbd") != std::string::npos); // U+FFFD for the bad bytes
+    QCOMPARE(msgs[2].errorCode, std::string(protocol::code::kMalformed)); // JSON strings must be UTF-8
+    QCOMPARE(msgs[3].id, int64_t(6));
+    QCOMPARE(int(msgs[3].kind), int(protocol::Message::Kind::Result));
+}
+
+void TestAgentProtocol::aRequestLineOverTheLimitIsAnsweredAndSkipped() {
+    EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
+    const std::string huge = "{\"v\":1,\"id\":8,\"op\":\"hello\",\"params\":{\"x\":\"" +
+                             std::string(AgentServer::kMaxRequestLine, 'a') + "\"}}";
+    const auto msgs = runSession(hal, huge + "\n{\"v\":1,\"id\":9,\"op\":\"hello\"}\n");
+    QCOMPARE(msgs.size(), size_t(3));
+    QCOMPARE(msgs[1].errorCode, std::string(protocol::code::kMalformed));
+    QVERIFY(msgs[1].errorMessage.find("longer than") != std::string::npos);
+    QCOMPARE(msgs[2].id, int64_t(9));
+}
+
+void TestAgentProtocol::aRestoreThatFailsWhenTheSessionEndsIsReportedAndServeReturns() {
+    BoardThatCannotRestore hal;
+    std::istringstream in("{\"v\":1,\"id\":1,\"op\":\"hello\"}\n");
+    std::ostringstream out;
+    AgentServer server(hal, in, out);
+    QCOMPARE(server.serve(), 1);
+    std::vector<protocol::Message> msgs;
+    std::istringstream lines(out.str());
+    std::string line;
+    while (std::getline(lines, line))
+        msgs.push_back(protocol::parseMessage(line));
+    QCOMPARE(msgs.size(), size_t(3));
+    QCOMPARE(int(msgs[1].kind), int(protocol::Message::Kind::Result));
+    QCOMPARE(int(msgs[2].kind), int(protocol::Message::Kind::Event));
+    QCOMPARE(msgs[2].event, std::string("restore-failed"));
+    QVERIFY(msgs[2].body["message"].get<std::string>().find("Device or resource busy") != std::string::npos);
+}
+
+void TestAgentProtocol::linesCarryingInvalidUtf8AreWrittenWithReplacementCharacters() {
+    const std::string bad = "page \xff\xfe end";
+    for (const std::string& line : {protocol::resultLine(1, {{"text", bad}}), protocol::errorLine(1, "x", bad),
+                                    protocol::eventLine(1, "e", {{"text", bad}}),
+                                    protocol::requestLine({1, "op", {{"text", bad}}})}) {
+        const json j = json::parse(line); // valid UTF-8 JSON
+        QVERIFY(j.dump().find("page \xef\xbf\xbd") != std::string::npos);
+    }
+}
+
+void TestAgentProtocol::agentLinesWithFieldsOfTheWrongTypeAreMalformed() {
+    // A float id such as 7e23 (found by fuzzing) was converted to an integer: undefined behaviour.
+    for (const std::string line : {"{\"v\":1,\"id\":\"7\",\"ok\":true}", "{\"v\":1,\"id\":7,\"ok\":false,\"error\":5}",
+                                   "{\"v\":1,\"id\":711111111111111111111111,\"ok\":true}", "{\"v\":1,\"id\":1.5,\"event\":\"x\"}",
+                                   "{\"v\":1,\"id\":7,\"ok\":false,\"error\":{\"code\":5}}"}) {
+        try {
+            protocol::parseMessage(line);
+            QFAIL(("accepted " + line).c_str());
+        } catch (const protocol::ProtocolError& e) {
+            QCOMPARE(e.code(), std::string(protocol::code::kMalformed));
+        }
+    }
+}
+
+void TestAgentProtocol::numbersBeyondDoubleRangeAreMalformedNotFatal() {
+    // Found by fuzzing: json::parse throws out_of_range (not parse_error) for 1e999, which
+    // escaped the reader thread and aborted the agent.
+    EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
+    const auto msgs = runSession(hal, "1e999\n{\"v\":1,\"id\":2,\"op\":\"hello\",\"params\":{\"x\":-1e400}}\n"
+                                      "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
+    QCOMPARE(msgs.size(), size_t(4));
+    QCOMPARE(msgs[1].errorCode, std::string(protocol::code::kMalformed));
+    QCOMPARE(msgs[2].errorCode, std::string(protocol::code::kMalformed));
+    QCOMPARE(msgs[3].id, int64_t(3));
+    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::parseMessage("{\"v\":1,\"ok\":true,\"result\":1e999}"));
+}
+
+void TestAgentProtocol::integerParamsMustBeIntegersInRange() {
+    EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
+    // Executed one by one as in a live session (serve() on a finished stream refuses profiles).
+    const auto answers = runRequests(
+        hal, "{\"v\":1,\"id\":1,\"op\":\"telemetry\",\"params\":{\"since\":1e300}}\n"
+             "{\"v\":1,\"id\":2,\"op\":\"profile\",\"params\":{\"model\":\"resnet18\",\"plan\":\"max\",\"batch\":1000000}}\n"
+             "{\"v\":1,\"id\":3,\"op\":\"profile\",\"params\":{\"model\":\"resnet18\",\"plan\":\"max\",\"repeat\":2.5}}\n");
+    QCOMPARE(answers.size(), size_t(3));
+    for (size_t i = 0; i < 3; ++i) {
+        QCOMPARE(answers[i].id, int64_t(i + 1));
+        QVERIFY2(answers[i].errorCode == protocol::code::kBadParams, answers[i].errorMessage.c_str());
+    }
+    QCOMPARE(protocol::integerParam(json{{"n", 7}}, "n", 1, 0, 10), int64_t(7));
+    QCOMPARE(protocol::integerParam(json::object(), "n", 1, 0, 10), int64_t(1));
+    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::integerParam(json{{"n", 11}}, "n", 1, 0, 10));
+    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::integerParam(json{{"n", UINT64_MAX}}, "n", 1, 0, INT64_MAX));
+}
 
 QTEST_GUILESS_MAIN(TestAgentProtocol)
 #include "tst_agentprotocol.moc"

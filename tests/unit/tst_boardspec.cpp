@@ -93,6 +93,18 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, BoardSpec::builtin("jetson-nope"));
     }
 
+    void integersOutOfRangeOrFloatsAreMalformedNotUndefined() {
+        // Found by reading after fuzzing: get<int>() converted 1e300, which is undefined.
+        auto j = BoardSpec::builtin("xavier-nx").toJson();
+        j["rails"][0]["channel"] = 1e300;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, BoardSpec::fromJson(j));
+        j = BoardSpec::builtin("xavier-nx").toJson();
+        j["cpu"]["clusters"][0]["cpus"] = nlohmann::json::array({0, 1.5});
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, BoardSpec::fromJson(j));
+        // Found by fuzzing: json::parse throws out_of_range, not parse_error, for 1e999.
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, BoardSpec::fromJsonText("{\"id\":1e999}"));
+    }
+
     void plannerAllCoversEveryTuple() {
         const BoardSpec b = BoardSpec::builtin("agx-orin");
         const auto all = SweepPlanner(b).plan("all");
