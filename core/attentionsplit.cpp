@@ -1,4 +1,5 @@
 #include "core/attentionsplit.h"
+#include "core/dnnmodel.h"
 #include "core/attentionsplitimpl.h"
 #include "core/dnnmodelimpl.h"
 
@@ -518,6 +519,27 @@ std::vector<float> AttentionSplit::fuse(const float* edgeLogits, const float* cl
     }
     return out;
 }
+
+namespace {
+std::vector<LayerInfo> zooUnits(const AttentionSplitConfig& c, bool head) {
+    if (c.model != "small_cnn")
+        return {};
+    const auto zoo = DnnModel::create(c.model, 1);
+    std::vector<LayerInfo> out;
+    bool inHead = true;
+    for (const LayerInfo& l : zoo->layers()) {
+        if (inHead == head)
+            out.push_back(l);
+        if (l.name == c.splitLayer)
+            inHead = false;
+    }
+    return out;
+}
+} // namespace
+
+std::vector<LayerInfo> AttentionSplit::headUnits() const { return zooUnits(d_->config, true); }
+
+std::vector<LayerInfo> AttentionSplit::tailUnits() const { return zooUnits(d_->config, false); }
 
 std::string AttentionSplit::describe() const {
     const FeatureShape& f = d_->featureShape;

@@ -8,6 +8,7 @@
 //   fusion     = per-class weighted sum of the two tails' logits (see fuse()).
 // Torch stays inside core/attentionsplit.cpp (pimpl); this header is plain C++.
 #include "core/compressedfeatures.h"
+#include "core/splitmodel.h"
 
 #include <cstdint>
 #include <memory>
@@ -26,7 +27,7 @@ struct AttentionSplitConfig {
     uint64_t seed = 1;               // weight initialisation
 };
 
-class AttentionSplit {
+class AttentionSplit : public SplitModel {
 public:
     // Models:
     //   small_cnn:   the zoo's Fashion-MNIST CNN (core/modelzoo.cpp): conv1, pool1, conv2, pool2,
@@ -54,33 +55,37 @@ public:
     // The "training" object of the checkpoint this was loaded from, as JSON text ("{}" if none).
     std::string metadataJson() const;
 
-    ~AttentionSplit();
+    ~AttentionSplit() override;
     AttentionSplit(const AttentionSplit&) = delete;
     AttentionSplit& operator=(const AttentionSplit&) = delete;
 
     const AttentionSplitConfig& config() const;
     std::vector<std::string> unitNames() const; // the whole model's units, in order
-    std::vector<int64_t> inputShape() const;    // one sample, e.g. {1, 28, 28}
-    int64_t inputSize() const;                  // elements of one sample
-    FeatureShape featureShape() const;          // at the split, one sample
-    int classes() const;
+    std::string modelName() const override { return config().model; }
+    std::string splitLayerName() const override { return config().splitLayer; }
+    std::string rankingName() const override { return "attention (CBAM channel weights)"; }
+    std::vector<int64_t> inputShape() const override; // one sample, e.g. {1, 28, 28}
+    int64_t inputSize() const;                        // elements of one sample
+    FeatureShape featureShape() const override;       // at the split, one sample
+    int classes() const override;
+    // small_cnn: the zoo's units of each part (the attention module itself is not costed);
+    // resnet_mini has no zoo description: empty.
+    std::vector<LayerInfo> headUnits() const override;
+    std::vector<LayerInfo> tailUnits() const override;
     // Parameters per part: "head", "attention", "edge_tail", "cloud_tail", "fusion".
     int64_t parameterCount(const std::string& part) const;
 
     // All functions below take and return batches as flat row-major float vectors and run in
     // inference mode; they are const and safe to call from several threads at once.
-    struct HeadOutput {
-        int batch = 0;
-        std::vector<float> features;       // batch x C x H x W, attention applied (F'')
-        std::vector<float> channelWeights; // batch x C, Mc in (0, 1)
-        std::vector<float> spatialWeights; // batch x H x W, Ms in (0, 1): where the maps are attended
-    };
-    HeadOutput edgeHead(const std::vector<float>& images, int batch) const;
+    // features: batch x C x H x W, attention applied (F''); channelWeights: batch x C, Mc in
+    // (0, 1); spatialWeights: batch x H x W, Ms in (0, 1): where the maps are attended.
+    using HeadOutput = SplitHeadOutput;
+    HeadOutput edgeHead(const std::vector<float>& images, int batch) const override;
     // `features`: batch x C x H x W with the channels not assigned to that tail set to zero.
-    std::vector<float> edgeTail(const std::vector<float>& features, int batch) const;
+    std::vector<float> edgeTail(const std::vector<float>& features, int batch) const override;
     std::vector<float> cloudTail(const std::vector<float>& features, int batch) const;
     // What the cloud server runs: decompress (offloaded channels, others zero), then the tail.
-    std::vector<float> cloudTail(const CompressedFeatures& features) const;
+    std::vector<float> cloudTail(const CompressedFeatures& features) const override;
     // The unsplit edge model: head, attention and edge tail on all channels, as one torch graph.
     // Collaborative inference at share 0 must equal this exactly.
     std::vector<float> edgeOnly(const std::vector<float>& images, int batch) const;
@@ -90,7 +95,8 @@ public:
     //   out[j] = w[j] * edge[j] + (1 - w[j]) * cloud[j],  w[j] = sigmoid(a[j] + b[j] * (1 - 2s)),
     // with per-class a, b learned in training (initialised a = 0, b = 2, so the edge weighs
     // ~0.88 when it keeps nearly everything and ~0.12 when it keeps almost nothing).
-    std::vector<float> fuse(const float* edgeLogits, const float* cloudLogits, int keptChannels) const;
+    std::vector<float> fuse(const float* edgeLogits, const float* cloudLogits,
+                            int keptChannels) const override;
     double edgeFusionWeight(int classIndex, int keptChannels) const;
 
     std::string describe() const;

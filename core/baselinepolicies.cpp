@@ -44,13 +44,17 @@ FactoredAction OffloadOnlyPolicy::decide(const std::vector<float>&) {
     const FactoredAction max = env_.maxClocks(0);
     ActionRestriction r;
     r.cpuLevel = max[0], r.gpuLevel = max[1], r.emcLevel = max[2];
-    return env_.bestAction(env_.currentLink(), env_.previousAction(), delay_, r);
+    return env_.bestAction(env_.measuredLink(), env_.previousAction(), delay_, r);
 }
 
 FactoredAction DvfsOnlyPolicy::decide(const std::vector<float>&) {
     ActionRestriction r;
     r.shareIndex = 0;
-    return env_.bestAction(env_.currentLink(), env_.previousAction(), delay_, r);
+    return env_.bestAction(env_.measuredLink(), env_.previousAction(), delay_, r);
+}
+
+FactoredAction ModelBasedPolicy::decide(const std::vector<float>&) {
+    return env_.bestAction(env_.measuredLink(), env_.previousAction(), delay_);
 }
 
 FactoredAction OraclePolicy::decide(const std::vector<float>&) {

@@ -59,7 +59,8 @@ public:
     FactoredAction decide(const std::vector<float>& observation) override;
 };
 
-// The best offload share per step with the clocks fixed at max (no DVFS).
+// The best offload share per step with the clocks fixed at max (no DVFS), for the link as
+// measured up to the previous step (what a board knows).
 class OffloadOnlyPolicy : public RlPolicy {
 public:
     OffloadOnlyPolicy(const DvfoEnvironment& env, double actionDelayFraction = 0)
@@ -72,7 +73,7 @@ private:
     double delay_;
 };
 
-// The best clocks per step with nothing offloaded (share 0).
+// The best clocks per step with nothing offloaded (share 0), for the measured link.
 class DvfsOnlyPolicy : public RlPolicy {
 public:
     DvfsOnlyPolicy(const DvfoEnvironment& env, double actionDelayFraction = 0)
@@ -85,8 +86,23 @@ private:
     double delay_;
 };
 
+// The model-based optimiser: per step, the argmin of the profiled cost model over every action,
+// for the link as measured up to the previous step. Deployable like the learned policy; it
+// differs from the oracle only in what it knows of the link.
+class ModelBasedPolicy : public RlPolicy {
+public:
+    ModelBasedPolicy(const DvfoEnvironment& env, double actionDelayFraction = 0)
+        : env_(env), delay_(actionDelayFraction) {}
+    std::string name() const override { return "model-based optimiser"; }
+    FactoredAction decide(const std::vector<float>& observation) override;
+
+private:
+    const DvfoEnvironment& env_;
+    double delay_;
+};
+
 // The exhaustive oracle: per step, the action with the least cost under the current link sample
-// (it knows the sample and the previous action; brute force over all actions). Per step this is
+// (it alone knows the sample the step is costed under, and the previous action; brute force over all actions). Per step this is
 // the limit any policy can reach; with a delay > 0 it is greedy (it does not plan for the next
 // step's blend).
 class OraclePolicy : public RlPolicy {

@@ -11,7 +11,7 @@ namespace dvfo {
 std::vector<CollaborativeResult> CollaborativeInference::run(const std::vector<float>& images, int batch,
                                                              const CollaborativeOptions& options) const {
     ChannelSplit::keptCount(1, options.share); // validates the share before any work
-    const AttentionSplit::HeadOutput head = model_.edgeHead(images, batch);
+    const SplitHeadOutput head = model_.edgeHead(images, batch);
     const FeatureShape shape = model_.featureShape();
     const int32_t channels = int32_t(shape.channels);
     const int64_t featureSize = shape.elements();

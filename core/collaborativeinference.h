@@ -42,14 +42,14 @@ struct CollaborativeResult {
 class CollaborativeInference {
 public:
     // `cloud` may be null: every sample that would offload then falls back.
-    CollaborativeInference(const AttentionSplit& model, CloudEndpoint* cloud) : model_(model), cloud_(cloud) {}
+    CollaborativeInference(const SplitModel& model, CloudEndpoint* cloud) : model_(model), cloud_(cloud) {}
 
     // `images`: batch x input size floats (normalised like FashionMnist).
     std::vector<CollaborativeResult> run(const std::vector<float>& images, int batch,
                                          const CollaborativeOptions& options) const;
 
 private:
-    const AttentionSplit& model_;
+    const SplitModel& model_;
     CloudEndpoint* cloud_;
 };
 

@@ -88,7 +88,18 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
                       " mW): nothing to normalise by; give a lower --idle-mw"
                 : std::string(
                       "the profile gives zero latency or energy at max clocks: cannot normalise"));
+    cloudMs_ = tailLatencyAtMaxMs_ / offload_.params().cloudSpeedup;
+    estimator_ = LinkEstimator(config_.controlPeriodMs);
+    observer_ = ObservationBuilder(config_.observation, modelConstants());
     previous_ = maxClocks();
+}
+
+ModelConstants DvfoEnvironment::modelConstants() const {
+    ModelConstants m;
+    m.tailFlopsFraction = offload_.tailFlopsFraction();
+    m.fullOffloadBytes = offload_.share(OffloadModel::kShares - 1).wireBytes;
+    m.edgeMaxLatencyMs = refLatencyMs_;
+    return m;
 }
 
 std::string DvfoEnvironment::describeEnergy() const {
@@ -134,33 +145,40 @@ void DvfoEnvironment::validate(const FactoredAction& action) const {
 
 DvfoEnvironment::ShareTerms DvfoEnvironment::shareTerms(const LinkSample& link, int k) const {
     if (k == 0)
-        return {0, 0, 0};
+        return {0, 0, 0, false};
+    if (!(link.bandwidthMbps > 0))
+        return {0, 0, 0, true};
     const OffloadParams& p = offload_.params();
-    const double s = OffloadModel::shareAt(k);
     const double bytes = offload_.share(k).wireBytes;
     const double airMs = bytes * 8.0 / (link.bandwidthMbps * 1000.0);
-    const double cloudMs = s * tailLatencyAtMaxMs_ / p.cloudSpeedup;
-    return {link.rttMs + airMs + cloudMs,
-            bytes * nanojoulePerByte_ * 1e-6 + p.radioActiveMw * airMs * 1e-3, bytes};
+    return {link.rttMs + airMs + cloudMs_,
+            bytes * nanojoulePerByte_ * 1e-6 + p.radioActiveMw * airMs * 1e-3, bytes, false};
 }
 
 DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tuple, int k) const {
     const size_t i = size_t(tuple);
     const bool perPeriod = config_.energy == EnergyAccounting::Period;
     const double idleMw = perPeriod ? idlePowerMw_ : 0.0, period = config_.controlPeriodMs;
+    const bool all = k == OffloadModel::kShares - 1;
+    // The edge tail on the kept maps (offloaded ones zeroed) costs the whole tail; none at s = 1.
+    const double edgeTailL = k == 0 || !all ? tailL_[i] : 0.0;
+    const double edgeTailE = k == 0 || !all ? tailE_[i] : 0.0;
     if (k == 0) {
         const double busy = headL_[i] + tailL_[i];
         return {headE_[i] + tailE_[i] + idleMw * std::max(0.0, period - busy) * 1e-3, busy, busy};
     }
+    if (t.down) { // the request fails at once; then the whole tail on the edge
+        const double busy = headL_[i] + edgeTailL + tailL_[i];
+        return {headE_[i] + edgeTailE + tailE_[i] + idleMw * std::max(0.0, period - busy) * 1e-3,
+                busy, busy};
+    }
     const OffloadParams& p = offload_.params();
-    const double keep = 1.0 - OffloadModel::shareAt(k);
-    const double edgeTailMs = keep * tailL_[i];
-    const double busy = headL_[i] + edgeTailMs;
-    const double fusion = k < OffloadModel::kShares - 1 ? p.fusionMs : 0.0;
-    const double latency = headL_[i] + std::max(edgeTailMs, t.remoteMs) + fusion;
+    const double busy = headL_[i] + edgeTailL;
+    const double fusion = all ? 0.0 : p.fusionMs;
+    const double latency = headL_[i] + std::max(edgeTailL, t.remoteMs) + fusion;
     const double idle = perPeriod ? idleMw * std::max(0.0, period - busy) * 1e-3
-                                  : p.waitPowerMw * std::max(0.0, t.remoteMs - edgeTailMs) * 1e-3;
-    return {headE_[i] + keep * tailE_[i] + t.transferMj + idle, latency, busy};
+                                  : p.waitPowerMw * std::max(0.0, t.remoteMs - edgeTailL) * 1e-3;
+    return {headE_[i] + edgeTailE + t.transferMj + idle, latency, busy};
 }
 
 DvfoEnvironment::Raw DvfoEnvironment::raw(const LinkSample& link, int tuple, int k) const {
@@ -252,7 +270,11 @@ std::vector<float> DvfoEnvironment::reset(uint64_t seed) {
     step_ = 0;
     previous_ = maxClocks();
     lastCost_ = {};
-    return buildObservation(observationInputs(), config_.observation);
+    // The board measures the link once when it starts, before its first inference.
+    estimator_ = LinkEstimator(config_.controlPeriodMs);
+    estimator_.observe(estimator_.simulate(links_.front(), 0));
+    observer_.reset();
+    return observer_.observe(estimator_.estimate(), previous_);
 }
 
 LinkSample DvfoEnvironment::currentLink() const {
@@ -261,20 +283,21 @@ LinkSample DvfoEnvironment::currentLink() const {
     return links_[size_t(std::min<int64_t>(step_, int64_t(links_.size()) - 1))];
 }
 
+LinkSample DvfoEnvironment::measuredLink() const {
+    if (links_.empty())
+        throw std::logic_error("DvfoEnvironment: reset() first");
+    return estimator_.estimate();
+}
+
+FactoredAction DvfoEnvironment::executed(const FactoredAction& action) const {
+    FactoredAction a = action;
+    if (a.size() == 4 && !estimator_.allowsOffload())
+        a[3] = 0;
+    return a;
+}
+
 ObservationInputs DvfoEnvironment::observationInputs() const {
-    const int64_t now = std::min<int64_t>(step_, int64_t(links_.size()) - 1);
-    const int64_t then = std::max<int64_t>(0, now - config_.observation.trendSteps);
-    ObservationInputs in;
-    in.bandwidthMbps = links_[size_t(now)].bandwidthMbps;
-    in.rttMs = links_[size_t(now)].rttMs;
-    in.bandwidthTrendMbps = links_[size_t(now)].bandwidthMbps - links_[size_t(then)].bandwidthMbps;
-    in.rttTrendMs = links_[size_t(now)].rttMs - links_[size_t(then)].rttMs;
-    in.cpuLevel = previous_[0], in.gpuLevel = previous_[1], in.emcLevel = previous_[2],
-    in.shareIndex = previous_[3];
-    in.tailFlopsFraction = offload_.tailFlopsFraction();
-    in.fullOffloadBytes = offload_.share(OffloadModel::kShares - 1).wireBytes;
-    in.edgeMaxLatencyMs = refLatencyMs_;
-    return in;
+    return observer_.inputs(estimator_.estimate(), previous_);
 }
 
 RlStep DvfoEnvironment::step(const FactoredAction& action, double d) {
@@ -282,12 +305,18 @@ RlStep DvfoEnvironment::step(const FactoredAction& action, double d) {
         throw std::logic_error("DvfoEnvironment: step() before reset()");
     if (done())
         throw std::logic_error("DvfoEnvironment: step() after the episode ended; reset() first");
-    const ActionCost c = evaluate(links_[size_t(step_)], previous_, action, d);
-    previous_ = action;
+    validate(action);
+    const LinkSample link = links_[size_t(step_)];
+    const FactoredAction run = executed(action);
+    const ActionCost c = evaluate(link, previous_, run, d);
+    const int64_t sent =
+        run[3] > 0 && link.bandwidthMbps > 0 ? int64_t(offload_.share(run[3]).wireBytes) : 0;
+    estimator_.observe(estimator_.simulate(link, sent));
+    previous_ = run;
     lastCost_ = c;
     ++step_;
     RlStep out;
-    out.observation = buildObservation(observationInputs(), config_.observation);
+    out.observation = observer_.observe(estimator_.estimate(), previous_);
     out.reward = -c.cost;
     out.done = done();
     out.energyMj = c.energyMj;

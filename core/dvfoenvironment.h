@@ -3,6 +3,7 @@
 // profile, with a share of the split layer's feature maps offloaded to a cloud server over a link
 // that follows a trace.
 #include "core/dvfoobservation.h"
+#include "core/linkestimator.h"
 #include "core/linktrace.h"
 #include "core/offloadmodel.h"
 #include "core/profiletable.h"
@@ -60,23 +61,34 @@ struct ActionRestriction {
 
 // Cost model, for action a = (cpu level, gpu level, emc level, share index k), s = k / 10, under
 // link (B Mbit/s, R ms), with head = layers [0, split] and tail = the rest, both from ProfileTable
-// at a's tuple (with AboveIdle, head.E and tail.E are max(0, E - P_idle * L) of each part):
+// at a's tuple (with AboveIdle, head.E and tail.E are max(0, E - P_idle * L) of each part). This
+// is what the edge runtime executes (docs/cost-model.md): the head, then at share s > 0 the cloud
+// request and the edge tail at once, and fusion when both are back. The edge tail runs the
+// remaining layers on the kept maps with the offloaded ones zeroed, which costs what the whole
+// tail costs, so edgeTail = tail for s < 1 and nothing at s = 1; the cloud runs the whole tail on
+// the offloaded maps: cloud = tail.L(max tuple) / cloudSpeedup.
 //   share 0:  L = head.L + tail.L                          E = head.E + tail.E
 //   share s:  air    = bytes(s) * 8 / (B * 1000)            ms on the air
-//             cloud  = s * tail.L(max tuple) / cloudSpeedup
 //             remote = R + air + cloud
-//             L = head.L + max((1 - s) tail.L, remote) + (s < 1 ? fusionMs : 0)
-//             E = head.E + (1 - s) tail.E + bytes(s) * nJ/B * 1e-6 + radioActiveMw * air * 1e-3
-//                 + waitPowerMw * max(0, remote - (1 - s) tail.L) * 1e-3
+//             L = head.L + max(edgeTail.L, remote) + (s < 1 ? fusionMs : 0)
+//             E = head.E + edgeTail.E + bytes(s) * nJ/B * 1e-6 + radioActiveMw * air * 1e-3
+//                 + waitPowerMw * max(0, remote - edgeTail.L) * 1e-3
 //   with Period accounting (control period P): the wait term is replaced by
-//             P_idle * max(0, P - busy) * 1e-3, busy = head.L + (1 - s) tail.L (also at share 0)
+//             P_idle * max(0, P - busy) * 1e-3, busy = head.L + edgeTail.L (also at share 0)
+//   outage (B = 0) at share s > 0: the request fails at once and the edge then runs the whole
+//             tail: L = head.L + edgeTail.L + tail.L, E likewise.
+// The policy decides from the link as measured up to the previous step (LinkEstimator fed with
+// what the board measured on the previous sample); when that says the link is down, the runtime
+// offloads nothing, and so does the environment (the executed share is 0). Only the oracle knows
+// the sample it is costed under (currentLink()).
 // Delay d (thinking while moving): the first d of the period runs the previous action, so
 //   E = d E(prev) + (1 - d) E(a),  L = d L(prev) + (1 - d) L(a).
 // Reward, with E_ref, L_ref = energy and latency of edge-only at max clocks (link-independent):
 //   r = -(eta * E / E_ref + (1 - eta) * L / L_ref) - sloPenalty * [sloMs > 0 and L > sloMs]
 // and cost = -r. Branches: {cpu levels, gpu levels, emc levels, 11}.
 // Steps: reset(seed) realises the trace for the seed (episodeSteps, or fewer when a CSV trace
-// ends); step t is costed under link sample t, and the observation after it shows sample t + 1.
+// ends) and measures sample 0 as the board does when it starts; step t is costed under sample t,
+// and the observation after it shows the estimate after measuring sample t.
 class DvfoEnvironment : public RlEnvironment {
 public:
     // Throws std::invalid_argument for eta outside [0, 1], a negative penalty, episodeSteps < 1,
@@ -105,10 +117,16 @@ public:
     bool done() const { return started() && step_ >= int64_t(links_.size()); }
     int64_t stepIndex() const { return step_; }
     int64_t episodeLength() const { return int64_t(links_.size()); }
-    LinkSample currentLink() const; // the sample the next step is costed under
+    LinkSample currentLink() const;  // the sample the next step is costed under (oracle only)
+    LinkSample measuredLink() const; // what the board knows: the estimate after the last step
+    bool offloadAllowed() const { return estimator_.allowsOffload(); }
+    // The action as the runtime executes it: share 0 while the link is known to be down.
+    FactoredAction executed(const FactoredAction& action) const;
     const FactoredAction& previousAction() const { return previous_; }
     const ActionCost& lastCost() const { return lastCost_; }
     ObservationInputs observationInputs() const;
+    // The constants the policy sidecar carries for the runtime's ObservationBuilder.
+    ModelConstants modelConstants() const;
 
     FactoredAction maxClocks(int shareIndex = 0) const;
     FactoredAction minClocks(int shareIndex = 0) const;
@@ -133,6 +151,7 @@ private:
     };
     struct ShareTerms { // link-dependent constants of one share
         double remoteMs, transferMj, bytes;
+        bool down; // the request fails (outage)
     };
     ShareTerms shareTerms(const LinkSample& link, int shareIndex) const;
     Raw raw(const LinkSample& link, int tuple, int shareIndex) const;
@@ -147,9 +166,12 @@ private:
     double idlePowerMw_ = 0;
     std::vector<double> headL_, headE_, tailL_, tailE_; // per tuple index
     double tailLatencyAtMaxMs_ = 0;
+    double cloudMs_ = 0; // the cloud's tail, any share > 0
     double refEnergyMj_ = 0, refLatencyMs_ = 0;
 
     std::vector<LinkSample> links_;
+    LinkEstimator estimator_;
+    ObservationBuilder observer_;
     int64_t step_ = 0;
     FactoredAction previous_;
     ActionCost lastCost_;

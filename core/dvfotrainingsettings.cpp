@@ -110,8 +110,6 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
     for (const ShareInfo& s : env.offload().shares())
         shares.push_back(s.share);
     json observation = env.observationLayout().toJson();
-    observation["size"] = env.observationSize();
-    observation["features"] = ObservationLayout::featureNames();
     return json{{"name", "dvfo-dqn"},
                 {"board", p.board().name},
                 {"boardSpecId", p.board().id},
@@ -122,7 +120,10 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
                   {"emcKhz", p.board().emc.frequenciesKhz}}},
                 {"offloadShares", shares},
                 {"splitLayer", env.offload().splitLayer()},
+                {"cloudSpeedup", env.offload().params().cloudSpeedup},
+                {"settings", json::parse(toJson())},
                 {"observation", observation},
+                {"modelConstants", env.modelConstants().toJson()},
                 {"eta", eta},
                 {"sloMs", sloMs},
                 {"sloPenalty", sloPenalty},
@@ -151,13 +152,14 @@ DvfoTrainingSettings::compareWithBaselines(DvfoEnvironment& env, RlPolicy& polic
     OndemandGovernorPolicy ondemand(env);
     OffloadOnlyPolicy offloadOnly(env, delayFraction);
     DvfsOnlyPolicy dvfsOnly(env, delayFraction);
+    ModelBasedPolicy modelBased(env, delayFraction);
     OraclePolicy oracle(env, delayFraction);
     EvaluationSettings settings;
     settings.seeds = seeds;
     settings.actionDelayFraction = delayFraction;
     return PolicyEvaluator(env, settings)
         .run({first, &oracle, &edgeOnly, &cloudOnly, &performance, &ondemand, &offloadOnly,
-              &dvfsOnly},
+              &dvfsOnly, &modelBased},
              oracle.name());
 }
 

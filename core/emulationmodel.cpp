@@ -90,4 +90,28 @@ double EmulationModel::efficiency(const LayerInfo& layer, double hostMedianSecon
     return std::clamp(kernel / roof, 1.0, 30.0);
 }
 
+double EmulationModel::kindEfficiency(const std::string& kind) {
+    if (kind == "conv")
+        return 1.6;
+    if (kind == "residual")
+        return 1.8;
+    if (kind == "inverted_residual")
+        return 3.2;
+    if (kind == "pool")
+        return 1.3;
+    if (kind == "classifier")
+        return 1.5;
+    return 2.0;
+}
+
+EmulationModel::Timing EmulationModel::unitTiming(const LayerInfo& layer,
+                                                  const FrequencyTuple& t) const {
+    return timing(layer, t, kindEfficiency(layer.kind));
+}
+
+double EmulationModel::unitEnergyMj(const LayerInfo& layer, const FrequencyTuple& t) const {
+    const double k = kindEfficiency(layer.kind);
+    return totalPowerMw(railPowerMw(layer, t, k)) * timing(layer, t, k).totalS;
+}
+
 } // namespace dvfo

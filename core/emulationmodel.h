@@ -22,8 +22,11 @@ struct HostCalibration {
 //   Tm = memoryBytes / (emcBytesPerCycle * m)      memory part, scales with the EMC clock
 //   Td = ops * cpuDispatchCyclesPerOp / c          operator dispatch on the CPU
 //   T  = k * max(Tc, Tm) + Td
-// k >= 1 is the unit's implementation efficiency, measured on this machine: the unit really runs
-// in LibTorch here and k = (host time - host dispatch) / host roofline time, clamped to [1, 30].
+// k >= 1 is the unit's implementation efficiency on a Jetson GPU, a constant per kind of unit
+// (kindEfficiency(); sources in docs/emulation.md). It used to be measured on this machine, which
+// made the emulated board inherit the host CPU's quirks (pooling took a third of ResNet-18); now
+// the host run only supplies the jitter shape, and the board's latency of a unit at a tuple is a
+// pure function of the unit and the tuple, the same in the profiler and in the runtime.
 //
 // Power of a domain d in {cpu, gpu, emc} (CMOS dynamic power C*V^2*f times utilisation):
 //   P_d = Ceff_d * V_d(f_d)^2 * f_d * u_d,  V_d linear in f_d between vMin and vMax of the table
@@ -52,6 +55,13 @@ public:
 
     static double hostRooflineSeconds(const LayerInfo& layer, const HostCalibration& host);
     static double efficiency(const LayerInfo& layer, double hostMedianSeconds, const HostCalibration& host);
+    // Jetson GPU efficiency of a kind of unit (LayerInfo::kind): conv 1.6, residual 1.8,
+    // inverted_residual 3.2 (depthwise convolutions use the GPU poorly), pool 1.3, classifier 1.5,
+    // anything else 2.0.
+    static double kindEfficiency(const std::string& kind);
+    // Latency and energy of a unit on this board at tuple t, with kindEfficiency().
+    Timing unitTiming(const LayerInfo& layer, const FrequencyTuple& t) const;
+    double unitEnergyMj(const LayerInfo& layer, const FrequencyTuple& t) const;
 
     double voltage(const DomainModel& d, const ClockTableSpec& table, int64_t khz) const;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <map>
@@ -53,10 +54,13 @@ double number(const std::string& text, const std::string& what, const std::strin
     return v;
 }
 
+constexpr int64_t kMaxSteps = 10'000'000;
+
 void checkSample(const LinkSample& s, const std::string& where) {
-    if (!(s.bandwidthMbps > 0))
-        throw LinkTraceError(where + ": bandwidth must be > 0 Mbit/s");
-    if (!(s.rttMs >= 0))
+    // 0 Mbit/s is an outage: the link is down for that sample.
+    if (!(s.bandwidthMbps >= 0) || !std::isfinite(s.bandwidthMbps))
+        throw LinkTraceError(where + ": bandwidth must be >= 0 Mbit/s (0 = link down)");
+    if (!(s.rttMs >= 0) || !std::isfinite(s.rttMs))
         throw LinkTraceError(where + ": RTT must be >= 0 ms");
 }
 
@@ -159,7 +163,14 @@ LinkTrace LinkTrace::fromRows(std::vector<std::pair<double, LinkSample>> rows,
         throw LinkTraceError(origin + ": no data rows");
     const double t0 = rows.front().first;
     const double lastMs = (rows.back().first - t0) * 1000.0;
-    const int64_t count = int64_t(std::floor(lastMs / controlPeriodMs + 1e-9)) + 1;
+    const double steps = std::floor(lastMs / controlPeriodMs + 1e-9) + 1;
+    // A trace is resampled per step in memory: bound it before allocating (10^7 steps of 50 ms
+    // are almost six days).
+    if (!std::isfinite(steps) || steps > double(kMaxSteps))
+        throw LinkTraceError(origin + ": the trace spans " + fmt(lastMs / 1000.0) +
+                             " s, more than " + std::to_string(kMaxSteps) +
+                             " control periods of " + fmt(controlPeriodMs) + " ms");
+    const int64_t count = int64_t(steps);
     LinkTrace t;
     t.kind_ = Kind::Csv;
     t.origin_ = origin;
@@ -221,12 +232,96 @@ LinkTrace LinkTrace::fromCsvFile(const std::string& path, double controlPeriodMs
     return fromCsv(in, controlPeriodMs, path);
 }
 
+LinkTrace LinkTrace::mixture(std::vector<std::pair<LinkTrace, double>> weighted) {
+    if (weighted.empty())
+        throw LinkTraceError("a link trace mixture needs at least one component");
+    LinkTrace t;
+    t.kind_ = Kind::Mixture;
+    double sum = 0;
+    for (auto& [trace, w] : weighted) {
+        if (!(w > 0) || !std::isfinite(w))
+            throw LinkTraceError("link trace mixture: weight " + fmt(w) + " of '" +
+                                 trace.describe() + "' must be > 0");
+        if (trace.kind_ == Kind::Mixture)
+            throw LinkTraceError("link trace mixture: a component cannot be a mixture itself");
+        sum += w;
+        t.components_.push_back(std::move(trace));
+        t.weights_.push_back(w);
+    }
+    for (double& w : t.weights_)
+        w /= sum;
+    return t;
+}
+
+LinkTrace LinkTrace::fromCsvDirectory(const std::string& dir, double controlPeriodMs) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw LinkTraceError("link trace directory " + dir + " does not exist");
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.path().extension() == ".csv")
+            files.push_back(entry.path().string());
+    if (ec)
+        throw LinkTraceError("cannot read link trace directory " + dir + ": " + ec.message());
+    if (files.empty())
+        throw LinkTraceError("link trace directory " + dir + " has no *.csv file");
+    std::sort(files.begin(), files.end());
+    std::vector<std::pair<LinkTrace, double>> weighted;
+    for (const std::string& f : files)
+        weighted.push_back({fromCsvFile(f, controlPeriodMs), 1.0});
+    return mixture(std::move(weighted));
+}
+
+const LinkTrace& LinkTrace::componentFor(uint64_t seed) const {
+    // SplitMix64 of the seed: independent of the component's own use of the seed.
+    uint64_t z = seed + 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    const double u = double(z >> 11) * (1.0 / 9007199254740992.0);
+    double acc = 0;
+    for (size_t i = 0; i < components_.size(); ++i) {
+        acc += weights_[i];
+        if (u < acc)
+            return components_[i];
+    }
+    return components_.back();
+}
+
+namespace {
+// Splits a mixture body at the ';' that start a new component (a known kind and ':' follow), so
+// step specs keep their own ';'.
+std::vector<std::string> mixtureParts(const std::string& body) {
+    static const char* kinds[] = {"constant:", "step:", "randomwalk:", "csv:", "dir:", "mix:"};
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= body.size(); ++i) {
+        if (i == body.size()) {
+            parts.push_back(body.substr(start));
+            break;
+        }
+        if (body[i] != ';')
+            continue;
+        const std::string rest = trim(body.substr(i + 1));
+        for (const char* k : kinds)
+            if (rest.rfind(k, 0) == 0) {
+                parts.push_back(body.substr(start, i - start));
+                start = i + 1;
+                break;
+            }
+    }
+    return parts;
+}
+} // namespace
+
 LinkTrace LinkTrace::parse(const std::string& spec, double controlPeriodMs) {
     const auto colon = spec.find(':');
     const std::string kind = trim(spec.substr(0, colon));
     const std::string body = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
     const std::string usage = " (expected constant:BW,RTT, step:BW,RTT;BW,RTT@STEP;..., "
-                              "randomwalk:seed=N,min=..,max=..,rtt=.. or csv:FILE)";
+                              "randomwalk:seed=N,min=..,max=..,rtt=.., csv:FILE, dir:PATH or "
+                              "mix:SPEC@W;SPEC@W;...)";
     if (colon == std::string::npos || body.empty())
         throw LinkTraceError("link trace '" + spec + "': missing parameters" + usage);
     {
@@ -306,6 +401,33 @@ LinkTrace LinkTrace::parse(const std::string& spec, double controlPeriodMs) {
         }
         if (kind == "csv")
             return fromCsvFile(trim(body), controlPeriodMs);
+        if (kind == "dir")
+            return fromCsvDirectory(trim(body), controlPeriodMs);
+        if (kind == "mix") {
+            std::vector<std::pair<LinkTrace, double>> weighted;
+            for (const std::string& raw : mixtureParts(body)) {
+                const std::string part = trim(raw);
+                const auto at = part.rfind('@');
+                double w = 0;
+                if (at == std::string::npos || !parseNumber(part.substr(at + 1), w))
+                    throw LinkTraceError("link trace '" + spec + "': component '" + part +
+                                         "' needs a weight: SPEC@WEIGHT");
+                const std::string sub = trim(part.substr(0, at));
+                if (sub.rfind("mix:", 0) == 0)
+                    throw LinkTraceError("link trace '" + spec + "': component '" + part +
+                                         "' is a mixture; mixtures do not nest");
+                try {
+                    weighted.push_back({parse(sub, controlPeriodMs), w});
+                } catch (const LinkTraceError& e) {
+                    throw LinkTraceError("link trace '" + spec + "': component '" + part +
+                                         "': " + e.what());
+                }
+                if (!(w > 0))
+                    throw LinkTraceError("link trace '" + spec + "': component '" + part +
+                                         "' has weight " + fmt(w) + "; weights must be > 0");
+            }
+            return mixture(std::move(weighted));
+        }
     }
     throw LinkTraceError("link trace '" + spec + "': unknown kind '" + kind + "'" + usage);
 }
@@ -331,11 +453,26 @@ std::string LinkTrace::describe() const {
                ", seed offset " + std::to_string(walk_.seedOffset);
     case Kind::Csv:
         return "csv " + origin_ + " (" + std::to_string(csvSteps_.size()) + " steps)";
+    case Kind::Mixture: {
+        std::string s = "mixture of " + std::to_string(components_.size()) + ":";
+        for (size_t i = 0; i < components_.size(); ++i)
+            s += (i ? "; " : " ") + components_[i].describe() + " @" + fmt(weights_[i]);
+        return s;
+    }
     }
     return {};
 }
 
 int64_t LinkTrace::length() const {
+    if (kind_ == Kind::Mixture) { // the longest; 0 (unbounded) when any is
+        int64_t longest = 0;
+        for (const LinkTrace& c : components_) {
+            if (c.length() == 0)
+                return 0;
+            longest = std::max(longest, c.length());
+        }
+        return longest;
+    }
     return kind_ == Kind::Csv ? int64_t(csvSteps_.size()) : 0;
 }
 
@@ -343,6 +480,8 @@ std::vector<LinkSample> LinkTrace::realise(uint64_t seed, int64_t steps) const {
     std::vector<LinkSample> out;
     if (steps <= 0)
         return out;
+    if (kind_ == Kind::Mixture)
+        return componentFor(seed).realise(seed, steps);
     if (kind_ == Kind::Csv)
         steps = std::min<int64_t>(steps, int64_t(csvSteps_.size()));
     out.reserve(size_t(steps));
@@ -373,6 +512,8 @@ std::vector<LinkSample> LinkTrace::realise(uint64_t seed, int64_t steps) const {
     }
     case Kind::Csv:
         out.assign(csvSteps_.begin(), csvSteps_.begin() + steps);
+        break;
+    case Kind::Mixture:
         break;
     }
     return out;

@@ -15,7 +15,7 @@ public:
 };
 
 struct LinkSample {
-    double bandwidthMbps = 0; // uplink throughput, Mbit/s (10^6 bit/s)
+    double bandwidthMbps = 0; // uplink throughput, Mbit/s (10^6 bit/s); 0 = the link is down
     double rttMs = 0;         // round trip to the cloud server, ms
 };
 
@@ -29,9 +29,11 @@ struct LinkSample {
 //   csv         columns t_s,bandwidth_mbps,rtt_ms (header optional, t_s ascending from any
 //               start); step k holds the last row with t_s - t_0 <= k * controlPeriod (sample and
 //               hold); the trace ends with the file's last row.
+//   mixture     one of several traces per episode, picked by the episode seed with the given
+//               weights (training over a distribution of links; dir: = every csv of a folder).
 class LinkTrace {
 public:
-    enum class Kind { Constant, Step, RandomWalk, Csv };
+    enum class Kind { Constant, Step, RandomWalk, Csv, Mixture };
 
     struct Segment {
         int64_t startStep = 0;
@@ -54,6 +56,10 @@ public:
     static LinkTrace fromCsv(std::istream& in, double controlPeriodMs,
                              const std::string& origin = "<stream>");
     static LinkTrace fromCsvFile(const std::string& path, double controlPeriodMs);
+    // Throws LinkTraceError for no components or a weight that is not > 0.
+    static LinkTrace mixture(std::vector<std::pair<LinkTrace, double>> weighted);
+    // Every *.csv of `dir`, equal weights; throws LinkTraceError naming a bad file or an empty dir.
+    static LinkTrace fromCsvDirectory(const std::string& dir, double controlPeriodMs);
 
     // The CLI spelling (numbers in Mbit/s and ms):
     //   constant:BW,RTT                      e.g. constant:50,20
@@ -61,6 +67,9 @@ public:
     //   randomwalk:key=value,...             keys seed, min, max, step, start, rtt, rttmin, rttmax,
     //                                        rttstep; e.g. randomwalk:seed=1,min=2,max=100,rtt=20
     //   csv:FILE                             e.g. csv:traces/lab-wifi.csv
+    //   dir:PATH                             every *.csv in PATH, one per episode, equal weights
+    //   mix:SPEC@W;SPEC@W;...                one component per episode with weight W, e.g.
+    //                                        mix:constant:10,20@1;randomwalk:min=2,max=50@3
     // Throws LinkTraceError naming the spec and what is wrong.
     static LinkTrace parse(const std::string& spec, double controlPeriodMs);
 
@@ -78,6 +87,10 @@ private:
     RandomWalk walk_;
     std::vector<LinkSample> csvSteps_; // Csv, already resampled per control step
     std::string origin_;
+    std::vector<LinkTrace> components_; // Mixture
+    std::vector<double> weights_;       // Mixture, normalised to sum 1
+    // Mixture: the component an episode seed picks.
+    const LinkTrace& componentFor(uint64_t seed) const;
 };
 
 } // namespace dvfo

@@ -1,6 +1,8 @@
 #include "core/policybundle.h"
 
 #include "core/bundleerror.h"
+#include "core/dnnmodel.h"
+#include "core/dvfoobservation.h"
 #include "core/sha256.h"
 
 #include <algorithm>
@@ -65,11 +67,46 @@ std::string PolicyBundle::roleOf(const std::string& p) {
     return "other";
 }
 
+bool PolicyBundle::isZooModel(const std::string& model) {
+    const auto zoo = DnnModel::available();
+    return std::find(zoo.begin(), zoo.end(), model) != zoo.end();
+}
+
+// What the runtime needs from a trained policy's sidecar to build the observation it was trained
+// on; refused at deploy as the runtime refuses it at load.
+std::string PolicyBundle::sidecarProblem(const std::string& dir) {
+    std::ifstream in(dir + "/policy/policy.json");
+    if (!in)
+        return {}; // reported as a missing file
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (!j.is_object())
+        return "policy/policy.json is not a JSON object";
+    if (j.value("format", std::string()) != "dvfo-policy")
+        return {};
+    try {
+        if (!j.contains("observation"))
+            return "policy/policy.json has no observation layout";
+        ObservationLayout::fromJson(j["observation"]);
+        if (!j.contains("modelConstants"))
+            return "policy/policy.json has no modelConstants (tail FLOPs fraction, full-offload "
+                   "bytes, edge latency at max clocks): the runtime could not build the "
+                   "observation the policy was trained on; train it again with this version";
+        ModelConstants::fromJson(j["modelConstants"]);
+    } catch (const std::exception& e) {
+        return std::string("policy/policy.json: ") + e.what();
+    }
+    return {};
+}
+
 BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
     if (o.boardSpecId.empty())
         throw BundleError("a bundle needs the board spec it was trained for (e.g. xavier-nx)");
+    // Zoo models need no attention checkpoint: the runtime ranks their maps data-free.
+    const bool zooWithoutAttention = o.attentionDir.empty() && isZooModel(o.model);
     for (const auto& [dir, what, file] :
          {std::tuple{o.policyDir, "policy directory", "policy.json"}, std::tuple{o.attentionDir, "attention checkpoint", "weights.pt"}}) {
+        if (zooWithoutAttention && dir.empty())
+            continue;
         if (dir.empty() || !fs::is_directory(dir))
             throw BundleError(std::string(what) + " '" + dir + "' does not exist");
         if (!fs::is_regular_file(fs::path(dir) / file))
@@ -90,7 +127,8 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
     try {
         std::vector<std::string> files;
         copyTree(o.policyDir, part / "policy", part, files);
-        copyTree(o.attentionDir, part / "attention", part, files);
+        if (!zooWithoutAttention)
+            copyTree(o.attentionDir, part / "attention", part, files);
         Sha256 all;
         for (const auto& rel : files) {
             BundleFile f;
@@ -106,6 +144,8 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
         m.createdAt = utcStamp(false);
         m.boardSpecId = o.boardSpecId;
         m.model = o.model.empty() ? attentionModel(o.attentionDir) : o.model;
+        if (const std::string why = sidecarProblem(part.string()); !why.empty())
+            throw BundleError(why);
         m.eta = o.eta;
         m.sloMs = o.sloMs;
         m.sessionId = o.sessionId;
@@ -145,8 +185,10 @@ std::vector<std::string> PolicyBundle::problems(const std::string& dir, const Bu
         out.push_back("bundle " + m.bundleVersion + " is for model '" + m.model + "' but '" + expected.model +
                       "' was expected");
     for (const char* role : {"policy-sidecar", "attention", "attention-weights"})
-        if (!m.findRole(role))
+        if (!m.findRole(role) && (std::string(role) == "policy-sidecar" || !isZooModel(m.model)))
             out.push_back("bundle " + m.bundleVersion + " has no '" + role + "' file in its manifest");
+    if (const std::string why = sidecarProblem(dir); !why.empty())
+        out.push_back("bundle " + m.bundleVersion + ": " + why);
     for (const auto& f : m.files) {
         const fs::path p = fs::path(dir) / f.path;
         std::error_code ec;

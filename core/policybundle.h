@@ -15,7 +15,8 @@ struct BundleExpectations {
 
 struct BundleCreateOptions {
     std::string policyDir;    // policy.json sidecar (+ TorchScript policy.pt for trained policies, + anything else)
-    std::string attentionDir; // attention checkpoint: attention.json + weights.pt (edge and cloud halves)
+    std::string attentionDir; // attention checkpoint: attention.json + weights.pt (edge and cloud
+                              // halves); may be empty for a zoo model (data-free ranking)
     std::string outDir;       // the bundle directory to create; must not exist
     std::string boardSpecId;  // required
     std::string model;        // empty: the checkpoint's model (attention.json)
@@ -45,6 +46,11 @@ public:
 
     // Role of a file from its path inside the bundle.
     static std::string roleOf(const std::string& relativePath);
+    // A zoo model (resnet18, ...): its bundles need no attention checkpoint.
+    static bool isZooModel(const std::string& model);
+    // Why the bundle's trained-policy sidecar cannot drive the runtime (no observation layout of
+    // this version, no modelConstants), or empty.
+    static std::string sidecarProblem(const std::string& bundleDir);
 };
 
 } // namespace dvfo

@@ -367,14 +367,8 @@ std::vector<double> PolicyTrainer::mapBandwidths(const PolicyMapSettings& s) {
 std::vector<float> PolicyTrainer::mapObservation(const DvfoEnvironment& env, double bandwidthMbps,
                                                  double rttMs) {
     const FactoredAction start = env.maxClocks(0); // what every episode starts with
-    ObservationInputs in;
-    in.bandwidthMbps = bandwidthMbps;
-    in.rttMs = rttMs;
-    in.cpuLevel = start[0], in.gpuLevel = start[1], in.emcLevel = start[2],
-    in.shareIndex = start[3];
-    in.tailFlopsFraction = env.offload().tailFlopsFraction();
-    in.fullOffloadBytes = env.offload().share(OffloadModel::kShares - 1).wireBytes;
-    in.edgeMaxLatencyMs = env.referenceLatencyMs();
+    ObservationBuilder observer(env.observationLayout(), env.modelConstants());
+    const ObservationInputs in = observer.inputs({bandwidthMbps, rttMs}, start);
     return buildObservation(in, env.observationLayout());
 }
 

@@ -41,7 +41,7 @@ int levelOf(const ClockTableSpec& table, int64_t khz) {
 
 ProfileTable::ProfileTable(BoardSpec board, std::string model,
                            const std::vector<LayerRecord>& records)
-    : board_(std::move(board)), model_(std::move(model)) {
+    : board_(std::move(board)), model_(std::move(model)), records_(records) {
     if (records.empty())
         throw ProfileTableError("profile of " + model_ + " on " + board_.id + ": no measurements");
     if (board_.cpu.frequenciesKhz.empty() || board_.gpu.frequenciesKhz.empty() ||

@@ -51,6 +51,8 @@ public:
     int layerCount() const { return int(layerNames_.size()); }
     const std::vector<std::string>& layerNames() const { return layerNames_; }
     const std::vector<FrequencyTuple>& measuredTuples() const { return measured_; }
+    // The records the table was built from (a model-based policy carries them to the board).
+    const std::vector<LayerRecord>& records() const { return records_; }
     bool isMeasured(const FrequencyTuple& t) const;
 
     // Table sizes and level <-> tuple (levels index the board's ascending tables).
@@ -79,6 +81,7 @@ private:
     std::vector<std::string> layerNames_;
     std::vector<FrequencyTuple> measured_;
     std::vector<LayerCost> costs_; // [tupleIndex * layers + layer], every table tuple
+    std::vector<LayerRecord> records_;
 };
 
 } // namespace dvfo

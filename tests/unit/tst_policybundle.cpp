@@ -202,7 +202,10 @@ private slots:
         const auto d = fixed->initial();
         QCOMPARE(d.tuple.cpuKhz, nx.cpu.frequenciesKhz.back());
         QCOMPARE(d.share, 0.3);
-        QCOMPARE(fixed->decide({10, 20}, d).tuple, d.tuple);
+        RuntimeObservation o;
+        o.link = {10, 20};
+        o.previous = d;
+        QCOMPARE(fixed->decide(o).tuple, d.tuple);
         const std::string bad = path("badpolicy");
         fs::create_directories(bad);
         std::ofstream(bad + "/policy.json") << R"({"format":"dvfo-fixed-policy","tuple":"1/2/3"})";

@@ -93,8 +93,8 @@ private slots:
         QCOMPARE(run.pointCount, int64_t(27));
         const nlohmann::json result = nlohmann::json::parse(run.resultJson);
         QCOMPARE(result.at("steps").get<int64_t>(), int64_t(1100));
-        QCOMPARE(result.at("evaluation").size(), size_t(8));
-        QCOMPARE(out.evaluation.size(), size_t(8));
+        QCOMPARE(result.at("evaluation").size(), size_t(9)); // + the model-based optimiser
+        QCOMPARE(out.evaluation.size(), size_t(9)); // + the model-based optimiser
         // Stored evaluation = a fresh one of the exported policy.
         const std::vector<PolicyEvaluation> again = PolicyTrainer::evaluateRun(db_, 1);
         for (size_t i = 0; i < again.size(); ++i) {

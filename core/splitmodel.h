@@ -1,0 +1,93 @@
+#pragma once
+// A classifier cut at a split layer, as the edge runtime, the cloud server and collaborative
+// inference use it: the edge head (with a channel ranking), the edge tail on the kept maps, the
+// cloud tail on the offloaded maps, and the fusion of both. Two kinds implement it: the trained
+// attention models (AttentionSplit, Fashion-MNIST) and every model of the zoo (ZooSplit, with a
+// data-free ranking). Plain C++; torch stays in the implementations' .cpp files.
+#include "core/compressedfeatures.h"
+#include "core/layerinfo.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dvfo {
+
+struct SplitHeadOutput {
+    int batch = 0;
+    std::vector<float> features;       // batch x C x H x W
+    std::vector<float> channelWeights; // batch x C: the ranking, higher = keep on the edge
+    std::vector<float> spatialWeights; // batch x H x W when the model has spatial attention
+};
+
+class SplitModel {
+public:
+    virtual ~SplitModel() = default;
+
+    virtual std::string modelName() const = 0;           // e.g. "resnet18" or "small_cnn"
+    virtual std::string splitLayerName() const = 0;      // the last unit of the head
+    virtual std::string rankingName() const = 0;         // how channels are ranked, for reports
+    virtual std::vector<int64_t> inputShape() const = 0; // one sample, e.g. {3, 224, 224}
+    int64_t inputSize() const;
+    virtual FeatureShape featureShape() const = 0;
+    virtual int classes() const = 0;
+
+    // Batches as flat row-major float vectors; const and safe to call from several threads.
+    virtual SplitHeadOutput edgeHead(const std::vector<float>& images, int batch) const = 0;
+    // `features`: batch x C x H x W with the channels not kept set to zero.
+    virtual std::vector<float> edgeTail(const std::vector<float>& features, int batch) const = 0;
+    // What the cloud server runs for one sample: decompress (offloaded maps, others zero), tail.
+    virtual std::vector<float> cloudTail(const CompressedFeatures& features) const = 0;
+    // One sample's logits from both tails with `keptChannels` of C kept on the edge
+    // (keptChannels == C: edge alone, 0: cloud alone).
+    virtual std::vector<float> fuse(const float* edgeLogits, const float* cloudLogits,
+                                    int keptChannels) const = 0;
+
+    // The units of each part, for accounting on the board (an emulated board costs them with its
+    // roofline). Empty when the model has no zoo description.
+    virtual std::vector<LayerInfo> headUnits() const = 0;
+    virtual std::vector<LayerInfo> tailUnits() const = 0;
+};
+
+// The split of a zoo model (DnnModel: resnet18, mobilenet_v2, vgg11, small_cnn) with the zoo's
+// deterministic weights, the same on the board and in the cloud:
+//   head   = units [0, split], ranking = the L1 norm of each feature map (data-free: no trained
+//            attention exists for the ImageNet-size zoo models; maps with more activation mass
+//            carry more of the next layer's input);
+//   tails  = the remaining units, one copy on each side (the same weights);
+//   fusion = (k / C) * edge + (1 - k / C) * cloud, the share-weighted mean of the logits.
+// Accuracy is not reported for these models (their weights are not trained).
+class ZooSplit : public SplitModel {
+public:
+    // Throws std::invalid_argument for an unknown model or split layer.
+    static std::unique_ptr<ZooSplit> create(const std::string& model,
+                                            const std::string& splitLayer = {}, uint64_t seed = 1);
+    ~ZooSplit() override;
+
+    std::string modelName() const override;
+    std::string splitLayerName() const override;
+    std::string rankingName() const override { return "l1-norm (data-free)"; }
+    std::vector<int64_t> inputShape() const override;
+    FeatureShape featureShape() const override;
+    int classes() const override;
+    SplitHeadOutput edgeHead(const std::vector<float>& images, int batch) const override;
+    std::vector<float> edgeTail(const std::vector<float>& features, int batch) const override;
+    std::vector<float> cloudTail(const CompressedFeatures& features) const override;
+    std::vector<float> fuse(const float* edgeLogits, const float* cloudLogits,
+                            int keptChannels) const override;
+    std::vector<LayerInfo> headUnits() const override;
+    std::vector<LayerInfo> tailUnits() const override;
+
+private:
+    struct Impl;
+    explicit ZooSplit(std::unique_ptr<Impl> d);
+    std::unique_ptr<Impl> d_;
+};
+
+// The split model a bundle or a server runs: the attention checkpoint when `attentionDir` holds
+// one, otherwise the zoo model `model` split at `splitLayer` (empty: its default split).
+std::unique_ptr<SplitModel> loadSplitModel(const std::string& attentionDir,
+                                           const std::string& model, const std::string& splitLayer);
+
+} // namespace dvfo

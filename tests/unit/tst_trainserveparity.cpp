@@ -1,0 +1,183 @@
+// Train/serve parity: what the environment shows a policy in training and what the edge runtime
+// builds on the board from the same link and action history are the same vectors, bit for bit,
+// and the deployed model-based optimiser decides as the environment's does.
+#include "core/baselinepolicies.h"
+#include "core/dqnagent.h"
+#include "core/dvfoenvironment.h"
+#include "core/dvfotrainingsettings.h"
+#include "core/linkestimator.h"
+#include "core/offloadmodel.h"
+#include "core/policybundle.h"
+#include "core/profiletable.h"
+#include "remote/edge/modelruntimepolicy.h"
+#include "remote/edge/trainedruntimepolicy.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace dvfo;
+
+namespace {
+
+// small_cnn on a 2x2x2 grid of the Xavier NX tables; cost falls with each clock.
+ProfileTable smallCnnProfile() {
+    const BoardSpec board = BoardSpec::builtin("xavier-nx");
+    const std::vector<std::string> units = {"conv1", "pool1", "conv2", "pool2", "fc1", "fc2"};
+    std::vector<LayerRecord> records;
+    for (int64_t c : {board.cpu.frequenciesKhz.front(), board.cpu.frequenciesKhz.back()})
+        for (int64_t g : {board.gpu.frequenciesKhz.front(), board.gpu.frequenciesKhz.back()})
+            for (int64_t m : {board.emc.frequenciesKhz.front(), board.emc.frequenciesKhz.back()})
+                for (size_t i = 0; i < units.size(); ++i) {
+                    LayerRecord r;
+                    r.tuple = {c, g, m};
+                    r.layerIndex = int(i);
+                    r.layerName = units[i];
+                    r.kind = "conv";
+                    r.latency.medianMs =
+                        (i + 1) * (2e2 / double(c) + 3e5 / double(g) + 2e5 / double(m));
+                    r.latency.n = 1;
+                    r.totalEnergyMj =
+                        r.latency.medianMs * (5 + 3e-6 * double(g) + 1e-6 * double(m));
+                    records.push_back(r);
+                }
+    return ProfileTable(board, "small_cnn", records);
+}
+
+DvfoTrainingSettings settings() {
+    DvfoTrainingSettings s;
+    s.eta = 0.6;
+    // Steps, an outage (0 Mbit/s) and its end, and a walk of RTT.
+    s.trace = "step:40,10;0,10@5;200,3@9;8,60@14;120,1@22";
+    s.episodeSteps = 30;
+    s.controlPeriodMs = 50;
+    return s;
+}
+
+RuntimeDecision decisionOf(const FactoredAction& a, const BoardSpec& b) {
+    RuntimeDecision d;
+    d.action = a;
+    d.tuple = {b.cpu.frequenciesKhz[size_t(a[0])], b.gpu.frequenciesKhz[size_t(a[1])],
+               b.emc.frequenciesKhz[size_t(a[2])]};
+    d.share = OffloadModel::shareAt(a[3]);
+    return d;
+}
+
+} // namespace
+
+class TestTrainServeParity : public QObject {
+    Q_OBJECT
+
+private slots:
+    void runtimeBuildsTheObservationTheEnvironmentTrainedOn() {
+        const DvfoTrainingSettings s = settings();
+        auto env = s.makeEnvironment(smallCnnProfile());
+        const BoardSpec& board = env->profile().board();
+        QTemporaryDir dir;
+        DqnAgent agent(env->observationSize(), env->branchSizes(),
+                       DvfoTrainingSettings::defaultAgentConfig(false));
+        agent.exportPolicy(dir.path().toStdString(), s.policySidecar(*env, 1, 1));
+        for (uint64_t seed : {1, 2}) {
+            // One episode is one runtime start on the board.
+            auto runtime = TrainedRuntimePolicy::load(dir.path().toStdString(), board);
+            std::vector<float> trained = env->reset(seed);
+            const std::vector<LinkSample> links =
+                LinkTrace::parse(s.trace, s.controlPeriodMs).realise(seed, s.episodeSteps);
+            // The board's side: its own estimator, fed with what it measured each step.
+            LinkEstimator board_(s.controlPeriodMs);
+            board_.observe(board_.simulate(links[0], 0));
+            RuntimeDecision inForce = runtime->initial();
+            int downSteps = 0;
+            for (size_t t = 0; t < links.size(); ++t) {
+                RuntimeObservation o;
+                o.link = board_.estimate();
+                o.offloadAllowed = board_.allowsOffload();
+                o.previous = inForce;
+                const RuntimeDecision d = runtime->decide(o);
+                QCOMPARE(runtime->lastObservation(), trained); // bit for bit
+                // A policy that always offloads half exercises the outage rule on both sides.
+                FactoredAction a = d.action;
+                a[3] = 5;
+                FactoredAction executed = a;
+                if (!board_.allowsOffload()) {
+                    executed[3] = 0;
+                    ++downSteps;
+                }
+                QCOMPARE(env->executed(a), executed);
+                const int64_t sent = executed[3] > 0 && links[t].bandwidthMbps > 0
+                                         ? int64_t(env->offload().share(executed[3]).wireBytes)
+                                         : 0;
+                board_.observe(board_.simulate(links[t], sent));
+                inForce = decisionOf(executed, board);
+                trained = env->step(a).observation;
+            }
+            QVERIFY2(downSteps >= 3, "the outage never reached the policy");
+        }
+    }
+
+    void policyWithoutModelConstantsIsRefusedAtDeployAndAtLoad() {
+        const DvfoTrainingSettings s = settings();
+        auto env = s.makeEnvironment(smallCnnProfile());
+        QTemporaryDir dir;
+        const std::string policy = dir.path().toStdString() + "/policy";
+        DqnAgent agent(env->observationSize(), env->branchSizes(),
+                       DvfoTrainingSettings::defaultAgentConfig(false));
+        nlohmann::json sidecar = nlohmann::json::parse(s.policySidecar(*env, 1, 1));
+        sidecar.erase("modelConstants");
+        agent.exportPolicy(policy, sidecar.dump());
+        try {
+            TrainedRuntimePolicy::load(policy, env->profile().board());
+            QFAIL("a sidecar without modelConstants was loaded");
+        } catch (const std::exception& e) {
+            QVERIFY2(std::string(e.what()).find("modelConstants") != std::string::npos, e.what());
+        }
+        BundleCreateOptions bo;
+        bo.policyDir = policy;
+        bo.outDir = dir.path().toStdString() + "/bundle";
+        bo.boardSpecId = "xavier-nx";
+        bo.model = "small_cnn";
+        try {
+            PolicyBundle::create(bo);
+            QFAIL("a bundle was made of a policy the runtime cannot run");
+        } catch (const std::exception& e) {
+            QVERIFY2(std::string(e.what()).find("modelConstants") != std::string::npos, e.what());
+        }
+        // With them, a zoo model's bundle needs no attention checkpoint.
+        agent.exportPolicy(policy, s.policySidecar(*env, 1, 1));
+        PolicyBundle::create(bo);
+        QVERIFY(PolicyBundle::problems(bo.outDir, {"xavier-nx", "small_cnn"}).empty());
+    }
+
+    void deployedModelBasedOptimiserDecidesAsTheEnvironments() {
+        const DvfoTrainingSettings s = settings();
+        auto env = s.makeEnvironment(smallCnnProfile());
+        const BoardSpec& board = env->profile().board();
+        ActionRestriction none, dvfsOnly;
+        dvfsOnly.shareIndex = 0;
+        for (const ActionRestriction& r : {none, dvfsOnly}) {
+            ModelRuntimePolicy runtime(
+                ModelRuntimePolicy::sidecar(*env, s.toJson(), "model-based", r), board);
+            ModelBasedPolicy modelBased(*env);
+            DvfsOnlyPolicy dvfs(*env);
+            RlPolicy& reference = r.shareIndex == 0 ? static_cast<RlPolicy&>(dvfs) : modelBased;
+            std::vector<float> obs = env->reset(3);
+            RuntimeDecision inForce = runtime.initial();
+            while (!env->done()) {
+                RuntimeObservation o;
+                o.link = env->measuredLink();
+                o.offloadAllowed = env->offloadAllowed();
+                o.previous = inForce;
+                const FactoredAction expected = env->executed(reference.decide(obs));
+                const RuntimeDecision d = runtime.decide(o);
+                QCOMPARE(env->executed(d.action), expected);
+                obs = env->step(d.action).observation;
+                inForce = decisionOf(env->previousAction(), board);
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainServeParity)
+#include "tst_trainserveparity.moc"
