@@ -18,6 +18,12 @@ struct CloudReply {
     std::vector<float> logits;
     int64_t requestBytes = 0;  // what the transport actually sent (HTTP body), 0 if unknown
     int64_t responseBytes = 0; // what it received (HTTP body), 0 if unknown
+    // The server's compute time for this request as it reports it (KServe v2 response
+    // parameters "compute_ms"; an emulating server reports its emulated time), -1 if unknown.
+    double computeMs = -1;
+    // The wall time the server really spent ("wall_ms"), -1 if unknown: round trip minus this is
+    // the network's part.
+    double serverWallMs = -1;
 };
 
 // Where the cloud tail runs. The HTTP implementation is remote/cloud/cloudclient.h; core only

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <mutex>
 
@@ -19,15 +20,22 @@ void splitSeconds(double seconds, time_t& sec, time_t& usec) {
     usec = time_t(std::lround((seconds - double(sec)) * 1e6));
 }
 
+// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD: what a server sends
+// ends up in error messages, telemetry and status files, all JSON.
+std::string validUtf8(const std::string& text) {
+    const std::string quoted = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return nlohmann::json::parse(quoted).get<std::string>();
+}
+
 // The server's {"error": ...} text if the body has one, else the body itself (shortened).
 std::string errorText(const std::string& body) {
     try {
         const auto j = nlohmann::json::parse(body);
         if (j.is_object() && j.contains("error") && j["error"].is_string())
-            return j["error"].get<std::string>();
+            return j["error"].get<std::string>().substr(0, 500);
     } catch (const nlohmann::json::exception&) {
     }
-    return body.substr(0, 200);
+    return validUtf8(body.substr(0, 200));
 }
 
 } // namespace
@@ -76,6 +84,17 @@ struct CloudClient::Impl {
     }
 
     std::string modelPath() const { return "/v2/models/" + options.modelName; }
+
+    // GET whose body is read into `body`, at most maxResponseBytes of it (the server is not
+    // trusted to send a reasonable amount); more cancels the request (Error::Canceled).
+    httplib::Result getBounded(const std::string& path, std::string& body) {
+        return client.Get(path, [&](const char* data, size_t size) {
+            if (size > options.maxResponseBytes - body.size())
+                return false;
+            body.append(data, size);
+            return true;
+        });
+    }
     std::string where() const { return options.host + ":" + std::to_string(options.port); }
 };
 
@@ -91,51 +110,89 @@ CloudReply CloudClient::infer(const CompressedFeatures& features) {
     const std::string id = std::to_string(++d_->requestId);
     const InferenceProtocol::Body body =
         InferenceProtocol::encodeRequest(features, d_->options.binaryTensors, d_->options.binaryTensors, id);
-    httplib::Headers headers;
+    httplib::Request request;
+    request.method = "POST";
+    request.path = d_->modelPath() + "/infer";
     if (body.headerLength)
-        headers.emplace(InferenceProtocol::kHeaderLength, std::to_string(*body.headerLength));
+        request.set_header(InferenceProtocol::kHeaderLength, std::to_string(*body.headerLength));
+    request.set_header("Content-Type", body.contentType());
+    request.body = body.data;
+    // The answer is read into a bounded buffer within a deadline: the server is not trusted to
+    // send a reasonable amount (inflated, if it compresses) or to send it at a reasonable pace.
+    const auto deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(
+            d_->options.connectTimeoutSeconds + d_->options.writeTimeoutSeconds + d_->options.readTimeoutSeconds));
+    std::string answer;
+    std::string abandoned;
+    request.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
+        if (size > d_->options.maxResponseBytes - answer.size()) {
+            abandoned = "its response exceeds " + std::to_string(d_->options.maxResponseBytes) + " bytes";
+            return false;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            abandoned = "its response did not arrive in time";
+            return false;
+        }
+        answer.append(data, size);
+        return true;
+    };
+    httplib::Response response;
+    httplib::Error error = httplib::Error::Success;
     std::lock_guard<std::mutex> lock(d_->mutex);
-    const httplib::Result result = d_->client.Post(d_->modelPath() + "/infer", headers, body.data, body.contentType());
-    if (!result)
-        throw CloudError("cloud " + d_->where() + " unreachable: " + httplib::to_string(result.error()));
-    if (result->status != 200)
-        throw CloudError("cloud " + d_->where() + " answered HTTP " + std::to_string(result->status) + ": " +
-                         errorText(result->body));
+    if (!d_->client.send(request, response, error)) {
+        if (!abandoned.empty()) {
+            d_->client.stop(); // the rest of that response must not be read as the next one
+            throw CloudError("cloud " + d_->where() + " abandoned: " + abandoned);
+        }
+        throw CloudError("cloud " + d_->where() + " unreachable: " + httplib::to_string(error));
+    }
+    if (response.status != 200)
+        throw CloudError("cloud " + d_->where() + " answered HTTP " + std::to_string(response.status) + ": " +
+                         errorText(answer));
     CloudReply reply;
     try {
-        std::optional<size_t> headerLength;
-        if (result->has_header(InferenceProtocol::kHeaderLength))
-            headerLength = std::stoul(result->get_header_value(InferenceProtocol::kHeaderLength));
-        reply.logits = InferenceProtocol::decodeResponse(result->body, headerLength);
+        const std::optional<size_t> headerLength = InferenceProtocol::parseHeaderLength(
+            response.get_header_value(InferenceProtocol::kHeaderLength), answer.size());
+        InferenceProtocol::Response decoded = InferenceProtocol::decodeResponse(answer, headerLength);
+        reply.logits = std::move(decoded.logits);
+        reply.computeMs = decoded.computeMs;
+        reply.serverWallMs = decoded.wallMs >= 0 ? decoded.wallMs : decoded.computeMs;
     } catch (const std::exception& e) {
-        throw CloudError("cloud " + d_->where() + " sent a bad response: " + e.what());
+        throw CloudError("cloud " + d_->where() + " sent a bad response: " + validUtf8(e.what()));
     }
     reply.requestBytes = int64_t(body.data.size());
-    reply.responseBytes = int64_t(result->body.size());
+    reply.responseBytes = int64_t(answer.size());
     return reply;
 }
 
 bool CloudClient::live() {
     std::lock_guard<std::mutex> lock(d_->mutex);
-    const auto result = d_->client.Get("/v2/health/live");
+    std::string body;
+    const auto result = d_->getBounded("/v2/health/live", body);
     return result && result->status == 200;
 }
 
 bool CloudClient::ready() {
     std::lock_guard<std::mutex> lock(d_->mutex);
-    const auto result = d_->client.Get("/v2/health/ready");
+    std::string body;
+    const auto result = d_->getBounded("/v2/health/ready", body);
     return result && result->status == 200;
 }
 
 std::string CloudClient::metadataJson() {
     std::lock_guard<std::mutex> lock(d_->mutex);
-    const auto result = d_->client.Get(d_->modelPath());
+    std::string body;
+    const auto result = d_->getBounded(d_->modelPath(), body);
+    if (!result && result.error() == httplib::Error::Canceled)
+        throw CloudError("cloud " + d_->where() + " abandoned: its response exceeds " +
+                         std::to_string(d_->options.maxResponseBytes) + " bytes");
     if (!result)
         throw CloudError("cloud " + d_->where() + " unreachable: " + httplib::to_string(result.error()));
     if (result->status != 200)
         throw CloudError("cloud " + d_->where() + " answered HTTP " + std::to_string(result->status) + ": " +
-                         errorText(result->body));
-    return result->body;
+                         errorText(body));
+    return validUtf8(body);
 }
 
 } // namespace dvfo

@@ -4,6 +4,7 @@
 // serialised by a mutex.
 #include "core/cloudendpoint.h"
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,8 @@ struct CloudClientOptions {
     double readTimeoutSeconds = 5.0;
     double writeTimeoutSeconds = 5.0;
     bool binaryTensors = true; // false: JSON "data" arrays both ways
+    // Longest response body read (after inflating); logits are a few hundred bytes.
+    size_t maxResponseBytes = size_t(1) << 20;
 
     // "host:port" or "http://host:port" (no TLS); keeps the other fields. Throws
     // std::invalid_argument for anything else.
@@ -29,7 +32,8 @@ public:
     ~CloudClient() override;
 
     // Throws CloudError: connection refused or timed out, HTTP status other than 200 (with the
-    // server's {"error"} message), or a malformed response.
+    // server's {"error"} message, made valid UTF-8), or a malformed, oversized or too slow
+    // response. CloudReply::computeMs is the server's "compute_ms" when it reports one.
     CloudReply infer(const CompressedFeatures& features) override;
     std::string describe() const override;
 

@@ -1,13 +1,23 @@
 #include "remote/cloud/cloudserver.h"
 
-#include "core/attentionsplit.h"
+#include "core/emulationmodel.h"
+#include "core/splitmodel.h"
 #include "remote/cloud/cpphttplib.h"
 #include "remote/cloud/inferenceprotocol.h"
 
 #include <nlohmann/json.hpp>
 
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -22,14 +32,17 @@ namespace dvfo {
 namespace {
 
 using nlohmann::json;
+using Clock = std::chrono::steady_clock;
 
 constexpr const char* kModelVersion = "1";
 // /v2/models/NAME or /v2/models/NAME/versions/V, then an optional suffix.
 constexpr const char* kModelPath = R"(/v2/models/([^/]+)(?:/versions/([^/]+))?)";
+// Wire bytes allowed for the request line and headers on top of the body (and for chunk framing).
+constexpr size_t kHeaderAllowance = 64 * 1024;
 
 void sendJson(httplib::Response& res, int status, const json& body) {
     res.status = status;
-    res.set_content(body.dump(), InferenceProtocol::kJsonType);
+    res.set_content(InferenceProtocol::dumpJson(body), InferenceProtocol::kJsonType);
 }
 
 void sendError(httplib::Response& res, int status, const std::string& message) {
@@ -37,12 +50,191 @@ void sendError(httplib::Response& res, int status, const std::string& message) {
     res.set_content(InferenceProtocol::errorJson(message), InferenceProtocol::kJsonType);
 }
 
+// How the request being served on this worker thread went on the wire, so that a handler can
+// tell a timed-out or oversized body from a malformed one and ask for the connection to close.
+struct Exchange {
+    bool timedOut = false;
+    bool overLimit = false;
+    bool closeAfterResponse = false; // the rest of the request was not read: the stream is unusable
+};
+thread_local Exchange* currentExchange = nullptr;
+
+void closeAfterResponse() {
+    if (currentExchange)
+        currentExchange->closeAfterResponse = true;
+}
+
+// httplib's socket stream with two limits it lacks: a deadline for receiving the whole request
+// (a client dripping a byte every few seconds would otherwise hold a worker for hours) and a cap
+// on the bytes read for it (chunked bodies and endless headers are not bounded by Content-Length).
+class LimitedRequestStream : public httplib::Stream {
+public:
+    LimitedRequestStream(int sock, Clock::time_point deadline, size_t maxBytes, int readTimeoutMs, int writeTimeoutMs,
+                         Exchange& exchange)
+        : sock_(sock), deadline_(deadline), maxBytes_(maxBytes), readTimeoutMs_(readTimeoutMs),
+          writeTimeoutMs_(writeTimeoutMs), exchange_(exchange) {}
+
+    bool is_readable() const override { return position_ < filled_ || waitUntilReadable(); }
+
+    bool is_writable() const override {
+        pollfd p{sock_, POLLOUT, 0};
+        return ::poll(&p, 1, writeTimeoutMs_) > 0 && !(p.revents & (POLLERR | POLLNVAL));
+    }
+
+    ssize_t read(char* ptr, size_t size) override {
+        if (position_ == filled_) {
+            if (received_ >= maxBytes_) {
+                exchange_.overLimit = true;
+                return -1;
+            }
+            if (!waitUntilReadable())
+                return -1;
+            const ssize_t n = ::recv(sock_, buffer_, std::min(sizeof buffer_, maxBytes_ - received_), 0);
+            if (n <= 0)
+                return n;
+            received_ += size_t(n);
+            position_ = 0;
+            filled_ = size_t(n);
+        }
+        const size_t n = std::min(size, filled_ - position_);
+        std::memcpy(ptr, buffer_ + position_, n);
+        position_ += n;
+        return ssize_t(n);
+    }
+
+    ssize_t write(const char* ptr, size_t size) override {
+        if (!is_writable())
+            return -1;
+        return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    }
+
+    void get_remote_ip_and_port(std::string& ip, int& port) const override { address(true, ip, port); }
+    void get_local_ip_and_port(std::string& ip, int& port) const override { address(false, ip, port); }
+    int socket() const override { return sock_; }
+
+private:
+    // Waits for data up to the read timeout, but never past the request's deadline.
+    bool waitUntilReadable() const {
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+            if (left <= 0) {
+                exchange_.timedOut = true;
+                return false;
+            }
+            pollfd p{sock_, POLLIN, 0};
+            const int ready = ::poll(&p, 1, int(std::min<int64_t>(left, readTimeoutMs_)));
+            if (ready > 0)
+                return true;
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready == 0 && left <= readTimeoutMs_)
+                continue; // the deadline came first: report it as such above
+            return false;
+        }
+    }
+
+    void address(bool remote, std::string& ip, int& port) const {
+        sockaddr_storage addr{};
+        socklen_t length = sizeof addr;
+        const int got = remote ? ::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &length)
+                               : ::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &length);
+        char host[NI_MAXHOST] = {};
+        char service[NI_MAXSERV] = {};
+        if (got == 0 && ::getnameinfo(reinterpret_cast<sockaddr*>(&addr), length, host, sizeof host, service,
+                                      sizeof service, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+            ip = host;
+            port = std::atoi(service);
+        }
+    }
+
+    int sock_;
+    Clock::time_point deadline_;
+    size_t maxBytes_;
+    int readTimeoutMs_;
+    int writeTimeoutMs_;
+    Exchange& exchange_;
+    char buffer_[4096];
+    size_t position_ = 0;
+    size_t filled_ = 0;
+    size_t received_ = 0;
+};
+
+// httplib::Server serving each connection through LimitedRequestStream. This replaces httplib's
+// private keep-alive loop (Server::process_and_close_socket, virtual for this purpose) and keeps
+// its semantics: up to keep_alive_max_count_ requests, each awaited for keep_alive_timeout_sec_.
+class LimitedServer : public httplib::Server {
+public:
+    std::chrono::milliseconds requestTimeout{10000};
+    size_t maxRequestBytes = size_t(4) << 20;
+
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        bool ok = false;
+        bool unreadInput = false;
+        for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
+            if (!waitForRequest(sock))
+                break;
+            Exchange exchange;
+            LimitedRequestStream stream(sock, Clock::now() + requestTimeout, maxRequestBytes,
+                                        int(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
+                                        int(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000), exchange);
+            bool connectionClosed = false;
+            currentExchange = &exchange;
+            ok = process_request(stream, left == 1, connectionClosed, nullptr);
+            currentExchange = nullptr;
+            unreadInput = exchange.closeAfterResponse || exchange.timedOut || exchange.overLimit;
+            if (!ok || connectionClosed || unreadInput)
+                break;
+        }
+        if (unreadInput) {
+            lingeringClose(sock);
+        } else {
+            ::shutdown(sock, SHUT_RDWR);
+            ::close(sock);
+        }
+        return ok;
+    }
+
+    // Closing with unread request bytes makes the kernel send a reset, which can destroy the
+    // answer (413, 408) before the client reads it: stop sending, then drain for a moment.
+    static void lingeringClose(socket_t sock) {
+        ::shutdown(sock, SHUT_WR);
+        const auto until = Clock::now() + std::chrono::milliseconds(500);
+        char sink[4096];
+        size_t drained = 0;
+        while (Clock::now() < until && drained < (size_t(1) << 20)) {
+            pollfd p{sock, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0)
+                continue;
+            const ssize_t n = ::recv(sock, sink, sizeof sink, 0);
+            if (n <= 0)
+                break;
+            drained += size_t(n);
+        }
+        ::close(sock);
+    }
+
+    // Idle keep-alive wait; polls in short steps so that stop() is seen promptly.
+    bool waitForRequest(socket_t sock) const {
+        const auto until = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+        while (svr_sock_ != INVALID_SOCKET && Clock::now() < until) {
+            pollfd p{sock, POLLIN, 0};
+            const int ready = ::poll(&p, 1, 50);
+            if (ready > 0)
+                return true;
+            if (ready < 0 && errno != EINTR)
+                return false;
+        }
+        return false;
+    }
+};
+
 } // namespace
 
 struct CloudServer::Impl {
-    std::shared_ptr<const AttentionSplit> model;
+    std::shared_ptr<const SplitModel> model;
     CloudServerOptions options;
-    httplib::Server server;
+    LimitedServer server;
     std::thread thread;
     std::atomic<int> port{0};
     std::atomic<int64_t> inferences{0};
@@ -81,27 +273,65 @@ struct CloudServer::Impl {
              {{{"name", InferenceProtocol::kLogits}, {"datatype", "FP32"}, {"shape", {model->classes()}}}}},
             {"parameters",
              {{"feature_channels", f.channels},
-              {"model", model->config().model},
-              {"split_layer", model->config().splitLayer},
+              {"model", model->modelName()},
+              {"split_layer", model->splitLayerName()},
+              {"ranking", model->rankingName()},
               {"max_body_bytes", options.maxBodyBytes}}},
         };
     }
 
-    void infer(const httplib::Request& req, httplib::Response& res) {
-        if (!checkModel(req, res))
+    // Reads the body through `reader` (httplib inflates gzip/deflate/br first), at most
+    // maxBodyBytes of it. Returns false after answering 413, 408 or 400.
+    bool readBody(const httplib::ContentReader& reader, httplib::Response& res, std::string& body) const {
+        bool tooLarge = false;
+        const bool complete = reader([&](const char* data, size_t size) {
+            if (size > options.maxBodyBytes - body.size()) {
+                tooLarge = true;
+                return false;
+            }
+            body.append(data, size);
+            return true;
+        });
+        if (complete)
+            return true;
+        closeAfterResponse();
+        if (tooLarge || res.status == 413 || (currentExchange && currentExchange->overLimit))
+            sendError(res, 413, bodyLimitMessage());
+        else if (currentExchange && currentExchange->timedOut)
+            sendError(res, 408, "request not received within " + std::to_string(options.requestTimeoutSeconds) + " s");
+        else
+            sendError(res, 400, "incomplete or undecodable request body");
+        return false;
+    }
+
+    std::string bodyLimitMessage() const {
+        return "request body exceeds the limit of " + std::to_string(options.maxBodyBytes) + " bytes";
+    }
+
+    void infer(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        if (!checkModel(req, res)) {
+            closeAfterResponse(); // the body stays unread
+            return;
+        }
+        std::string body;
+        if (!readBody(reader, res, body))
             return;
         try {
             const std::optional<size_t> headerLength = InferenceProtocol::parseHeaderLength(
-                req.get_header_value(InferenceProtocol::kHeaderLength), req.body.size());
+                req.get_header_value(InferenceProtocol::kHeaderLength), body.size());
             const InferenceProtocol::Request request =
-                InferenceProtocol::decodeRequest(req.body, headerLength, model->featureShape());
+                InferenceProtocol::decodeRequest(body, headerLength, model->featureShape());
+            const auto start = Clock::now();
             const std::vector<float> logits = model->cloudTail(request.features);
-            const InferenceProtocol::Body body =
-                InferenceProtocol::encodeResponse(options.modelName, request.id, logits, request.binaryOutput);
+            const double wallMs = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            const bool emulating = options.emulatedComputeMs >= 0;
+            const InferenceProtocol::Body answer = InferenceProtocol::encodeResponse(
+                options.modelName, request.id, logits, request.binaryOutput,
+                emulating ? options.emulatedComputeMs : wallMs, emulating ? wallMs : -1.0);
             res.status = 200;
-            if (body.headerLength)
-                res.set_header(InferenceProtocol::kHeaderLength, std::to_string(*body.headerLength));
-            res.set_content(body.data, body.contentType());
+            if (answer.headerLength)
+                res.set_header(InferenceProtocol::kHeaderLength, std::to_string(*answer.headerLength));
+            res.set_content(answer.data, answer.contentType());
             ++inferences;
         } catch (const ProtocolError& e) {
             sendError(res, e.status(), e.what());
@@ -128,7 +358,39 @@ struct CloudServer::Impl {
                 sendJson(res, 200, metadata());
         });
         server.Post(std::string(kModelPath) + "/infer",
-                    [this](const httplib::Request& req, httplib::Response& res) { infer(req, res); });
+                    [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                        infer(req, res, reader);
+                    });
+        // The edge runtime's bandwidth probe: the body is read (that is the measurement) and
+        // dropped; the answer is small so the round trip is the upload.
+        server.Post("/v2/dvfo/probe",
+                    [this](const httplib::Request&, httplib::Response& res, const httplib::ContentReader& reader) {
+                        std::string body;
+                        if (readBody(reader, res, body))
+                            sendJson(res, 200, {{"bytes", body.size()}});
+                    });
+        // Any other POST: answered without reading the body (httplib would read it whole,
+        // inflated, before finding no route).
+        server.Post(".*", [](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader&) {
+            closeAfterResponse();
+            sendError(res, 404, "no such endpoint: " + req.method + " " + req.path);
+        });
+        // Checked from the headers alone, before any body is read. The protocol has no other
+        // methods; httplib would read the bodies of PUT, PATCH, DELETE and PRI unbounded.
+        server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            if (req.method != "GET" && req.method != "HEAD" && req.method != "POST") {
+                closeAfterResponse();
+                sendError(res, 405, "method " + req.method + " is not allowed (GET and POST only)");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            if (req.has_header("Content-Length") &&
+                req.get_header_value<uint64_t>("Content-Length") > options.maxBodyBytes) {
+                closeAfterResponse();
+                sendError(res, 413, bodyLimitMessage());
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
 
         // httplib answers 404 (no route) and 413 (body over the limit) itself with an empty body;
         // give those the protocol's JSON error too.
@@ -136,10 +398,17 @@ struct CloudServer::Impl {
                                                                            httplib::Response& res) {
             if (!res.body.empty())
                 return httplib::Server::HandlerResponse::Unhandled;
-            if (res.status == 413)
-                res.set_content(InferenceProtocol::errorJson("request body exceeds the limit of " +
-                                                             std::to_string(options.maxBodyBytes) + " bytes"),
+            // httplib answers 400 to a request line or headers it could not read; say why.
+            if (currentExchange && currentExchange->timedOut)
+                res.status = 408;
+            else if (currentExchange && currentExchange->overLimit)
+                res.status = 413;
+            if (res.status == 408)
+                res.set_content(InferenceProtocol::errorJson("request not received within " +
+                                                             std::to_string(options.requestTimeoutSeconds) + " s"),
                                 InferenceProtocol::kJsonType);
+            else if (res.status == 413)
+                res.set_content(InferenceProtocol::errorJson(bodyLimitMessage()), InferenceProtocol::kJsonType);
             else if (res.status == 404)
                 res.set_content(InferenceProtocol::errorJson("no such endpoint: " + req.method + " " + req.path),
                                 InferenceProtocol::kJsonType);
@@ -150,6 +419,7 @@ struct CloudServer::Impl {
         };
         server.set_error_handler(errorHandler);
         server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            closeAfterResponse(); // the body may be half read
             std::string message = "internal error";
             try {
                 if (ep)
@@ -163,17 +433,21 @@ struct CloudServer::Impl {
     }
 };
 
-CloudServer::CloudServer(std::shared_ptr<const AttentionSplit> model, CloudServerOptions options)
+CloudServer::CloudServer(std::shared_ptr<const SplitModel> model, CloudServerOptions options)
     : d_(std::make_unique<Impl>()) {
     if (!model)
         throw std::invalid_argument("cloud server needs a model");
     if (options.threads < 1)
         throw std::invalid_argument("cloud server needs at least one worker thread");
+    if (options.requestTimeoutSeconds < 1)
+        throw std::invalid_argument("cloud server needs a request timeout of at least 1 s");
     d_->model = std::move(model);
     d_->options = std::move(options);
     const int threads = d_->options.threads;
     d_->server.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
     d_->server.set_payload_max_length(d_->options.maxBodyBytes);
+    d_->server.maxRequestBytes = 2 * d_->options.maxBodyBytes + kHeaderAllowance;
+    d_->server.requestTimeout = std::chrono::seconds(d_->options.requestTimeoutSeconds);
     d_->server.set_tcp_nodelay(true); // small responses: no Nagle / delayed-ACK stalls
     d_->server.set_read_timeout(d_->options.readTimeoutSeconds, 0);
     d_->server.set_write_timeout(d_->options.writeTimeoutSeconds, 0);
@@ -231,6 +505,19 @@ bool CloudServer::running() const { return d_->server.is_running(); }
 
 int64_t CloudServer::inferenceCount() const { return d_->inferences; }
 
-std::string CloudServer::metadataJson() const { return d_->metadata().dump(); }
+std::string CloudServer::metadataJson() const { return InferenceProtocol::dumpJson(d_->metadata()); }
+
+double emulatedTailMs(const SplitModel& model, const std::string& boardSpecId, double speedup) {
+    if (!(speedup > 0))
+        throw std::invalid_argument("the cloud speed-up must be > 0");
+    const EmulationModel board(BoardSpec::builtin(boardSpecId));
+    const BoardSpec& b = board.spec();
+    const FrequencyTuple max{b.cpu.frequenciesKhz.back(), b.gpu.frequenciesKhz.back(),
+                             b.emc.frequenciesKhz.back()};
+    double ms = 0;
+    for (const LayerInfo& unit : model.tailUnits())
+        ms += board.unitTiming(unit, max).totalS * 1e3;
+    return ms / speedup;
+}
 
 } // namespace dvfo

@@ -1,14 +1,20 @@
 #pragma once
-// dvfo-cloud's HTTP server: the cloud tail of an AttentionSplit behind the KServe v2 / Open
-// Inference Protocol (see inferenceprotocol.h for the tensors).
+// dvfo-cloud's HTTP server: the cloud tail of a split model (an attention checkpoint or a zoo
+// model) behind the KServe v2 / Open Inference Protocol (see inferenceprotocol.h for the tensors).
+//   POST /v2/dvfo/probe                              200 {"bytes": n}: the edge's link probe
 //   GET  /v2/health/live, /v2/health/ready          200 {"live": true} / {"ready": true}
 //   GET  /v2                                         server metadata
 //   GET  /v2/models/NAME[/versions/1]                model metadata (inputs, outputs)
 //   GET  /v2/models/NAME[/versions/1]/ready          200 {"name": NAME, "ready": true}
 //   POST /v2/models/NAME[/versions/1]/infer          inference (JSON or binary tensors)
 // Errors answer {"error": "..."}: 400 malformed request (names, datatypes, shapes, sizes),
-// 404 unknown model / version / path, 413 body larger than maxBodyBytes, 500 internal.
-// Requests are served concurrently by a pool of `threads` workers (cpp-httplib's ThreadPool).
+// 404 unknown model / version / path, 405 other methods, 408 request not received within
+// requestTimeoutSeconds, 413 body larger than maxBodyBytes (as sent, chunked, or once inflated
+// from gzip/deflate/br), 500 internal. After a 404/405/408/413 whose body was not read the
+// connection is closed. Requests are served concurrently by a pool of `threads` workers
+// (cpp-httplib's ThreadPool); each request (line, headers, body) must arrive within
+// requestTimeoutSeconds and within 2 * maxBodyBytes + 64 KiB on the wire, so a slow or endless
+// client holds a worker for a bounded time.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,7 +22,7 @@
 
 namespace dvfo {
 
-class AttentionSplit;
+class SplitModel;
 
 struct CloudServerOptions {
     std::string host = "127.0.0.1";
@@ -26,11 +32,21 @@ struct CloudServerOptions {
     int threads = 4;
     int readTimeoutSeconds = 5;
     int writeTimeoutSeconds = 5;
+    int requestTimeoutSeconds = 10; // to receive one whole request
+    // >= 0: the server emulates a cloud GPU and reports this as each request's "compute_ms" (its
+    // real forward-pass time goes into "wall_ms"); see emulatedTailMs().
+    double emulatedComputeMs = -1;
 };
+
+// The cloud's compute time for `model`'s tail when it emulates a GPU `speedup` times faster than
+// the edge board `boardSpecId` at its highest clocks: the tail's units on the board's emulation
+// model at its max tuple, / speedup. DvfoEnvironment charges the same (tail at max / speedup).
+// Throws for an unknown board or a speedup <= 0.
+double emulatedTailMs(const SplitModel& model, const std::string& boardSpecId, double speedup);
 
 class CloudServer {
 public:
-    CloudServer(std::shared_ptr<const AttentionSplit> model, CloudServerOptions options);
+    CloudServer(std::shared_ptr<const SplitModel> model, CloudServerOptions options);
     ~CloudServer(); // stops and joins
     CloudServer(const CloudServer&) = delete;
     CloudServer& operator=(const CloudServer&) = delete;

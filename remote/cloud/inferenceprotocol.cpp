@@ -64,9 +64,11 @@ std::vector<T> readTensor(const std::string& name, const TensorSpec& spec, const
     for (size_t i = 0; i < flat.size(); ++i) {
         const json& v = *flat[i];
         if constexpr (std::is_floating_point_v<T>) {
-            if (!v.is_number())
-                throw bad("input '" + name + "': element " + std::to_string(i) + " is not a number");
-            values[i] = v.get<T>();
+            // Range-checked as double: a value beyond float's range would be undefined as a float.
+            if (!v.is_number() || !(std::fabs(v.get<double>()) <= double(std::numeric_limits<T>::max())))
+                throw bad("input '" + name + "': element " + std::to_string(i) + " is not a finite " +
+                          spec.datatype + " number");
+            values[i] = T(v.get<double>());
         } else {
             if (!v.is_number_integer())
                 throw bad("input '" + name + "': element " + std::to_string(i) + " is not an integer");
@@ -83,14 +85,16 @@ std::vector<T> readTensor(const std::string& name, const TensorSpec& spec, const
 json parseJson(const std::string& text, const char* what) {
     try {
         return json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, or out_of_range for a number like 1e999
         throw bad(std::string(what) + " is not valid JSON: " + e.what());
     }
 }
 
 } // namespace
 
-std::string InferenceProtocol::errorJson(const std::string& message) { return json{{"error", message}}.dump(); }
+std::string InferenceProtocol::dumpJson(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string InferenceProtocol::errorJson(const std::string& message) { return dumpJson(json{{"error", message}}); }
 
 std::optional<size_t> InferenceProtocol::parseHeaderLength(const std::string& value, size_t bodySize) {
     if (value.empty())
@@ -128,7 +132,7 @@ InferenceProtocol::Body InferenceProtocol::encodeRequest(const CompressedFeature
         request["id"] = id;
     request["outputs"] = {{{"name", kLogits}, {"parameters", {{"binary_data", binaryOutput}}}}};
     Body body;
-    body.data = request.dump();
+    body.data = dumpJson(request);
     if (binaryInputs) {
         body.headerLength = body.data.size();
         body.data.append(reinterpret_cast<const char*>(f.data.data()), f.data.size());
@@ -186,10 +190,11 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
                 if (!size->is_number_unsigned())
                     throw bad("input '" + name + "': binary_data_size must be a byte count");
                 spec.binarySize = size->get<size_t>();
+                // Compared with what is left before adding: a sum of sizes must not wrap around.
+                if (*spec.binarySize > body.size() - jsonLength - binaryTotal)
+                    throw bad("binary tensor data exceeds the body");
                 spec.binaryOffset = binaryTotal;
                 binaryTotal += *spec.binarySize;
-                if (binaryTotal > body.size())
-                    throw bad("binary tensor data exceeds the body");
             }
         }
         if (auto data = input.find("data"); data != input.end())
@@ -253,7 +258,8 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
 }
 
 InferenceProtocol::Body InferenceProtocol::encodeResponse(const std::string& modelName, const std::string& id,
-                                                          const std::vector<float>& logits, bool binaryOutput) {
+                                                          const std::vector<float>& logits, bool binaryOutput,
+                                                          double computeMs, double wallMs) {
     json output = {{"name", kLogits}, {"datatype", "FP32"}, {"shape", {int64_t(logits.size())}}};
     if (binaryOutput)
         output["parameters"] = {{"binary_data_size", logits.size() * sizeof(float)}};
@@ -262,8 +268,12 @@ InferenceProtocol::Body InferenceProtocol::encodeResponse(const std::string& mod
     json response = {{"model_name", modelName}, {"model_version", kVersion}, {"outputs", {output}}};
     if (!id.empty())
         response["id"] = id;
+    if (computeMs >= 0)
+        response["parameters"] = {{"compute_ms", computeMs}};
+    if (wallMs >= 0)
+        response["parameters"]["wall_ms"] = wallMs;
     Body body;
-    body.data = response.dump();
+    body.data = dumpJson(response);
     if (binaryOutput) {
         body.headerLength = body.data.size();
         body.data.append(reinterpret_cast<const char*>(logits.data()), logits.size() * sizeof(float));
@@ -271,53 +281,84 @@ InferenceProtocol::Body InferenceProtocol::encodeResponse(const std::string& mod
     return body;
 }
 
-std::vector<float> InferenceProtocol::decodeResponse(const std::string& body, std::optional<size_t> headerLength) {
+InferenceProtocol::Response InferenceProtocol::decodeResponse(const std::string& body,
+                                                              std::optional<size_t> headerLength) {
+    using std::runtime_error;
     const size_t jsonLength = headerLength.value_or(body.size());
     if (jsonLength > body.size())
-        throw std::runtime_error("response header length exceeds the body");
+        throw runtime_error("response header length exceeds the body");
     json header;
     try {
         header = json::parse(body.substr(0, jsonLength));
-    } catch (const json::parse_error& e) {
-        throw std::runtime_error(std::string("response is not valid JSON: ") + e.what());
+    } catch (const json::exception& e) { // parse_error, or out_of_range for a number like 1e999
+        throw runtime_error(std::string("response is not valid JSON: ") + e.what());
     }
+    if (!header.is_object())
+        throw runtime_error("response is not a JSON object");
+    Response response;
+    if (auto params = header.find("parameters"); params != header.end() && params->is_object())
+        if (auto ms = params->find("compute_ms"); ms != params->end() && ms->is_number())
+            if (const double v = ms->get<double>(); std::isfinite(v) && v >= 0)
+                response.computeMs = v;
+    if (auto params = header.find("parameters"); params != header.end() && params->is_object())
+        if (auto ms = params->find("wall_ms"); ms != params->end() && ms->is_number())
+            if (const double v = ms->get<double>(); std::isfinite(v) && v >= 0)
+                response.wallMs = v;
     const auto outputs = header.find("outputs");
     if (outputs == header.end() || !outputs->is_array())
-        throw std::runtime_error("response has no \"outputs\" array");
-    size_t offset = jsonLength;
+        throw runtime_error("response has no \"outputs\" array");
+    size_t offset = jsonLength; // where the next output's binary data starts; <= body.size()
     for (const json& output : *outputs) {
+        if (!output.is_object())
+            throw runtime_error("response output is not an object");
         std::optional<size_t> binarySize;
         if (auto params = output.find("parameters"); params != output.end() && params->is_object())
             if (auto size = params->find("binary_data_size"); size != params->end() && size->is_number_unsigned())
                 binarySize = size->get<size_t>();
-        if (output.value("name", "") != kLogits) {
+        // Checked against what is left, before any offset arithmetic: sizes must not wrap around.
+        if (binarySize && *binarySize > body.size() - offset)
+            throw runtime_error("response binary data exceeds the body");
+        const auto name = output.find("name");
+        if (name == output.end() || *name != kLogits) {
             offset += binarySize.value_or(0);
             continue;
         }
-        if (output.value("datatype", "") != "FP32")
-            throw std::runtime_error("response logits are not FP32");
-        std::vector<int64_t> shape = output.value("shape", std::vector<int64_t>{});
-        const int64_t count = elementCount(shape);
-        if (shape.empty() || count < 0 || count > (1 << 20))
-            throw std::runtime_error("response logits have an invalid shape");
-        std::vector<float> logits(static_cast<size_t>(count));
+        const auto datatype = output.find("datatype");
+        if (datatype == output.end() || *datatype != "FP32")
+            throw runtime_error("response logits are not FP32");
+        const auto shape = output.find("shape");
+        if (shape == output.end() || !shape->is_array() || shape->empty())
+            throw runtime_error("response logits have an invalid shape");
+        int64_t count = 1;
+        for (const json& d : *shape) {
+            // Bounded before multiplying, so the product cannot overflow.
+            if (!d.is_number_integer() || d.get<int64_t>() < 0 || d.get<int64_t>() > kMaxLogits)
+                throw runtime_error("response logits have an invalid shape");
+            count *= d.get<int64_t>();
+            if (count > kMaxLogits)
+                throw runtime_error("response logits have an invalid shape");
+        }
+        response.logits.resize(static_cast<size_t>(count));
         if (binarySize) {
-            if (*binarySize != size_t(count) * sizeof(float) || offset + *binarySize > body.size())
-                throw std::runtime_error("response binary logits have the wrong size");
-            std::memcpy(logits.data(), body.data() + offset, *binarySize);
+            if (*binarySize != size_t(count) * sizeof(float))
+                throw runtime_error("response binary logits have the wrong size");
+            if (count > 0)
+                std::memcpy(response.logits.data(), body.data() + offset, *binarySize);
         } else {
             const auto data = output.find("data");
             if (data == output.end() || !data->is_array() || data->size() != size_t(count))
-                throw std::runtime_error("response logits have no data of the declared shape");
-            for (size_t i = 0; i < logits.size(); ++i) {
-                if (!(*data)[i].is_number())
-                    throw std::runtime_error("response logits are not numbers");
-                logits[i] = (*data)[i].get<float>();
+                throw runtime_error("response logits have no data of the declared shape");
+            for (size_t i = 0; i < response.logits.size(); ++i) {
+                const json& v = (*data)[i];
+                // As double first: a value beyond float's range would be undefined as a float.
+                if (!v.is_number() || !(std::fabs(v.get<double>()) <= std::numeric_limits<float>::max()))
+                    throw runtime_error("response logits are not finite float numbers");
+                response.logits[i] = float(v.get<double>());
             }
         }
-        return logits;
+        return response;
     }
-    throw std::runtime_error(std::string("response has no '") + kLogits + "' output");
+    throw runtime_error(std::string("response has no '") + kLogits + "' output");
 }
 
 } // namespace dvfo

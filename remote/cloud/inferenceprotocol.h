@@ -6,7 +6,8 @@
 //   features  INT8  [k, H, W]  quantised feature maps, in the order of `channels`
 //   scales    FP32  [k]        per-map scale, value = q * scale
 //   channels  INT32 [k]        channel index of each map (unique, 0..C-1); the others are zero
-// Response: logits FP32 [classes].
+// Response: logits FP32 [classes], and "parameters": {"compute_ms": x}, the wall time of the
+// model's forward pass for this request on the server.
 // JSON tensors carry "data" (flat, or nested row-major arrays). Binary tensors carry
 // "parameters": {"binary_data_size": bytes} and no "data"; their bytes follow the JSON header
 // in input order, little endian, and the HTTP header Inference-Header-Content-Length gives the
@@ -15,7 +16,10 @@
 // parameter "binary_data_output": true).
 #include "core/compressedfeatures.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,21 +59,37 @@ public:
         bool binaryOutput = false;
     };
 
+    struct Response {
+        std::vector<float> logits;
+        double computeMs = -1; // the server's forward pass; -1 = not reported
+        // The server's real wall time when it reports an emulated computeMs; -1 = not reported.
+        double wallMs = -1;
+    };
+
+    // Largest logits tensor a response may declare (elements).
+    static constexpr int64_t kMaxLogits = int64_t(1) << 20;
+
     // Client side.
     static Body encodeRequest(const CompressedFeatures& features, bool binaryInputs, bool binaryOutput,
                               const std::string& id = "");
-    // Throws std::runtime_error for a malformed response or one without FP32 logits.
-    static std::vector<float> decodeResponse(const std::string& body, std::optional<size_t> headerLength);
+    // Throws std::runtime_error for a malformed response or one without FP32 logits. The body
+    // comes from the network: every size in it is checked against the body before use.
+    static Response decodeResponse(const std::string& body, std::optional<size_t> headerLength);
 
     // Server side: throws ProtocolError(400, ...) for anything that is not a well-formed request
     // for tensors of `expected` shape (names, datatypes, shapes, sizes, channel indices, scales).
     static Request decodeRequest(const std::string& body, std::optional<size_t> headerLength,
                                  const FeatureShape& expected);
+    // computeMs < 0 leaves "compute_ms" out, wallMs < 0 "wall_ms" (an emulating server reports
+    // its emulated compute time and its real wall time).
     static Body encodeResponse(const std::string& modelName, const std::string& id, const std::vector<float>& logits,
-                               bool binaryOutput);
+                               bool binaryOutput, double computeMs = -1, double wallMs = -1);
 
-    // {"error": message}
+    // {"error": message}; bytes of `message` that are not UTF-8 (a path, a quoted request)
+    // become U+FFFD, so this never throws.
     static std::string errorJson(const std::string& message);
+    // JSON text of `j` with invalid UTF-8 replaced, never throwing; what every reply uses.
+    static std::string dumpJson(const nlohmann::json& j);
     // Parses the Inference-Header-Content-Length value; throws ProtocolError(400) if invalid.
     static std::optional<size_t> parseHeaderLength(const std::string& value, size_t bodySize);
 };

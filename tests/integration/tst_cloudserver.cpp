@@ -16,8 +16,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -77,6 +80,61 @@ std::string rawExchange(int port, const std::string& request) {
     return answer;
 }
 
+int connectLoopback(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(uint16_t(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Sends `request` from another thread (the server may stop reading it) and returns everything
+// the server answers until it closes the connection (or 10 s pass).
+std::string exchangeWhileSending(int port, const std::string& request) {
+    const int fd = connectLoopback(port);
+    if (fd < 0)
+        return {};
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::thread writer([&] {
+        for (size_t sent = 0; sent < request.size();) {
+            const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0)
+                break;
+            sent += size_t(n);
+        }
+    });
+    std::string answer;
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        answer.append(buffer, size_t(n));
+    ::shutdown(fd, SHUT_RDWR);
+    writer.join();
+    ::close(fd);
+    return answer;
+}
+
+std::string gzip(const std::string& data) {
+    z_stream z{};
+    deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY); // 16: gzip wrapper
+    std::string out(deflateBound(&z, uLong(data.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = uInt(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = uInt(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+std::string statusLine(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
+
 } // namespace
 
 class TestCloudServer : public QObject {
@@ -98,6 +156,15 @@ private slots:
     void serverDownFallsBackToEdgeOnly();
     void serverErrorFallsBackToEdgeOnly();
     void dvfoCloudExecutable();
+
+    void aPercentEncodedInvalidUtf8PathIs404AndTheServerKeepsServing();
+    void aJsonBodyWithInvalidUtf8Is400();
+    void aChunkedBodyOverTheLimitIs413();
+    void aGzipBodyInflatingOverTheLimitIs413();
+    void otherMethodsAre405AndTheirBodiesAreNotRead();
+    void slowClientsCannotHoldTheWorkers();
+    void inferenceAnswersReportTheServersComputeTime();
+    void aRogueCloudIsAnErrorForTheClientNotACrash();
 
 private:
     httplib::Result post(const std::string& path, const InferenceProtocol::Body& body);
@@ -206,7 +273,7 @@ void TestCloudServer::goodRequestJsonAndBinary() {
     QCOMPARE(response["model_name"], json(kModel));
     QCOMPARE(response["outputs"][0]["datatype"], json("FP32"));
     QCOMPARE(response["outputs"][0]["shape"], json({10}));
-    QVERIFY(sameBits(InferenceProtocol::decodeResponse(jsonResult->body, std::nullopt), expected));
+    QVERIFY(sameBits(InferenceProtocol::decodeResponse(jsonResult->body, std::nullopt).logits, expected));
 
     // Binary tensors in (the extension), binary logits out.
     const InferenceProtocol::Body binary = InferenceProtocol::encodeRequest(cf, true, true);
@@ -217,13 +284,13 @@ void TestCloudServer::goodRequestJsonAndBinary() {
     QVERIFY(binaryResult->has_header(InferenceProtocol::kHeaderLength));
     const size_t headerLength = std::stoul(binaryResult->get_header_value(InferenceProtocol::kHeaderLength));
     QCOMPARE(binaryResult->body.size(), headerLength + 40);
-    QVERIFY(sameBits(InferenceProtocol::decodeResponse(binaryResult->body, headerLength), expected));
+    QVERIFY(sameBits(InferenceProtocol::decodeResponse(binaryResult->body, headerLength).logits, expected));
 
     // Binary in, JSON out; versioned path; nothing sent at all (k = 0).
     auto mixed = post(std::string("/v2/models/") + kModel + "/versions/1/infer", InferenceProtocol::encodeRequest(cf, true, false));
     QVERIFY(mixed);
     QCOMPARE(mixed->status, 200);
-    QVERIFY(sameBits(InferenceProtocol::decodeResponse(mixed->body, std::nullopt), expected));
+    QVERIFY(sameBits(InferenceProtocol::decodeResponse(mixed->body, std::nullopt).logits, expected));
     const CompressedFeatures none = sampleFeatures(0.0);
     QCOMPARE(none.sentChannels(), int64_t(0));
     auto empty = post(path, InferenceProtocol::encodeRequest(none, true, true));
@@ -443,7 +510,11 @@ void TestCloudServer::collaborativeInferenceOverHttp() {
     class Direct : public CloudEndpoint {
     public:
         explicit Direct(const AttentionSplit& m) : m_(m) {}
-        CloudReply infer(const CompressedFeatures& f) override { return {m_.cloudTail(f), 0, 0}; }
+        CloudReply infer(const CompressedFeatures& f) override {
+            CloudReply reply;
+            reply.logits = m_.cloudTail(f);
+            return reply;
+        }
         std::string describe() const override { return "direct"; }
         const AttentionSplit& m_;
     } direct(*m_model);
@@ -527,6 +598,13 @@ void TestCloudServer::dvfoCloudExecutable() {
     QVERIFY(client.ready());
     const CompressedFeatures cf = sampleFeatures(0.5, 3);
     QVERIFY(sameBits(client.infer(cf).logits, m_model->cloudTail(cf)));
+    // Reproduced: this one request used to abort the process.
+    httplib::Client raw("127.0.0.1", options.port);
+    auto invalidUtf8 = raw.Get("/%ff");
+    QVERIFY(invalidUtf8);
+    QCOMPARE(invalidUtf8->status, 404);
+    QVERIFY(client.live());
+    QCOMPARE(process.state(), QProcess::Running);
 
     process.terminate(); // SIGTERM: clean stop
     QVERIFY(process.waitForFinished(10000));
@@ -540,6 +618,226 @@ void TestCloudServer::dvfoCloudExecutable() {
     QVERIFY(bad.waitForFinished(20000));
     QCOMPARE(bad.exitCode(), 1);
     QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains("no checkpoint"));
+}
+
+void TestCloudServer::aPercentEncodedInvalidUtf8PathIs404AndTheServerKeepsServing() {
+    // Reproduced: GET /%ff aborted dvfo-cloud (the 404 message was dumped strictly, outside
+    // httplib's try block). The executable is checked too, in dvfoCloudExecutable.
+    httplib::Client client("127.0.0.1", m_port);
+    for (const char* path : {"/%ff", "/v2/models/%ff%fe", "/v2/models/%ff/ready", "/v2/models/dvfo_cloud_tail/versions/%c3"}) {
+        auto r = client.Get(path);
+        QVERIFY2(r, path);
+        QCOMPARE(r->status, 404);
+        QVERIFY2(errorOf(r)["error"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos,
+                 (std::string(path) + ": " + r->body).c_str());
+    }
+    auto infer = post(std::string("/v2/models/%ff/infer"), {"{}", std::nullopt});
+    QVERIFY(infer);
+    QCOMPARE(infer->status, 404);
+    auto live = client.Get("/v2/health/live");
+    QVERIFY(live && live->status == 200);
+}
+
+void TestCloudServer::aJsonBodyWithInvalidUtf8Is400() {
+    // Reproduced: the parse error quoted the bad bytes, its dump threw, and the answer was 500.
+    const std::string path = std::string("/v2/models/") + kModel + "/infer";
+    for (const std::string& body : {std::string("{\"id\":\"\xff\"}"), std::string("\xff\xfe"),
+                                   std::string("{\"inputs\":[{\"name\":\"\xc3\"}]}")}) {
+        auto r = post(path, {body, std::nullopt});
+        QVERIFY(r);
+        QCOMPARE(r->status, 400);
+        QVERIFY(errorOf(r).contains("error"));
+    }
+}
+
+void TestCloudServer::aChunkedBodyOverTheLimitIs413() {
+    // Reproduced: --max-body-bytes was only compared with Content-Length; 5 MiB chunked passed.
+    const std::string path = std::string("/v2/models/") + kModel + "/infer";
+    std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n";
+    const std::string chunk(16 * 1024, ' ');
+    for (size_t sent = 0; sent < 20 * kMaxBody; sent += chunk.size())
+        request += "4000\r\n" + chunk + "\r\n";
+    request += "0\r\n\r\n";
+    const std::string answer = exchangeWhileSending(m_port, request);
+    QVERIFY2(statusLine(answer) == "HTTP/1.1 413 Payload Too Large", answer.substr(0, 300).c_str());
+    QVERIFY(answer.find(std::to_string(kMaxBody)) != std::string::npos);
+    // A chunked body within the limit is still read (and then judged as a request).
+    const std::string small = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                              "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+    const std::string smallAnswer = exchangeWhileSending(m_port, small);
+    QVERIFY2(statusLine(smallAnswer) == "HTTP/1.1 400 Bad Request", smallAnswer.c_str());
+    QVERIFY(smallAnswer.find("missing input") != std::string::npos || smallAnswer.find("inputs") != std::string::npos);
+}
+
+void TestCloudServer::aGzipBodyInflatingOverTheLimitIs413() {
+    // Reproduced: 900 bytes of gzip inflating to 900 KB were accepted (4 GiB was possible).
+    const std::string path = std::string("/v2/models/") + kModel + "/infer";
+    const std::string bomb = gzip(std::string(900 * 1000, ' '));
+    QVERIFY(bomb.size() < 2000);
+    const std::string answer = exchangeWhileSending(
+        m_port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+    QVERIFY2(statusLine(answer) == "HTTP/1.1 413 Payload Too Large", answer.substr(0, 300).c_str());
+    // A compressed request within the limit is served.
+    const CompressedFeatures cf = sampleFeatures(0.5);
+    const std::string json = InferenceProtocol::encodeRequest(cf, false, false).data;
+    const std::string packed = gzip(json);
+    const std::string ok = exchangeWhileSending(
+        m_port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                "Content-Encoding: gzip\r\nConnection: close\r\nContent-Length: " + std::to_string(packed.size()) +
+                "\r\n\r\n" + packed);
+    QVERIFY2(statusLine(ok) == "HTTP/1.1 200 OK", ok.substr(0, 300).c_str());
+}
+
+void TestCloudServer::otherMethodsAre405AndTheirBodiesAreNotRead() {
+    const std::string bomb = gzip(std::string(900 * 1000, ' '));
+    for (const std::string method : {"PUT", "PATCH", "DELETE", "PRI"}) {
+        const std::string answer = exchangeWhileSending(
+            m_port, method + " /v2/models/" + kModel + "/infer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+        QVERIFY2(statusLine(answer).rfind("HTTP/1.1 405", 0) == 0, (method + ": " + answer.substr(0, 200)).c_str());
+    }
+    // A POST elsewhere is 404 without its body being read either.
+    const std::string answer = exchangeWhileSending(
+        m_port, "POST /v2/elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                    std::string(4 * kMaxBody, 'x'));
+    QVERIFY2(statusLine(answer).rfind("HTTP/1.1 404", 0) == 0, answer.substr(0, 200).c_str());
+}
+
+void TestCloudServer::slowClientsCannotHoldTheWorkers() {
+    // Reproduced: clients sending a byte every few seconds held all the workers indefinitely.
+    CloudServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    options.requestTimeoutSeconds = 1;
+    CloudServer server(m_model, options);
+    const int port = server.start();
+    const std::string infer = std::string("/v2/models/") + kModel + "/infer";
+    const std::vector<std::string> slowStarts = {
+        "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n",                                  // headers never end
+        "POST " + infer + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{",      // body never ends
+        "POST " + infer + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nff\r\n{"}; // chunk never ends
+    std::vector<std::string> answers(slowStarts.size());
+    std::vector<std::thread> drippers;
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < slowStarts.size(); ++i) {
+        drippers.emplace_back([&, i] {
+            const int fd = connectLoopback(port);
+            ::send(fd, slowStarts[i].data(), slowStarts[i].size(), MSG_NOSIGNAL);
+            // One byte every 200 ms for up to 6 s, well inside the 5 s read timeout each time.
+            for (int n = 0; n < 30; ++n) {
+                pollfd p{fd, POLLIN, 0};
+                if (::poll(&p, 1, 200) > 0)
+                    break; // answered or closed
+                ::send(fd, "a", 1, MSG_NOSIGNAL);
+            }
+            char buffer[1024];
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0)
+                answers[i].assign(buffer, size_t(n));
+            ::close(fd);
+        });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(10, 0);
+    auto live = client.Get("/v2/health/live");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (auto& thread : drippers)
+        thread.join();
+    QVERIFY(live && live->status == 200);
+    QVERIFY2(seconds < 4.0, qPrintable(QString("a normal request waited %1 s behind slow clients").arg(seconds)));
+    for (const std::string& answer : answers)
+        QVERIFY2(statusLine(answer) == "HTTP/1.1 408 Request Timeout", answer.c_str());
+}
+
+void TestCloudServer::inferenceAnswersReportTheServersComputeTime() {
+    const CompressedFeatures cf = sampleFeatures(0.5, 1);
+    for (bool binary : {true, false}) {
+        CloudClientOptions options;
+        options.port = m_port;
+        options.binaryTensors = binary;
+        CloudClient client(options);
+        const CloudReply reply = client.infer(cf);
+        QVERIFY2(reply.computeMs >= 0 && reply.computeMs < 10000, qPrintable(QString::number(reply.computeMs)));
+    }
+    auto raw = post(std::string("/v2/models/") + kModel + "/infer", InferenceProtocol::encodeRequest(cf, false, false));
+    QVERIFY(raw && raw->status == 200);
+    QVERIFY(json::parse(raw->body)["parameters"]["compute_ms"].is_number());
+}
+
+void TestCloudServer::aRogueCloudIsAnErrorForTheClientNotACrash() {
+    // Plain HTTP: whoever answers in place of the cloud. Reproduced under ASan: binary sizes
+    // that wrap around made decodeResponse read outside the body and crash the runtime.
+    std::atomic<int> mode{0};
+    httplib::Server rogue;
+    rogue.Post(".*", [&](const httplib::Request&, httplib::Response& res) {
+        switch (mode.load()) {
+        case 0: // a proxy's error page that is not UTF-8
+            res.status = 502;
+            res.set_content("\xff\xfe<html>bad gateway \xc3", "text/html");
+            break;
+        case 1: { // binary sizes that wrap the offset around
+            const json header = {{"outputs",
+                                  {{{"name", "x"}, {"parameters", {{"binary_data_size", UINT64_MAX - 19}}}},
+                                   {{"name", "logits"}, {"datatype", "FP32"}, {"shape", {10}},
+                                    {"parameters", {{"binary_data_size", 40}}}}}}};
+            const std::string text = header.dump();
+            res.set_header(InferenceProtocol::kHeaderLength, std::to_string(text.size()));
+            res.set_content(text + std::string(40, '\0'), InferenceProtocol::kBinaryType);
+            break;
+        }
+        case 2: // far more than any logits
+            res.set_content(std::string(3 << 20, ' '), "application/json");
+            break;
+        default: // an Inference-Header-Content-Length that is no number
+            res.set_header(InferenceProtocol::kHeaderLength, "-5");
+            res.set_content("{}", "application/json");
+        }
+    });
+    rogue.Get(".*", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(3 << 20, ' '), "application/json"); // health and metadata: endless
+    });
+    const int port = rogue.bind_to_any_port("127.0.0.1");
+    std::thread serving([&] { rogue.listen_after_bind(); });
+    while (!rogue.is_running())
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CloudClientOptions options;
+    options.port = port;
+    CloudClient client(options);
+    std::string problems;
+    if (client.live())
+        problems += "a 3 MiB health answer counted as live; ";
+    try {
+        client.metadataJson();
+        problems += "3 MiB of metadata were accepted; ";
+    } catch (const CloudError& e) {
+        if (std::string(e.what()).find("exceeds") == std::string::npos)
+            problems += std::string("unexpected metadata error: ") + e.what() + "; ";
+    }
+    const CompressedFeatures cf = sampleFeatures(0.5);
+    const std::vector<std::string> expected = {"HTTP 502", "bad response", "exceeds", "bad response"};
+    for (int m = 0; m < 4; ++m) {
+        mode = m;
+        try {
+            client.infer(cf);
+            problems += "rogue answer " + std::to_string(m) + " was accepted; ";
+        } catch (const CloudError& e) {
+            const std::string what = e.what();
+            if (what.find(expected[size_t(m)]) == std::string::npos)
+                problems += "unexpected error: " + what + "; ";
+            // The message goes into telemetry and status files: it must be valid UTF-8.
+            try {
+                (void)json(what).dump();
+            } catch (const json::exception&) {
+                problems += "error " + std::to_string(m) + " is not valid UTF-8; ";
+            }
+        }
+    }
+    rogue.stop();
+    serving.join();
+    QVERIFY2(problems.empty(), problems.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestCloudServer)
