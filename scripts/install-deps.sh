@@ -8,6 +8,10 @@ PACKAGES=(cmake g++ ninja-build ccache pkg-config
   libqcustomplot-dev libqcustomplot2.1-qt6 libtorch-dev libssh-dev libsqlitecpp-dev libsqlite3-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   openssh-server openssh-client xvfb xauth dataset-fashion-mnist
+  # The fuzzers (tests/fuzz): clang, and libFuzzer, which Debian 12 ships in libclang-rt-14-dev.
+  clang libclang-rt-14-dev
+  # The link-shaping test runs dvfo-cloud and the runtime in a network namespace behind tc tbf.
+  iproute2
   # LibTorch's matrix products go through the system BLAS; Debian's default is the reference
   # implementation, which made DQN training and profiling 3x slower. OpenBLAS (serial: torch
   # already chooses its own thread count) takes over libblas.so.3 through update-alternatives.

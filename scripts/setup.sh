@@ -2,7 +2,8 @@
 # The two set-up commands of the README:
 #   scripts/setup.sh demo   install, build, profile ResNet-18 on the embedded emulated Xavier NX,
 #                           train the DVFO policy on it and compare it with the baselines
-#   scripts/setup.sh test   install, build, run every test (plus the sanitizer build of core/remote)
+#   scripts/setup.sh test   install, build, run every test (plus the sanitizer build of core/remote
+#                           and a bounded run of every fuzzer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
@@ -25,6 +26,10 @@ case "$mode" in
     scenario=(--eta 0.7 --trace randomwalk:min=5,max=400,step=20,rtt=2)
     ./build/app/dvfo train --db build/demo.db --session 1 "${scenario[@]}" --out build/demo-policy
     ./build/app/dvfo evaluate --db build/demo.db --session 1 "${scenario[@]}" --policy build/demo-policy
+    # The closed loop: the policy and the baselines on the emulated board's real runtime, against
+    # a local dvfo-cloud, their cloud traffic on the same link; what it realises vs the prediction.
+    ./build/app/dvfo loop --db build/demo.db --session 1 "${scenario[@]}" --policy build/demo-policy \
+      --inferences 300 --json build/demo-loop.json
     ;;
   test)
     ctest --test-dir build --output-on-failure -j "$jobs"
@@ -32,10 +37,13 @@ case "$mode" in
     cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDVFO_SANITIZE=ON -DDVFO_BUILD_GUI=OFF
     unit_tests="tst_boardspec tst_emulationmodel tst_agentprotocol tst_dnnmodel tst_profilestore \
       tst_sysfsboard tst_attentionsplit tst_sweepplanner tst_dvfoenvironment tst_trainingrunstore tst_policybundle \
-      tst_dqnagent"
+      tst_dqnagent tst_inferenceprotocol tst_servicelimits"
     # shellcheck disable=SC2086
     cmake --build build-asan -j "$jobs" --target $unit_tests
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -R "^($(echo $unit_tests | tr ' ' '|'))\$"
+    # libFuzzer (clang, ASan + UBSan) on every parser of other processes' input, 45 s each;
+    # a crash fails the run.
+    bash tests/fuzz/run-fuzzers.sh 45 build-fuzz
     ;;
   *)
     echo "usage: $0 demo|test" >&2

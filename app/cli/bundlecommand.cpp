@@ -57,7 +57,9 @@ void addBundleCommand(CLI::App& app) {
     auto* create = cmd->add_subcommand("create", "Make a bundle directory and register it in the workspace");
     auto& c = a->create;
     create->add_option("--policy", c.policyDir, "Exported policy dir (policy.json [+ policy.pt])")->required();
-    create->add_option("--attention", c.attentionDir, "Attention checkpoint dir (dvfo attention train --out)")->required();
+    create->add_option("--attention", c.attentionDir,
+                       "Attention checkpoint dir (dvfo attention train --out); zoo models (--model resnet18, ...) "
+                       "may go without: their maps are ranked data-free");
     create->add_option("--board", a->board, "Board spec it is for, e.g. xavier-nx")->required();
     create->add_option("--model", c.model, "Model (default: the checkpoint's)");
     create->add_option("--name", c.name, "Name");

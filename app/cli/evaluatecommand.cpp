@@ -4,6 +4,7 @@
 #include "app/cli/tableprinter.h"
 #include "core/baselinepolicies.h"
 #include "core/dvfoenvironment.h"
+#include "core/evaluationsuite.h"
 #include "core/policyevaluator.h"
 #include "core/profilestore.h"
 #include "core/trainedpolicy.h"
@@ -41,10 +42,73 @@ struct EvaluateOptions {
     std::string attentionReport;
     std::string policyDir;
     std::string json;
+    bool suite = false;
+    std::vector<std::string> suiteTraces;
 };
 
 std::string orDash(double v, int decimals, bool known) {
     return known ? TablePrinter::num(v, decimals) : "-";
+}
+
+int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const ProfileTable& profile,
+             const OffloadModel& offload, RlPolicy* trained) {
+    std::vector<SuiteFamily> families = EvaluationSuite::builtinFamilies();
+    for (const std::string& t : o.suiteTraces) {
+        LinkTrace::parse(t, o.periodMs); // a bad item is named before anything runs
+        families.push_back({t.rfind("csv:", 0) == 0 ? t.substr(t.find_last_of('/') + 1) : t, {t}});
+    }
+    SuiteSettings settings;
+    settings.seeds = o.seeds;
+    settings.steps = o.steps;
+    auto make = [&](const std::string& trace) {
+        DvfoEnvironmentConfig c = base.config();
+        c.trace = LinkTrace::parse(trace, o.periodMs);
+        return std::make_unique<DvfoEnvironment>(profile, offload, c);
+    };
+    std::cout << "Suite: " << profile.model() << " on " << profile.board().name << ", eta "
+              << TablePrinter::num(o.eta, 2) << ", " << o.steps << " steps x " << o.seeds.size()
+              << " seed(s) per trace, energy " << base.describeEnergy() << "\n\n";
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<SuiteFamilyResult> results =
+        EvaluationSuite::run(families, make, trained, settings);
+    const std::string mine = trained ? trained->name() : "model-based optimiser";
+    TablePrinter table({"family", "traces", mine + " gap %", "model-based gap %", "best baseline",
+                        "its gap %", "beaten by"});
+    double worstGap = -1;
+    std::string worst;
+    for (size_t i = 0; i < results.size(); ++i) {
+        const SuiteFamilyResult& r = results[i];
+        auto gapOf = [&](const std::string& name) {
+            for (const PolicyEvaluation& p : r.policies)
+                if (p.policy == name)
+                    return p.gapToOraclePct;
+            return std::nan("");
+        };
+        const double gap = gapOf(mine);
+        std::string beaten;
+        for (const PolicyEvaluation& p : r.policies)
+            if (p.policy != mine && p.policy != "oracle" && p.gapToOraclePct < gap - 1e-9)
+                beaten += (beaten.empty() ? "" : ", ") + p.policy;
+        if (gap > worstGap)
+            worstGap = gap, worst = r.family;
+        table.addRow({r.family, std::to_string(families[i].traces.size()), TablePrinter::num(gap, 2),
+                      TablePrinter::num(gapOf("model-based optimiser"), 2), r.bestBaseline,
+                      TablePrinter::num(gapOf(r.bestBaseline), 2), beaten.empty() ? "-" : beaten});
+    }
+    table.print(std::cout);
+    std::cout << "\nWorst family for " << mine << ": " << worst << " (" << TablePrinter::num(worstGap, 2)
+              << " % above the oracle). Gap = (cost - oracle cost) / oracle cost, means over each "
+                 "family's traces and seeds.\n";
+    std::cerr << "Evaluated " << families.size() << " families in "
+              << TablePrinter::num(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1)
+              << " s\n";
+    if (!o.json.empty()) {
+        std::ofstream out(o.json);
+        out << nlohmann::json{{"suite", EvaluationSuite::toJson(results)}}.dump(2) << "\n";
+        if (!out)
+            throw std::runtime_error("cannot write " + o.json);
+    }
+    return 0;
 }
 
 int runEvaluate(const EvaluateOptions& o) {
@@ -72,6 +136,8 @@ int runEvaluate(const EvaluateOptions& o) {
         config.energy = parseEnergyAccounting(o.energy);
         config.idlePowerMw = o.idleMw;
         config.trace = LinkTrace::parse(o.trace, o.periodMs);
+        const ProfileTable suiteProfile = profile; // the suite builds one environment per trace
+        const OffloadModel suiteOffload = offload;
         DvfoEnvironment env(std::move(profile), std::move(offload), config);
 
         std::unique_ptr<TrainedPolicy> trained;
@@ -117,6 +183,9 @@ int runEvaluate(const EvaluateOptions& o) {
             }
         }
 
+        if (o.suite)
+            return runSuite(o, env, suiteProfile, suiteOffload, trained.get());
+
         const ProfileTable& p = env.profile();
         std::cout << "Session " << o.session << ": " << p.model() << " on " << p.board().name
                   << ", " << p.measuredTuples().size() << " measured of " << p.tupleCount()
@@ -150,9 +219,10 @@ int runEvaluate(const EvaluateOptions& o) {
         OndemandGovernorPolicy ondemand(env);
         OffloadOnlyPolicy offloadOnly(env, o.delay);
         DvfsOnlyPolicy dvfsOnly(env, o.delay);
+        ModelBasedPolicy modelBased(env, o.delay);
         OraclePolicy oracle(env, o.delay);
         std::vector<RlPolicy*> policies = {&oracle,   &edgeOnly,    &cloudOnly, &performance,
-                                           &ondemand, &offloadOnly, &dvfsOnly};
+                                           &ondemand, &offloadOnly, &dvfsOnly,  &modelBased};
         if (trained)
             policies.insert(policies.begin() + 1, trained.get());
         EvaluationSettings settings;
@@ -273,6 +343,12 @@ void addEvaluateCommand(CLI::App& app) {
                     "dvfo attention evaluate --json report: accuracy and measured bytes per share");
     cmd->add_option("--policy", o->policyDir, "Exported trained policy directory (dvfo train)");
     cmd->add_option("--json", o->json, "Also write the results as JSON");
+    cmd->add_flag("--suite", o->suite,
+                  "Evaluate over the built-in link families (constant grid, steps, walks with "
+                  "walking RTT, WAN, LAN, MEC, outages) instead of --trace: gap per family, the "
+                  "worst family, where a baseline beats the policy");
+    cmd->add_option("--suite-trace", o->suiteTraces,
+                    "With --suite: a further family of one trace (e.g. csv:FILE); repeatable");
     cmd->callback([o] {
         const int rc = runEvaluate(*o);
         if (rc != 0)

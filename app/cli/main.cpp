@@ -5,6 +5,7 @@
 #include "app/cli/telemetrycommand.h"
 #include "app/cli/attentioncommand.h"
 #include "app/cli/evaluatecommand.h"
+#include "app/cli/loopcommand.h"
 #include "app/cli/profilecommand.h"
 #include "app/cli/sessionscommand.h"
 #include "app/cli/traincommand.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     dvfo::cli::addAttentionCommand(app);
     dvfo::cli::addEvaluateCommand(app);
     dvfo::cli::addTrainCommand(app);
+    dvfo::cli::addLoopCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

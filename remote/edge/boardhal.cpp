@@ -1,2 +1,31 @@
 // Compiles the interface on its own so that header mistakes show here first.
 #include "remote/edge/boardhal.h"
+
+#include <chrono>
+
+namespace dvfo {
+
+PhaseCost BoardHal::measurePhase(const std::vector<LayerInfo>& units,
+                                 const std::function<void()>& work) {
+    LayerInfo phase;
+    phase.name = units.empty() ? "phase" : units.front().name + ".." + units.back().name;
+    phase.kind = "phase";
+    beginMeasurement();
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        work();
+    } catch (...) {
+        finishMeasurement(phase, {1e-9});
+        throw;
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    try {
+        const LayerRecord r = finishMeasurement(phase, {s});
+        return {s * 1e3, r.totalEnergyMj};
+    } catch (const HalError&) {
+        // A board without readable rails still serves; its inferences report no energy.
+        return {s * 1e3, 0.0};
+    }
+}
+
+} // namespace dvfo

@@ -1,10 +1,12 @@
 #pragma once
+#include "core/splitexecutor.h"
 #include "core/boardspec.h"
 #include "core/frequencytuple.h"
 #include "core/layerinfo.h"
 #include "core/layerrecord.h"
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -45,6 +47,12 @@ public:
     // host-measured durations (seconds). Returns latency stats and per-rail power/energy.
     virtual void beginMeasurement() = 0;
     virtual LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) = 0;
+
+    // The runtime: runs `work` (which executes `units`) once and returns what the board spent on
+    // it. Real boards: wall time, and the energy of the rails sampled over that window (this
+    // default, through begin/finishMeasurement). Emulated boards: the emulation model's cost of
+    // `units` at the clocks in force, the same numbers their profile holds.
+    virtual PhaseCost measurePhase(const std::vector<LayerInfo>& units, const std::function<void()>& work);
 };
 
 } // namespace dvfo

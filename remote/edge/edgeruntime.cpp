@@ -1,17 +1,23 @@
 #include "remote/edge/edgeruntime.h"
 
-#include "core/attentionsplit.h"
-#include "core/collaborativeinference.h"
+#include "core/linkestimator.h"
 #include "core/policybundle.h"
+#include "core/protocol.h"
+#include "core/splitexecutor.h"
+#include "core/splitmodel.h"
 #include "remote/cloud/cloudclient.h"
+#include "remote/edge/emulatedlink.h"
 #include "remote/edge/inputsource.h"
-#include "remote/edge/linkprobe.h"
+#include "remote/edge/linkmeter.h"
+#include "remote/edge/pendingdeploy.h" // deploy crash consistency
 #include "remote/edge/runtimecontrolserver.h"
 #include "remote/edge/telemetrywriter.h"
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -34,19 +40,17 @@ json decisionJson(const RuntimeDecision& d) {
     return {{"action", d.action}, {"tuple", d.tuple.toString()}, {"share", d.share}};
 }
 
-// Board input power: the rail with role "input" when the board has one, else the sum of rails.
-double inputPowerMw(BoardHal& hal) {
-    double sum = 0;
-    const auto readings = hal.readPower();
-    for (const auto& rail : hal.spec().rails)
-        if (rail.role == "input")
-            for (const auto& r : readings)
-                if (r.name == rail.name)
-                    return r.milliwatts;
-    for (const auto& r : readings)
-        sum += r.milliwatts;
-    return sum;
-}
+// The board measures each phase of an inference; the control thread may change clocks meanwhile.
+class HalPhaseMeter : public PhaseMeter {
+public:
+    explicit HalPhaseMeter(BoardHal& hal) : hal_(hal) {}
+    PhaseCost measure(const std::vector<LayerInfo>& units, const std::function<void()>& work) override {
+        return hal_.measurePhase(units, work);
+    }
+
+private:
+    BoardHal& hal_;
+};
 } // namespace
 
 struct EdgeRuntime::Impl {
@@ -61,19 +65,32 @@ struct EdgeRuntime::Impl {
     BundleManifest manifest;
     std::string policyName;
     RuntimeDecision decision;
-    LinkSample link;
+    LinkSample link; // the estimate the policy decides from
     bool cloudReachable = false;
     int64_t inferences = 0, decisions = 0, labelled = 0, correct = 0, fallbacks = 0;
+    double lastBusyMs = 0;
+    // What the last inference executed: the decision with share 0 when the link was known down.
+    // The policy sees this as "in force", as the environment shows its policies the executed action.
+    std::optional<RuntimeDecision> lastExecuted;
+    // Measurements of the offloads since the last control step (free-running mode).
+    int64_t pendingOffloadBytes = 0;
+    double pendingOffloadNetworkMs = 0;
+    bool pendingOffloadFailed = false;
+    double fusionMs = 0.05;
+    double controlPeriodMs = 50;
     std::string startedAt = isoNow();
 
     std::atomic<bool> stop{false};
     std::condition_variable stopCv;
     std::mutex stopMutex;
 
-    std::unique_ptr<AttentionSplit> model;
+    std::unique_ptr<SplitModel> model;
     std::unique_ptr<RuntimePolicy> policy;
     std::unique_ptr<CloudClient> cloud;
-    std::unique_ptr<LinkProbe> probe;
+    std::unique_ptr<EmulatedLink> emulatedLink;
+    std::unique_ptr<EmulatedLinkEndpoint> linkedCloud; // cloud behind the emulated link
+    std::unique_ptr<LinkMeter> meter;
+    LinkEstimator estimator;
     std::unique_ptr<TelemetryWriter> telemetry;
 
     Impl(BoardHal& h, std::mutex& m, EdgeRuntimeOptions o)
@@ -97,7 +114,11 @@ struct EdgeRuntime::Impl {
                   {"decisions", decisions},
                   {"fallbacks", fallbacks},
                   {"lastSeq", telemetry ? telemetry->lastSeq() : 0},
-                  {"link", {{"bandwidthMbps", link.bandwidthMbps}, {"rttMs", link.rttMs}, {"cloudReachable", cloudReachable}}},
+                  {"link", {{"bandwidthMbps", link.bandwidthMbps}, {"rttMs", link.rttMs}, {"cloudReachable", cloudReachable},
+                            {"up", estimator.up()}, {"probeBytes", meter ? meter->probeBytesSent() : 0},
+                            {"emulated", emulatedLink ? emulatedLink->describe() : std::string()}}},
+                  {"splitModel", model ? model->modelName() + " @ " + model->splitLayerName() + ", ranking " + model->rankingName() : std::string()},
+                  {"stepped", options.stepped || !options.trace.empty()},
                   {"cloudUrl", cloud ? cloud->describe() : std::string()},
                   {"decision", decisionJson(decision)}};
         if (labelled > 0)
@@ -111,7 +132,7 @@ struct EdgeRuntime::Impl {
         const std::string tmp = layout.statusPath() + ".tmp";
         {
             std::ofstream out(tmp);
-            out << status().dump(2) << "\n";
+            out << status().dump(2, ' ', false, json::error_handler_t::replace) << "\n"; // error texts may not be UTF-8
         }
         std::rename(tmp.c_str(), layout.statusPath().c_str());
     }
@@ -127,7 +148,10 @@ struct EdgeRuntime::Impl {
     }
 
     void load() {
-        const std::string current = layout.currentDir();
+        // --- deploy crash consistency (PendingDeploy, owned by the deploy work): an unconfirmed
+        // bundle falls back to the previous one unless its deploy armed this start.
+        const std::string current = PendingDeploy::bundleToRun(layout, std::cerr);
+        // --- end
         if (!std::filesystem::exists(current))
             throw std::runtime_error("no bundle deployed: " + current + " does not exist");
         BundleExpectations expected;
@@ -137,11 +161,27 @@ struct EdgeRuntime::Impl {
             std::lock_guard<std::mutex> lock(mutex);
             manifest = m; // reported even when loading fails below
         }
-        auto split = AttentionSplit::load(current + "/attention");
-        if (split->config().model != m.model)
-            throw std::runtime_error("attention checkpoint is model '" + split->config().model +
-                                     "' but the manifest says '" + m.model + "'");
+        std::string splitLayer;
+        {
+            std::ifstream in(current + "/policy/policy.json");
+            const json sidecar = json::parse(in, nullptr, false);
+            if (sidecar.is_object()) {
+                splitLayer = sidecar.value("splitLayer", std::string());
+                controlPeriodMs = sidecar.value("controlPeriodMs", controlPeriodMs);
+                if (sidecar.contains("settings") && sidecar["settings"].is_object()) {
+                    splitLayer = sidecar["settings"].value("splitLayer", splitLayer);
+                    controlPeriodMs = sidecar["settings"].value("controlPeriodMs", controlPeriodMs);
+                }
+            }
+        }
+        auto split = loadSplitModel(current + "/attention", m.model, splitLayer);
         auto pol = loadRuntimePolicy(current + "/policy", hal.spec());
+        // One untimed inference: LibTorch's first run allocates and selects kernels.
+        {
+            const SplitHeadOutput head =
+                split->edgeHead(std::vector<float>(size_t(split->inputSize()), 0.0f), 1);
+            (void)split->edgeTail(head.features, 1);
+        }
         std::string url = options.cloudUrl.empty() ? m.endpoint.url : options.cloudUrl;
         if (url == "none")
             url.clear();
@@ -152,8 +192,17 @@ struct EdgeRuntime::Impl {
             co.connectTimeoutSeconds = co.readTimeoutSeconds = co.writeTimeoutSeconds = m.endpoint.timeoutMs / 1000.0;
             cloud = std::make_unique<CloudClient>(co);
         }
-        probe = std::make_unique<LinkProbe>(url, m.endpoint.timeoutMs);
-        link = probe->current();
+        if (!options.trace.empty()) {
+            if (!hal.emulated())
+                throw std::runtime_error("--trace emulates the link of an emulated board; a real "
+                                         "board's network is measured, not emulated");
+            emulatedLink = std::make_unique<EmulatedLink>(options.trace, controlPeriodMs,
+                                                          options.traceSeed, std::max<int64_t>(options.once, 1) + 1);
+            if (cloud)
+                linkedCloud = std::make_unique<EmulatedLinkEndpoint>(*cloud, *emulatedLink);
+        }
+        meter = std::make_unique<LinkMeter>(url, m.endpoint.timeoutMs, emulatedLink.get());
+        estimator = LinkEstimator(controlPeriodMs);
         model = std::move(split);
         policyName = pol->describe();
         decision = pol->initial();
@@ -166,8 +215,8 @@ struct EdgeRuntime::Impl {
             return status();
         if (op == "telemetry") {
             const auto records = TelemetryWriter::readSince(layout.telemetryPath(), layout.rotatedTelemetryPath(),
-                                                            req.value("since", int64_t(0)),
-                                                            req.value("limit", size_t(1000)));
+                                                            protocol::integerParam(req, "since", 0, INT64_MIN, INT64_MAX),
+                                                            size_t(protocol::integerParam(req, "limit", 1000, 1, 10000)));
             return {{"records", records}, {"lastSeq", telemetry ? telemetry->lastSeq() : 0}};
         }
         throw std::runtime_error("unknown op '" + op + "' (known: status, telemetry)");
@@ -178,26 +227,52 @@ struct EdgeRuntime::Impl {
         hal.setFrequencies(d.tuple);
     }
 
+    CloudEndpoint* endpoint() const {
+        return linkedCloud ? static_cast<CloudEndpoint*>(linkedCloud.get()) : cloud.get();
+    }
+
+    // One step's link measurement into the estimator, then the next decision from it.
+    RuntimeDecision measureAndDecide(int64_t offloadedBytes, double offloadNetworkMs, bool offloadFailed) {
+        const LinkMeasurement m = meter->measure(estimator, offloadedBytes, offloadNetworkMs, offloadFailed);
+        RuntimeObservation o;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            estimator.observe(m);
+            link = estimator.estimate();
+            cloudReachable = m.attempted && m.up;
+            o.link = link;
+            o.offloadAllowed = estimator.allowsOffload();
+            o.previous = lastExecuted ? *lastExecuted : decision;
+            o.lastBusyMs = lastBusyMs;
+            o.periodMs = controlPeriodMs;
+        }
+        return policy->decide(o);
+    }
+
+    void commit(const RuntimeDecision& d) {
+        apply(d);
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            decision = d;
+            lastExecuted.reset();
+            ++decisions;
+        }
+        writeStatus();
+    }
+
     void controlLoop() {
         while (!stop) {
             const auto next = Clock::now() + std::chrono::milliseconds(options.periodMs);
             try {
-                const LinkSample l = probe->sample();
-                RuntimeDecision previous;
+                int64_t bytes;
+                double networkMs;
+                bool failed;
                 {
                     std::lock_guard<std::mutex> lock(mutex);
-                    previous = decision;
+                    bytes = pendingOffloadBytes, networkMs = pendingOffloadNetworkMs, failed = pendingOffloadFailed;
+                    pendingOffloadBytes = 0, pendingOffloadNetworkMs = 0, pendingOffloadFailed = false;
                 }
-                RuntimeDecision d = policy->decide(l, previous);
-                apply(d);
-                {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    decision = d;
-                    link = l;
-                    cloudReachable = probe->reachable();
-                    ++decisions;
-                }
-                writeStatus();
+                commit(measureAndDecide(bytes, networkMs, failed));
             } catch (const std::exception& e) {
                 // Keep the last operating point; the error is visible in the status.
                 std::lock_guard<std::mutex> lock(mutex);
@@ -208,61 +283,135 @@ struct EdgeRuntime::Impl {
         }
     }
 
+    // One inference at the decision in force; returns what it measured of the link.
+    struct Offload {
+        int64_t bytes = 0;
+        double networkMs = 0;
+        bool failed = false;
+    };
+    Offload infer(SplitExecutor& executor, const InputSample& sample, int64_t step) {
+        RuntimeDecision d;
+        bool offloadAllowed;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            d = decision;
+            offloadAllowed = estimator.allowsOffload();
+        }
+        // While the link is known to be down nothing is offloaded (the environment does the same).
+        const double share = offloadAllowed ? d.share : 0.0;
+        RuntimeDecision executed = d;
+        if (!offloadAllowed && executed.action.size() == 4) {
+            executed.action[3] = 0;
+            executed.share = 0;
+        }
+        const SplitStepResult r = executor.run(sample.image, share);
+        const double radioMj = hal.emulated() && r.wireBytes > 0 && !r.fellBack
+                                   ? double(r.wireBytes) * hal.spec().emulation.radioNanojoulePerByte * 1e-6
+                                   : 0.0;
+        const double busyMs = r.head.latencyMs + r.edgeTail.latencyMs + r.fallbackTail.latencyMs;
+        const bool failed = r.fellBack && manifest.endpoint.fallback == "fail";
+        json rec = decisionJson(d);
+        rec["step"] = step;
+        rec["executedShare"] = share;
+        rec["bundle"] = manifest.bundleVersion;
+        rec["latencyMs"] = r.latencyMs;
+        rec["energyMj"] = r.computeEnergyMj() + radioMj;
+        rec["headMs"] = r.head.latencyMs;
+        rec["headMj"] = r.head.energyMj;
+        rec["edgeTailMs"] = r.edgeTail.latencyMs;
+        rec["edgeTailMj"] = r.edgeTail.energyMj;
+        rec["fallbackTailMs"] = r.fallbackTail.latencyMs;
+        rec["fallbackTailMj"] = r.fallbackTail.energyMj;
+        rec["radioMj"] = radioMj;
+        rec["busyMs"] = busyMs;
+        rec["idlePowerMw"] = hal.spec().idlePowerMw();
+        rec["remoteMs"] = r.remoteMs;
+        rec["networkMs"] = r.networkMs;
+        rec["cloudMs"] = r.cloudComputeMs;
+        rec["fusionMs"] = r.fusionMs;
+        rec["keptChannels"] = r.keptChannels;
+        rec["cloudUsed"] = r.cloudUsed;
+        rec["fellBack"] = r.fellBack;
+        if (r.fellBack)
+            rec["fallbackReason"] = r.fallbackReason;
+        rec["bytesSent"] = r.cloudUsed ? r.wireBytes : 0;
+        rec["predicted"] = failed ? -1 : r.predicted;
+        if (emulatedLink) {
+            const LinkSample truth = emulatedLink->sample();
+            rec["traceBandwidthMbps"] = truth.bandwidthMbps;
+            rec["traceRttMs"] = truth.rttMs;
+        }
+        if (sloViolated(r.latencyMs))
+            rec["sloViolated"] = true;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            ++inferences;
+            lastBusyMs = busyMs;
+            lastExecuted = executed;
+            fallbacks += r.fellBack ? 1 : 0;
+            rec["bandwidthMbps"] = link.bandwidthMbps;
+            rec["rttMs"] = link.rttMs;
+            rec["linkUp"] = estimator.up();
+            rec["probeBytes"] = meter->probeBytesSent();
+            if (sample.label >= 0) {
+                ++labelled;
+                correct += (!failed && r.predicted == sample.label) ? 1 : 0;
+                rec["label"] = sample.label;
+                rec["correct"] = !failed && r.predicted == sample.label;
+                rec["accuracy"] = double(correct) / double(labelled);
+            }
+        }
+        telemetry->write(rec);
+        Offload o;
+        o.failed = share > 0 && r.fellBack && r.offloadedChannels > 0;
+        if (r.cloudUsed) {
+            o.bytes = r.wireBytes;
+            o.networkMs = r.networkMs;
+        }
+        return o;
+    }
+
+    // Free-running: the control thread decides; inference reports its offloads to it.
     void inferenceLoop(InputSource& input) {
-        CollaborativeInference collaborative(*model, cloud.get());
+        HalPhaseMeter phases(hal);
+        SplitExecutor executor(*model, endpoint(), phases, fusionMs);
+        int64_t step = 0;
         while (!stop) {
             auto sample = input.next(stop);
             if (!sample)
                 break;
-            RuntimeDecision d;
+            const Offload o = infer(executor, *sample, step++);
             {
                 std::lock_guard<std::mutex> lock(mutex);
-                d = decision;
-            }
-            CollaborativeOptions co;
-            co.share = d.share;
-            const auto t0 = Clock::now();
-            const auto result = collaborative.run(sample->image, 1, co).front();
-            const double latencyMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-            if (result.cloudUsed)
-                probe->noteTransfer(result.requestBytes, result.cloudMilliseconds);
-            double powerMw = 0;
-            {
-                std::lock_guard<std::mutex> lock(halMutex);
-                powerMw = inputPowerMw(hal);
-            }
-            const bool failed = result.fellBack && manifest.endpoint.fallback == "fail";
-            json rec = decisionJson(d);
-            rec["bundle"] = manifest.bundleVersion;
-            rec["latencyMs"] = latencyMs;
-            rec["energyMj"] = powerMw * latencyMs / 1000.0;
-            rec["powerMw"] = powerMw;
-            rec["cloudUsed"] = result.cloudUsed;
-            rec["fellBack"] = result.fellBack;
-            if (result.fellBack)
-                rec["fallbackReason"] = result.fallbackReason;
-            rec["bytesSent"] = result.cloudUsed ? result.wireBytes : 0;
-            rec["cloudMs"] = result.cloudMilliseconds;
-            rec["predicted"] = failed ? -1 : result.predicted;
-            if (sloViolated(latencyMs))
-                rec["sloViolated"] = true;
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                ++inferences;
-                fallbacks += result.fellBack ? 1 : 0;
-                rec["bandwidthMbps"] = link.bandwidthMbps;
-                rec["rttMs"] = link.rttMs;
-                if (sample->label >= 0) {
-                    ++labelled;
-                    correct += (!failed && result.predicted == sample->label) ? 1 : 0;
-                    rec["label"] = sample->label;
-                    rec["correct"] = !failed && result.predicted == sample->label;
-                    rec["accuracy"] = double(correct) / double(labelled);
+                if (o.bytes > pendingOffloadBytes) {
+                    pendingOffloadBytes = o.bytes;
+                    pendingOffloadNetworkMs = o.networkMs;
                 }
+                pendingOffloadFailed = pendingOffloadFailed || o.failed;
             }
-            telemetry->write(rec);
             if (options.once > 0 && inferences >= options.once)
                 break;
+        }
+    }
+
+    // Stepped: decide, infer under link sample t, measure, decide again; as DvfoEnvironment steps.
+    void steppedLoop(InputSource& input) {
+        HalPhaseMeter phases(hal);
+        SplitExecutor executor(*model, endpoint(), phases, fusionMs);
+        if (emulatedLink)
+            emulatedLink->setStep(0);
+        // What the board measures when it starts, before the first inference.
+        commit(measureAndDecide(0, 0, false));
+        for (int64_t step = 0; !stop; ++step) {
+            auto sample = input.next(stop);
+            if (!sample)
+                break;
+            if (emulatedLink)
+                emulatedLink->setStep(step);
+            const Offload o = infer(executor, *sample, step);
+            if (options.once > 0 && inferences >= options.once)
+                break;
+            commit(measureAndDecide(o.bytes, o.networkMs, o.failed));
         }
     }
 
@@ -295,8 +444,9 @@ int EdgeRuntime::run() {
     try {
         server.start();
         d.load();
-        input = InputSource::create(d.options.input, int(d.model->inputShape().at(1)),
-                                    int(d.model->inputShape().at(2)));
+        // Images of C x H x W values as C * H rows of W (one channel for Fashion-MNIST models).
+        const std::vector<int64_t> shape = d.model->inputShape();
+        input = InputSource::create(d.options.input, int(shape.at(0) * shape.at(1)), int(shape.at(2)));
         d.apply(d.decision);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "dvfo-edge run: %s\n", e.what());
@@ -310,17 +460,24 @@ int EdgeRuntime::run() {
         return 3;
     }
     d.setState("running");
+    const bool stepped = d.options.stepped || !d.options.trace.empty();
     std::fprintf(stderr, "dvfo-edge run: bundle %s, policy %s, input %s, cloud %s\n", d.manifest.bundleVersion.c_str(),
                  d.policyName.c_str(), input->describe().c_str(), d.cloud ? d.cloud->describe().c_str() : "none");
-    std::thread control([&d] { d.controlLoop(); });
+    std::thread control;
+    if (!stepped)
+        control = std::thread([&d] { d.controlLoop(); });
     std::string failure;
     try {
-        d.inferenceLoop(*input);
+        if (stepped)
+            d.steppedLoop(*input);
+        else
+            d.inferenceLoop(*input);
     } catch (const std::exception& e) {
         failure = e.what();
     }
     requestStop();
-    control.join();
+    if (control.joinable())
+        control.join();
     {
         std::lock_guard<std::mutex> lock(d.halMutex);
         try {

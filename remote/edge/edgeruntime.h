@@ -19,15 +19,28 @@ struct EdgeRuntimeOptions {
     int64_t once = 0;                // stop after N inferences; 0 = until stopped
     int periodMs = 100;              // control period of the policy
     std::string cloudUrl;            // replaces the bundle's endpoint URL; "none" = edge-only
+    // Emulated boards: the cloud traffic follows this link trace (--trace syntax), one sample per
+    // inference; empty = the real network. Implies stepped control.
+    std::string trace;
+    uint64_t traceSeed = 1;
+    // Stepped control: one decision per inference, made between inferences from the link as
+    // measured up to the last one (as the environment steps). Off: the control thread decides
+    // every periodMs while inference runs (thinking-while-moving).
+    bool stepped = false;
 };
 
 // `dvfo-edge run`: the deployed bundle at work. Loads <root>/current (validated against this
-// board), then runs two loops at once, as the policy was trained (thinking-while-moving):
-//   control thread: every period, measure the link (LinkProbe), ask the policy for the next
-//                   operating point and apply its clocks through the BoardHal;
-//   calling thread: take an input, run split inference at the share in force (AttentionSplit +
-//                   CloudClient, edge-only fallback), write one telemetry record (action, tuple,
-//                   share, latency, energy, accuracy when labelled).
+// board): the policy, and the split model (the bundle's attention checkpoint, or the zoo model
+// with a data-free ranking). Each inference runs as the environment costs it (SplitExecutor: the
+// head, then the cloud request and the edge tail at once, fusion; whole tail on the edge when
+// the request fails or the link is known down), each phase measured by the board (rails, or the
+// emulation model), and writes one telemetry record: the decision, the executed share, latency
+// (head + max(edge tail, network + cloud compute) + fusion), energy per phase, bytes, the link
+// estimate. The link is measured every step (LinkMeter -> LinkEstimator), also while nothing is
+// offloaded, and the policy decides from that estimate, as in training. Two ways to step:
+//   free-running: a control thread decides every period while inference runs
+//                 (thinking-while-moving);
+//   stepped:      one decision between inferences (emulated links, `dvfo loop`).
 // Status: <root>/runtime/status.json and the unix socket runtime.sock (ops status, telemetry).
 // A bundle that cannot be loaded leaves status "failed" with the reason and run() returns 3.
 class EdgeRuntime {

@@ -1,5 +1,7 @@
 #include "remote/edge/emulatedboard.h"
 
+#include <chrono>
+
 #include "core/hostcalibration.h"
 #include "core/latencystats.h"
 
@@ -59,15 +61,7 @@ void EmulatedBoard::restore() {
 LayerRecord EmulatedBoard::finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) {
     const LatencyStats host = computeLatencyStats(hostSeconds);
     const FrequencyTuple t = currentFrequencies();
-    double k;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto it = efficiency_.find(layer.name);
-        if (it == efficiency_.end())
-            it = efficiency_.emplace(layer.name, EmulationModel::efficiency(layer, host.medianMs / 1e3,
-                                                                            hostCalibration())).first;
-        k = it->second;
-    }
+    const double k = EmulationModel::kindEfficiency(layer.kind);
     const auto timing = model_.timing(layer, t, k);
     LayerRecord r;
     r.tuple = t;
@@ -83,6 +77,24 @@ LayerRecord EmulatedBoard::finishMeasurement(const LayerInfo& layer, const std::
         r.energyMj[rail] = mw * timing.totalS; // mW * s = mJ
     r.totalEnergyMj = model_.totalPowerMw(r.powerMw) * timing.totalS;
     return r;
+}
+
+PhaseCost EmulatedBoard::measurePhase(const std::vector<LayerInfo>& units,
+                                     const std::function<void()>& work) {
+    const auto t0 = std::chrono::steady_clock::now();
+    work(); // for the logits; the board's time is the model's
+    const FrequencyTuple t = currentFrequencies();
+    if (units.empty()) { // no zoo description: this machine's time, at the board's idle power
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return {ms, model_.totalPowerMw(model_.idlePowerMw(t)) * ms * 1e-3};
+    }
+    PhaseCost c;
+    for (const LayerInfo& u : units) {
+        c.latencyMs += model_.unitTiming(u, t).totalS * 1e3;
+        c.energyMj += model_.unitEnergyMj(u, t);
+    }
+    return c;
 }
 
 } // namespace dvfo

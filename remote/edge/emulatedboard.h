@@ -9,7 +9,8 @@
 namespace dvfo {
 
 // A Jetson modelled on this machine: clocks are state, power comes from EmulationModel, and a
-// profiled unit's latency is derived from its real LibTorch run here (see EmulationModel).
+// profiled unit's latency is the board's roofline for its kind of unit (see EmulationModel); its
+// real LibTorch run here only gives the spread around that median.
 // Every record it produces is marked emulated.
 class EmulatedBoard : public BoardHal {
 public:
@@ -25,6 +26,7 @@ public:
     void restore() override;
     void beginMeasurement() override {}
     LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) override;
+    PhaseCost measurePhase(const std::vector<LayerInfo>& units, const std::function<void()>& work) override;
 
     const EmulationModel& model() const { return model_; }
     const HostCalibration& hostCalibration();
@@ -35,9 +37,6 @@ private:
     std::mutex mutex_;
     FrequencyTuple current_;
     bool pinned_ = false;
-    // Efficiency k of each unit, fixed at its first measurement so that medians across tuples
-    // differ only by the model (host jitter would otherwise break monotonicity).
-    std::map<std::string, double> efficiency_;
 };
 
 } // namespace dvfo

@@ -16,7 +16,7 @@ public:
 
     std::string describe() const override;
     RuntimeDecision initial() const override { return decision_; }
-    RuntimeDecision decide(const LinkSample&, const RuntimeDecision&) override { return decision_; }
+    RuntimeDecision decide(const RuntimeObservation&) override { return decision_; }
 
 private:
     RuntimeDecision decision_;

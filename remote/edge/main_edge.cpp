@@ -9,6 +9,8 @@
 #include "remote/edge/boarddetector.h"
 #include "remote/edge/edgeruntime.h"
 #include "remote/edge/emulatedboard.h"
+#include "remote/edge/deploylock.h"
+#include "remote/edge/runtimepidfile.h"
 #include "remote/edge/runtimeservice.h"
 #include "remote/edge/sysfsboard.h"
 
@@ -130,6 +132,17 @@ int main(int argc, char** argv) {
     run->add_option("--once", once, "Stop after N inferences (0: until SIGTERM)");
     run->add_option("--period-ms", periodMs, "Control period of the policy")->capture_default_str()->check(CLI::Range(1, 60000));
     run->add_option("--cloud", cloudUrl, "Override the bundle's cloud endpoint URL (none = edge-only)");
+    std::string runTrace;
+    uint64_t runTraceSeed = 1;
+    bool runStepped = false;
+    run->add_option("--trace", runTrace,
+                    "Emulated boards: the cloud traffic follows this link trace, one sample per "
+                    "inference (constant:BW,RTT | step:... | randomwalk:... | csv:FILE; 0 Mbit/s = "
+                    "outage); implies --stepped");
+    run->add_option("--trace-seed", runTraceSeed, "Episode seed of the trace's realisation")->capture_default_str();
+    run->add_flag("--stepped", runStepped,
+                  "One decision between inferences, from the link measured up to the last one (as "
+                  "the environment steps), instead of a control thread every period");
 
     auto* runtimeCmd = app.add_subcommand("runtime", "Start/stop/query the runtime as a detached process");
     runtimeCmd->require_subcommand(1);
@@ -150,6 +163,10 @@ int main(int argc, char** argv) {
             sub->add_option("--expect-version", expectVersion, "Healthy only when running this bundle version");
         }
     }
+    auto* deployLock = app.add_subcommand("deploy-lock", "Hold the board's deploy lock until stdin closes (deployments)");
+    int lockWaitMs = 30000;
+    deployLock->add_option("--root", root, rootHelp);
+    deployLock->add_option("--wait-ms", lockWaitMs, "Wait up to this long for the lock")->capture_default_str();
     auto* verify = app.add_subcommand("verify-bundle", "Check a bundle's manifest, checksums and board; exit 0 when valid");
     std::string bundleDir;
     verify->add_option("dir", bundleDir, "Bundle directory")->required();
@@ -185,6 +202,8 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
+    if (deployLock->parsed())
+        return DeployLock::holdWhileInputOpen(RuntimeLayout(root), lockWaitMs, std::cout, std::cerr);
     if (runtimeCmd->parsed()) {
         RuntimeService service{RuntimeLayout(root)};
         const auto* sub = runtimeCmd->get_subcommands().front();
@@ -192,10 +211,10 @@ int main(int argc, char** argv) {
         try {
             if (what == "status") {
                 const auto h = service.health(waitMs, expectVersion);
-                std::cout << h.dump() << "\n";
+                std::cout << h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
                 return h["healthy"].get<bool>() ? 0 : 1;
             }
-            if (what == "stop" || what == "restart") {
+            if (what == "stop") {
                 const bool was = service.stop();
                 std::cerr << (was ? "dvfo-edge: runtime stopped\n" : "dvfo-edge: runtime was not running\n");
             }
@@ -212,11 +231,29 @@ int main(int argc, char** argv) {
                 argv.insert(argv.end(), {"run", "--root", root, "--input", input, "--period-ms", std::to_string(periodMs)});
                 if (!cloudUrl.empty())
                     argv.insert(argv.end(), {"--cloud", cloudUrl});
-                std::cout << "dvfo-edge: runtime started, pid " << service.start(argv) << "\n";
+                if (what == "restart") { // through systemctl when the unit runs this root
+                    const bool was = service.restart(argv);
+                    std::cout << "dvfo-edge: runtime " << (was ? "restarted" : "started") << ", pid "
+                              << service.runningPid() << "\n";
+                } else {
+                    std::cout << "dvfo-edge: runtime started, pid " << service.start(argv) << "\n";
+                }
             }
             return 0;
         } catch (const std::exception& e) {
             std::cerr << "dvfo-edge: runtime " << what << ": " << e.what() << "\n";
+            return 1;
+        }
+    }
+
+    // One runtime per root, however it was started (runtime start, systemd, by hand).
+    std::unique_ptr<RuntimePidFile> runtimePidFile;
+    if (run->parsed()) {
+        runtimePidFile = std::make_unique<RuntimePidFile>(RuntimeLayout(root).pidPath());
+        try {
+            runtimePidFile->claim();
+        } catch (const std::exception& e) {
+            std::cerr << "dvfo-edge run: " << e.what() << "\n";
             return 1;
         }
     }
@@ -242,6 +279,9 @@ int main(int argc, char** argv) {
         ro.once = once;
         ro.periodMs = periodMs;
         ro.cloudUrl = cloudUrl;
+        ro.trace = runTrace;
+        ro.traceSeed = runTraceSeed;
+        ro.stepped = runStepped;
         std::mutex halMutex;
         EdgeRuntime runtime(*hal, halMutex, ro);
         startRuntimeSignalThread(runtime, *hal, halMutex);

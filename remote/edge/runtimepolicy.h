@@ -16,6 +16,15 @@ struct RuntimeDecision {
     double share = 0;      // offload share s in [0, 1]
 };
 
+// What the runtime knows at a decision point: the same inputs the environment gives its policies.
+struct RuntimeObservation {
+    LinkSample link;             // LinkEstimator's estimate: the link measured up to the last step
+    bool offloadAllowed = true;  // false while the link is known to be down
+    RuntimeDecision previous;    // what is in force
+    double lastBusyMs = 0;       // the board's busy time (head + edge tails) of the last inference
+    double periodMs = 50;        // the control period
+};
+
 // The policy step of the edge runtime: link state + what was in force -> the next operating point.
 // The bundle's TorchScript policy is adapted to it in trainedruntimepolicy.cpp (the only place
 // that knows the policy's sidecar and observation layout), so the runtime never sees torch.
@@ -26,7 +35,7 @@ public:
     // What is in force before the first decision (e.g. the board's highest levels, share 0).
     virtual RuntimeDecision initial() const = 0;
     // Called from the runtime's control thread while inference runs on another thread.
-    virtual RuntimeDecision decide(const LinkSample& link, const RuntimeDecision& previous) = 0;
+    virtual RuntimeDecision decide(const RuntimeObservation& observation) = 0;
 };
 
 // Loads the policy of a bundle (its policy/ directory) for `board`. Throws std::runtime_error with

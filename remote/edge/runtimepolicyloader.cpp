@@ -1,5 +1,7 @@
 // loadRuntimePolicy (remote/edge/runtimepolicy.h): picks the policy class from the sidecar's format.
 #include "remote/edge/fixedruntimepolicy.h"
+#include "remote/edge/governorruntimepolicy.h"
+#include "remote/edge/modelruntimepolicy.h"
 #include "remote/edge/runtimepolicy.h"
 
 #include <fstream>
@@ -23,6 +25,10 @@ std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir, c
     const std::string format = sidecar.value("format", std::string());
     if (format == FixedRuntimePolicy::kFormat)
         return std::make_unique<FixedRuntimePolicy>(sidecar, board);
+    if (format == ModelRuntimePolicy::kFormat)
+        return std::make_unique<ModelRuntimePolicy>(sidecar, board);
+    if (format == GovernorRuntimePolicy::kFormat)
+        return std::make_unique<GovernorRuntimePolicy>(sidecar, board);
     if (format == "dvfo-policy") {
 #ifdef DVFO_HAVE_TRAINED_RUNTIME_POLICY
         return TrainedRuntimePolicy::load(policyDir, board);
@@ -32,7 +38,7 @@ std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir, c
 #endif
     }
     throw std::runtime_error("policy sidecar " + path + ": unknown format '" + format +
-                             "' (expected dvfo-policy or dvfo-fixed-policy)");
+                             "' (expected dvfo-policy, dvfo-fixed-policy, dvfo-model-policy or dvfo-governor-policy)");
 }
 
 } // namespace dvfo

@@ -27,12 +27,18 @@ std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::stri
     p->gpuKhz_ = list<int64_t>(sidecar["tables"], "gpuKhz", file);
     p->emcKhz_ = list<int64_t>(sidecar["tables"], "emcKhz", file);
     p->shares_ = list<double>(sidecar, "offloadShares", file);
-    p->layout_ = ObservationLayout::fromJson(sidecar.at("observation"));
-    if (sidecar.contains("modelConstants")) {
-        const auto& m = sidecar["modelConstants"];
-        p->tailFlopsFraction_ = m.value("tailFlopsFraction", 0.0);
-        p->fullOffloadBytes_ = m.value("fullOffloadBytes", 0.0);
-        p->edgeMaxLatencyMs_ = m.value("edgeMaxLatencyMs", 0.0);
+    if (!sidecar.contains("observation"))
+        throw std::runtime_error(file + ": sidecar has no 'observation' layout");
+    if (!sidecar.contains("modelConstants"))
+        throw std::runtime_error(file + ": sidecar has no 'modelConstants' (tail FLOPs fraction, "
+                                        "full-offload bytes, edge latency at max clocks): the "
+                                        "runtime cannot build the observation the policy was "
+                                        "trained on; train it again with this version");
+    try {
+        p->observer_ = ObservationBuilder(ObservationLayout::fromJson(sidecar.at("observation")),
+                                          ModelConstants::fromJson(sidecar.at("modelConstants")));
+    } catch (const std::exception& e) {
+        throw std::runtime_error(file + ": " + e.what());
     }
     p->controlPeriodMs_ = sidecar.value("controlPeriodMs", 0.0);
     const auto& b = p->policy_->branchSizes();
@@ -71,28 +77,10 @@ RuntimeDecision TrainedRuntimePolicy::initial() const {
     return decisionFor({int(cpuKhz_.size()) - 1, int(gpuKhz_.size()) - 1, int(emcKhz_.size()) - 1, 0});
 }
 
-RuntimeDecision TrainedRuntimePolicy::decide(const LinkSample& link, const RuntimeDecision& previous) {
-    history_.push_back(link);
-    while (int(history_.size()) > layout_.trendSteps + 1)
-        history_.pop_front();
-    ObservationInputs in;
-    in.bandwidthMbps = link.bandwidthMbps;
-    in.rttMs = link.rttMs;
-    if (int(history_.size()) == layout_.trendSteps + 1) {
-        in.bandwidthTrendMbps = link.bandwidthMbps - history_.front().bandwidthMbps;
-        in.rttTrendMs = link.rttMs - history_.front().rttMs;
-    }
-    if (previous.action.size() == 4) {
-        in.cpuLevel = previous.action[0];
-        in.gpuLevel = previous.action[1];
-        in.emcLevel = previous.action[2];
-        in.shareIndex = previous.action[3];
-    }
-    in.tailFlopsFraction = tailFlopsFraction_;
-    in.fullOffloadBytes = fullOffloadBytes_;
-    in.edgeMaxLatencyMs = edgeMaxLatencyMs_;
+RuntimeDecision TrainedRuntimePolicy::decide(const RuntimeObservation& o) {
     const auto t0 = std::chrono::steady_clock::now();
-    const FactoredAction a = policy_->decide(buildObservation(in, layout_));
+    lastObservation_ = observer_.observe(o.link, o.previous.action);
+    const FactoredAction a = policy_->decide(lastObservation_);
     if (policy_->concurrent() && controlPeriodMs_ > 0)
         policy_->setSelectionDelay(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / controlPeriodMs_);

@@ -14,7 +14,7 @@ namespace dvfo {
 // sidecar's clock tables and offload shares. Concurrent policies get the measured selection delay.
 // Sidecar keys read besides TrainedPolicy's: "tables" {cpuKhz, gpuKhz, emcKhz}, "offloadShares",
 // "observation" (ObservationLayout JSON) and "modelConstants" {tailFlopsFraction,
-// fullOffloadBytes, edgeMaxLatencyMs} (optional, 0 when absent).
+// fullOffloadBytes, edgeMaxLatencyMs}; all required (the observation cannot be built without).
 class TrainedRuntimePolicy : public RuntimePolicy {
 public:
     // Throws std::runtime_error (PolicyError included) naming the file and what is wrong, also
@@ -23,19 +23,20 @@ public:
 
     std::string describe() const override;
     RuntimeDecision initial() const override;
-    RuntimeDecision decide(const LinkSample& link, const RuntimeDecision& previous) override;
+    RuntimeDecision decide(const RuntimeObservation& observation) override;
+    // The observation the last decide() gave the network (for the train/serve parity test).
+    const std::vector<float>& lastObservation() const { return lastObservation_; }
 
 private:
     TrainedRuntimePolicy() = default;
     RuntimeDecision decisionFor(const FactoredAction& action) const;
 
     std::unique_ptr<TrainedPolicy> policy_;
-    ObservationLayout layout_;
+    ObservationBuilder observer_;
     std::vector<int64_t> cpuKhz_, gpuKhz_, emcKhz_;
     std::vector<double> shares_;
-    double tailFlopsFraction_ = 0, fullOffloadBytes_ = 0, edgeMaxLatencyMs_ = 0;
     double controlPeriodMs_ = 0;
-    std::deque<LinkSample> history_; // for the trends over layout_.trendSteps
+    std::vector<float> lastObservation_;
 };
 
 } // namespace dvfo

@@ -83,13 +83,14 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         for (const char* name :
              {"oracle", "edge-only (max clocks)", "cloud-only", "performance governor",
-              "ondemand governor", "offload-only (max clocks)", "DVFS-only (no offload)"})
+              "ondemand governor", "offload-only (max clocks)", "DVFS-only (no offload)",
+              "model-based optimiser"})
             QVERIFY2(r.out.contains(name), name);
         QVERIFY(r.out.contains("8 measured of 2625 tuples"));
         QVERIFY(r.out.contains("Split after layer2.1 (128x28x28"));
         std::ifstream in(json.toStdString());
         const nlohmann::json j = nlohmann::json::parse(in);
-        QCOMPARE(j["policies"].size(), size_t(7));
+        QCOMPARE(j["policies"].size(), size_t(8));
         QCOMPARE(j["policies"][0]["policy"].get<std::string>(), std::string("oracle"));
         QCOMPARE(j["policies"][0]["gap_to_oracle_pct"].get<double>(), 0.0);
         for (const auto& row : j["policies"]) {
@@ -97,6 +98,32 @@ private slots:
             QVERIFY(row["gap_to_oracle_pct"].get<double>() >= -1e-9);
         }
         QCOMPARE(j["observation"]["cpu_levels"].get<int>(), 25);
+    }
+
+    void suiteReportsEveryFamilyAndTheWorst() {
+        const QString json = dir_.filePath("suite.json");
+        const QString csv = dir_.filePath("outage.csv");
+        std::ofstream(csv.toStdString()) << "t_s,bandwidth_mbps,rtt_ms\n0,20,30\n0.5,0,30\n1,20,30\n";
+        const Run r = runCli({"evaluate", "--db", db_, "--session", "1", "--suite", "--steps", "40",
+                              "--seeds", "1", "--eta", "0.7", "--suite-trace", "csv:" + csv, "--json", json});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const char* family : {"constant grid", "step changes", "walk, walking RTT", "WAN", "LAN",
+                                   "MEC", "outages", "outage.csv"})
+            QVERIFY2(r.out.contains(family), family);
+        QVERIFY2(r.out.contains("Worst family for model-based optimiser"), qPrintable(r.out));
+        std::ifstream in(json.toStdString());
+        const nlohmann::json j = nlohmann::json::parse(in);
+        QCOMPARE(j["suite"].size(), size_t(8));
+        for (const auto& family : j["suite"]) {
+            QCOMPARE(family["policies"][0]["policy"].get<std::string>(), std::string("oracle"));
+            for (const auto& row : family["policies"])
+                QVERIFY(row["gap_to_oracle_pct"].get<double>() >= -1e-9);
+            QVERIFY(!family["best_baseline"].get<std::string>().empty());
+        }
+        const Run bad = runCli({"evaluate", "--db", db_, "--session", "1", "--suite", "--suite-trace",
+                                "mix:constant:5,5"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("component 'constant:5,5' needs a weight"), qPrintable(bad.err));
     }
 
     void errorsAreClear() {

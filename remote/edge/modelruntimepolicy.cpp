@@ -1,0 +1,75 @@
+#include "remote/edge/modelruntimepolicy.h"
+
+#include "core/dvfotrainingsettings.h"
+#include "core/offloadmodel.h"
+#include "core/profiletable.h"
+
+namespace dvfo {
+
+using nlohmann::json;
+
+json ModelRuntimePolicy::sidecar(const DvfoEnvironment& env, const std::string& settingsJson,
+                                 const std::string& name, const ActionRestriction& r) {
+    json records = json::array();
+    for (const LayerRecord& rec : env.profile().records())
+        records.push_back(rec.toJson());
+    json settings = json::parse(settingsJson);
+    settings["attentionReport"] = ""; // a path on the studio machine; bytes are in the model
+    return {
+        {"format", kFormat},
+        {"version", 1},
+        {"name", name},
+        {"boardSpecId", env.profile().board().id},
+        {"model", env.profile().model()},
+        {"splitLayer", env.offload().splitLayer()},
+        {"restriction",
+         {{"share", r.shareIndex}, {"cpu", r.cpuLevel}, {"gpu", r.gpuLevel}, {"emc", r.emcLevel}}},
+        {"settings", settings},
+        {"records", records}};
+}
+
+ModelRuntimePolicy::ModelRuntimePolicy(const json& j, const BoardSpec& board) {
+    try {
+        name_ = j.at("name").get<std::string>();
+        const std::string model = j.at("model").get<std::string>();
+        std::vector<LayerRecord> records;
+        for (const json& r : j.at("records"))
+            records.push_back(LayerRecord::fromJson(r));
+        const DvfoTrainingSettings settings =
+            DvfoTrainingSettings::fromJson(j.at("settings").dump());
+        env_ = settings.makeEnvironment(ProfileTable(board, model, records));
+        const json& r = j.at("restriction");
+        restriction_.shareIndex = r.value("share", -1);
+        restriction_.cpuLevel = r.value("cpu", -1);
+        restriction_.gpuLevel = r.value("gpu", -1);
+        restriction_.emcLevel = r.value("emc", -1);
+        env_->reset(1); // bestAction needs no episode, but levels and validation do
+    } catch (const json::exception& e) {
+        throw std::runtime_error(std::string("model-based policy sidecar: ") + e.what());
+    }
+}
+
+RuntimeDecision ModelRuntimePolicy::decisionFor(const FactoredAction& a) const {
+    const BoardSpec& b = env_->profile().board();
+    RuntimeDecision d;
+    d.action = a;
+    d.tuple = {b.cpu.frequenciesKhz.at(size_t(a[0])), b.gpu.frequenciesKhz.at(size_t(a[1])),
+               b.emc.frequenciesKhz.at(size_t(a[2]))};
+    d.share = OffloadModel::shareAt(a[3]);
+    return d;
+}
+
+RuntimeDecision ModelRuntimePolicy::initial() const {
+    return decisionFor(env_->maxClocks(0));
+}
+
+RuntimeDecision ModelRuntimePolicy::decide(const RuntimeObservation& o) {
+    ActionRestriction r = restriction_;
+    if (!o.offloadAllowed)
+        r.shareIndex = 0;
+    const FactoredAction previous =
+        o.previous.action.size() == 4 ? o.previous.action : env_->maxClocks(0);
+    return decisionFor(env_->bestAction(o.link, previous, 0.0, r));
+}
+
+} // namespace dvfo
