@@ -669,6 +669,10 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>Board not removed</source>
+        <translation>Board nicht entfernt</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::EnergyBreakdownPlot</name>
