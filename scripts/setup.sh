@@ -37,7 +37,7 @@ case "$mode" in
     cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDVFO_SANITIZE=ON -DDVFO_BUILD_GUI=OFF
     unit_tests="tst_boardspec tst_emulationmodel tst_agentprotocol tst_dnnmodel tst_profilestore \
       tst_sysfsboard tst_attentionsplit tst_sweepplanner tst_dvfoenvironment tst_trainingrunstore tst_policybundle \
-      tst_dqnagent tst_inferenceprotocol tst_servicelimits"
+      tst_dqnagent tst_inferenceprotocol tst_servicelimits tst_trainserveparity"
     # shellcheck disable=SC2086
     cmake --build build-asan -j "$jobs" --target $unit_tests
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -R "^($(echo $unit_tests | tr ' ' '|'))\$"

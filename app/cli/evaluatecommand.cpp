@@ -174,7 +174,8 @@ int runEvaluate(const EvaluateOptions& o) {
                                   << "\n";
                 };
                 differs("energy", o.energy);
-                differs("trace", o.trace);
+                if (!o.suite)
+                    differs("trace", o.trace);
                 if (sidecar.contains("eta") && sidecar["eta"].is_number() &&
                     std::abs(sidecar["eta"].get<double>() - o.eta) > 1e-9)
                     std::cerr << "note: the policy was trained with eta "

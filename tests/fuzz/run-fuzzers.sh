@@ -29,7 +29,10 @@ for corpus in tests/fuzz/corpus/*/; do
     failed+=("fuzz_$name")
   fi
 done
+total=$(ls -d tests/fuzz/corpus/*/ | wc -l)
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzzers with findings: ${failed[*]}" >&2
-  exit 1
 fi
+# A plain closing line for CI: harnesses without findings, harnesses with.
+echo "fuzzers: $((total - ${#failed[@]})) passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]
