@@ -4,6 +4,7 @@
 #include "remote/cloud/cpphttplib.h"
 #include "remote/edge/emulatedlink.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace dvfo {
@@ -35,53 +36,28 @@ LinkMeter::LinkMeter(const std::string& url, int timeoutMs, const EmulatedLink* 
 
 LinkMeter::~LinkMeter() = default;
 
-double LinkMeter::roundTrip() {
+// GET /v2/health/ready with no payload, or POST /v2/dvfo/probe with `bytes` of it; the answer
+// is a few bytes and a rogue server's stream is cut off. Network time in ms, -1 on failure.
+double LinkMeter::timedRequest(int64_t bytes) {
     if (!d_)
         return -1;
-    try {
-        if (link_)
-            link_->requireUp();
-    } catch (const std::exception&) {
-        return -1;
-    }
-    ++probes_;
-    const auto t0 = Clock::now();
-    size_t received = 0; // the answer is a few bytes; a rogue server's stream is cut off
-    const auto result = d_->client.Get("/v2/health/ready", [&](const char*, size_t n) {
-        received += n;
-        return received <= kMaxAnswerBytes;
-    });
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    if (!result || result->status != 200)
-        return -1;
-    if (link_)
-        link_->pace(0, ms);
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-double LinkMeter::transfer(int64_t bytes) {
-    if (!d_)
-        return -1;
-    try {
-        if (link_)
-            link_->requireUp();
-    } catch (const std::exception&) {
-        return -1;
-    }
+    if (link_ && !(link_->sample().bandwidthMbps > 0))
+        return -1; // the emulated link is down: no route
     ++probes_;
     probeBytes_ += bytes;
-    const std::string body(size_t(bytes), '\0');
-    const auto t0 = Clock::now();
     httplib::Request request;
-    request.method = "POST";
-    request.path = "/v2/dvfo/probe";
-    request.body = body;
-    request.set_header("Content-Type", "application/octet-stream");
+    request.method = bytes > 0 ? "POST" : "GET";
+    request.path = bytes > 0 ? "/v2/dvfo/probe" : "/v2/health/ready";
+    if (bytes > 0) {
+        request.body.assign(size_t(bytes), '\0');
+        request.set_header("Content-Type", "application/octet-stream");
+    }
     size_t received = 0;
     request.content_receiver = [&](const char*, size_t n, uint64_t, uint64_t) {
         received += n;
         return received <= kMaxAnswerBytes;
     };
+    const auto t0 = Clock::now();
     const auto result = d_->client.send(request);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (!result || result->status != 200)
@@ -89,6 +65,14 @@ double LinkMeter::transfer(int64_t bytes) {
     if (link_)
         link_->pace(double(bytes), ms);
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double LinkMeter::roundTrip() {
+    return timedRequest(0);
+}
+
+double LinkMeter::transfer(int64_t bytes) {
+    return timedRequest(std::max<int64_t>(bytes, 1));
 }
 
 LinkMeasurement LinkMeter::measure(const LinkEstimator& estimator, int64_t offloadedBytes,

@@ -36,6 +36,7 @@ public:
     double transfer(int64_t bytes);
 
 private:
+    double timedRequest(int64_t bytes);
     struct Impl;
     std::unique_ptr<Impl> d_;
     const EmulatedLink* link_;

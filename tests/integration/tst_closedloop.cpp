@@ -1,6 +1,8 @@
 // `dvfo loop` end to end on a small model: a real profile of small_cnn on the emulated Xavier NX
 // (dvfo profile), a trained policy (dvfo train), then the real edge runtime (dvfo-edge run) and a
 // real dvfo-cloud for the policy and every baseline, compared with the environment's prediction.
+#include "support/clirun.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -10,26 +12,6 @@
 #include <nlohmann/json.hpp>
 
 namespace {
-
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args, int timeoutMs = 600000) {
-    QProcess p;
-    p.start(qEnvironmentVariable("DVFO_CLI"), args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 nlohmann::json readJson(const QString& path) {
     std::ifstream in(path.toStdString());
@@ -60,21 +42,21 @@ private slots:
     void initTestCase() {
         QVERIFY(!qEnvironmentVariable("DVFO_CLI").isEmpty());
         db_ = dir_.filePath("w.db");
-        Run r = runCli({"profile", "--board", "emulated:xavier-nx", "--model", "small_cnn",
-                        "--tuples", "grid:2x2x2", "--db", db_});
+        CliRun r = runDvfoCli({"profile", "--board", "emulated:xavier-nx", "--model", "small_cnn",
+                               "--tuples", "grid:2x2x2", "--db", db_});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = runCli({"train", "--db", db_, "--session", "1", "--eta", "0.7", "--trace",
-                    "randomwalk:min=5,max=400,step=20,rtt=2", "--steps", "2500", "--out",
-                    dir_.filePath("policy")});
+        r = runDvfoCli({"train", "--db", db_, "--session", "1", "--eta", "0.7", "--trace",
+                        "randomwalk:min=5,max=400,step=20,rtt=2", "--steps", "2500", "--out",
+                        dir_.filePath("policy")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
     }
 
     void realisedCostFollowsThePredictionForThePolicyAndEveryBaseline() {
         const QString json = dir_.filePath("loop.json");
-        const Run r =
-            runCli({"loop", "--db", db_, "--session", "1", "--policy", dir_.filePath("policy"),
-                    "--eta", "0.7", "--trace", "randomwalk:min=5,max=400,step=20,rtt=2",
-                    "--inferences", "60", "--json", json});
+        const CliRun r =
+            runDvfoCli({"loop", "--db", db_, "--session", "1", "--policy", dir_.filePath("policy"),
+                        "--eta", "0.7", "--trace", "randomwalk:min=5,max=400,step=20,rtt=2",
+                        "--inferences", "60", "--json", json});
         QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
         QVERIFY2(r.out.contains("real cost"), qPrintable(r.out));
         const nlohmann::json j = readJson(json);
@@ -110,9 +92,9 @@ private slots:
     void anOutageFallsBackToTheEdgeAndNothingCrashes() {
         const QString json = dir_.filePath("outage.json");
         // Up for 10 steps, down for 10, up again.
-        const Run r = runCli({"loop", "--db", db_, "--session", "1", "--eta", "0.7", "--trace",
-                              "step:50,2;0,2@10;50,2@20", "--inferences", "30", "--policies",
-                              "cloud-only,edge-only", "--json", json});
+        const CliRun r = runDvfoCli({"loop", "--db", db_, "--session", "1", "--eta", "0.7",
+                                     "--trace", "step:50,2;0,2@10;50,2@20", "--inferences", "30",
+                                     "--policies", "cloud-only,edge-only", "--json", json});
         QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
         const nlohmann::json j = readJson(json);
         QCOMPARE(j["policies"].size(), size_t(2));
@@ -126,15 +108,15 @@ private slots:
     }
 
     void badInputGetsAClearError() {
-        Run r = runCli({"loop", "--db", db_, "--session", "9", "--inferences", "5"});
+        CliRun r = runDvfoCli({"loop", "--db", db_, "--session", "9", "--inferences", "5"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("session"), qPrintable(r.err));
-        r = runCli({"loop", "--db", db_, "--session", "1", "--inferences", "5", "--policies",
-                    "telepathy"});
+        r = runDvfoCli({"loop", "--db", db_, "--session", "1", "--inferences", "5", "--policies",
+                        "telepathy"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("unknown policy 'telepathy'"), qPrintable(r.err));
-        r = runCli({"loop", "--db", db_, "--session", "1", "--inferences", "5", "--trace",
-                    "csv:/nonexistent.csv"});
+        r = runDvfoCli({"loop", "--db", db_, "--session", "1", "--inferences", "5", "--trace",
+                        "csv:/nonexistent.csv"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("nonexistent.csv"), qPrintable(r.err));
     }

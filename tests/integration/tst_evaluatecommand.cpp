@@ -3,6 +3,8 @@
 #include "core/boardspec.h"
 #include "core/profilestore.h"
 
+#include "support/clirun.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,23 +19,6 @@ namespace {
 const char* kResnetUnits[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
                               "layer2.0", "layer2.1", "layer3.0", "layer3.1",
                               "layer4.0", "layer4.1", "avgpool",  "fc"};
-
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run runCli(const QStringList& args) {
-    QProcess p;
-    p.start(qEnvironmentVariable("DVFO_CLI"), args);
-    Run r;
-    if (!p.waitForFinished(300000))
-        return r;
-    r.code = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 } // namespace
 
@@ -77,9 +62,9 @@ private slots:
 
     void printsTableAndJson() {
         const QString json = dir_.filePath("eval.json");
-        const Run r = runCli({"evaluate", "--db", db_, "--session", "1", "--steps", "60", "--seeds",
-                              "1,2", "--eta", "0.8", "--slo-ms", "20", "--trace",
-                              "randomwalk:min=2,max=200,step=10,rtt=1", "--json", json});
+        const CliRun r = runDvfoCli({"evaluate", "--db", db_, "--session", "1", "--steps", "60",
+                                     "--seeds", "1,2", "--eta", "0.8", "--slo-ms", "20", "--trace",
+                                     "randomwalk:min=2,max=200,step=10,rtt=1", "--json", json});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         for (const char* name :
              {"oracle", "edge-only (max clocks)", "cloud-only", "performance governor",
@@ -103,12 +88,14 @@ private slots:
     void suiteReportsEveryFamilyAndTheWorst() {
         const QString json = dir_.filePath("suite.json");
         const QString csv = dir_.filePath("outage.csv");
-        std::ofstream(csv.toStdString()) << "t_s,bandwidth_mbps,rtt_ms\n0,20,30\n0.5,0,30\n1,20,30\n";
-        const Run r = runCli({"evaluate", "--db", db_, "--session", "1", "--suite", "--steps", "40",
-                              "--seeds", "1", "--eta", "0.7", "--suite-trace", "csv:" + csv, "--json", json});
+        std::ofstream(csv.toStdString())
+            << "t_s,bandwidth_mbps,rtt_ms\n0,20,30\n0.5,0,30\n1,20,30\n";
+        const CliRun r = runDvfoCli({"evaluate", "--db", db_, "--session", "1", "--suite",
+                                     "--steps", "40", "--seeds", "1", "--eta", "0.7",
+                                     "--suite-trace", "csv:" + csv, "--json", json});
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        for (const char* family : {"constant grid", "step changes", "walk, walking RTT", "WAN", "LAN",
-                                   "MEC", "outages", "outage.csv"})
+        for (const char* family : {"constant grid", "step changes", "walk, walking RTT", "WAN",
+                                   "LAN", "MEC", "outages", "outage.csv"})
             QVERIFY2(r.out.contains(family), family);
         QVERIFY2(r.out.contains("Worst family for model-based optimiser"), qPrintable(r.out));
         std::ifstream in(json.toStdString());
@@ -120,23 +107,24 @@ private slots:
                 QVERIFY(row["gap_to_oracle_pct"].get<double>() >= -1e-9);
             QVERIFY(!family["best_baseline"].get<std::string>().empty());
         }
-        const Run bad = runCli({"evaluate", "--db", db_, "--session", "1", "--suite", "--suite-trace",
-                                "mix:constant:5,5"});
+        const CliRun bad = runDvfoCli({"evaluate", "--db", db_, "--session", "1", "--suite",
+                                       "--suite-trace", "mix:constant:5,5"});
         QCOMPARE(bad.code, 2);
         QVERIFY2(bad.err.contains("component 'constant:5,5' needs a weight"), qPrintable(bad.err));
     }
 
     void errorsAreClear() {
-        Run r = runCli({"evaluate", "--db", db_, "--session", "7"});
+        CliRun r = runDvfoCli({"evaluate", "--db", db_, "--session", "7"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("no session with id 7"), qPrintable(r.err));
-        r = runCli({"evaluate", "--db", db_, "--session", "1", "--trace", "csv:/nonexistent.csv"});
+        r = runDvfoCli(
+            {"evaluate", "--db", db_, "--session", "1", "--trace", "csv:/nonexistent.csv"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("cannot open link trace file /nonexistent.csv"), qPrintable(r.err));
-        r = runCli({"evaluate", "--db", db_, "--session", "1", "--split", "nope"});
+        r = runDvfoCli({"evaluate", "--db", db_, "--session", "1", "--split", "nope"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("has no layer 'nope'"), qPrintable(r.err));
-        r = runCli(
+        r = runDvfoCli(
             {"evaluate", "--db", db_, "--session", "1", "--policy", dir_.filePath("missing")});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("policy.json"), qPrintable(r.err));
