@@ -110,6 +110,11 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
     for (const ShareInfo& s : env.offload().shares())
         shares.push_back(s.share);
     json observation = env.observationLayout().toJson();
+    // The profile the policy was trained on: the board rebuilds the cost model from it to put the
+    // environment's prediction next to what each inference realises.
+    json records = json::array();
+    for (const LayerRecord& r : p.records())
+        records.push_back(r.toJson());
     return json{{"name", "dvfo-dqn"},
                 {"board", p.board().name},
                 {"boardSpecId", p.board().id},
@@ -122,6 +127,7 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
                 {"splitLayer", env.offload().splitLayer()},
                 {"cloudSpeedup", env.offload().params().cloudSpeedup},
                 {"settings", json::parse(toJson())},
+                {"records", records},
                 {"observation", observation},
                 {"modelConstants", env.modelConstants().toJson()},
                 {"eta", eta},

@@ -757,6 +757,10 @@ Latenz %4 ms</translation>
         <source>Last deployment</source>
         <translation>Letzte Bereitstellung</translation>
     </message>
+    <message>
+        <source>Cost pred / real</source>
+        <translation>Kosten progn. / real</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::FleetPanel</name>

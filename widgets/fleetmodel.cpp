@@ -68,6 +68,8 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
             series.energyMj.push_back(number(r, "energyMj"));
             series.share.push_back(number(r, "share"));
             series.bandwidthMbps.push_back(number(r, "bandwidthMbps"));
+            series.predictedCost.push_back(number(r, "predictedCost"));
+            series.realisedCost.push_back(number(r, "cost"));
             double gpu = std::numeric_limits<double>::quiet_NaN();
             try {
                 if (r.contains("tuple") && r["tuple"].is_string())
@@ -91,6 +93,8 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
         dropFront(series.share, excess);
         dropFront(series.gpuMhz, excess);
         dropFront(series.bandwidthMbps, excess);
+        dropFront(series.predictedCost, excess);
+        dropFront(series.realisedCost, excess);
     }
     if (added) {
         rowChanged(board);
@@ -180,6 +184,13 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const {
         return fixed(recentMean(board, &TelemetrySeries::latencyMs), 2);
     case EnergyMj:
         return fixed(recentMean(board, &TelemetrySeries::energyMj), 2);
+    case Cost: {
+        const double predicted = recentMean(board, &TelemetrySeries::predictedCost);
+        if (std::isnan(predicted))
+            return QStringLiteral("–");
+        return fixed(predicted, 3) + " / " +
+               fixed(recentMean(board, &TelemetrySeries::realisedCost), 3);
+    }
     case Fallbacks:
         return QString::number(st.contains("fallbacks") ? st.value("fallbacks", int64_t(0))
                                                         : s.fallbacks);
@@ -212,6 +223,8 @@ QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Latency ms");
     case EnergyMj:
         return tr("Energy mJ");
+    case Cost:
+        return tr("Cost pred / real");
     case Fallbacks:
         return tr("Fallbacks");
     case Accuracy:

@@ -17,6 +17,10 @@ struct TelemetrySeries {
     QVector<double> share;     // offload share used
     QVector<double> gpuMhz;    // GPU clock chosen by the policy
     QVector<double> bandwidthMbps;
+    // The environment's cost of what the inference executed, under the link the board measured,
+    // and what it realised, in the same terms (NaN when the policy carries no cost model).
+    QVector<double> predictedCost;
+    QVector<double> realisedCost;
     int64_t lastSeq = 0; // poll with telemetry {since: lastSeq}
 };
 
@@ -35,6 +39,7 @@ public:
         Inferences,
         LatencyMs,
         EnergyMj,
+        Cost, // predicted / realised, means over the recent window
         Fallbacks,
         Accuracy,
         Deploy,

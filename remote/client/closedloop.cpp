@@ -2,6 +2,7 @@
 
 #include "core/baselinepolicies.h"
 #include "core/dvfotrainingsettings.h"
+#include "core/inferencecost.h"
 #include "core/policybundle.h"
 #include "core/policyevaluator.h"
 #include "core/profilestore.h"
@@ -174,31 +175,6 @@ void writeJson(const fs::path& path, const json& j) {
     out << j.dump(2) << "\n";
     if (!out)
         throw std::runtime_error("cannot write " + path.string());
-}
-
-// What the environment charges for one telemetry record, in its energy accounting.
-LoopMeans realisedCost(const json& r, const DvfoEnvironment& env) {
-    const double idle = env.idlePowerMw();
-    auto part = [&](const char* ms, const char* mj) {
-        const double l = r.value(ms, 0.0), e = r.value(mj, 0.0);
-        // mW * ms = uJ; clamped per part, as the environment clamps head and tail.
-        return env.energyAccounting() == EnergyAccounting::AboveIdle
-                   ? std::max(0.0, e - idle * l * 1e-3)
-                   : e;
-    };
-    LoopMeans m;
-    m.latencyMs = r.value("latencyMs", 0.0);
-    m.energyMj = part("headMs", "headMj") + part("edgeTailMs", "edgeTailMj") +
-                 part("fallbackTailMs", "fallbackTailMj") + r.value("radioMj", 0.0);
-    if (env.energyAccounting() == EnergyAccounting::Period)
-        m.energyMj +=
-            idle * std::max(0.0, env.config().controlPeriodMs - r.value("busyMs", 0.0)) * 1e-3;
-    const double eta = env.config().eta;
-    m.cost = eta * m.energyMj / env.referenceEnergyMj() +
-             (1 - eta) * m.latencyMs / env.referenceLatencyMs();
-    if (env.config().sloMs > 0 && m.latencyMs > env.config().sloMs)
-        m.cost += env.config().sloPenalty;
-    return m;
 }
 
 struct LoopPolicy {
@@ -401,7 +377,7 @@ std::vector<ClosedLoopRow> ClosedLoop::run(const ClosedLoopOptions& o) {
             const json r = json::parse(line, nullptr, false);
             if (!r.is_object() || !r.contains("latencyMs"))
                 continue;
-            const LoopMeans m = realisedCost(r, *env);
+            const InferenceCost m = realisedCost(r, *env);
             sum.energyMj += m.energyMj, sum.latencyMs += m.latencyMs, sum.cost += m.cost;
             ++row.inferences;
             row.offloads += r.value("cloudUsed", false) ? 1 : 0;

@@ -1,5 +1,6 @@
 #include "remote/edge/edgeruntime.h"
 
+#include "core/inferencecost.h"
 #include "core/linkestimator.h"
 #include "core/policybundle.h"
 #include "core/protocol.h"
@@ -9,6 +10,7 @@
 #include "remote/edge/emulatedlink.h"
 #include "remote/edge/inputsource.h"
 #include "remote/edge/linkmeter.h"
+#include "remote/edge/modelruntimepolicy.h"
 #include "remote/edge/pendingdeploy.h" // deploy crash consistency
 #include "remote/edge/runtimecontrolserver.h"
 #include "remote/edge/telemetrywriter.h"
@@ -92,6 +94,9 @@ struct EdgeRuntime::Impl {
     std::unique_ptr<LinkMeter> meter;
     LinkEstimator estimator;
     std::unique_ptr<TelemetryWriter> telemetry;
+    // The policy's cost model when its sidecar carries one (trained and model-based policies):
+    // each record gets the environment's prediction next to what it realised.
+    std::unique_ptr<DvfoEnvironment> costModel;
 
     Impl(BoardHal& h, std::mutex& m, EdgeRuntimeOptions o)
         : hal(h), halMutex(m), options(std::move(o)), layout(options.root) {}
@@ -174,6 +179,15 @@ struct EdgeRuntime::Impl {
                 }
             }
         }
+        std::unique_ptr<DvfoEnvironment> costs;
+        {
+            std::ifstream in(current + "/policy/policy.json");
+            try {
+                costs = ModelRuntimePolicy::costModelFrom(json::parse(in, nullptr, false), hal.spec());
+            } catch (const std::exception& e) { // predictions are a report; the runtime serves on
+                std::fprintf(stderr, "dvfo-edge run: no predictions: %s\n", e.what());
+            }
+        }
         auto split = loadSplitModel(current + "/attention", m.model, splitLayer);
         auto pol = loadRuntimePolicy(current + "/policy", hal.spec());
         // One untimed inference: LibTorch's first run allocates and selects kernels.
@@ -204,6 +218,7 @@ struct EdgeRuntime::Impl {
         meter = std::make_unique<LinkMeter>(url, m.endpoint.timeoutMs, emulatedLink.get());
         estimator = LinkEstimator(controlPeriodMs);
         model = std::move(split);
+        costModel = std::move(costs);
         policyName = pol->describe();
         decision = pol->initial();
         policy = std::move(pol);
@@ -288,7 +303,33 @@ struct EdgeRuntime::Impl {
         int64_t bytes = 0;
         double networkMs = 0;
         bool failed = false;
+        json record;             // written once the prediction is next to it (record())
+        FactoredAction executed; // what ran: the decision, share 0 while the link was down
     };
+
+    // The environment's prediction for what this inference executed, under the link as measured
+    // during it, next to what it realised (both in the environment's terms), then the record.
+    void record(Offload& o) {
+        if (costModel && o.executed.size() == 4) {
+            try {
+                LinkSample l;
+                {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    l = link;
+                }
+                const InferenceCost predicted = predictedCost(*costModel, l, o.executed);
+                const InferenceCost realised = realisedCost(o.record, *costModel);
+                o.record["predictedLatencyMs"] = predicted.latencyMs;
+                o.record["predictedEnergyMj"] = predicted.energyMj;
+                o.record["predictedCost"] = predicted.cost;
+                o.record["costEnergyMj"] = realised.energyMj;
+                o.record["cost"] = realised.cost;
+            } catch (const std::exception& e) {
+                o.record["predictionError"] = e.what();
+            }
+        }
+        telemetry->write(o.record);
+    }
     Offload infer(SplitExecutor& executor, const InputSample& sample, int64_t step) {
         RuntimeDecision d;
         bool offloadAllowed;
@@ -361,8 +402,9 @@ struct EdgeRuntime::Impl {
                 rec["accuracy"] = double(correct) / double(labelled);
             }
         }
-        telemetry->write(rec);
         Offload o;
+        o.record = std::move(rec);
+        o.executed = executed.action;
         o.failed = share > 0 && r.fellBack && r.offloadedChannels > 0;
         if (r.cloudUsed) {
             o.bytes = r.wireBytes;
@@ -380,7 +422,8 @@ struct EdgeRuntime::Impl {
             auto sample = input.next(stop);
             if (!sample)
                 break;
-            const Offload o = infer(executor, *sample, step++);
+            Offload o = infer(executor, *sample, step++);
+            record(o);
             {
                 std::lock_guard<std::mutex> lock(mutex);
                 if (o.bytes > pendingOffloadBytes) {
@@ -408,10 +451,13 @@ struct EdgeRuntime::Impl {
                 break;
             if (emulatedLink)
                 emulatedLink->setStep(step);
-            const Offload o = infer(executor, *sample, step);
+            Offload o = infer(executor, *sample, step);
+            // The step's measurement first, so its prediction is costed under the link it met.
+            const RuntimeDecision next = measureAndDecide(o.bytes, o.networkMs, o.failed);
+            record(o);
             if (options.once > 0 && inferences >= options.once)
                 break;
-            commit(measureAndDecide(o.bytes, o.networkMs, o.failed));
+            commit(next);
         }
     }
 

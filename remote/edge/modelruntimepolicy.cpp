@@ -28,22 +28,37 @@ json ModelRuntimePolicy::sidecar(const DvfoEnvironment& env, const std::string& 
         {"records", records}};
 }
 
-ModelRuntimePolicy::ModelRuntimePolicy(const json& j, const BoardSpec& board) {
+std::unique_ptr<DvfoEnvironment> ModelRuntimePolicy::costModelFrom(const json& j,
+                                                                 const BoardSpec& board) {
+    if (!j.is_object() || !j.contains("settings") || !j.contains("records") || !j.contains("model"))
+        return nullptr;
     try {
-        name_ = j.at("name").get<std::string>();
-        const std::string model = j.at("model").get<std::string>();
         std::vector<LayerRecord> records;
         for (const json& r : j.at("records"))
             records.push_back(LayerRecord::fromJson(r));
-        const DvfoTrainingSettings settings =
-            DvfoTrainingSettings::fromJson(j.at("settings").dump());
-        env_ = settings.makeEnvironment(ProfileTable(board, model, records));
+        DvfoTrainingSettings settings = DvfoTrainingSettings::fromJson(j.at("settings").dump());
+        settings.attentionReport.clear(); // a path on the studio machine
+        auto env = settings.makeEnvironment(
+            ProfileTable(board, j.at("model").get<std::string>(), records));
+        env->reset(1); // levels and validation need an episode; bestAction() does not
+        return env;
+    } catch (const json::exception& e) {
+        throw std::runtime_error(std::string("policy sidecar's cost model: ") + e.what());
+    }
+}
+
+ModelRuntimePolicy::ModelRuntimePolicy(const json& j, const BoardSpec& board) {
+    try {
+        name_ = j.at("name").get<std::string>();
+        env_ = costModelFrom(j, board);
+        if (!env_)
+            throw std::runtime_error(
+                "model-based policy sidecar has no model, settings or records");
         const json& r = j.at("restriction");
         restriction_.shareIndex = r.value("share", -1);
         restriction_.cpuLevel = r.value("cpu", -1);
         restriction_.gpuLevel = r.value("gpu", -1);
         restriction_.emcLevel = r.value("emc", -1);
-        env_->reset(1); // bestAction needs no episode, but levels and validation do
     } catch (const json::exception& e) {
         throw std::runtime_error(std::string("model-based policy sidecar: ") + e.what());
     }

@@ -21,6 +21,11 @@ public:
     // The sidecar for `env` (built by `settings`) with an optional restriction.
     static nlohmann::json sidecar(const DvfoEnvironment& env, const std::string& settingsJson,
                                   const std::string& name, const ActionRestriction& restriction);
+    // The cost model a sidecar carries ("model", "settings", "records": model-based and trained
+    // policies), rebuilt for `board`; null when it carries none. Throws std::runtime_error for a
+    // malformed one.
+    static std::unique_ptr<DvfoEnvironment> costModelFrom(const nlohmann::json& sidecar,
+                                                          const BoardSpec& board);
 
     std::string describe() const override { return name_; }
     RuntimeDecision initial() const override;

@@ -86,6 +86,22 @@ private slots:
         QCOMPARE(m.data(m.index(1, FleetModel::LatencyMs)).toString(), QStringLiteral("–"));
     }
 
+    void modelShowsTheEnvironmentsPredictionNextToWhatTheBoardRealised() {
+        FleetModel m;
+        m.setBoards({"trained", "fixed"});
+        json withCosts = batch(1, 10);
+        for (auto& r : withCosts["records"]) {
+            r["predictedCost"] = 0.9;
+            r["cost"] = r["seq"].get<int64_t>() % 2 ? 0.9 : 1.0; // realised 0.95 on average
+        }
+        m.applyTelemetry("trained", withCosts);
+        m.applyTelemetry("fixed", batch(1, 10)); // a policy without a cost model: no prediction
+        QCOMPARE(m.data(m.index(0, FleetModel::Cost)).toString(), QStringLiteral("0.900 / 0.950"));
+        QCOMPARE(m.data(m.index(1, FleetModel::Cost)).toString(), QStringLiteral("–"));
+        QCOMPARE(m.headerData(FleetModel::Cost, Qt::Horizontal).toString(),
+                 QStringLiteral("Cost pred / real"));
+    }
+
     void modelBoundsMemoryAndKeepsNewest() {
         FleetModel m;
         m.setBoards({"a"});

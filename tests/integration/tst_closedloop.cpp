@@ -56,7 +56,7 @@ private slots:
         const CliRun r =
             runDvfoCli({"loop", "--db", db_, "--session", "1", "--policy", dir_.filePath("policy"),
                         "--eta", "0.7", "--trace", "randomwalk:min=5,max=400,step=20,rtt=2",
-                        "--inferences", "60", "--json", json});
+                        "--inferences", "60", "--work-dir", dir_.filePath("work"), "--json", json});
         QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
         QVERIFY2(r.out.contains("real cost"), qPrintable(r.out));
         const nlohmann::json j = readJson(json);
@@ -86,6 +86,22 @@ private slots:
         // loopback round trip (never less).
         QCOMPARE(rows["cloud-only"]["offloads"].get<int64_t>(), int64_t(60));
         checkOffloading(rows["cloud-only"]);
+        // The runtime puts the environment's prediction next to every inference it realised when
+        // its policy carries the cost model (trained and model-based policies): what the Fleet
+        // view shows for a running board.
+        for (const char* name : {"dvfo-dqn", "model-based"}) {
+            std::ifstream in(dir_.filePath(QString("work/%1/root/runtime/telemetry.jsonl").arg(name))
+                                 .toStdString());
+            int n = 0;
+            double realised = 0;
+            for (std::string line; std::getline(in, line); ++n) {
+                const auto r = nlohmann::json::parse(line);
+                QVERIFY2(r.contains("predictedCost") && r.contains("cost"), line.c_str());
+                realised += r["cost"].get<double>();
+            }
+            QCOMPARE(n, 60);
+            QVERIFY(std::abs(realised / n - rows[name]["realised"]["mean_cost"].get<double>()) < 1e-9);
+        }
         QVERIFY(rows["edge-only"]["probe_bytes"].get<int64_t>() > 0);
     }
 
