@@ -1,9 +1,14 @@
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
 namespace dvfo {
+
+// The longest line a studio accepts from an agent (a telemetry answer of 10,000 records is
+// about 7 MiB): a longer one is a broken or hostile agent, and the session ends with an error.
+constexpr size_t kMaxAgentLineBytes = size_t(64) << 20;
 
 // The link failed (process died, connection dropped, timeout). The message says which and how.
 class TransportError : public std::runtime_error {

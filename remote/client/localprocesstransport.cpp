@@ -164,6 +164,10 @@ std::optional<std::string> LocalProcessTransport::readLine(int timeoutMs) {
                                  (tail.empty() ? "" : ": " + tail));
         }
         buffer_.append(buf, size_t(n));
+        // An agent that never ends its line must not grow this buffer without end.
+        if (buffer_.size() > kMaxAgentLineBytes && buffer_.find('\n') == std::string::npos)
+            throw TransportError(description_ + ": the agent sent a line longer than " +
+                                 std::to_string(kMaxAgentLineBytes) + " bytes");
     }
 }
 

@@ -119,6 +119,12 @@ std::optional<std::string> SshChannelStream::readLine(std::chrono::milliseconds 
         }
         if (auto line = SshChannel::takeLine(m_stdout))
             return line;
+        // A board that never ends its line must not grow this buffer without end.
+        if (m_stdout.size() > kMaxLineBytes) {
+            close();
+            throw SshError(SshError::Kind::Channel, "'" + m_command + "' sent a line longer than " +
+                                                        std::to_string(kMaxLineBytes) + " bytes");
+        }
         if (m_channel.remoteEof()) {
             // A last line without newline is still handed out before reporting the end.
             if (!m_stdout.empty()) {

@@ -22,6 +22,8 @@ namespace dvfo {
 // status/signal and the last stderr lines, which usually explain the failure.
 class SshChannelStream {
 public:
+    // The longest line readLine() buffers (the agent's telemetry answers are a few MiB).
+    static constexpr size_t kMaxLineBytes = size_t(64) << 20;
     SshChannelStream(SshSession& session, const std::string& command);
     ~SshChannelStream();
     SshChannelStream(const SshChannelStream&) = delete;
