@@ -137,7 +137,7 @@ int runProfile(const ProfileOptions& opts) {
     std::unique_ptr<AgentClient> agent;
     try {
         BoardRegistry registry;
-        agent = connectBoard(o.board, terminalConnectOptions(o.acceptNew), &registry);
+        agent = connectBoard(o.board, terminalConnectOptions(o.acceptNew, o.acceptFingerprint), &registry);
     } catch (const std::exception& e) {
         std::cerr << "dvfo: cannot open board " << o.board << ": " << e.what() << "\n";
         return 3;
@@ -282,6 +282,8 @@ void addProfileCommand(CLI::App& app) {
     cmd->add_option("--csv", o->csv, "Write every record to this CSV file");
     cmd->add_flag("--quiet", o->quiet, "No progress bar");
     cmd->add_flag("--accept-new", o->acceptNew, "Trust an unknown SSH host key (it is saved)");
+    cmd->add_option("--accept-fingerprint", o->acceptFingerprint,
+                    "Trust an unknown SSH host key only if it has this fingerprint (SHA256:...)");
     cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
     cmd->add_flag("--no-store", o->noStore, "Do not record the sweep in the workspace database");
     cmd->add_option("--resume", o->resume, "Measure only the tuples session ID is missing (same board, model, plan)");

@@ -17,6 +17,7 @@ struct ProfileOptions {
     std::string csv;
     bool quiet = false;
     bool acceptNew = false;
+    std::string acceptFingerprint; // SHA256:...: trust an unknown key only if it is this one
     std::string db;        // workspace database; empty: ProfileStore::defaultPath()
     bool noStore = false;  // do not record the sweep in the workspace
     int64_t resume = 0;    // session id whose missing tuples to measure

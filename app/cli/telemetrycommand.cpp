@@ -18,6 +18,7 @@ struct Args {
     std::string board, root; // empty: the root the board's agent runs by default
     int64_t since = 0;
     bool follow = false, json = false, status = false, acceptNew = false;
+    std::string acceptFingerprint;
     int intervalMs = 1000;
 };
 
@@ -55,10 +56,12 @@ void addTelemetryCommand(CLI::App& app) {
     cmd->add_flag("--json", a->json, "One JSON record per line");
     cmd->add_flag("--status", a->status, "Print the runtime's status first");
     cmd->add_flag("--accept-new", a->acceptNew, "Trust an unknown host key (it is saved)");
+    cmd->add_option("--accept-fingerprint", a->acceptFingerprint,
+                    "Trust an unknown host key only if it has this fingerprint (SHA256:...)");
     cmd->callback([a] {
         try {
             BoardRegistry registry;
-            auto agent = connectBoard(a->board, terminalConnectOptions(a->acceptNew), &registry);
+            auto agent = connectBoard(a->board, terminalConnectOptions(a->acceptNew, a->acceptFingerprint), &registry);
             nlohmann::json root = nlohmann::json::object();
             if (!a->root.empty())
                 root["root"] = a->root;
