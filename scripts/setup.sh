@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 jobs="$(nproc)"
+# ccache keys on paths relative to the clone, so another clone of the same sources (CI's) hits.
+export CCACHE_BASEDIR="$PWD"
 
 bash scripts/install-deps.sh
 
