@@ -161,8 +161,8 @@ DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tupl
     const double idleMw = perPeriod ? idlePowerMw_ : 0.0, period = config_.controlPeriodMs;
     const bool all = k == OffloadModel::kShares - 1;
     // The edge tail on the kept maps (offloaded ones zeroed) costs the whole tail; none at s = 1.
-    const double edgeTailL = k == 0 || !all ? tailL_[i] : 0.0;
-    const double edgeTailE = k == 0 || !all ? tailE_[i] : 0.0;
+    const double edgeTailL = all ? 0.0 : tailL_[i];
+    const double edgeTailE = all ? 0.0 : tailE_[i];
     if (k == 0) {
         const double busy = headL_[i] + tailL_[i];
         return {headE_[i] + tailE_[i] + idleMw * std::max(0.0, period - busy) * 1e-3, busy, busy};

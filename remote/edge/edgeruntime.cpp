@@ -166,7 +166,10 @@ struct EdgeRuntime::Impl {
             std::lock_guard<std::mutex> lock(mutex);
             manifest = m; // reported even when loading fails below
         }
+        // The sidecar once: the split layer, the control period and, when it carries one, the
+        // cost model that puts a prediction next to every inference.
         std::string splitLayer;
+        std::unique_ptr<DvfoEnvironment> costs;
         {
             std::ifstream in(current + "/policy/policy.json");
             const json sidecar = json::parse(in, nullptr, false);
@@ -178,12 +181,8 @@ struct EdgeRuntime::Impl {
                     controlPeriodMs = sidecar["settings"].value("controlPeriodMs", controlPeriodMs);
                 }
             }
-        }
-        std::unique_ptr<DvfoEnvironment> costs;
-        {
-            std::ifstream in(current + "/policy/policy.json");
             try {
-                costs = ModelRuntimePolicy::costModelFrom(json::parse(in, nullptr, false), hal.spec());
+                costs = ModelRuntimePolicy::costModelFrom(sidecar, hal.spec());
             } catch (const std::exception& e) { // predictions are a report; the runtime serves on
                 std::fprintf(stderr, "dvfo-edge run: no predictions: %s\n", e.what());
             }
