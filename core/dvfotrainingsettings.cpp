@@ -2,7 +2,6 @@
 
 #include "core/baselinepolicies.h"
 #include "core/laggedpolicy.h"
-#include "core/profilestore.h"
 #include "core/trainedpolicy.h"
 
 #include <nlohmann/json.hpp>
@@ -73,11 +72,6 @@ std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(ProfileTa
     config.idlePowerMw = idlePowerMw;
     config.trace = LinkTrace::parse(trace, controlPeriodMs);
     return std::make_unique<DvfoEnvironment>(std::move(profile), std::move(offload), config);
-}
-
-std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(const ProfileStore& store,
-                                                                       int64_t session) const {
-    return makeEnvironment(ProfileTable::fromStore(store, session));
 }
 
 DqnConfig DvfoTrainingSettings::defaultAgentConfig(bool concurrent) {

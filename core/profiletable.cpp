@@ -1,7 +1,5 @@
 #include "core/profiletable.h"
 
-#include "core/profilestore.h"
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -147,40 +145,6 @@ ProfileTable::ProfileTable(BoardSpec board, std::string model,
         LayerCost* out = &costs_[size_t(tupleIndex(tuple)) * layers];
         for (size_t l = 0; l < layers; ++l)
             out[l] = layerCosts.at(int(l));
-    }
-}
-
-ProfileTable ProfileTable::fromStore(const ProfileStore& store, int64_t session) {
-    const SessionInfo info = store.session(session);
-    BoardSpec board;
-    bool found = false;
-    for (const StoredBoard& b : store.boards()) {
-        if (b.name != info.boardName || b.specJson.empty() || b.specJson == "{}")
-            continue;
-        try {
-            board = BoardSpec::fromJsonText(b.specJson);
-            found = true;
-        } catch (const std::exception&) {
-            // An unreadable stored spec falls back to the built-in one of the same id below.
-        }
-        break;
-    }
-    if (!found) {
-        try {
-            board = BoardSpec::builtin(info.boardId);
-        } catch (const std::exception&) {
-            throw ProfileTableError("session " + std::to_string(session) + ": board '" +
-                                    info.boardId +
-                                    "' is neither stored in the workspace nor built in");
-        }
-    }
-    const std::vector<LayerRecord> records = store.measurements(session);
-    if (records.empty())
-        throw ProfileTableError("session " + std::to_string(session) + " has no measurements");
-    try {
-        return ProfileTable(std::move(board), info.model, records);
-    } catch (const std::exception& e) {
-        throw ProfileTableError("session " + std::to_string(session) + ": " + e.what());
     }
 }
 

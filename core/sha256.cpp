@@ -1,5 +1,7 @@
 #include "core/sha256.h"
 
+#include <openssl/evp.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -8,123 +10,45 @@
 
 namespace dvfo {
 
+struct Sha256::Context {
+    EVP_MD_CTX* md = nullptr;
+    ~Context() { EVP_MD_CTX_free(md); }
+};
+
 namespace {
-
-constexpr std::uint32_t kRoundConstants[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-inline std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
+[[noreturn]] void cryptoFailed(const char* what) {
+    throw std::runtime_error(std::string("SHA-256: libcrypto failed in ") + what);
+}
 } // namespace
 
-Sha256::Sha256() { reset(); }
-
-void Sha256::reset()
-{
-    m_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    m_bufferLen = 0;
-    m_totalLen = 0;
+Sha256::Sha256() : context_(std::make_unique<Context>()) {
+    context_->md = EVP_MD_CTX_new();
+    if (!context_->md)
+        cryptoFailed("EVP_MD_CTX_new");
+    reset();
 }
 
-void Sha256::compress(const std::uint8_t* block)
-{
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-        w[i] = (std::uint32_t(block[4 * i]) << 24) | (std::uint32_t(block[4 * i + 1]) << 16)
-            | (std::uint32_t(block[4 * i + 2]) << 8) | std::uint32_t(block[4 * i + 3]);
-    }
-    for (int i = 16; i < 64; ++i) {
-        const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = m_state[0], b = m_state[1], c = m_state[2], d = m_state[3];
-    std::uint32_t e = m_state[4], f = m_state[5], g = m_state[6], h = m_state[7];
-    for (int i = 0; i < 64; ++i) {
-        const std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-        const std::uint32_t ch = (e & f) ^ (~e & g);
-        const std::uint32_t t1 = h + s1 + ch + kRoundConstants[i] + w[i];
-        const std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-        const std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-        const std::uint32_t t2 = s0 + maj;
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    m_state[0] += a;
-    m_state[1] += b;
-    m_state[2] += c;
-    m_state[3] += d;
-    m_state[4] += e;
-    m_state[5] += f;
-    m_state[6] += g;
-    m_state[7] += h;
+Sha256::~Sha256() = default;
+
+void Sha256::reset() {
+    if (EVP_DigestInit_ex(context_->md, EVP_sha256(), nullptr) != 1)
+        cryptoFailed("EVP_DigestInit_ex");
 }
 
-void Sha256::update(const void* data, std::size_t len)
-{
-    const auto* p = static_cast<const std::uint8_t*>(data);
-    m_totalLen += len;
-    if (m_bufferLen > 0) {
-        const std::size_t take = std::min(len, m_buffer.size() - m_bufferLen);
-        std::memcpy(m_buffer.data() + m_bufferLen, p, take);
-        m_bufferLen += take;
-        p += take;
-        len -= take;
-        if (m_bufferLen < m_buffer.size())
-            return;
-        compress(m_buffer.data());
-        m_bufferLen = 0;
-    }
-    while (len >= 64) {
-        compress(p);
-        p += 64;
-        len -= 64;
-    }
-    if (len > 0) {
-        std::memcpy(m_buffer.data(), p, len);
-        m_bufferLen = len;
-    }
+void Sha256::update(const void* data, std::size_t len) {
+    if (len > 0 && EVP_DigestUpdate(context_->md, data, len) != 1)
+        cryptoFailed("EVP_DigestUpdate");
 }
 
-std::array<std::uint8_t, 32> Sha256::digest()
-{
-    const std::uint64_t bitLen = m_totalLen * 8;
-    const std::uint8_t pad = 0x80;
-    update(&pad, 1);
-    const std::uint8_t zero = 0;
-    while (m_bufferLen != 56)
-        update(&zero, 1);
-    std::uint8_t lenBytes[8];
-    for (int i = 0; i < 8; ++i)
-        lenBytes[i] = std::uint8_t(bitLen >> (56 - 8 * i));
-    update(lenBytes, 8);
-
+std::array<std::uint8_t, 32> Sha256::digest() {
     std::array<std::uint8_t, 32> out{};
-    for (int i = 0; i < 8; ++i) {
-        out[4 * i] = std::uint8_t(m_state[i] >> 24);
-        out[4 * i + 1] = std::uint8_t(m_state[i] >> 16);
-        out[4 * i + 2] = std::uint8_t(m_state[i] >> 8);
-        out[4 * i + 3] = std::uint8_t(m_state[i]);
-    }
+    unsigned int size = 0;
+    if (EVP_DigestFinal_ex(context_->md, out.data(), &size) != 1 || size != out.size())
+        cryptoFailed("EVP_DigestFinal_ex");
     return out;
 }
 
-std::string Sha256::hexDigest()
-{
+std::string Sha256::hexDigest() {
     static const char* hex = "0123456789abcdef";
     const auto d = digest();
     std::string s;
@@ -136,15 +60,13 @@ std::string Sha256::hexDigest()
     return s;
 }
 
-std::string Sha256::hexOf(std::string_view data)
-{
+std::string Sha256::hexOf(std::string_view data) {
     Sha256 h;
     h.update(data);
     return h.hexDigest();
 }
 
-std::string Sha256::hexOfFile(const std::string& path)
-{
+std::string Sha256::hexOfFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error("cannot open " + path + " for hashing: " + std::strerror(errno));

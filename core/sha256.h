@@ -3,17 +3,20 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace dvfo {
 
-// Small self-contained SHA-256 (FIPS 180-4). It exists so dvfo_core can checksum
-// uploads and artefacts without linking OpenSSL's libcrypto directly (libssh only
-// pulls it in as a private dependency).
+// SHA-256 of uploads and artefacts, through OpenSSL's libcrypto (EVP): a maintained,
+// hardware-accelerated implementation instead of a hand-written one.
 class Sha256 {
 public:
     Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
 
     void update(const void* data, std::size_t len);
     void update(std::string_view data) { update(data.data(), data.size()); }
@@ -28,12 +31,8 @@ public:
     static std::string hexOfFile(const std::string& path);
 
 private:
-    void compress(const std::uint8_t* block);
-
-    std::array<std::uint32_t, 8> m_state{};
-    std::array<std::uint8_t, 64> m_buffer{};
-    std::size_t m_bufferLen = 0;
-    std::uint64_t m_totalLen = 0;
+    struct Context;
+    std::unique_ptr<Context> context_;
 };
 
 } // namespace dvfo

@@ -6,7 +6,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(cmake g++ ninja-build ccache pkg-config
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libqt6sql6-sqlite
   libqcustomplot-dev libqcustomplot2.1-qt6 libtorch-dev libssh-dev libsqlitecpp-dev libsqlite3-dev
-  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
+  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libssl-dev
   openssh-server openssh-client xvfb xauth dataset-fashion-mnist
   # The fuzzers (tests/fuzz): clang, and libFuzzer, which Debian 12 ships in libclang-rt-14-dev.
   clang libclang-rt-14-dev

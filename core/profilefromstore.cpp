@@ -1,0 +1,49 @@
+// The parts of ProfileTable and DvfoTrainingSettings that read a session of the SQLite workspace.
+// They live in their own unit so that the board agent, which builds its tables from a bundle's
+// records, links neither ProfileStore nor SQLite (DVFO_EDGE_ONLY builds leave this file out).
+#include "core/dvfotrainingsettings.h"
+#include "core/profilestore.h"
+#include "core/profiletable.h"
+
+namespace dvfo {
+
+ProfileTable ProfileTable::fromStore(const ProfileStore& store, int64_t session) {
+    const SessionInfo info = store.session(session);
+    BoardSpec board;
+    bool found = false;
+    for (const StoredBoard& b : store.boards()) {
+        if (b.name != info.boardName || b.specJson.empty() || b.specJson == "{}")
+            continue;
+        try {
+            board = BoardSpec::fromJsonText(b.specJson);
+            found = true;
+        } catch (const std::exception&) {
+            // An unreadable stored spec falls back to the built-in one of the same id below.
+        }
+        break;
+    }
+    if (!found) {
+        try {
+            board = BoardSpec::builtin(info.boardId);
+        } catch (const std::exception&) {
+            throw ProfileTableError("session " + std::to_string(session) + ": board '" +
+                                    info.boardId +
+                                    "' is neither stored in the workspace nor built in");
+        }
+    }
+    const std::vector<LayerRecord> records = store.measurements(session);
+    if (records.empty())
+        throw ProfileTableError("session " + std::to_string(session) + " has no measurements");
+    try {
+        return ProfileTable(std::move(board), info.model, records);
+    } catch (const std::exception& e) {
+        throw ProfileTableError("session " + std::to_string(session) + ": " + e.what());
+    }
+}
+
+std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(const ProfileStore& store,
+                                                                       int64_t session) const {
+    return makeEnvironment(ProfileTable::fromStore(store, session));
+}
+
+} // namespace dvfo

@@ -1,0 +1,228 @@
+// The board agent builds alone: a fresh `cmake -DDVFO_EDGE_ONLY=ON` configure looks up neither
+// Qt, libssh nor SQLite, builds dvfo-edge, and that binary (like the full build's) needs none of
+// their libraries and probes an emulated board. The edge-only tree sits next to this build tree
+// (<build>-edgeonly), at the same depth, so ccache serves the objects this build compiled. The
+// configure-time check of the edge part's sources runs on scratch trees.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+Run run(const QString& program, const QStringList& args, int timeoutMs,
+        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = program + " did not finish in " + QString::number(timeoutMs / 1000) + " s";
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err += QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// The shared libraries an ELF file names itself (readelf -d), not those of its dependencies.
+QStringList neededLibraries(const QString& elf) {
+    const Run r = run("readelf", {"-d", "--wide", elf}, 30000);
+    QStringList needed;
+    static const QRegularExpression line(R"(\(NEEDED\)\s+Shared library: \[([^\]]+)\])");
+    for (auto it = line.globalMatch(r.out); it.hasNext();)
+        needed << it.next().captured(1);
+    return needed;
+}
+
+const QRegularExpression& studioOnlyLibrary() {
+    static const QRegularExpression re("Qt|qcustomplot|libssh|sqlite|SQLiteCpp",
+                                       QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+
+bool writeFile(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+}
+
+// cmake/DvfoEdgeSources.cmake on a scratch tree: core/clean.cpp includes only the standard
+// library, core/table.cpp includes core/store.h, which includes <SQLiteCpp/Database.h>, and
+// core/reader.cpp includes the workspace store's header core/profilestore.h.
+Run configureScratchSplit(const QString& dir, const QString& studioOnly) {
+    const QString module = qEnvironmentVariable("DVFO_SOURCE_DIR") + "/cmake/DvfoEdgeSources.cmake";
+    writeFile(dir + "/CMakeLists.txt",
+              "cmake_minimum_required(VERSION 3.25)\nproject(Scratch LANGUAGES NONE)\n"
+              "include(" +
+                  module.toUtf8() + ")\nadd_subdirectory(core)\n");
+    writeFile(dir + "/core/CMakeLists.txt",
+              "file(GLOB all ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)\n"
+              "dvfo_split_edge_sources(all STUDIO_ONLY edge studio)\n"
+              "foreach(f ${edge})\n  get_filename_component(n ${f} NAME)\n  message(STATUS \"edge "
+              "unit ${n}\")\nendforeach()\n");
+    writeFile(dir + "/core/clean.cpp", "#include <vector>\n");
+    writeFile(dir + "/core/store.h", "#pragma once\n#include <SQLiteCpp/Database.h>\n");
+    writeFile(dir + "/core/store.cpp", "#include \"core/store.h\"\n");
+    writeFile(dir + "/core/profilestore.h",
+              "#pragma once\nnamespace dvfo { class ProfileStore; }\n");
+    writeFile(dir + "/core/reader.cpp", "#include \"core/profilestore.h\"\n");
+    writeFile(dir + "/core/table.cpp",
+              "#include <vector>\n  #  include \"core/store.h\" // the rows\n");
+    return run("cmake", {"--fresh", "-S", dir, "-B", dir + "/build", "-DSTUDIO_ONLY=" + studioOnly},
+               60000);
+}
+
+QString cacheValue(const QString& cacheFile, const QString& name) {
+    QFile f(cacheFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QRegularExpression re("^" + QRegularExpression::escape(name) + ":[A-Z]+=(.*)$",
+                                QRegularExpression::MultilineOption);
+    return re.match(QString::fromUtf8(f.readAll())).captured(1);
+}
+
+} // namespace
+
+class TestEdgeOnlyBuild : public QObject {
+    Q_OBJECT
+    QString sourceDir_, buildDir_, edgeDir_;
+
+private slots:
+    void initTestCase() {
+        sourceDir_ = qEnvironmentVariable("DVFO_SOURCE_DIR");
+        const QString edge = qEnvironmentVariable("DVFO_EDGE");
+        QVERIFY2(!sourceDir_.isEmpty() && !edge.isEmpty(),
+                 "DVFO_SOURCE_DIR and DVFO_EDGE are set by ctest");
+        // DVFO_EDGE is <build>/remote/dvfo-edge.
+        buildDir_ = QFileInfo(edge).absoluteDir().absoluteFilePath("..");
+        buildDir_ = QDir(buildDir_).canonicalPath();
+        edgeDir_ = buildDir_ + "-edgeonly";
+        // A fresh tree each run: the objects come from ccache, not from an earlier run.
+        QDir(edgeDir_).removeRecursively();
+    }
+
+    void dvfoEdgeOfTheFullBuildNeedsNoQtLibsshOrSqliteLibrary() {
+        const QStringList needed = neededLibraries(qEnvironmentVariable("DVFO_EDGE"));
+        QVERIFY2(needed.contains("libtorch_cpu.so.1.13") || !needed.filter("torch").isEmpty(),
+                 qPrintable("readelf found no LibTorch among " + needed.join(", ")));
+        QCOMPARE(needed.filter(studioOnlyLibrary()), QStringList());
+    }
+
+    void edgeSourceIncludingSqliteThroughAProjectHeaderStopsTheConfigure() {
+        QTemporaryDir dir;
+        const Run r = configureScratchSplit(dir.path(), "store.cpp;reader.cpp");
+        QVERIFY2(r.code != 0, qPrintable(r.out));
+        QVERIFY2(r.err.simplified().contains("core/table.cpp is built into dvfo-edge but includes"),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains("SQLiteCpp/Database.h") &&
+                     r.err.simplified().contains("in core/store.h"),
+                 qPrintable(r.err));
+    }
+
+    void edgeSourceUsingAWorkspaceStoreStopsTheConfigure() {
+        QTemporaryDir dir;
+        const Run r = configureScratchSplit(dir.path(), "store.cpp;table.cpp");
+        QVERIFY2(r.code != 0, qPrintable(r.out));
+        QVERIFY2(r.err.simplified().contains(
+                     "core/reader.cpp is built into dvfo-edge but includes <core/profilestore.h>"),
+                 qPrintable(r.err));
+    }
+
+    void studioOnlyUnitsLeaveTheEdgePartAndEveryOtherFileStaysInIt() {
+        QTemporaryDir dir;
+        const Run r = configureScratchSplit(dir.path(), "store.cpp;table.cpp;reader.cpp");
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("edge unit clean.cpp"), qPrintable(r.out));
+        for (const QString& unit : QStringList{"store.cpp", "table.cpp", "reader.cpp"})
+            QVERIFY2(!r.out.contains("edge unit " + unit), qPrintable(r.out));
+    }
+
+    void studioOnlyEntryNamingNoFileStopsTheConfigure() {
+        QTemporaryDir dir;
+        const Run r =
+            configureScratchSplit(dir.path(), "store.cpp;table.cpp;reader.cpp;renamed.cpp");
+        QVERIFY2(r.code != 0, qPrintable(r.out));
+        QVERIFY2(r.err.simplified().contains("studio-only unit renamed.cpp does not exist"),
+                 qPrintable(r.err));
+    }
+
+    void edgeOnlyConfigureLooksUpNeitherQtNorLibsshNorSqlite() {
+        const QString cache = buildDir_ + "/CMakeCache.txt";
+        QStringList args = {"--fresh", "-S", sourceDir_, "-B",
+                            edgeDir_,  "-G", "Ninja",    "-DDVFO_EDGE_ONLY=ON"};
+        // The same flags as this build, so that ccache has every object.
+        for (const QString& option : {QString("CMAKE_BUILD_TYPE"), QString("DVFO_SANITIZE")})
+            if (const QString v = cacheValue(cache, option); !v.isEmpty())
+                args << "-D" + option + "=" + v;
+        QElapsedTimer t;
+        t.start();
+        const Run r = run("cmake", args, 300000);
+        qInfo("edge-only configure: %.1f s", double(t.elapsed()) / 1000);
+        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+        // Every find_package() leaves <Package>_DIR in the cache, found or not.
+        const QString edgeCache = edgeDir_ + "/CMakeCache.txt";
+        for (const QString& package : QStringList{"Torch", "nlohmann_json", "CLI11"})
+            QVERIFY2(!cacheValue(edgeCache, package + "_DIR").isEmpty(), qPrintable(package));
+        for (const QString& package :
+             QStringList{"Qt6", "Qt6Core", "libssh", "SQLiteCpp", "QCustomPlotQt6"}) {
+            QFile f(edgeCache);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY2(!QString::fromUtf8(f.readAll()).contains("\n" + package + "_DIR:"),
+                     qPrintable("the edge-only configure looked up " + package));
+        }
+        QVERIFY2(!(r.out + r.err).contains("Qt6", Qt::CaseInsensitive), qPrintable(r.out + r.err));
+        // Only the agent's own targets: no studio, CLI, tests or benchmarks.
+        const Run targets = run("ninja", {"-C", edgeDir_, "-t", "targets", "all"}, 60000);
+        QCOMPARE(targets.code, 0);
+        QVERIFY(targets.out.contains("remote/dvfo-edge:"));
+        for (const QString& studioTarget :
+             QStringList{"app/dvfo:", "dvfo-studio:", "tst_edgeagent:", "libdvfo_core.a:",
+                         "libdvfo_remote.a:"})
+            QVERIFY2(!targets.out.contains(studioTarget), qPrintable(studioTarget));
+    }
+
+    void edgeOnlyBuildLinksDvfoEdgeWithoutQtLibsshOrSqlite() {
+        QElapsedTimer t;
+        t.start();
+        const Run r =
+            run("cmake", {"--build", edgeDir_, "--target", "dvfo-edge", "-j", "2"}, 540000);
+        qInfo("edge-only build of dvfo-edge: %.1f s", double(t.elapsed()) / 1000);
+        QVERIFY2(r.code == 0, qPrintable(r.out.right(4000) + r.err.right(4000)));
+        const QString binary = edgeDir_ + "/remote/dvfo-edge";
+        QVERIFY(QFileInfo(binary).isExecutable());
+        const QStringList needed = neededLibraries(binary);
+        QVERIFY2(!needed.filter("torch").isEmpty(), qPrintable(needed.join(", ")));
+        QCOMPARE(needed.filter(studioOnlyLibrary()), QStringList());
+    }
+
+    void edgeOnlyDvfoEdgeProbesAnEmulatedXavierNx() {
+        const QString binary = edgeDir_ + "/remote/dvfo-edge";
+        QVERIFY(QFileInfo(binary).isExecutable());
+        const Run r = run(binary, {"--emulate", "xavier-nx", "probe"}, 120000);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject reply = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY2(reply.value("ok").toBool(), qPrintable(r.out.left(2000)));
+        const QJsonObject result = reply.value("result").toObject();
+        QCOMPARE(result.value("board").toString(), QString("xavier-nx"));
+        QCOMPARE(result.value("emulated").toBool(), true);
+        QVERIFY(result.value("power").toObject().value("totalMw").toDouble() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEdgeOnlyBuild)
+#include "tst_edgeonlybuild.moc"
