@@ -50,7 +50,7 @@ torch::Tensor DnnModelImpl::deterministicInput() const {
     // A private generator: the data depends on the seed alone, not on what else used torch's
     // global generator before. The constant only decorrelates it from the weight stream.
     at::Generator generator = at::detail::createCPUGenerator(seed ^ 0x9e3779b97f4a7c15ULL);
-    return torch::randn(inputShape, generator, torch::kFloat32);
+    return torch::randn(inputShape, generator, torch::kFloat32).to(device);
 }
 
 void DnnModelImpl::refreshLayerInfo() {
@@ -61,7 +61,7 @@ void DnnModelImpl::refreshLayerInfo() {
     c10::InferenceMode inferenceMode;
     std::vector<int64_t> probeShape = inputShape;
     probeShape.at(0) = 1;
-    torch::Tensor x = torch::zeros(probeShape);
+    torch::Tensor x = torch::zeros(probeShape, torch::TensorOptions().device(device));
     for (size_t i = 0; i < units.size(); ++i) {
         LayerInfo& info = layers[i];
         info.inputShape = withBatch(x, batch);
@@ -103,6 +103,21 @@ void DnnModel::prepare() {
     d_->runUnits(d_->deterministicInput(), /*cacheInputs=*/true);
 }
 
+void DnnModel::setDevice(const ExecutionDevice& device) {
+    const torch::Device target = device.isCuda()
+                                     ? torch::Device(torch::kCUDA, c10::DeviceIndex(device.index()))
+                                     : torch::Device(torch::kCPU);
+    if (target == d_->device)
+        return;
+    for (auto& unit : d_->units)
+        unit->to(target);
+    d_->device = target;
+    d_->unitInputs.clear(); // prepare() caches them again, on the new device
+    device_ = device;
+}
+
+void DnnModel::synchronize() const { device_.synchronize(); }
+
 void DnnModel::runLayer(size_t index) {
     if (index >= d_->units.size())
         throw std::out_of_range("model '" + d_->name + "' has " + std::to_string(d_->units.size()) +
@@ -121,9 +136,47 @@ std::vector<float> DnnModel::forward(const std::vector<float>& input) {
     c10::InferenceMode inferenceMode;
     torch::Tensor x = torch::empty(d_->inputShape, torch::kFloat32);
     std::memcpy(x.data_ptr<float>(), input.data(), input.size() * sizeof(float));
-    const torch::Tensor logits = d_->runUnits(x, /*cacheInputs=*/false).contiguous();
+    const torch::Tensor logits =
+        d_->runUnits(x.to(d_->device), /*cacheInputs=*/false).to(torch::kCPU).contiguous();
     const float* begin = logits.data_ptr<float>();
     return std::vector<float>(begin, begin + logits.numel());
+}
+
+namespace {
+torch::Tensor unitInput(const detail::DnnModelImpl& d, size_t index, const std::vector<float>& input) {
+    if (index >= d.units.size())
+        throw std::out_of_range("model '" + d.name + "' has " + std::to_string(d.units.size()) +
+                                " units, no unit " + std::to_string(index));
+    const std::vector<int64_t>& shape = d.layers[index].inputShape;
+    if (int64_t(input.size()) != elementCount(shape))
+        throw std::invalid_argument("unit " + d.layers[index].name + " expects " +
+                                    std::to_string(elementCount(shape)) + " input values, got " +
+                                    std::to_string(input.size()));
+    torch::Tensor x = torch::empty(shape, torch::kFloat32);
+    std::memcpy(x.data_ptr<float>(), input.data(), input.size() * sizeof(float));
+    return x.to(d.device);
+}
+
+std::vector<float> toVector(const torch::Tensor& t) {
+    const torch::Tensor c = t.to(torch::kCPU).contiguous();
+    const float* begin = c.data_ptr<float>();
+    return std::vector<float>(begin, begin + c.numel());
+}
+} // namespace
+
+std::vector<float> DnnModel::runUnit(size_t index, const std::vector<float>& input) const {
+    c10::InferenceMode inferenceMode;
+    return toVector(d_->units[index]->forward(unitInput(*d_, index, input)));
+}
+
+std::vector<float> DnnModel::runUnitOnKeptChannels(size_t index, const std::vector<float>& input,
+                                                   const std::vector<int32_t>& kept) const {
+    c10::InferenceMode inferenceMode;
+    const torch::Tensor x = unitInput(*d_, index, input);
+    const std::vector<int64_t> indices(kept.begin(), kept.end());
+    const torch::Tensor out = detail::forwardOnKeptChannels(
+        d_->units[index], x, torch::tensor(indices, torch::kLong).to(d_->device));
+    return out.defined() ? toVector(out) : std::vector<float>();
 }
 
 void DnnModel::setThreads(int threads) {

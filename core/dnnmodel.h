@@ -1,4 +1,5 @@
 #pragma once
+#include "core/executiondevice.h"
 #include "core/layerinfo.h"
 
 #include <cstdint>
@@ -36,10 +37,23 @@ public:
     // Runs the whole model once on a deterministic input and caches every unit's input,
     // so runLayer() can execute a unit in isolation. Called lazily by runLayer().
     void prepare();
-    // Executes unit `index` once on its cached input (inference mode, result discarded).
+    // Moves the units to `device` (models start on the CPU); cached inputs are made again there.
+    void setDevice(const ExecutionDevice& device);
+    const ExecutionDevice& device() const { return device_; }
+    // Waits for the work queued on the model's device (CUDA runs layers asynchronously).
+    void synchronize() const;
+    // Executes unit `index` once on its cached input (inference mode, result discarded). On CUDA
+    // it returns once the kernels are queued: call synchronize() before reading a timer.
     void runLayer(size_t index);
     // Whole-model forward on `input` (flattened, inputShape()); returns the logits.
     std::vector<float> forward(const std::vector<float>& input);
+    // Unit `index` alone on `input` (flattened, layers()[index].inputShape); returns its output.
+    std::vector<float> runUnit(size_t index, const std::vector<float>& input) const;
+    // The same unit on the channels `kept` of its input only, as the runtime's edge tail runs its
+    // first unit (the other channels must be zero in `input`): equal to runUnit() at
+    // LayerInfo::inputChannelFlops * k / C of those FLOPs. Empty when the unit has no such form.
+    std::vector<float> runUnitOnKeptChannels(size_t index, const std::vector<float>& input,
+                                             const std::vector<int32_t>& kept) const;
 
     // Intra-op threads used by LibTorch in this process.
     static void setThreads(int threads);
@@ -49,6 +63,7 @@ public:
 private:
     explicit DnnModel(std::unique_ptr<detail::DnnModelImpl> d);
     std::unique_ptr<detail::DnnModelImpl> d_;
+    ExecutionDevice device_;
 };
 
 } // namespace dvfo

@@ -38,6 +38,7 @@ struct DnnModelImpl {
     std::vector<torch::nn::Sequential> units;
     std::vector<LayerInfo> layers;
     std::vector<torch::Tensor> unitInputs; // unitInputs[i] feeds units[i]; empty until prepare()
+    torch::Device device = torch::kCPU;    // where units, and so their cached inputs, live
 
     bool prepared() const { return !units.empty() && unitInputs.size() == units.size(); }
     int64_t parameterCount() const;
@@ -58,6 +59,14 @@ struct DnnModelImpl {
 // LayerInfos with analytic FLOPs/ops, weights from `seed`, eval mode). Throws
 // std::invalid_argument for an unknown name or a batch < 1.
 std::vector<std::string> zooModelNames();
+
+// A zoo unit run on the kept channels of its input only: `x` (N x C x H x W) has its channels
+// outside `kept` (int64 indices) set to zero; the convolutions and linear layers that read x use
+// only the kept channels (weights cut to them), so the result equals unit->forward(x) at
+// LayerInfo::inputChannelFlops * k / C of those FLOPs. Undefined tensor when the unit has no
+// such form (its inputChannelFlops is 0 then): run it whole.
+torch::Tensor forwardOnKeptChannels(torch::nn::Sequential unit, const torch::Tensor& x,
+                                    const torch::Tensor& kept);
 std::unique_ptr<DnnModelImpl> buildZooModel(const std::string& name, int batch, uint64_t seed);
 
 } // namespace dvfo::detail

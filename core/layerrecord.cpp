@@ -13,7 +13,9 @@ nlohmann::json LayerRecord::toJson() const {
             {"powerMw", powerMw},
             {"energyMj", energyMj},
             {"totalEnergyMj", totalEnergyMj},
-            {"emulated", emulated}};
+            {"emulated", emulated},
+            {"powerSamples", powerSamples},
+            {"windowMs", windowMs}};
 }
 
 LayerRecord LayerRecord::fromJson(const nlohmann::json& j) {
@@ -30,6 +32,8 @@ LayerRecord LayerRecord::fromJson(const nlohmann::json& j) {
         r.energyMj = j.value("energyMj", std::map<std::string, double>{});
         r.totalEnergyMj = j.value("totalEnergyMj", 0.0);
         r.emulated = j.value("emulated", false);
+        r.powerSamples = j.value("powerSamples", 0);
+        r.windowMs = j.value("windowMs", 0.0);
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error(std::string("malformed layer record: ") + e.what());

@@ -33,14 +33,16 @@ void RailSampler::start() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopRequested_ = false;
-        samples_ = 0;
-        sumMw_.clear();
+        samples_.clear();
         error_ = nullptr;
+        startedAt_ = std::chrono::steady_clock::now();
     }
     thread_ = std::thread(&RailSampler::run, this);
 }
 
 RailSampler::Result RailSampler::stop() {
+    const auto stoppedAt = std::chrono::steady_clock::now();
+    const bool wasRunning = thread_.joinable();
     if (thread_.joinable()) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -56,9 +58,15 @@ RailSampler::Result RailSampler::stop() {
         std::rethrow_exception(e);
     }
     Result r;
-    r.samples = samples_;
-    for (const auto& [name, sum] : sumMw_)
-        r.meanMw[name] = samples_ > 0 ? sum / samples_ : 0;
+    if (!wasRunning)
+        return r;
+    const double windowS = std::chrono::duration<double>(stoppedAt - startedAt_).count();
+    const RailEnergy e = integrateRailEnergy(samples_, 0.0, windowS);
+    r.samples = e.samples;
+    r.meanMw = e.meanMw;
+    r.energyMj = e.energyMj;
+    r.windowS = e.windowS;
+    samples_.clear();
     return r;
 }
 
@@ -68,6 +76,7 @@ void RailSampler::run() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopRequested_) {
         lock.unlock();
+        const auto readAt = clock::now();
         std::vector<RailReading> readings;
         std::exception_ptr err;
         try {
@@ -80,9 +89,12 @@ void RailSampler::run() {
             error_ = err;
             return;
         }
+        // Stamped when the read began: the thread wakes then, the I2C transfer follows.
+        TimedRailSample sample;
+        sample.tS = std::chrono::duration<double>(readAt - startedAt_).count();
         for (const auto& r : readings)
-            sumMw_[r.name] += r.milliwatts;
-        ++samples_;
+            sample.mw[r.name] = r.milliwatts;
+        samples_.push_back(std::move(sample));
         next += period_;
         // Slow I2C reads must not turn into a burst of catch-up samples.
         const auto now = clock::now();

@@ -1,4 +1,5 @@
 #pragma once
+#include "core/railenergy.h"
 #include "remote/edge/boardhal.h"
 
 #include <chrono>
@@ -14,15 +15,18 @@
 namespace dvfo {
 
 // Samples the power rails on a background thread while a unit runs, because tegrastats-style
-// 1 s readings are far too coarse for per-layer energy. The mean power per rail over the
-// samples is what the layer record reports.
+// 1 s readings are far too coarse for per-layer energy. Each reading is stamped with when it was
+// taken, and the window from start() to stop() is integrated with sample-and-hold
+// (integrateRailEnergy): slow I2C reads make the spacing uneven, which a plain mean would ignore.
 class RailSampler {
 public:
     using ReadFn = std::function<std::vector<RailReading>()>;
 
     struct Result {
         int samples = 0;
-        std::map<std::string, double> meanMw;
+        std::map<std::string, double> meanMw;   // time-weighted over the window
+        std::map<std::string, double> energyMj; // over the whole window
+        double windowS = 0;                     // start() to stop()
     };
 
     explicit RailSampler(ReadFn read,
@@ -50,8 +54,8 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopRequested_ = false;
-    int samples_ = 0;
-    std::map<std::string, double> sumMw_;
+    std::chrono::steady_clock::time_point startedAt_;
+    std::vector<TimedRailSample> samples_;
     std::exception_ptr error_;
 };
 

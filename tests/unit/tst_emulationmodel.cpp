@@ -1,3 +1,4 @@
+#include "core/dnnmodel.h"
 #include "core/emulationmodel.h"
 
 #include <QtTest>
@@ -136,6 +137,36 @@ private slots:
         QVERIFY(qAbs(EmulationModel::efficiency(conv, 4 * roof + 3 * 5e-6, host) - 4.0) < 1e-9);
         QCOMPARE(EmulationModel::efficiency(conv, roof / 2, host), 1.0);   // faster than roofline: noise
         QCOMPARE(EmulationModel::efficiency(conv, roof * 1000, host), 30.0); // absurd: clamped
+    }
+
+    // On a Jetson GPU pooling is pure memory traffic and takes a few per cent of ResNet-18; the
+    // per-kind efficiencies must keep it there at every clock (it took 20-35 % when k was
+    // measured on this machine's CPU). The residual adds are inside the residual units.
+    void poolingTakesAFewPercentOfResNet18OnTheEmulatedXavierNx() {
+        const auto resnet = DnnModel::create("resnet18", 1);
+        const EmulationModel nx(BoardSpec::builtin("xavier-nx"));
+        const BoardSpec& spec = nx.spec();
+        FrequencyTuple middle{spec.cpu.frequenciesKhz[spec.cpu.frequenciesKhz.size() / 2],
+                              spec.gpu.frequenciesKhz[spec.gpu.frequenciesKhz.size() / 2],
+                              spec.emc.frequenciesKhz[spec.emc.frequenciesKhz.size() / 2]};
+        for (const FrequencyTuple& t : {spec.maxTuple(), middle, spec.minTuple()}) {
+            double totalS = 0;
+            for (const auto& unit : resnet->layers())
+                totalS += nx.unitTiming(unit, t).totalS;
+            double poolS = 0;
+            for (const auto& unit : resnet->layers()) {
+                if (unit.kind != "pool")
+                    continue;
+                const double share = nx.unitTiming(unit, t).totalS / totalS;
+                qInfo("%s at %s: %.2f %% of %.2f ms", unit.name.c_str(), t.toString().c_str(),
+                      100 * share, totalS * 1e3);
+                poolS += nx.unitTiming(unit, t).totalS;
+            }
+            const double maxpool = nx.unitTiming(resnet->layers().at(1), t).totalS / totalS;
+            QCOMPARE(resnet->layers().at(1).name, std::string("maxpool"));
+            QVERIFY2(maxpool > 0.002 && maxpool < 0.04, t.toString().c_str());
+            QVERIFY2(poolS / totalS < 0.05, t.toString().c_str());
+        }
     }
 };
 
