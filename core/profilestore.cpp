@@ -170,6 +170,17 @@ CREATE TABLE deployments (
 CREATE INDEX deployments_by_board ON deployments (board, id);
 )sql";
 
+// Real boards (issue 15): what the board was while it was profiled. Session level: identity, L4T
+// release, nvpmodel mode, execution device (BoardConditions JSON plus the profile's start event).
+// Per tuple: the hottest thermal zone and whether a clock read back differently from the pinned
+// one (throttled); NULL for tuples profiled before this version or by agents that do not say.
+const char* const kSchemaBoardConditions = R"sql(
+ALTER TABLE sessions ADD COLUMN conditions_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE tuples ADD COLUMN max_temp_c REAL;
+ALTER TABLE tuples ADD COLUMN throttled INTEGER CHECK (throttled IN (0, 1));
+ALTER TABLE tuples ADD COLUMN conditions_json TEXT;
+)sql";
+
 struct Migration {
     const char* name;
     const char* sql;
@@ -178,6 +189,8 @@ struct Migration {
 const Migration kMigrations[] = {
     {"profiles: boards, sessions, tuples, layer_measurements, power_samples", kSchemaProfiles},
     {"training runs, training points, bundles, deployments", kSchemaTrainingAndDeployment},
+    {"board conditions: session identity/L4T/nvpmodel, per-tuple temperature and throttling",
+     kSchemaBoardConditions},
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -478,6 +491,12 @@ nlohmann::json sessionToJson(const SessionInfo& s) {
     } catch (const nlohmann::json::exception&) {
         settings = s.settingsJson; // inserts normalise it; a hand-edited row may not be JSON
     }
+    nlohmann::json conditions;
+    try {
+        conditions = nlohmann::json::parse(s.conditionsJson.empty() ? "{}" : s.conditionsJson);
+    } catch (const nlohmann::json::exception&) {
+        conditions = s.conditionsJson;
+    }
     return {{"id", s.id},
             {"name", s.name},
             {"boardId", s.boardId},
@@ -489,8 +508,12 @@ nlohmann::json sessionToJson(const SessionInfo& s) {
             {"startedAt", s.startedAt},
             {"endedAt", s.endedAt},
             {"status", toString(s.status)},
+            {"conditions", conditions},
             {"completedTupleCount", s.completedTupleCount},
-            {"measurementCount", s.measurementCount}};
+            {"measurementCount", s.measurementCount},
+            {"observedTupleCount", s.observedTupleCount},
+            {"throttledTupleCount", s.throttledTupleCount},
+            {"maxTempC", std::isnan(s.maxTempC) ? nlohmann::json() : nlohmann::json(s.maxTempC)}};
 }
 
 SessionInfo sessionFromJson(const nlohmann::json& j) {
@@ -505,6 +528,8 @@ SessionInfo sessionFromJson(const nlohmann::json& j) {
     s.settingsJson = settings.is_string() ? settings.get<std::string>() : settings.dump();
     s.startedAt = j.value("startedAt", "");
     s.endedAt = j.value("endedAt", "");
+    const auto conditions = j.value("conditions", nlohmann::json::object());
+    s.conditionsJson = conditions.is_string() ? conditions.get<std::string>() : conditions.dump();
     try {
         s.status = sessionStatusFromString(j.value("status", "completed"));
     } catch (const std::invalid_argument& e) {
@@ -648,6 +673,22 @@ struct ProfileStore::Impl {
     }
 
     // Caller holds a write transaction.
+    void upsertTupleConditions(int64_t session, const TupleConditions& c) {
+        markStarted(session, c.pinned);
+        SQLite::Statement q(
+            db, "UPDATE tuples SET max_temp_c = ?1, throttled = ?2, conditions_json = ?3 "
+                "WHERE session_id = ?4 AND cpu_khz = ?5 AND gpu_khz = ?6 AND emc_khz = ?7");
+        q.bind(1, c.maxTempC()); // NaN binds as NULL: no zones, no temperature
+        q.bind(2, c.throttled ? 1 : 0);
+        q.bind(3, c.toJson().dump());
+        q.bind(4, session);
+        q.bind(5, c.pinned.cpuKhz);
+        q.bind(6, c.pinned.gpuKhz);
+        q.bind(7, c.pinned.emcKhz);
+        q.exec();
+    }
+
+    // Caller holds a write transaction.
     void insertRecords(int64_t session, const std::vector<LayerRecord>& records) {
         const FrequencyTuple* previous = nullptr;
         for (const auto& r : records) {
@@ -687,9 +728,10 @@ struct ProfileStore::Impl {
 
     // Caller holds a write transaction.
     int64_t insertSession(const SessionInfo& info) {
-        SQLite::Statement q(db, "INSERT INTO sessions (name, board, board_spec_id, model, agent_version, emulated, "
-                                "settings_json, started_at, ended_at, status) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        SQLite::Statement q(
+            db, "INSERT INTO sessions (name, board, board_spec_id, model, agent_version, emulated, "
+                "settings_json, started_at, ended_at, status, conditions_json) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         q.bind(1, info.name);
         q.bind(2, info.boardName);
         q.bind(3, info.boardId);
@@ -703,6 +745,7 @@ struct ProfileStore::Impl {
         else
             q.bind(9, info.endedAt);
         q.bind(10, toString(info.status));
+        q.bind(11, normalisedJson(info.conditionsJson, "session conditions"));
         q.exec();
         return db.getLastInsertRowid();
     }
@@ -720,10 +763,15 @@ struct ProfileStore::Impl {
     }
 
     static constexpr const char* kSessionSelect =
-        "SELECT s.id, s.name, s.board_spec_id, s.board, s.model, s.agent_version, s.emulated, s.settings_json, "
+        "SELECT s.id, s.name, s.board_spec_id, s.board, s.model, s.agent_version, s.emulated, "
+        "s.settings_json, "
         "s.started_at, s.ended_at, s.status, "
         "(SELECT count(*) FROM tuples t WHERE t.session_id = s.id AND t.completed = 1), "
-        "(SELECT count(*) FROM layer_measurements m WHERE m.session_id = s.id) "
+        "(SELECT count(*) FROM layer_measurements m WHERE m.session_id = s.id), "
+        "s.conditions_json, "
+        "(SELECT count(*) FROM tuples t WHERE t.session_id = s.id AND t.throttled = 1), "
+        "(SELECT max(t.max_temp_c) FROM tuples t WHERE t.session_id = s.id), "
+        "(SELECT count(*) FROM tuples t WHERE t.session_id = s.id AND t.throttled IS NOT NULL) "
         "FROM sessions s";
 
     static SessionInfo readSession(SQLite::Statement& q) {
@@ -741,6 +789,10 @@ struct ProfileStore::Impl {
         s.status = sessionStatusFromString(columnText(q.getColumn(10)));
         s.completedTupleCount = q.getColumn(11).getInt64();
         s.measurementCount = q.getColumn(12).getInt64();
+        s.conditionsJson = columnText(q.getColumn(13));
+        s.throttledTupleCount = q.getColumn(14).getInt64();
+        s.maxTempC = columnDouble(q.getColumn(15));
+        s.observedTupleCount = q.getColumn(16).getInt64();
         return s;
     }
 
@@ -1003,7 +1055,11 @@ void ProfileStore::markTupleComplete(int64_t session, const FrequencyTuple& tupl
 }
 
 void ProfileStore::addCompletedTuple(int64_t session, const FrequencyTuple& tuple,
-                                     const std::vector<LayerRecord>& layers) {
+                                     const std::vector<LayerRecord>& layers,
+                                     const std::optional<TupleConditions>& conditions) {
+    if (conditions && conditions->pinned != tuple)
+        throw ProfileStoreError("the conditions given are of " + conditions->pinned.toString() +
+                                ", not of the tuple being completed (" + tuple.toString() + ")");
     for (const auto& r : layers)
         if (r.tuple != tuple)
             throw ProfileStoreError("layer " + std::to_string(r.layerIndex) + " was measured at " +
@@ -1014,6 +1070,61 @@ void ProfileStore::addCompletedTuple(int64_t session, const FrequencyTuple& tupl
         d->requireSession(session);
         d->insertRecords(session, layers);
         d->markComplete(session, tuple, nowIso());
+        if (conditions)
+            d->upsertTupleConditions(session, *conditions);
+        tx.commit();
+    });
+}
+
+void ProfileStore::setTupleConditions(int64_t session, const TupleConditions& conditions) {
+    guarded(d->path, "storing tuple conditions", [&] {
+        SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
+        d->requireSession(session);
+        d->upsertTupleConditions(session, conditions);
+        tx.commit();
+    });
+}
+
+std::map<FrequencyTuple, TupleConditions> ProfileStore::tupleConditions(int64_t session) const {
+    return guarded(d->path, "reading tuple conditions", [&] {
+        d->requireSession(session);
+        SQLite::Statement q(d->db,
+                            "SELECT conditions_json FROM tuples WHERE session_id = ?1 AND "
+                            "conditions_json IS NOT NULL ORDER BY cpu_khz, gpu_khz, emc_khz");
+        q.bind(1, session);
+        std::map<FrequencyTuple, TupleConditions> out;
+        while (q.executeStep()) {
+            try {
+                TupleConditions c =
+                    TupleConditions::fromJson(nlohmann::json::parse(q.getColumn(0).getString()));
+                out.emplace(c.pinned, std::move(c));
+            } catch (const std::exception& e) { // malformed JSON or fields
+                throw ProfileStoreError("session " + std::to_string(session) +
+                                        ": stored tuple conditions are malformed: " + e.what());
+            }
+        }
+        return out;
+    });
+}
+
+void ProfileStore::updateSessionConditions(int64_t id, const nlohmann::json& patch) {
+    if (!patch.is_object())
+        throw ProfileStoreError("session conditions: the update must be a JSON object");
+    guarded(d->path, "updating session conditions", [&] {
+        SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement q(d->db, "SELECT conditions_json FROM sessions WHERE id = ?1");
+        q.bind(1, id);
+        if (!q.executeStep())
+            throw noSession(id);
+        nlohmann::json current = nlohmann::json::parse(columnText(q.getColumn(0)), nullptr, false);
+        q.reset();
+        if (!current.is_object())
+            current = nlohmann::json::object(); // a hand-edited row: the update replaces it
+        current.merge_patch(patch);
+        SQLite::Statement up(d->db, "UPDATE sessions SET conditions_json = ?1 WHERE id = ?2");
+        up.bind(1, current.dump());
+        up.bind(2, id);
+        up.exec();
         tx.commit();
     });
 }
@@ -1166,6 +1277,14 @@ void ProfileStore::exportJson(int64_t session, std::ostream& out) const {
                                   {"rail", columnText(pq.getColumn(1))},
                                   {"mw", columnDouble(pq.getColumn(2))}}
                        .dump();
+        out << "],\n\"tupleConditions\":[";
+        SQLite::Statement cq(d->db,
+                             "SELECT conditions_json FROM tuples WHERE session_id = ?1 AND "
+                             "conditions_json IS NOT NULL ORDER BY cpu_khz, gpu_khz, emc_khz");
+        cq.bind(1, session);
+        for (first = true; cq.executeStep(); first = false)
+            out << (first ? "\n" : ",\n")
+                << nlohmann::json::parse(cq.getColumn(0).getString()).dump();
         out << "]}\n";
         tx.commit();
     });
@@ -1288,6 +1407,7 @@ int64_t ProfileStore::importJson(std::istream& in) {
     std::vector<LayerRecord> records;
     std::vector<FrequencyTuple> completed;
     std::vector<PowerSample> samples;
+    std::vector<TupleConditions> conditions;
     try {
         info = sessionFromJson(j.at("session"));
         // j.value() would copy the arrays, and records can be a million entries.
@@ -1307,6 +1427,8 @@ int64_t ProfileStore::importJson(std::istream& in) {
         }
         for (const auto& t : member("completedTuples"))
             completed.push_back(FrequencyTuple::parse(t.get<std::string>()));
+        for (const auto& c : member("tupleConditions"))
+            conditions.push_back(TupleConditions::fromJson(c));
         for (const auto& s : member("powerSamples"))
             samples.push_back({s.at("tMs").get<double>(), s.at("rail").get<std::string>(),
                                s.at("mw").is_number() ? s.at("mw").get<double>()
@@ -1325,6 +1447,8 @@ int64_t ProfileStore::importJson(std::istream& in) {
         for (const auto& t : completed)
             d->markComplete(id, t, now);
         d->insertPowerSamples(id, samples);
+        for (const auto& c : conditions)
+            d->upsertTupleConditions(id, c);
         tx.commit();
         return id;
     });

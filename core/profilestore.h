@@ -2,10 +2,14 @@
 #include "core/frequencytuple.h"
 #include "core/layerrecord.h"
 #include "core/sessioninfo.h"
+#include "core/tupleconditions.h"
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -82,13 +86,24 @@ public:
     // Terminal states stamp endedAt with now; Running clears it (a resumed session).
     void setSessionStatus(int64_t id, SessionStatus status);
     void deleteSession(int64_t id); // with its tuples, measurements and power samples
+    // Merges `patch` (a JSON object, RFC 7386 merge patch) into the session's conditions: the
+    // profile's "start" event adds executionDevice/warning after the session was created.
+    void updateSessionConditions(int64_t id, const nlohmann::json& patch);
 
     // Measurements. One transaction per call; records may span several tuples. Each tuple seen is
     // registered as started (not complete). Re-ingesting a (tuple, layer) replaces the old row.
     void addMeasurements(int64_t session, const std::vector<LayerRecord>& records);
     void markTupleComplete(int64_t session, const FrequencyTuple& tuple);
     // addMeasurements() + markTupleComplete() in one transaction; every record must be at tuple.
-    void addCompletedTuple(int64_t session, const FrequencyTuple& tuple, const std::vector<LayerRecord>& layers);
+    // With `conditions` (the agent's per-tuple "conditions" event), its temperatures and
+    // throttling are stored with the tuple in the same transaction.
+    void addCompletedTuple(int64_t session, const FrequencyTuple& tuple,
+                           const std::vector<LayerRecord>& layers,
+                           const std::optional<TupleConditions>& conditions = std::nullopt);
+    // Stores (or replaces) the conditions of conditions.pinned, registering the tuple as started.
+    void setTupleConditions(int64_t session, const TupleConditions& conditions);
+    // Tuples with stored conditions; tuples profiled by agents that did not report any are absent.
+    std::map<FrequencyTuple, TupleConditions> tupleConditions(int64_t session) const;
     std::set<FrequencyTuple> completedTuples(int64_t session) const;
     // Ordered by tuple (cpu, gpu, emc) then layer index.
     std::vector<LayerRecord> measurements(int64_t session) const;
@@ -102,7 +117,8 @@ public:
     // power_mw:<RAIL> for every rail of the session, by name; an empty cell means "no reading".
     // Doubles are written in shortest round-trip form, so export -> import is exact.
     void exportCsv(int64_t session, std::ostream& out) const;
-    // {"format":"dvfo-session", session, completedTuples, records (LayerRecord::toJson), powerSamples}
+    // {"format":"dvfo-session", session (with "conditions"), completedTuples, records
+    // (LayerRecord::toJson), powerSamples, tupleConditions (TupleConditions::toJson)}
     void exportJson(int64_t session, std::ostream& out) const;
     // A CSV carries no session metadata: the new session is `into`, with an empty board or model
     // taken from the file, every tuple in the file marked complete and status completed.

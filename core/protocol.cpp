@@ -43,7 +43,9 @@ int64_t integerParam(const json& params, const char* name, int64_t fallback, int
     const std::string range = "\"" + std::string(name) + "\" must be an integer in " + std::to_string(min) + ".." +
                               std::to_string(max);
     if (it->is_number_unsigned()) {
-        if (it->get<uint64_t>() > uint64_t(max))
+        // JSON reads 0 and every positive integer as unsigned: the lower bound applies here too.
+        const uint64_t u = it->get<uint64_t>();
+        if (u > uint64_t(max) || (min > 0 && u < uint64_t(min)))
             throw ProtocolError(code::kBadParams, range, id);
         return int64_t(it->get<uint64_t>());
     }

@@ -22,6 +22,10 @@
 //                                          energyMj, cloudUsed, fellBack, accuracy?...}], "lastSeq"}
 //                                          records with seq > since, oldest first (poll with lastSeq)
 // "root" defaults to ~/.local/share/dvfo-edge on the board.
+// Live monitor: monitor {"rateHz"?:1..200 (50),"durationS"?:0=until cancelled,"batchMs"?:0..1000 (50)}
+//   streams "samples" events {"samples":[{tMs, clocks{cpuKhz,gpuKhz,emcKhz}, rails[{name,mw}],
+//   thermal[{type,tempC}]}]} (core/monitorsample.h) and answers {samples, skipped, elapsedS,
+//   achievedHz, rateHz, cancelled} when the duration ends or it is cancelled (answered ok).
 // An agent answers a malformed line with an error (id 0 when it could not read one) and goes on.
 namespace dvfo::protocol {
 

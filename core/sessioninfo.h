@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -52,10 +53,19 @@ struct SessionInfo {
     std::string startedAt;           // createSession() stamps "now" when empty
     std::string endedAt;             // empty while running
     SessionStatus status = SessionStatus::Running;
+    // What the board was when it was profiled, JSON: BoardConditions::toJson() of the probe
+    // (device-tree model, L4T release, nvpmodel mode, thermal zones at the start) plus
+    // "boardId", "boardName" (the spec's), "executionDevice" and "warning" of the profile's start.
+    // "{}" for sessions from before schema version 3 and imports without it.
+    std::string conditionsJson = "{}";
 
     // Filled when read back from the store; ignored on input.
     int64_t completedTupleCount = 0;
     int64_t measurementCount = 0;
+    int64_t observedTupleCount = 0; // tuples stored with conditions (temperatures, throttling)
+    int64_t throttledTupleCount =
+        0; // of those, the ones whose clocks read back unlike the pinned ones
+    double maxTempC = std::numeric_limits<double>::quiet_NaN(); // hottest zone over all tuples
 };
 
 } // namespace dvfo

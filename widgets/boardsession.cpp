@@ -25,6 +25,8 @@ BoardSession::BoardSession(QString board, std::optional<BoardEntry> entry, QObje
 
 BoardSession::~BoardSession() {
     cancel_ = true; // a running request returns within ~200 ms
+    monitorStopWanted_ = true;
+    monitorCancel_ = true;
     QMetaObject::invokeMethod(worker_, [this] { agent_.reset(); }, Qt::BlockingQueuedConnection);
     thread_.quit();
     thread_.wait();
@@ -64,11 +66,14 @@ void BoardSession::connectBoard() {
 
 void BoardSession::disconnectBoard() {
     cancel_ = true;
+    monitorStopWanted_ = true;
+    monitorCancel_ = true;
     onWorker([this] { doDisconnect(); });
 }
 
 void BoardSession::request(const QString& tag, const QString& op, const nlohmann::json& params) {
     cancel_ = false;
+    monitorCancel_ = true; // pauses a running monitor; it resumes after this request
     const std::string p = params.dump();
     onWorker([this, tag, op, p] { doRequest(tag, op, p); });
 }
@@ -126,6 +131,78 @@ void BoardSession::doRequest(const QString& tag, const QString& op, const std::s
         QMetaObject::invokeMethod(this, [this, tag, msg] { emit failed(tag, msg); });
         setState(State::Failed, msg);
     }
+}
+
+void BoardSession::startMonitor(int rateHz) {
+    if (monitoring_)
+        return;
+    monitoring_ = true;
+    monitorStopWanted_ = false;
+    monitorCancel_ = false;
+    monitorEpoch_ = std::chrono::steady_clock::now();
+    onWorker([this, rateHz] { doMonitor(rateHz); });
+}
+
+void BoardSession::stopMonitor() {
+    monitorStopWanted_ = true;
+    monitorCancel_ = true;
+}
+
+void BoardSession::monitorEnded(int rateHz, bool resumable, const QString& message) {
+    if (resumable && !monitorStopWanted_) {
+        // Paused by a request queued meanwhile: resume behind it (the worker runs in order).
+        monitorCancel_ = false;
+        onWorker([this, rateHz] { doMonitor(rateHz); });
+        return;
+    }
+    monitoring_ = false;
+    emit monitorStopped(message);
+}
+
+void BoardSession::doMonitor(int rateHz) {
+    QString message;
+    bool resumable = false;
+    if (!agent_) {
+        message = tr("%1 is not connected").arg(board_);
+    } else if (monitorCancel_) {
+        resumable = true; // another request came first
+    } else {
+        std::string badBatch;
+        // The agent counts from this run's start; the plots from startMonitor().
+        const double offsetMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - monitorEpoch_).count();
+        try {
+            const auto result = agent_->call(
+                "monitor", {{"rateHz", rateHz}},
+                [this, &badBatch, offsetMs](const std::string& ev, const nlohmann::json& data) {
+                    if (ev != "samples")
+                        return;
+                    try {
+                        auto batch = parseMonitorBatch(data);
+                        for (auto& sample : batch)
+                            sample.tMs += offsetMs;
+                        QMetaObject::invokeMethod(this, [this, b = std::move(batch)] { emit monitorSamples(b); });
+                    } catch (const std::invalid_argument& e) {
+                        badBatch = e.what();
+                        monitorCancel_ = true;
+                    }
+                },
+                &monitorCancel_, 10000);
+            resumable = badBatch.empty();
+            message = badBatch.empty()
+                          ? tr("Monitor stopped; its last run took %1 samples (%2 Hz achieved)")
+                                .arg(result.value("samples", 0))
+                                .arg(result.value("achievedHz", 0.0), 0, 'f', 1)
+                          : tr("Monitor stopped: %1").arg(QString::fromStdString(badBatch));
+        } catch (const AgentError& e) {
+            message = tr("Monitor failed: %1").arg(QString::fromStdString(e.what()));
+        } catch (const std::exception& e) {
+            agent_.reset();
+            message = QString::fromStdString(e.what());
+            setState(State::Failed, message);
+        }
+    }
+    QMetaObject::invokeMethod(this, [this, rateHz, resumable, message] { monitorEnded(rateHz, resumable, message); });
 }
 
 void BoardSession::doDisconnect() {

@@ -1,14 +1,17 @@
 #pragma once
 #include "core/boardregistry.h"
+#include "core/monitorsample.h"
 
 #include <QObject>
 #include <QString>
 #include <QThread>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <vector>
 
 namespace dvfo {
 
@@ -44,6 +47,14 @@ public:
     // Any protocol request; events and the answer come back as signals tagged with `tag`.
     void request(const QString& tag, const QString& op, const nlohmann::json& params);
     void cancelRequest() { cancel_ = true; }
+    // Live monitor: samples come back as monitorSamples (parsed on the worker) until
+    // stopMonitor() or a disconnect (then monitorStopped says why). The agent serves one request
+    // at a time, so a request() pauses the monitor: it runs, and the monitor resumes after it (a
+    // profile leaves a gap as long as the sweep). Sample times count from startMonitor() across
+    // those resumptions.
+    void startMonitor(int rateHz);
+    void stopMonitor();
+    bool monitoring() const { return monitoring_; }
 
 signals:
     void stateChanged(dvfo::BoardSession::State state, const QString& message);
@@ -52,6 +63,8 @@ signals:
     void finished(const QString& tag, const QString& resultJson);
     void failed(const QString& tag, const QString& message);
     void status(const QString& message);
+    void monitorSamples(const std::vector<dvfo::MonitorSample>& samples);
+    void monitorStopped(const QString& message);
 
 private:
     void setState(State s, const QString& message);
@@ -59,6 +72,8 @@ private:
     void doConnect();
     void doRequest(const QString& tag, const QString& op, const std::string& params);
     void doDisconnect();
+    void doMonitor(int rateHz);
+    void monitorEnded(int rateHz, bool resumable, const QString& message);
     template <typename F> void onWorker(F&& f);
     template <typename R, typename F> R askOnGui(F&& f);
 
@@ -70,6 +85,10 @@ private:
     QObject* worker_; // lives on thread_; owns nothing, receives queued calls
     std::unique_ptr<AgentClient> agent_; // touched on the worker thread only
     std::atomic<bool> cancel_{false};
+    std::atomic<bool> monitorCancel_{false};
+    bool monitoring_ = false;   // GUI thread: from startMonitor() to monitorStopped
+    bool monitorStopWanted_ = false; // GUI thread: stopMonitor() or a disconnect, not a request
+    std::chrono::steady_clock::time_point monitorEpoch_; // set before the worker first reads it
     HostKeyAsker hostKeyAsker_;
     SecretAsker secretAsker_;
 };

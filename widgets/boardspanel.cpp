@@ -4,6 +4,7 @@
 #include "remote/ssh/sshsession.h"
 #include "widgets/boarddialog.h"
 #include "widgets/boardlistmodel.h"
+#include "widgets/boardmonitorview.h"
 #include "widgets/boardspecview.h"
 
 #include <QHBoxLayout>
@@ -16,6 +17,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTime>
 #include <QTreeWidget>
@@ -51,7 +53,8 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     : QWidget(parent),
       registry_(registryPath.isEmpty() ? BoardRegistry::defaultPath() : registryPath.toStdString()),
       model_(new BoardListModel(this)), table_(new QTableView), specView_(new BoardSpecView),
-      status_(new QLabel), log_(new QPlainTextEdit) {
+      monitorView_(new BoardMonitorView), status_(new QLabel), log_(new QPlainTextEdit),
+      detailTabs_(new QTabWidget) {
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -90,7 +93,9 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(status_);
-    rightLayout->addWidget(specView_);
+    detailTabs_->addTab(specView_, tr("&Tables and rails"));
+    detailTabs_->addTab(monitorView_, tr("&Monitor"));
+    rightLayout->addWidget(detailTabs_);
 
     auto* split = new QSplitter;
     split->addWidget(left);
@@ -168,6 +173,7 @@ void BoardsPanel::updateButtons() {
 
 void BoardsPanel::showSelected() {
     auto* s = sessions_.value(selectedBoard());
+    monitorView_->setSession(s);
     if (s && !s->probeResult().is_null()) {
         specView_->setSpec(BoardSpec::fromJson(s->probeResult().at("spec")),
                            s->probeResult().value("emulated", false));

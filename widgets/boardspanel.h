@@ -10,11 +10,13 @@ class QTableView;
 class QPushButton;
 class QLabel;
 class QPlainTextEdit;
+class QTabWidget;
 
 namespace dvfo {
 
 class BoardListModel;
 class BoardSpecView;
+class BoardMonitorView;
 
 // Boards: the built-in emulated boards and the user's SSH boards; connect, see what the probe
 // found (clock tables, rails, live power), add/edit/remove. All SSH work runs in BoardSessions.
@@ -38,7 +40,9 @@ public:
 
     BoardListModel* model() const { return model_; }
     BoardSpecView* specView() const { return specView_; }
+    BoardMonitorView* monitorView() const { return monitorView_; } // "Monitor" tab
     QLabel* statusLabel() const { return status_; }
+    QTabWidget* detailTabs() const { return detailTabs_; }
 
 signals:
     void sessionConnected(const QString& board);
@@ -56,8 +60,10 @@ private:
     BoardListModel* model_;
     QTableView* table_;
     BoardSpecView* specView_;
+    BoardMonitorView* monitorView_;
     QLabel* status_;
     QPlainTextEdit* log_;
+    QTabWidget* detailTabs_;
     QPushButton *add_, *edit_, *remove_, *connect_, *disconnect_;
     QMap<QString, BoardSession*> sessions_;
     BoardSession::HostKeyAsker hostKeyAsker_;

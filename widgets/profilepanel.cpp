@@ -1,5 +1,6 @@
 #include "widgets/profilepanel.h"
 
+#include "core/boardconditions.h"
 #include "core/boardspec.h"
 #include "core/dnnmodel.h"
 #include "core/profilestore.h"
@@ -117,6 +118,11 @@ ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& 
     leftLayout->addWidget(progress_);
     leftLayout->addWidget(eta_);
     leftLayout->addWidget(tupleLabel_);
+    deviceLabel_ = new QLabel;
+    deviceLabel_->setWordWrap(true);
+    deviceLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    deviceLabel_->hide();
+    leftLayout->addWidget(deviceLabel_);
     leftLayout->addWidget(status_);
     leftLayout->addStretch();
 
@@ -209,6 +215,8 @@ void ProfilePanel::setRepeat(int repeat) { repeat_->setValue(repeat); }
 QString ProfilePanel::board() const { return board_->currentData().toString(); }
 QString ProfilePanel::plan() const { return plan_->text().trimmed(); }
 QString ProfilePanel::statusText() const { return status_->text(); }
+
+QString ProfilePanel::deviceText() const { return deviceLabel_->text(); }
 QString ProfilePanel::estimateText() const { return estimate_->text(); }
 
 void ProfilePanel::setStatus(const QString& text) { status_->setText(text); }
@@ -470,6 +478,7 @@ void ProfilePanel::launch() {
             info.settingsJson = nlohmann::json{{"plan", plan}, {"warmup", job_.warmup}, {"repeat", job_.repeat},
                                                {"batch", job_.batch}}
                                     .dump();
+            info.conditionsJson = BoardConditions::sessionJsonFromProbe(probe).dump();
             sessionId_ = store_->createSession(info);
         } else {
             store_->setSessionStatus(sessionId_, SessionStatus::Running);
@@ -492,6 +501,7 @@ void ProfilePanel::launch() {
 void ProfilePanel::sendStage(const std::vector<FrequencyTuple>& tuples) {
     stageTuples_ = tuples;
     pending_.clear();
+    pendingConditions_.reset();
     units_ = 0;
     stageLayers_ = 0;
     stageClock_.start();
@@ -526,6 +536,39 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
         layerPlot_->xAxis->setRange(-0.7, double(units_) - 0.3);
         progress_->setRange(0, int(units_ * stageTuples_.size()));
         progress_->setValue(0);
+        // Older agents do not say where the layers run: then the label stays hidden.
+        const QString device = QString::fromStdString(data.value("executionDevice", std::string()));
+        const QString warning = QString::fromStdString(data.value("warning", std::string()));
+        QString text = device.isEmpty() ? QString() : tr("Layers run on %1.").arg(device);
+        if (!warning.isEmpty())
+            text += (text.isEmpty() ? QString() : QStringLiteral(" ")) +
+                    tr("Warning: %1").arg(warning);
+        deviceLabel_->setText(text);
+        deviceLabel_->setStyleSheet(
+            warning.isEmpty() ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
+        deviceLabel_->setVisible(!text.isEmpty());
+        nlohmann::json startConditions = nlohmann::json::object();
+        for (const char* key : {"executionDevice", "warning"})
+            if (data.contains(key))
+                startConditions[key] = data[key];
+        try {
+            store_->updateSessionConditions(sessionId_, startConditions);
+        } catch (const std::exception&) {
+            // Only the session's description is lost; the tuples are stored on their own.
+        }
+    } else if (event == QLatin1String("conditions")) {
+        try {
+            pendingConditions_ = TupleConditions::fromJson(data);
+        } catch (const std::exception&) {
+            pendingConditions_.reset();
+            return;
+        }
+        if (pendingConditions_->throttled)
+            setStatus(tr("Tuple %1 MHz was throttled: clocks in force %2 MHz")
+                          .arg(QString::fromStdString(
+                                   ProfileResultModel::mhzLabel(pendingConditions_->pinned)),
+                               QString::fromStdString(
+                                   ProfileResultModel::mhzLabel(pendingConditions_->inForce))));
     } else if (event == QLatin1String("tuple")) {
         const FrequencyTuple t = FrequencyTuple::parse(data.value("tuple", std::string()));
         tupleLabel_->setText(tr("Measuring %1 MHz (%2 of %3%4)")
@@ -574,7 +617,10 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
         if (units_ > 0 && pending_.size() == units_) {
             const FrequencyTuple tuple = pending_.front().tuple;
             try {
-                store_->addCompletedTuple(sessionId_, tuple, pending_);
+                if (pendingConditions_ && pendingConditions_->pinned != tuple)
+                    pendingConditions_.reset();
+                store_->addCompletedTuple(sessionId_, tuple, pending_, pendingConditions_);
+                pendingConditions_.reset();
             } catch (const std::exception& e) {
                 // The store refused (disk full, file removed): stop rather than measure in vain.
                 session_->cancelRequest();

@@ -3,6 +3,7 @@
 #include "core/boardregistry.h"
 #include "core/layerrecord.h"
 #include "core/sessioninfo.h"
+#include "core/tupleconditions.h"
 #include "widgets/boardspanel.h" // QPointer needs the complete types
 
 #include <QElapsedTimer>
@@ -12,6 +13,7 @@
 #include <QWidget>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 class QComboBox;
@@ -70,6 +72,8 @@ public:
     int64_t sessionId() const { return sessionId_; }
     int64_t resumableSession() const { return resumable_; }
     QString statusText() const;
+    // "Layers run on cpu", plus the agent's warning when a GPU sweep runs on the CPU.
+    QString deviceText() const;
     QString estimateText() const;
 
     InteractivePlot* layerPlot() const { return layerPlot_; }
@@ -118,6 +122,7 @@ private:
     QLineEdit* plan_;
     QSpinBox *warmup_, *repeat_;
     QLabel *estimate_, *status_, *eta_, *tupleLabel_;
+    QLabel* deviceLabel_; // where the agent runs the layers, red with the agent's warning
     QPushButton *start_, *pause_, *cancel_, *resume_;
     QProgressBar* progress_;
     InteractivePlot *layerPlot_, *powerPlot_;
@@ -135,6 +140,8 @@ private:
     std::map<FrequencyTuple, TupleCost> costs_;
     std::vector<FrequencyTuple> stageTuples_;
     std::vector<LayerRecord> pending_;
+    // Sent by the agent before the tuple's last record; stored with the tuple.
+    std::optional<TupleConditions> pendingConditions_;
     size_t units_ = 0, measuredLayers_ = 0, stageLayers_ = 0;
     QElapsedTimer sweepClock_, stageClock_;
 };

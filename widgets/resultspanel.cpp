@@ -1,5 +1,6 @@
 #include "widgets/resultspanel.h"
 
+#include "core/boardconditions.h"
 #include "core/profilestore.h"
 #include "widgets/energybreakdownplot.h"
 #include "widgets/latencyheatmapplot.h"
@@ -8,6 +9,7 @@
 
 #include <QComboBox>
 #include <algorithm>
+#include <cmath>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
@@ -19,9 +21,9 @@ namespace dvfo {
 
 ResultsPanel::ResultsPanel(const QString& workspacePath, QWidget* parent)
     : QWidget(parent), workspacePath_(workspacePath), pages_(new QTabWidget), title_(new QLabel),
-      heatMode_(new QComboBox), emc_(new QComboBox), layer_(new QComboBox), metric_(new QComboBox),
-      heatmap_(new LatencyHeatmapPlot), pareto_(new ParetoPlot), breakdown_(new EnergyBreakdownPlot),
-      compare_(new SessionComparePlot) {
+      conditions_(new QLabel), heatMode_(new QComboBox), emc_(new QComboBox), layer_(new QComboBox),
+      metric_(new QComboBox), heatmap_(new LatencyHeatmapPlot), pareto_(new ParetoPlot),
+      breakdown_(new EnergyBreakdownPlot), compare_(new SessionComparePlot) {
     heatMode_->addItems({tr("Layers × tuples"), tr("CPU × GPU at EMC")});
     metric_->addItems({tr("Latency"), tr("Energy")});
     auto* controls = new QHBoxLayout;
@@ -52,6 +54,10 @@ ResultsPanel::ResultsPanel(const QString& workspacePath, QWidget* parent)
     title_->setText(tr("Open a session in the Sessions tab, or run a sweep in the Profile tab."));
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     sessionLayout->addWidget(title_);
+    conditions_->setWordWrap(true);
+    conditions_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    conditions_->hide();
+    sessionLayout->addWidget(conditions_);
     sessionLayout->addWidget(split, 1);
 
     auto* comparePage = new QWidget;
@@ -168,6 +174,7 @@ void ResultsPanel::showResult(std::shared_ptr<const ProfileResultModel> result) 
                             .arg(result_->layerCount())
                             .arg(QString::fromLatin1(toString(s.status))));
     }
+    showConditions(result_ ? &result_->session() : nullptr);
     heatmap_->setResult(result_);
     pareto_->setResult(result_);
     breakdown_->setResult(result_);
@@ -175,6 +182,58 @@ void ResultsPanel::showResult(std::shared_ptr<const ProfileResultModel> result) 
         pareto_->selectTuple(breakdown_->tuple());
     updateSelectors();
     pages_->setCurrentIndex(0);
+}
+
+QString ResultsPanel::conditionsText() const {
+    return conditions_->text();
+}
+
+void ResultsPanel::showConditions(const SessionInfo* s) {
+    nlohmann::json raw =
+        s ? nlohmann::json::parse(s->conditionsJson.empty() ? "{}" : s->conditionsJson, nullptr,
+                                  false)
+          : nlohmann::json();
+    if (!s || !raw.is_object() || (raw.empty() && s->observedTupleCount == 0)) {
+        conditions_->clear();
+        conditions_->hide(); // a session from before board conditions were stored
+        return;
+    }
+    BoardConditions c;
+    try {
+        c = BoardConditions::fromJson(raw);
+    } catch (const std::exception&) {
+    }
+    QStringList parts;
+    if (!c.boardModel.empty())
+        parts << QString::fromStdString(c.boardModel).toHtmlEscaped();
+    parts << (c.l4tRelease.empty() ? tr("L4T unknown")
+                                   : tr("L4T %1").arg(QString::fromStdString(c.l4tRelease)));
+    if (c.nvpmodelId >= 0)
+        parts << tr("nvpmodel %1 (id %2)")
+                     .arg(QString::fromStdString(c.nvpmodelName.empty() ? "?" : c.nvpmodelName))
+                     .arg(c.nvpmodelId);
+    const std::string device = raw.value("executionDevice", std::string());
+    if (!device.empty())
+        parts << tr("layers on %1").arg(QString::fromStdString(device));
+    if (s->observedTupleCount > 0) {
+        parts << (std::isnan(s->maxTempC) ? tr("no thermal zones")
+                                          : tr("hottest zone %1 °C").arg(s->maxTempC, 0, 'f', 1));
+        const QString throttled = tr("throttled at %1 of %2 tuples")
+                                      .arg(s->throttledTupleCount)
+                                      .arg(s->observedTupleCount);
+        parts << (s->throttledTupleCount > 0
+                      ? QStringLiteral("<b style=\"color:#b00020\">%1</b>").arg(throttled)
+                      : throttled);
+    } else {
+        parts << tr("no per-tuple temperatures recorded");
+    }
+    QString text = parts.join(QStringLiteral(" · "));
+    const std::string warning = raw.value("warning", std::string());
+    if (!warning.empty())
+        text += QStringLiteral("<br><b style=\"color:#b00020\">%1</b>")
+                    .arg(tr("Warning: %1").arg(QString::fromStdString(warning).toHtmlEscaped()));
+    conditions_->setText(text);
+    conditions_->show();
 }
 
 void ResultsPanel::showComparison(std::shared_ptr<const ProfileResultModel> a,

@@ -37,6 +37,8 @@ public:
     EnergyBreakdownPlot* breakdown() const { return breakdown_; }
     SessionComparePlot* comparePlot() const { return compare_; }
     QTabWidget* pages() const { return pages_; }
+    // The shown session's board identity and conditions (L4T, nvpmodel, temperatures, throttling).
+    QString conditionsText() const;
 
 signals:
     void loaded(qint64 id);
@@ -46,11 +48,13 @@ signals:
 private:
     template <typename Work, typename Done> void runLoader(Work work, Done done);
     void updateSelectors();
+    void showConditions(const SessionInfo* session); // nullptr: none shown
 
     QString workspacePath_;
     std::shared_ptr<const ProfileResultModel> result_;
     QTabWidget* pages_;
     QLabel* title_;
+    QLabel* conditions_;
     QComboBox *heatMode_, *emc_, *layer_, *metric_;
     LatencyHeatmapPlot* heatmap_;
     ParetoPlot* pareto_;

@@ -1,5 +1,6 @@
 #include "app/cli/boardcommand.h"
 
+#include "app/cli/boardmonitorcommand.h"
 #include "app/cli/tableprinter.h"
 #include "core/boardregistry.h"
 #include "core/boardspec.h"
@@ -203,6 +204,8 @@ void addBoardCommand(CLI::App& app) {
         if (rc)
             throw CLI::RuntimeError(rc);
     });
+
+    addBoardMonitorCommand(*board);
 }
 
 } // namespace dvfo::cli

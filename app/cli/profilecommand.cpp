@@ -5,19 +5,23 @@
 #include "app/cli/tableprinter.h"
 #include "core/adaptivesweepplanner.h"
 #include "core/boardregistry.h"
+#include "core/boardconditions.h"
 #include "core/boardspec.h"
 #include "core/layerrecord.h"
 #include "core/profilestore.h"
 #include "core/sweepplanner.h"
+#include "core/tupleconditions.h"
 #include "remote/client/boardconnector.h"
 
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace dvfo::cli {
@@ -104,6 +108,36 @@ void printSummary(std::ostream& os, const std::vector<LayerRecord>& records) {
     }
     w.print(os);
 }
+void printConditions(std::ostream& os,
+                     const std::map<FrequencyTuple, TupleConditions>& conditions) {
+    if (conditions.empty())
+        return; // an agent from before per-tuple conditions
+    double hottest = std::nan("");
+    std::vector<const TupleConditions*> throttled;
+    for (const auto& [t, c] : conditions) {
+        const double m = c.maxTempC();
+        if (!std::isnan(m) && (std::isnan(hottest) || m > hottest))
+            hottest = m;
+        if (c.throttled)
+            throttled.push_back(&c);
+    }
+    os << "\nConditions over " << conditions.size() << " tuples: hottest zone "
+       << (std::isnan(hottest) ? std::string("unknown (no thermal zones)")
+                               : TablePrinter::num(hottest, 1) + " C")
+       << ", throttled at " << throttled.size() << "\n";
+    if (throttled.empty())
+        return;
+    TablePrinter t({"pinned MHz", "in force MHz", "domains", "max C"});
+    for (const auto* c : throttled) {
+        std::string domains;
+        for (const auto& d : c->throttledDomains)
+            domains += (domains.empty() ? "" : ",") + d;
+        const double m = c->maxTempC();
+        t.addRow({mhzTuple(c->pinned), mhzTuple(c->inForce), domains,
+                  std::isnan(m) ? std::string("-") : TablePrinter::num(m, 1)});
+    }
+    t.print(os);
+}
 } // namespace
 
 int runProfile(const ProfileOptions& opts) {
@@ -143,6 +177,7 @@ int runProfile(const ProfileOptions& opts) {
         return 3;
     }
     std::vector<LayerRecord> records;
+    std::map<FrequencyTuple, TupleConditions> tupleConditions;
     try {
         const auto probe = agent->call("probe");
         const BoardSpec spec = BoardSpec::fromJson(probe.at("spec"));
@@ -180,6 +215,7 @@ int runProfile(const ProfileOptions& opts) {
             info.settingsJson = nlohmann::json{{"plan", o.tuples}, {"warmup", o.warmup}, {"repeat", o.repeat},
                                                {"batch", o.batch}}
                                     .dump();
+            info.conditionsJson = BoardConditions::sessionJsonFromProbe(probe).dump();
             sessionId = store->createSession(info);
         } else if (store) {
             store->setSessionStatus(sessionId, SessionStatus::Running);
@@ -191,6 +227,12 @@ int runProfile(const ProfileOptions& opts) {
                                      " refinements)"
                                : std::string())
                   << "; model " << o.model << ", warm-up " << o.warmup << ", repeat " << o.repeat << "\n";
+        if (probe.contains("conditions")) {
+            const BoardConditions bc = BoardConditions::fromJson(probe["conditions"]);
+            std::cerr << "Conditions: "
+                      << (bc.boardModel.empty() ? std::string() : bc.boardModel + ", ")
+                      << bc.summary() << "\n";
+        }
 
         for (int stage = 1; !tuples.empty(); ++stage) {
             nlohmann::json tupleList = nlohmann::json::array();
@@ -198,6 +240,7 @@ int runProfile(const ProfileOptions& opts) {
                 tupleList.push_back(t.toString());
             size_t measured = 0, units = 0;
             std::vector<LayerRecord> pending; // the tuple being measured, stored once complete
+            std::optional<TupleConditions> pendingConditions; // sent before the tuple's last record
             std::unique_ptr<ProgressBar> bar;
             agent->call(
                 "profile",
@@ -208,14 +251,41 @@ int runProfile(const ProfileOptions& opts) {
                         std::cerr << o.model << ": " << units << " profiling units, " << units * tuples.size()
                                   << " measurements" << (stage > 1 ? " (refinement " + std::to_string(stage - 1) + ")" : "")
                                   << "\n";
+                        // Older agents do not say where the layers run.
+                        if (data.contains("executionDevice"))
+                            std::cerr << "Layers run on: "
+                                      << data["executionDevice"].get<std::string>() << "\n";
+                        if (data.contains("warning"))
+                            std::cerr << "dvfo: warning: " << data["warning"].get<std::string>()
+                                      << "\n";
                         if (!o.quiet)
                             bar = std::make_unique<ProgressBar>(units * tuples.size(), "profiling");
+                        if (store && sessionId) {
+                            nlohmann::json device = nlohmann::json::object();
+                            for (const char* key : {"executionDevice", "warning"})
+                                if (data.contains(key))
+                                    device[key] = data[key];
+                            store->updateSessionConditions(sessionId, device);
+                        }
+                    } else if (event == "conditions") {
+                        pendingConditions = TupleConditions::fromJson(data);
+                        tupleConditions[pendingConditions->pinned] = *pendingConditions;
+                        if (pendingConditions->throttled)
+                            std::cerr << "\ndvfo: warning: tuple "
+                                      << pendingConditions->pinned.toString()
+                                      << " throttled: clocks in force "
+                                      << pendingConditions->inForce.toString() << "\n";
                     } else if (event == "layer") {
                         records.push_back(LayerRecord::fromJson(data));
                         pending.push_back(records.back());
                         if (pending.size() == units) {
+                            if (pendingConditions &&
+                                pendingConditions->pinned != pending.front().tuple)
+                                pendingConditions.reset();
                             if (store)
-                                store->addCompletedTuple(sessionId, pending.front().tuple, pending);
+                                store->addCompletedTuple(sessionId, pending.front().tuple, pending,
+                                                         pendingConditions);
+                            pendingConditions.reset();
                             TupleCost& c = costs[pending.front().tuple];
                             c = {};
                             for (const auto& r : pending) {
@@ -259,10 +329,13 @@ int runProfile(const ProfileOptions& opts) {
     if (store) {
         store->setSessionStatus(sessionId, SessionStatus::Completed);
         std::cerr << "Stored as session " << sessionId << " in " << store->path() << "\n";
-        if (o.resume)
+        if (o.resume) {
             records = store->measurements(sessionId); // summarise the whole session, not just this run
+            tupleConditions = store->tupleConditions(sessionId);
+        }
     }
     printSummary(std::cout, records);
+    printConditions(std::cout, tupleConditions);
     if (!o.csv.empty()) {
         writeCsv(o.csv, o.board, o.model, records);
         std::cerr << "Wrote " << records.size() << " rows to " << o.csv << "\n";
@@ -273,7 +346,7 @@ int runProfile(const ProfileOptions& opts) {
 void addProfileCommand(CLI::App& app) {
     auto o = std::make_shared<ProfileOptions>();
     auto* cmd = app.add_subcommand("profile", "Profile a model layer by layer at frequency tuples of a board");
-    cmd->add_option("--board", o->board, "Board: a name from 'dvfo board list', or emulated:<jetson-nano|jetson-tx2|xavier-nx|agx-orin>")->capture_default_str();
+    cmd->add_option("--board", o->board, "Board: a name from 'dvfo board list', or emulated:<built-in id, e.g. xavier-nx, orin-nano>")->capture_default_str();
     cmd->add_option("--model", o->model, "resnet18 | mobilenet_v2 | vgg11 | small_cnn")->capture_default_str();
     cmd->add_option("--tuples,--plan", o->tuples, "all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)")->capture_default_str();
     cmd->add_option("--warmup", o->warmup, "Warm-up runs per layer and tuple")->capture_default_str();

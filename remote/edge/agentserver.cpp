@@ -2,7 +2,9 @@
 
 #include "core/dnnmodel.h"
 #include "core/linebuffer.h"
+#include "core/tupleconditions.h"
 #include "core/sweepplanner.h"
+#include "remote/edge/boardmonitor.h"
 #include "remote/edge/runtimecontrolclient.h"
 #include "remote/edge/runtimelayout.h"
 #include "remote/edge/runtimeservice.h"
@@ -81,6 +83,12 @@ json AgentServer::probe() {
     j["governors"] = hal_.governors();
     j["power"] = readPower();
     j["models"] = DnnModel::available();
+    // Where profiled layers run with this agent's --device; a CUDA-less build on a Jetson shows
+    // up here as "cpu" before anyone sweeps GPU clocks.
+    j["executionDevice"] = profiler_.executionDevice().name();
+    j["cudaAvailable"] = ExecutionDevice::cudaAvailable();
+    // Which module, L4T release, nvpmodel mode and temperatures: what a profile is stored with.
+    j["conditions"] = hal_.conditions().toJson();
     return j;
 }
 
@@ -109,13 +117,39 @@ json AgentServer::profile(const protocol::Request& r) {
     pr.repeat = int(protocol::integerParam(p, "repeat", 5, 1, 100000, r.id));
     pr.batch = int(protocol::integerParam(p, "batch", 1, 1, 256, r.id));
     pr.tuples = tuplesFrom(p);
+    if (p.contains("device")) {
+        if (!p["device"].is_string())
+            throw protocol::ProtocolError(pc::kBadParams, "\"device\" must be auto, cpu or cuda",
+                                          r.id);
+        pr.device = p["device"].get<std::string>();
+        try {
+            (void)profiler_.executionDevice(pr.device);
+        } catch (const std::invalid_argument& e) {
+            throw protocol::ProtocolError(pc::kBadParams, e.what(), r.id);
+        }
+    }
     const bool keep = p.value("keepFrequencies", false);
-    size_t records = 0, tuplesDone = 0;
+    size_t records = 0, tuplesDone = 0, unitCount = 0;
+    FrequencyTuple pinnedTuple;
     bool finished = false;
+    // After a tuple's last unit, before its record: the clocks in force and the temperatures, so
+    // the client holds them when it stores the complete tuple.
+    auto emitTupleConditions = [&](const FrequencyTuple& pinned) {
+        TupleConditions c;
+        {
+            std::lock_guard<std::mutex> lock(halMutex_);
+            std::vector<ThermalZoneReading> zones;
+            for (const auto& z : hal_.readThermal())
+                zones.push_back({z.type, z.tempC});
+            c = TupleConditions::observe(pinned, hal_.currentFrequencies(), std::move(zones));
+        }
+        emit(protocol::eventLine(r.id, "conditions", c.toJson()));
+    };
     try {
         finished = profiler_.run(
             pr, cancel_,
-            [&](const std::vector<LayerInfo>& layers) {
+            [&](const std::vector<LayerInfo>& layers, const ExecutionDevice& device,
+                const std::string& warning) {
                 json units = json::array();
                 for (const auto& l : layers)
                     units.push_back({{"name", l.name},
@@ -126,15 +160,24 @@ json AgentServer::profile(const protocol::Request& r) {
                                      {"outputShape", l.outputShape},
                                      {"inputBytes", l.inputBytes},
                                      {"outputBytes", l.outputBytes}});
-                emit(protocol::eventLine(r.id, "start",
-                                         {{"model", pr.model}, {"units", units}, {"tuples", pr.tuples.size()}}));
+                unitCount = layers.size();
+                json start = {{"model", pr.model},
+                              {"units", units},
+                              {"tuples", pr.tuples.size()},
+                              {"executionDevice", device.name()}};
+                if (!warning.empty())
+                    start["warning"] = warning;
+                emit(protocol::eventLine(r.id, "start", start));
             },
             [&](size_t index, const FrequencyTuple& t) {
                 tuplesDone = index;
+                pinnedTuple = t;
                 emit(protocol::eventLine(r.id, "tuple",
                                          {{"index", index}, {"total", pr.tuples.size()}, {"tuple", t.toString()}}));
             },
             [&](const LayerRecord& rec) {
+                if (size_t(rec.layerIndex) + 1 == unitCount)
+                    emitTupleConditions(pinnedTuple);
                 ++records;
                 emit(protocol::eventLine(r.id, "layer", rec.toJson()));
             });
@@ -153,6 +196,28 @@ json AgentServer::profile(const protocol::Request& r) {
                                           std::to_string(tuplesDone) + " complete tuples); board clocks restored",
                                       r.id);
     return {{"tuples", pr.tuples.size()}, {"records", records}, {"emulated", hal_.emulated()}};
+}
+
+// Streams "samples" events until the duration ends or the request is cancelled; cancelling is
+// the normal end of an open-ended monitor, so it answers ok. Requests run one at a time, so a
+// monitor never runs during a sweep: a profile sent meanwhile waits until the monitor ends.
+json AgentServer::monitor(const protocol::Request& r) {
+    MonitorOptions o;
+    o.rateHz = int(protocol::integerParam(r.params, "rateHz", 50, 1, MonitorOptions::kMaxRateHz, r.id));
+    o.batchMs = int(protocol::integerParam(r.params, "batchMs", 50, 0, 1000, r.id));
+    if (r.params.contains("durationS")) {
+        const json& d = r.params["durationS"];
+        if (!d.is_number() || !(d.get<double>() >= 0 && d.get<double>() <= 7 * 86400))
+            throw protocol::ProtocolError(pc::kBadParams, "\"durationS\" must be a number of seconds in 0..604800 (0: until cancelled)", r.id);
+        o.durationS = d.get<double>();
+    }
+    BoardMonitor monitor(hal_, halMutex_);
+    const MonitorSummary s = monitor.run(o, cancel_, [&](const std::vector<MonitorSample>& batch) {
+        emit(protocol::eventLine(r.id, "samples", monitorBatchJson(batch)));
+    });
+    return {{"samples", s.samples},         {"skipped", s.skippedTicks},
+            {"elapsedS", s.elapsedS},       {"achievedHz", s.achievedHz()},
+            {"rateHz", o.rateHz},           {"cancelled", s.cancelled}};
 }
 
 json AgentServer::dispatch(const protocol::Request& r) {
@@ -183,6 +248,8 @@ json AgentServer::dispatch(const protocol::Request& r) {
     }
     if (r.op == "profile")
         return profile(r);
+    if (r.op == "monitor")
+        return monitor(r);
     if (r.op == "shutdown") {
         shutdown_ = true;
         return json::object();
@@ -193,7 +260,7 @@ json AgentServer::dispatch(const protocol::Request& r) {
         return telemetry(r);
     throw protocol::ProtocolError(pc::kUnknownOp,
                                   "unknown op '" + r.op +
-                                      "' (known: hello, probe, set-freq, read-power, governors, restore, profile, "
+                                      "' (known: hello, probe, set-freq, read-power, governors, restore, profile, monitor, "
                                       "runtime-status, telemetry, cancel, shutdown)",
                                   r.id);
 }

@@ -35,6 +35,7 @@ public:
     bool execute(const protocol::Request& request);
 
     std::mutex& halMutex() { return halMutex_; }
+    LayerProfiler& profiler() { return profiler_; }
     nlohmann::json hello() const;
 
 private:
@@ -44,6 +45,7 @@ private:
     nlohmann::json probe();
     nlohmann::json readPower();
     nlohmann::json profile(const protocol::Request& r);
+    nlohmann::json monitor(const protocol::Request& r); // see BoardMonitor
     nlohmann::json runtimeStatus(const protocol::Request& r);
     nlohmann::json telemetry(const protocol::Request& r);
     // The request's "root", else the root of the runtime this agent's board runs by default.

@@ -5,6 +5,19 @@
 
 namespace dvfo {
 
+BoardConditions BoardHal::conditions() {
+    BoardConditions c;
+    for (const auto& z : readThermal())
+        c.thermalZones.push_back({z.type, z.tempC});
+    if (emulated()) {
+        c.boardModel = spec().name + " (emulated)";
+        c.l4tRelease = "emulated";
+        c.note =
+            "emulated board: no L4T release or nvpmodel mode; temperatures from its thermal model";
+    }
+    return c;
+}
+
 PhaseCost BoardHal::measurePhase(const std::vector<LayerInfo>& units,
                                  const std::function<void()>& work) {
     LayerInfo phase;

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/splitexecutor.h"
+#include "core/boardconditions.h"
 #include "core/boardspec.h"
 #include "core/frequencytuple.h"
 #include "core/layerinfo.h"
@@ -26,6 +27,12 @@ struct RailReading {
     double milliamps = 0;
 };
 
+// One thermal zone: its type as the kernel names it ("CPU-therm", "GPU-therm", ...) and degrees C.
+struct ThermalReading {
+    std::string type;
+    double tempC = 0;
+};
+
 // What the agent needs from a board: clocks, power, and the accounting of one profiled unit.
 // SysfsBoard talks to real cpufreq/devfreq/EMC/INA3221 files; EmulatedBoard models a Jetson.
 class BoardHal {
@@ -38,6 +45,12 @@ public:
     // Pins all three clocks. Validates against the spec first (InvalidTupleError).
     virtual void setFrequencies(const FrequencyTuple& t) = 0;
     virtual std::vector<RailReading> readPower() = 0;
+    // Thermal zones, for the probe and the live monitor; empty when the board has none.
+    virtual std::vector<ThermalReading> readThermal() { return {}; }
+    // Module, L4T release, nvpmodel mode and thermal zones (BoardConditions), for the probe and
+    // each profiled tuple. This default: the zones of readThermal(), and on emulated boards L4T
+    // "emulated" and no nvpmodel. SysfsBoard reads the board's files.
+    virtual BoardConditions conditions();
     // Current governors per domain, e.g. {"cpu":"schedutil","gpu":"nvhost_podgov","emc":"auto"}.
     virtual nlohmann::json governors() = 0;
     // Puts back the governors and limits found at start. Safe to call more than once.
@@ -47,6 +60,19 @@ public:
     // host-measured durations (seconds). Returns latency stats and per-rail power/energy.
     virtual void beginMeasurement() = 0;
     virtual LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) = 0;
+
+    // How often the rails publish a new reading (ms; an INA3221 averages over this interval and
+    // holds the result). 0 when the board does not say. The profiler warms a unit up for two
+    // intervals and measures it over max(20 ms, 10 intervals) (minimumMeasurementWindowMs()).
+    virtual double railUpdateIntervalMs() { return 0; }
+    // Board time (s) of one run of `layer`, warm-up or measured, that took `hostSeconds` here.
+    // Real boards: the same, their time is the wall clock. Emulated boards: the model's latency
+    // at the clocks in force, and their rails see the unit's power for that long; they accept
+    // hostSeconds = 0 for runs the profiler did not execute here (see LayerProfiler).
+    virtual double unitRan(const LayerInfo& layer, double hostSeconds) {
+        (void)layer;
+        return hostSeconds;
+    }
 
     // The runtime: runs `work` (which executes `units`) once and returns what the board spent on
     // it. Real boards: wall time, and the energy of the rails sampled over that window (this

@@ -102,6 +102,11 @@ int main(int argc, char** argv) {
     app.add_option("--sysfs-root", sysfsRoot, "Root of the sysfs/debugfs tree (tests use a fake tree)");
     app.add_option("--board", boardId, "Board spec for sysfs mode (auto reads the device-tree model)");
     app.add_option("--threads", threads, "LibTorch intra-op threads (0 = LibTorch default)");
+    std::string device = "auto";
+    app.add_option("--device", device,
+                   "Where profiled layers run: auto (CUDA when this LibTorch has it), cpu, cuda")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
 
     auto* probe = app.add_subcommand("probe", "Print the board's capabilities as JSON");
     auto* setFreq = app.add_subcommand("set-freq", "Pin CPU/GPU/EMC clocks (kept after exit)");
@@ -290,6 +295,12 @@ int main(int argc, char** argv) {
 
     std::istringstream noInput;
     AgentServer server(*hal, serve->parsed() ? std::cin : static_cast<std::istream&>(noInput), std::cout);
+    try {
+        server.profiler().setDefaultDevice(device);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "dvfo-edge: " << e.what() << "\n";
+        return 2;
+    }
     startSignalThread(*hal, server.halMutex());
     if (serve->parsed())
         return server.serve();

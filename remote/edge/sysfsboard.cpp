@@ -1,6 +1,7 @@
 #include "remote/edge/sysfsboard.h"
 
 #include "core/latencystats.h"
+#include "remote/edge/boardconditionsreader.h"
 #include "remote/edge/sysfsfile.h"
 
 #include <algorithm>
@@ -72,20 +73,49 @@ bool notConnected(const std::string& label) {
     return false;
 }
 
+// How often the INA3221 behind `dir` publishes a reading, in ms; 0 when the driver does not say.
+// hwmon (L4T >= 34) has update_interval in ms, rounded (6.6 ms reads 7), and newer kernels add
+// update_interval_us, which wins when present. The IIO ina3221x driver of L4T <= 32 has no
+// standard attribute; IIO's ABI spells it [in_][<type>_]sampling_frequency (Hz), and some
+// out-of-tree drivers copy hwmon's names: any of them counts, the slowest channel wins.
+double railUpdateIntervalMsIn(const std::string& dir) {
+    auto endsWith = [](const std::string& s, const std::string& tail) {
+        return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    double ms = 0, fromMicroseconds = 0;
+    for (const auto& f : sysfs::listDir(dir)) {
+        const std::string file = dir + "/" + f;
+        if (endsWith(f, "update_interval_us")) {
+            fromMicroseconds = std::max(fromMicroseconds, sysfs::readDouble(file) / 1000.0);
+        } else if (endsWith(f, "update_interval")) {
+            ms = std::max(ms, sysfs::readDouble(file));
+        } else if (endsWith(f, "sampling_frequency")) {
+            const double hz = sysfs::readDouble(file);
+            if (hz > 0)
+                ms = std::max(ms, 1000.0 / hz);
+        }
+    }
+    return fromMicroseconds > 0 ? fromMicroseconds : ms;
+}
+
 // Devfreq and bpmp list rates in Hz; kHz keys must be exact so a table value maps back to the
 // very string the kernel offered.
 int64_t hzToKhz(int64_t hz) {
     return (hz + 500) / 1000;
 }
 
+// "/a/b/" -> "/a/b", "" -> "/": one spelling per tree, so the saved-state file is found again.
+std::string normalisedRoot(std::string root) {
+    while (root.size() > 1 && root.back() == '/')
+        root.pop_back();
+    return root.empty() ? "/" : root;
+}
+
 } // namespace
 
-SysfsBoard::SysfsBoard(BoardSpec templateSpec, std::string root)
-    : root_(std::move(root)), sampler_([this] { return readRails(true); }) {
-    while (root_.size() > 1 && root_.back() == '/')
-        root_.pop_back();
-    if (root_.empty())
-        root_ = "/";
+SysfsBoard::SysfsBoard(BoardSpec templateSpec, std::string root, std::string stateDirectory)
+    : root_(normalisedRoot(std::move(root))), stateFile_(root_, std::move(stateDirectory)),
+      sampler_([this] { return readRails(true); }) {
     spec_ = templateSpec;
     discoverCpu(templateSpec);
     discoverGpu(templateSpec);
@@ -100,7 +130,10 @@ SysfsBoard::~SysfsBoard() {
         // An unfinished measurement's error has no one left to report to.
     }
     try {
-        restore();
+        // Only what this object pinned: a state stored by an earlier `set-freq` stays in force.
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (saved_)
+            restoreLocked();
     } catch (...) {
         // Destructors must not throw; restore() already tried every file it could.
     }
@@ -364,6 +397,7 @@ void SysfsBoard::discoverRails(const BoardSpec& tmpl) {
             if (!startsWith(sub, "iio:device") && !startsWith(sub, "iio_device"))
                 continue;
             const std::string dir = devDir + "/" + sub;
+            const size_t railsBefore = rails.size();
             for (const auto& f : sysfs::listDir(dir)) {
                 const int k = indexedName(f, "rail_name_", "");
                 if (k < 0 || k == 7)
@@ -376,6 +410,8 @@ void SysfsBoard::discoverRails(const BoardSpec& tmpl) {
                     {label, false, dir + "/in_power" + ks + "_input",
                      dir + "/in_voltage" + ks + "_input", dir + "/in_current" + ks + "_input"});
             }
+            if (rails.size() > railsBefore)
+                railIntervalMs_ = std::max(railIntervalMs_, railUpdateIntervalMsIn(dir));
         }
     }
     // L4T >= 34: hwmon ina3221, inK_label + inK_input (mV) + currK_input (mA); in7 is the sum
@@ -389,6 +425,7 @@ void SysfsBoard::discoverRails(const BoardSpec& tmpl) {
             if (indexedName(sub, "hwmon", "") < 0)
                 continue;
             const std::string dir = hwDir + "/" + sub;
+            const size_t railsBefore = rails.size();
             for (const auto& f : sysfs::listDir(dir)) {
                 const int k = indexedName(f, "in", "_label");
                 if (k < 0 || k == 7)
@@ -400,6 +437,8 @@ void SysfsBoard::discoverRails(const BoardSpec& tmpl) {
                 add({label, "", "ina3221", dev, k, 0, {}},
                     {label, true, "", dir + "/in" + ks + "_input", dir + "/curr" + ks + "_input"});
             }
+            if (rails.size() > railsBefore)
+                railIntervalMs_ = std::max(railIntervalMs_, railUpdateIntervalMsIn(dir));
         }
     }
 
@@ -483,6 +522,75 @@ SysfsBoard::SavedState SysfsBoard::snapshot() const {
     return s;
 }
 
+nlohmann::json SysfsBoard::savedToJson(const SavedState& s) const {
+    nlohmann::json cpu = nlohmann::json::array();
+    for (size_t i = 0; i < s.cpu.size(); ++i)
+        cpu.push_back({{"dir", policies_[i].dir},
+                       {"governor", s.cpu[i].governor},
+                       {"minFreq", s.cpu[i].minFreq},
+                       {"maxFreq", s.cpu[i].maxFreq},
+                       {"setspeed", s.cpu[i].setspeed}});
+    return {{"cpu", cpu},
+            {"gpu",
+             {{"dir", gpuDir_},
+              {"minFreq", s.gpuMin},
+              {"maxFreq", s.gpuMax},
+              {"railgate", s.railgate}}},
+            {"emc",
+             {{"interface", spec_.emcInterface},
+              {"dir", emcDir_},
+              {"lock", s.emcLock},
+              {"rate", s.emcRate},
+              {"state", s.emcState},
+              {"updateRate", s.emcUpdateRate}}}};
+}
+
+SysfsBoard::SavedState SysfsBoard::savedFromJson(const nlohmann::json& j) const {
+    const std::string where = "saved original clocks " + stateFile_.path();
+    auto text = [&](const nlohmann::json& o, const char* key) {
+        if (!o.is_object() || !o.contains(key) || !o[key].is_string())
+            throw HalError(where + " lack the text field \"" + key +
+                           "\"; put the clocks back by hand (or reboot) and delete the file");
+        return o[key].get<std::string>();
+    };
+    auto mismatch = [&](const std::string& what, const std::string& stored,
+                        const std::string& here) {
+        return HalError(where + " were saved for another layout (" + what + " \"" + stored +
+                        "\", this board has \"" + here +
+                        "\"); put the clocks back by hand (or reboot) and delete the file");
+    };
+    SavedState s;
+    const auto& cpu = j.contains("cpu") ? j["cpu"] : nlohmann::json();
+    if (!cpu.is_array() || cpu.size() != policies_.size())
+        throw mismatch("CPU policy count", cpu.is_array() ? std::to_string(cpu.size()) : "none",
+                       std::to_string(policies_.size()));
+    for (size_t i = 0; i < policies_.size(); ++i) {
+        if (text(cpu[i], "dir") != policies_[i].dir)
+            throw mismatch("CPU policy", text(cpu[i], "dir"), policies_[i].dir);
+        SavedPolicy p{text(cpu[i], "governor"), text(cpu[i], "minFreq"), text(cpu[i], "maxFreq"),
+                      text(cpu[i], "setspeed")};
+        sysfs::parseInt64(p.minFreq, where);
+        sysfs::parseInt64(p.maxFreq, where);
+        s.cpu.push_back(p);
+    }
+    const auto& gpu = j.contains("gpu") ? j["gpu"] : nlohmann::json();
+    if (text(gpu, "dir") != gpuDir_)
+        throw mismatch("GPU node", text(gpu, "dir"), gpuDir_);
+    s.gpuMin = text(gpu, "minFreq");
+    s.gpuMax = text(gpu, "maxFreq");
+    s.railgate = text(gpu, "railgate");
+    sysfs::parseInt64(s.gpuMin, where);
+    sysfs::parseInt64(s.gpuMax, where);
+    const auto& emc = j.contains("emc") ? j["emc"] : nlohmann::json();
+    if (text(emc, "interface") != spec_.emcInterface)
+        throw mismatch("EMC interface", text(emc, "interface"), spec_.emcInterface);
+    s.emcLock = text(emc, "lock");
+    s.emcRate = text(emc, "rate");
+    s.emcState = text(emc, "state");
+    s.emcUpdateRate = text(emc, "updateRate");
+    return s;
+}
+
 void SysfsBoard::checkEmcCap(int64_t emcHz) const {
     const std::string capFile = path(kEmcCap);
     if (!emcBpmp_ || !sysfs::exists(capFile))
@@ -501,8 +609,14 @@ void SysfsBoard::setFrequencies(const FrequencyTuple& t) {
     const int64_t gpuHz = gpuHzByKhz_.at(t.gpuKhz);
     const int64_t emcHz = emcHzByKhz_.at(t.emcKhz);
     checkEmcCap(emcHz);
-    if (!saved_)
-        saved_ = snapshot();
+    if (!saved_) {
+        // An earlier process may have pinned the board and died (or was `set-freq`): its stored
+        // original is the truth, not what the files say now. Stored before the first write.
+        if (auto stored = stateFile_.load())
+            saved_ = savedFromJson(*stored);
+        else
+            saved_ = savedFromJson(stateFile_.store(savedToJson(snapshot())));
+    }
 
     const std::string cpu = std::to_string(t.cpuKhz);
     for (const auto& p : policies_) {
@@ -541,6 +655,11 @@ void SysfsBoard::setFrequencies(const FrequencyTuple& t) {
 
 void SysfsBoard::restore() {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (!saved_) {
+        // Pinned by another process (`dvfo-edge set-freq`, or an agent that was killed).
+        if (auto stored = stateFile_.load())
+            saved_ = savedFromJson(*stored);
+    }
     restoreLocked();
 }
 
@@ -603,8 +722,9 @@ void SysfsBoard::restoreLocked() {
     }
 
     if (!errors.empty())
-        throw HalError("restore incomplete (will retry on the next restore): " +
-                       join(errors, "; "));
+        throw HalError("restore incomplete (will retry on the next restore; the original clocks "
+                       "stay in " + stateFile_.path() + "): " + join(errors, "; "));
+    stateFile_.remove();
     saved_.reset();
     setTuple_.reset();
 }
@@ -629,6 +749,16 @@ nlohmann::json SysfsBoard::governors() {
     return {{"cpu", join(cpu, ",")},
             {"gpu", sysfs::readTrimmed(gpuDir_ + "/governor")},
             {"emc", locked ? "locked" : "auto"}};
+}
+
+// ---- identity and conditions ------------------------------------------------------------
+
+std::vector<ThermalReading> SysfsBoard::readThermal() {
+    return BoardConditionsReader(root_).thermalZones();
+}
+
+BoardConditions SysfsBoard::conditions() {
+    return BoardConditionsReader(root_).read();
 }
 
 // ---- power ------------------------------------------------------------------------------
@@ -689,6 +819,8 @@ LayerRecord SysfsBoard::finishMeasurement(const LayerInfo& layer,
     rec.kind = layer.kind;
     rec.emulated = false;
     rec.latency = computeLatencyStats(hostSeconds);
+    rec.powerSamples = power.samples;
+    rec.windowMs = power.windowS * 1e3;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (setTuple_)

@@ -1,6 +1,7 @@
 #pragma once
 #include "remote/edge/boardhal.h"
 #include "remote/edge/railsampler.h"
+#include "remote/edge/savedclockstate.h"
 
 #include <chrono>
 #include <cstdint>
@@ -18,8 +19,11 @@ namespace dvfo {
 //
 // The constructor discovers what the kernel really offers (clock tables, GPU node, rails) and
 // spec() reports that, keeping the template's identity and emulation parameters. The first
-// setFrequencies() snapshots the original governors and limits; restore() (also run by the
-// destructor) writes them back in reverse order.
+// setFrequencies() snapshots the original governors and limits and keeps them on disk
+// (SavedClockState) before writing anything; a later process finds them there instead of taking
+// the pinned state for the original. restore() writes them back in reverse order, from memory or
+// from that file, and then deletes the file; the destructor restores only what this object
+// pinned, so `dvfo-edge probe` after `dvfo-edge set-freq` leaves the clocks pinned.
 class SysfsBoard : public BoardHal {
 public:
     // Called before every write with the full path and the value. Returning 0 lets the write
@@ -27,7 +31,9 @@ public:
     // is how the tests inject EACCES while running as root.
     using WriteObserver = std::function<int(const std::string& path, const std::string& value)>;
 
-    explicit SysfsBoard(BoardSpec templateSpec, std::string root = "/");
+    // stateDirectory: where the original clocks are kept across processes (SavedClockState).
+    explicit SysfsBoard(BoardSpec templateSpec, std::string root = "/",
+                        std::string stateDirectory = SavedClockState::defaultDirectory());
     ~SysfsBoard() override;
     SysfsBoard(const SysfsBoard&) = delete;
     SysfsBoard& operator=(const SysfsBoard&) = delete;
@@ -38,12 +44,19 @@ public:
     FrequencyTuple currentFrequencies() override;
     void setFrequencies(const FrequencyTuple& t) override;
     std::vector<RailReading> readPower() override;
+    // /sys/class/thermal zones under the root (BoardConditionsReader).
+    std::vector<ThermalReading> readThermal() override;
+    // Device-tree model, /etc/nv_tegra_release, nvpmodel status and conf, thermal zones.
+    BoardConditions conditions() override;
     nlohmann::json governors() override;
     void restore() override;
 
     void beginMeasurement() override;
     LayerRecord finishMeasurement(const LayerInfo& layer,
                                   const std::vector<double>& hostSeconds) override;
+    // From the rails' update_interval (hwmon, ms) or sampling_frequency (IIO, Hz); the slowest
+    // chip's. 0 when no driver says.
+    double railUpdateIntervalMs() override { return railIntervalMs_; }
 
     void setWriteObserver(WriteObserver observer);
     // Rail sampling period during a measurement (default 1 ms, about one INA3221 conversion).
@@ -56,6 +69,8 @@ public:
     const std::string& gpuDevfreqPath() const { return gpuDir_; }
     const std::string& emcPath() const { return emcDir_; }
     std::vector<std::string> cpuPolicyPaths() const;
+    // The file holding the original clocks while the board is pinned.
+    const std::string& savedStatePath() const { return stateFile_.path(); }
 
 private:
     struct CpuPolicy {
@@ -92,6 +107,9 @@ private:
     void writeLimits(const std::string& minFile, const std::string& maxFile,
                      const std::string& newMin, const std::string& newMax);
     SavedState snapshot() const;
+    nlohmann::json savedToJson(const SavedState& s) const;
+    // Throws HalError when the stored state does not fit the layout discovered here.
+    SavedState savedFromJson(const nlohmann::json& j) const;
     void checkEmcCap(int64_t emcHz) const;
     void restoreLocked();
 
@@ -104,10 +122,12 @@ private:
     std::string emcDir_;
     std::map<int64_t, int64_t> emcHzByKhz_;
     std::vector<RailFiles> railFiles_;
+    double railIntervalMs_ = 0;
 
     mutable std::mutex mutex_; // setFrequencies/restore may come from different threads
     WriteObserver observer_;
     std::optional<SavedState> saved_;
+    SavedClockState stateFile_;
     std::optional<FrequencyTuple> setTuple_;
     RailSampler sampler_;
     int lastSampleCount_ = 0;

@@ -234,6 +234,36 @@ private slots:
         QCOMPARE(panel.result()->session().id, a);
     }
 
+    void resultsShowTheSessionsBoardConditionsAndThrottledTuples() {
+        QTemporaryDir dir;
+        ProfileStore store(dir.filePath("w.db").toStdString());
+        const int64_t plain = storeSession(store, "old", 1.0); // stored without conditions
+        const int64_t id = storeSession(store, "orin", 1.0, 0);
+        store.updateSessionConditions(id, {{"boardModel", "NVIDIA Jetson Orin Nano Developer Kit"},
+                                           {"l4tRelease", "R36.3.0"},
+                                           {"nvpmodel", {{"id", 0}, {"name", "15W"}, {"source", "status"}}},
+                                           {"executionDevice", "cpu"},
+                                           {"warning", "GPU clocks swept while the layers run on the CPU"}});
+        for (size_t i = 0; i < 3; ++i) {
+            const FrequencyTuple t = kWhole[i].t;
+            const FrequencyTuple inForce{t.cpuKhz, i == 2 ? t.gpuKhz / 2 : t.gpuKhz, t.emcKhz};
+            store.addCompletedTuple(id, t, layersOf(kWhole[i]),
+                                    TupleConditions::observe(t, inForce, {{"tj-thermal", 50.0 + double(i)}}));
+        }
+        ResultsPanel panel(dir.filePath("w.db"));
+        QSignalSpy loaded(&panel, &ResultsPanel::loaded);
+        panel.openSession(id);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        const QString text = panel.conditionsText();
+        for (const char* part : {"NVIDIA Jetson Orin Nano Developer Kit", "L4T R36.3.0", "nvpmodel 15W (id 0)",
+                                 "layers on cpu", "hottest zone 52.0", "throttled at 1 of 3 tuples",
+                                 "Warning: GPU clocks swept"})
+            QVERIFY2(text.contains(QString::fromUtf8(part)), qPrintable(part + QString(" not in: ") + text));
+        panel.openSession(plain);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+        QVERIFY2(panel.conditionsText().isEmpty(), qPrintable(panel.conditionsText()));
+    }
+
     void sessionListRenamesAndDeletes() {
         QTemporaryDir dir;
         ProfileStore store(dir.filePath("w.db").toStdString());
@@ -282,6 +312,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 120000);
         QCOMPARE(ended.front().at(1).toString(), QString("completed"));
         QCOMPARE(stored.count(), 2);
+        // The agent's start event says where the layers ran; an emulated board has no warning.
+        QCOMPARE(panel.deviceText(), QString("Layers run on cpu."));
         const int64_t id = panel.sessionId();
         const SessionInfo info = store.session(id);
         QCOMPARE(info.status, SessionStatus::Completed);
@@ -308,6 +340,22 @@ private slots:
         QCOMPARE(panel.progressBar()->value(), panel.progressBar()->maximum());
         QCOMPARE(panel.state(), ProfilePanel::State::Idle);
         QCOMPARE(panel.resumableSession(), int64_t(0));
+
+        // The session keeps what the board was: identity and L4T from the probe, the execution
+        // device from the start event, and per tuple the temperatures and (no) throttling.
+        const auto conditions = nlohmann::json::parse(info.conditionsJson);
+        QCOMPARE(conditions.value("l4tRelease", ""), std::string("emulated"));
+        QCOMPARE(conditions.value("boardId", ""), std::string("xavier-nx"));
+        QVERIFY2(conditions.contains("executionDevice"), info.conditionsJson.c_str());
+        QCOMPARE(info.observedTupleCount, int64_t(2));
+        QCOMPARE(info.throttledTupleCount, int64_t(0)); // an emulated board runs what it is pinned to
+        QCOMPARE(store.tupleConditions(id).size(), size_t(2));
+        ResultsPanel results(dir.filePath("w.db"));
+        QSignalSpy loaded(&results, &ResultsPanel::loaded);
+        results.openSession(id);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+        QVERIFY2(results.conditionsText().contains("L4T emulated"), qPrintable(results.conditionsText()));
+        QVERIFY2(results.conditionsText().contains("throttled at 0 of 2 tuples"), qPrintable(results.conditionsText()));
 
         // A bad plan is refused with the reason; nothing is created.
         panel.setPlan("grid:99x1x1");

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -483,6 +484,124 @@ private slots:
         std::stringstream broken(
             "{\"format\": \"dvfo-session\", \"session\": {}, \"records\": [{\"tuple\": \"1/2\"}]}");
         QVERIFY(errorOf([&] { store.importJson(broken); }).contains("record 0"));
+    }
+
+    void boardConditionsAndPerTupleThrottlingSurviveTheStoreAndTheJsonExport() {
+        const std::string path = file("conditions.db");
+        ProfileStore store(path);
+        SessionInfo info = sampleSession();
+        BoardConditions bc;
+        bc.boardModel = "NVIDIA Jetson Orin Nano Developer Kit";
+        bc.l4tRelease = "R36.3.0";
+        bc.nvpmodelId = 0;
+        bc.nvpmodelName = "15W";
+        bc.nvpmodelSource = "/var/lib/nvpmodel/status";
+        bc.thermalZones = {{"cpu-thermal", 41.5}, {"gpu-thermal", 40.25}};
+        nlohmann::json conditions = bc.toJson();
+        conditions["boardId"] = "orin-nano";
+        info.conditionsJson = conditions.dump();
+        const int64_t id = store.createSession(info);
+        // The profile's start event says where the layers run after the session exists.
+        store.updateSessionConditions(
+            id, {{"executionDevice", "cpu"},
+                 {"warning", "GPU clocks swept while layers run on the CPU"}});
+
+        const FrequencyTuple cool{1190400, 510000, 2133000}, hot{1510400, 624750, 2133000};
+        const auto coolC =
+            TupleConditions::observe(cool, cool, {{"cpu-thermal", 48.0}, {"gpu-thermal", 47.0}});
+        // The thermal governor capped the GPU: it reads back 510 MHz instead of 624.75.
+        const auto hotC = TupleConditions::observe(hot, {1510400, 510000, 2133000},
+                                                   {{"cpu-thermal", 71.5}, {"gpu-thermal", 73.25}});
+        QVERIFY(!coolC.throttled);
+        QVERIFY(hotC.throttled);
+        store.addCompletedTuple(id, cool, makeTuple(cool), coolC);
+        store.addCompletedTuple(id, hot, makeTuple(hot), hotC);
+        const FrequencyTuple older{729600, 306000, 665600}; // as an agent without conditions
+        store.addCompletedTuple(id, older, makeTuple(older));
+        QVERIFY(errorOf([&] {
+                    store.addCompletedTuple(id, older, makeTuple(older), coolC);
+                }).contains("not of the tuple being completed"));
+
+        const SessionInfo s = store.session(id);
+        const auto stored = nlohmann::json::parse(s.conditionsJson);
+        QCOMPARE(stored.value("boardModel", ""), bc.boardModel);
+        QCOMPARE(stored.value("l4tRelease", ""), std::string("R36.3.0"));
+        QCOMPARE(stored["nvpmodel"].value("name", ""), std::string("15W"));
+        QCOMPARE(stored.value("boardId", ""), std::string("orin-nano"));
+        QCOMPARE(stored.value("executionDevice", ""), std::string("cpu"));
+        QVERIFY(stored.contains("warning"));
+        QCOMPARE(BoardConditions::fromJson(stored).thermalZones, bc.thermalZones);
+        QCOMPARE(s.observedTupleCount, int64_t(2));
+        QCOMPARE(s.throttledTupleCount, int64_t(1));
+        QCOMPARE(s.maxTempC, 73.25);
+        QCOMPARE(store.sessions().back().throttledTupleCount, int64_t(1));
+
+        const auto perTuple = store.tupleConditions(id);
+        QCOMPARE(perTuple.size(), size_t(2)); // the older tuple has none
+        QCOMPARE(perTuple.at(hot).inForce, (FrequencyTuple{1510400, 510000, 2133000}));
+        QCOMPARE(perTuple.at(hot).throttledDomains, std::vector<std::string>{"gpu"});
+        QCOMPARE(perTuple.at(hot).thermalZones, hotC.thermalZones);
+        QVERIFY(!perTuple.at(cool).throttled);
+        QCOMPARE(RawDb(path).scalar("SELECT throttled FROM tuples WHERE gpu_khz = 624750"),
+                 int64_t(1));
+        QCOMPARE(RawDb(path).scalar("SELECT throttled IS NULL FROM tuples WHERE gpu_khz = 306000"),
+                 int64_t(1));
+
+        std::stringstream json;
+        store.exportJson(id, json);
+        const int64_t copy = store.importJson(json);
+        const SessionInfo c = store.session(copy);
+        QCOMPARE(nlohmann::json::parse(c.conditionsJson), stored);
+        QCOMPARE(c.throttledTupleCount, int64_t(1));
+        QCOMPARE(c.maxTempC, 73.25);
+        const auto copied = store.tupleConditions(copy);
+        QCOMPARE(copied.size(), perTuple.size());
+        for (const auto& [t, tc] : perTuple)
+            QCOMPARE(copied.at(t).toJson(), tc.toJson());
+    }
+
+    void aSchemaVersion2WorkspaceMigratesKeepingItsSessions() {
+        // A version-2 workspace: the current schema without what version 3 added.
+        const std::string path = file("v2.db");
+        { ProfileStore create(path); }
+        {
+            RawDb raw(path);
+            QVERIFY(raw.exec("ALTER TABLE sessions DROP COLUMN conditions_json"));
+            QVERIFY(raw.exec("ALTER TABLE tuples DROP COLUMN max_temp_c"));
+            QVERIFY(raw.exec("ALTER TABLE tuples DROP COLUMN throttled"));
+            QVERIFY(raw.exec("ALTER TABLE tuples DROP COLUMN conditions_json"));
+            QVERIFY(raw.exec("PRAGMA user_version = 2"));
+            QVERIFY(
+                raw.exec("INSERT INTO sessions (name, board, board_spec_id, model, started_at, "
+                         "status) VALUES "
+                         "('old sweep', 'nx', 'xavier-nx', 'resnet18', '2026-01-01T00:00:00.000Z', "
+                         "'completed')"));
+            QVERIFY(raw.exec(
+                "INSERT INTO tuples (session_id, cpu_khz, gpu_khz, emc_khz, completed) VALUES "
+                "(1, 1190400, 599250, 1600000, 1)"));
+            QCOMPARE(
+                raw.scalar(
+                    "SELECT count(*) FROM pragma_table_info('tuples') WHERE name = 'throttled'"),
+                int64_t(0));
+        }
+        ProfileStore store(path);
+        QCOMPARE(ProfileStore::latestSchemaVersion(), 3);
+        QCOMPARE(store.schemaVersion(), 3);
+        const SessionInfo old = store.session(1);
+        QCOMPARE(old.name, std::string("old sweep"));
+        QCOMPARE(old.conditionsJson, std::string("{}"));
+        QCOMPARE(old.completedTupleCount, int64_t(1));
+        QCOMPARE(old.observedTupleCount, int64_t(0));
+        QCOMPARE(old.throttledTupleCount, int64_t(0));
+        QVERIFY(std::isnan(old.maxTempC));
+        QVERIFY(store.tupleConditions(1).empty());
+        // The old session takes conditions like a new one.
+        const FrequencyTuple t{1190400, 599250, 1600000};
+        store.setTupleConditions(
+            1, TupleConditions::observe(t, {1113600, 599250, 1600000}, {{"CPU-therm", 88.5}}));
+        QCOMPARE(store.session(1).throttledTupleCount, int64_t(1));
+        QCOMPARE(store.session(1).maxTempC, 88.5);
+        QCOMPARE(store.completedTuples(1), (std::set<FrequencyTuple>{t}));
     }
 
     void malformedCsvIsRejected_data() {
