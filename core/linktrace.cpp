@@ -168,8 +168,8 @@ LinkTrace LinkTrace::fromRows(std::vector<std::pair<double, LinkSample>> rows,
     // are almost six days).
     if (!std::isfinite(steps) || steps > double(kMaxSteps))
         throw LinkTraceError(origin + ": the trace spans " + fmt(lastMs / 1000.0) +
-                             " s, more than " + std::to_string(kMaxSteps) +
-                             " control periods of " + fmt(controlPeriodMs) + " ms");
+                             " s, more than " + std::to_string(kMaxSteps) + " control periods of " +
+                             fmt(controlPeriodMs) + " ms");
     const int64_t count = int64_t(steps);
     LinkTrace t;
     t.kind_ = Kind::Csv;
@@ -293,7 +293,8 @@ namespace {
 // Splits a mixture body at the ';' that start a new component (a known kind and ':' follow), so
 // step specs keep their own ';'.
 std::vector<std::string> mixtureParts(const std::string& body) {
-    static const char* kinds[] = {"constant:", "step:", "randomwalk:", "csv:", "dir:", "mix:"};
+    static const char* kinds[] = {
+        "constant:", "step:", "randomwalk:", "csv:", "dir:", "mix:", "field"};
     std::vector<std::string> parts;
     size_t start = 0;
     for (size_t i = 0; i <= body.size(); ++i) {
@@ -315,13 +316,41 @@ std::vector<std::string> mixtureParts(const std::string& body) {
 }
 } // namespace
 
+std::string LinkTrace::fieldSpec() {
+    // Weights: walks 5, slow walks per decade 3, constant links 2, steps and outages 2. The
+    // constant grid and the steps use other values than `dvfo evaluate --suite`'s families, so
+    // the suite measures what the policy makes of links it has not seen.
+    std::string spec =
+        "mix:"
+        "randomwalk:min=100,max=1000,step=50,rtt=1,rttmin=1,rttmax=5,rttstep=0.5@1;"
+        "randomwalk:min=5,max=400,step=20,rtt=2,rttmin=1,rttmax=10,rttstep=1@1;"
+        "randomwalk:min=1,max=100,step=5,rtt=30,rttmin=10,rttmax=100,rttstep=5@1;"
+        "randomwalk:min=0.2,max=30,step=2,rtt=80,rttmin=20,rttmax=300,rttstep=20@1;"
+        "randomwalk:min=0.2,max=1000,step=40,rtt=20,rttmin=1,rttmax=300,rttstep=20@1;"
+        "randomwalk:min=0.2,max=2,step=0.05,rtt=100,rttmin=1,rttmax=300,rttstep=10@0.75;"
+        "randomwalk:min=2,max=20,step=0.5,rtt=20,rttmin=1,rttmax=300,rttstep=10@0.75;"
+        "randomwalk:min=20,max=200,step=5,rtt=5,rttmin=1,rttmax=300,rttstep=10@0.75;"
+        "randomwalk:min=200,max=1000,step=20,rtt=50,rttmin=1,rttmax=300,rttstep=10@0.75";
+    for (const char* bw : {"0.3", "1", "3", "10", "30", "100", "300", "1000"})
+        for (const char* rtt : {"1", "10", "60", "300"})
+            spec += std::string(";constant:") + bw + "," + rtt + "@0.0625";
+    spec += ";step:100,5;0,5@40;100,5@80;0,5@160;20,30@170@0.4"
+            ";step:10,40;0,40@100;10,40@120@0.4"
+            ";step:500,2;1,150@60;0,150@120;200,10@140@0.4"
+            ";step:300,1;2,200@70;50,20@140@0.4"
+            ";step:1,250;150,3@100@0.4";
+    return spec;
+}
+
 LinkTrace LinkTrace::parse(const std::string& spec, double controlPeriodMs) {
+    if (trim(spec) == "field")
+        return parse(fieldSpec(), controlPeriodMs);
     const auto colon = spec.find(':');
     const std::string kind = trim(spec.substr(0, colon));
     const std::string body = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
     const std::string usage = " (expected constant:BW,RTT, step:BW,RTT;BW,RTT@STEP;..., "
-                              "randomwalk:seed=N,min=..,max=..,rtt=.., csv:FILE, dir:PATH or "
-                              "mix:SPEC@W;SPEC@W;...)";
+                              "randomwalk:seed=N,min=..,max=..,rtt=.., csv:FILE, dir:PATH, "
+                              "mix:SPEC@W;SPEC@W;... or field)";
     if (colon == std::string::npos || body.empty())
         throw LinkTraceError("link trace '" + spec + "': missing parameters" + usage);
     {
@@ -416,15 +445,23 @@ LinkTrace LinkTrace::parse(const std::string& spec, double controlPeriodMs) {
                 if (sub.rfind("mix:", 0) == 0)
                     throw LinkTraceError("link trace '" + spec + "': component '" + part +
                                          "' is a mixture; mixtures do not nest");
+                if (!(w > 0))
+                    throw LinkTraceError("link trace '" + spec + "': component '" + part +
+                                         "' has weight " + fmt(w) + "; weights must be > 0");
+                LinkTrace component;
                 try {
-                    weighted.push_back({parse(sub, controlPeriodMs), w});
+                    component = parse(sub, controlPeriodMs);
                 } catch (const LinkTraceError& e) {
                     throw LinkTraceError("link trace '" + spec + "': component '" + part +
                                          "': " + e.what());
                 }
-                if (!(w > 0))
-                    throw LinkTraceError("link trace '" + spec + "': component '" + part +
-                                         "' has weight " + fmt(w) + "; weights must be > 0");
+                // dir: and field are mixtures themselves: their components join this one with
+                // their weights scaled by W.
+                if (component.kind_ == Kind::Mixture)
+                    for (size_t i = 0; i < component.components_.size(); ++i)
+                        weighted.push_back({component.components_[i], w * component.weights_[i]});
+                else
+                    weighted.push_back({std::move(component), w});
             }
             return mixture(std::move(weighted));
         }

@@ -70,8 +70,17 @@ public:
     //   dir:PATH                             every *.csv in PATH, one per episode, equal weights
     //   mix:SPEC@W;SPEC@W;...                one component per episode with weight W, e.g.
     //                                        mix:constant:10,20@1;randomwalk:min=2,max=50@3
+    //   field                                the built-in field distribution (fieldSpec()); in a
+    //                                        mixture its components join with their weights
+    //                                        scaled, e.g. mix:field@0.8;dir:traces@0.2
     // Throws LinkTraceError naming the spec and what is wrong.
     static LinkTrace parse(const std::string& spec, double controlPeriodMs);
+
+    // What boards meet in a day, as one mixture (the default training distribution): walks on a
+    // LAN, a MEC network, a WAN and a cellular link, a walk over the whole range, slow walks
+    // within each decade of bandwidth with the RTT walking over 1..300 ms, constant links on a
+    // log grid (0.3..1000 Mbit/s x 1..300 ms), step changes and outages.
+    static std::string fieldSpec();
 
     Kind kind() const { return kind_; }
     std::string describe() const;

@@ -5,6 +5,7 @@
 #include "core/laggedpolicy.h"
 #include "core/policyevaluator.h"
 #include "core/profilestore.h"
+#include "core/rangerecordingenvironment.h"
 #include "core/trainedpolicy.h"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 
 namespace dvfo {
@@ -21,6 +23,21 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+
+// The ranges a resumed run's exported policy was trained on, merged into `ranges` (unchanged when
+// there are none: a run exported before the guard existed starts recording now).
+ObservationRanges previousTrainingRanges(const std::string& policyDir, ObservationRanges ranges) {
+    std::ifstream in(fs::path(policyDir) / "policy.json");
+    const json j = json::parse(in, nullptr, false);
+    if (j.is_object() && j.contains("trainingRanges")) {
+        try {
+            ranges.merge(ObservationRanges::fromJson(j["trainingRanges"]));
+        } catch (const std::exception&) {
+            // Foreign or damaged: this session's observations are what the guard gets.
+        }
+    }
+    return ranges;
+}
 
 } // namespace
 
@@ -188,8 +205,18 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
         DvfoEnvironment validationEnv = *env_;
         double bestCost = std::numeric_limits<double>::infinity();
         int64_t lastValidation = agent_->steps();
-        const std::string sidecar =
-            settings_.environment.policySidecar(*env_, settings_.sessionId, runId_);
+        // Every exported snapshot carries the ranges of the observations it was trained on
+        // (over resumes), which the runtime guard checks the board's observations against.
+        ObservationRanges seen(ObservationLayout::featureNames());
+        if (resumed())
+            seen = previousTrainingRanges(outDir_, std::move(seen));
+        RangeRecordingEnvironment recording(*env_, std::move(seen));
+        json sidecarJson =
+            json::parse(settings_.environment.policySidecar(*env_, settings_.sessionId, runId_));
+        auto sidecar = [&] {
+            sidecarJson["trainingRanges"] = recording.ranges().toJson();
+            return sidecarJson.dump();
+        };
         const bool validating =
             settings_.validateEverySteps > 0 && !settings_.validationSeeds.empty();
         // A resumed run keeps its exported snapshot unless a later one validates better.
@@ -222,12 +249,12 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
                     .meanCost;
             if (cost < bestCost) {
                 bestCost = cost;
-                agent_->exportPolicy(outDir_, sidecar);
+                agent_->exportPolicy(outDir_, sidecar());
                 out.exportedStep = agent_->steps();
                 out.validationCost = cost;
             }
         };
-        out.summary = agent_->train(*env_, topt, [&](const TrainingPoint& p) {
+        out.summary = agent_->train(recording, topt, [&](const TrainingPoint& p) {
             if (validating && agent_->steps() >= agent_->config().warmupSteps &&
                 agent_->steps() - lastValidation >= settings_.validateEverySteps) {
                 validateAndKeepBest();
@@ -261,7 +288,7 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
         if (validating)
             validateAndKeepBest(); // the final network competes too
         else {
-            agent_->exportPolicy(outDir_, sidecar);
+            agent_->exportPolicy(outDir_, sidecar());
             out.exportedStep = agent_->steps();
         }
         json result = {{"steps", agent_->steps()},

@@ -80,6 +80,12 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
             series.gpuMhz.push_back(gpu);
             if (r.value("fellBack", false))
                 ++s.fallbacks;
+            const QString guard = text(r, "guard");
+            series.guarded.push_back(guard.isEmpty() ? 0 : 1);
+            if (!guard.isEmpty())
+                s.lastGuard = guard;
+            if (r.contains("guardActivations") && r["guardActivations"].is_number())
+                s.guardActivations = r["guardActivations"].get<int64_t>(); // the newest counts
             if (r.contains("accuracy") && r["accuracy"].is_number())
                 s.lastAccuracy = r["accuracy"].get<double>();
             ++added;
@@ -95,6 +101,7 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
         dropFront(series.bandwidthMbps, excess);
         dropFront(series.predictedCost, excess);
         dropFront(series.realisedCost, excess);
+        dropFront(series.guarded, excess);
     }
     if (added) {
         rowChanged(board);
@@ -150,6 +157,11 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const {
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == Runtime && st.contains("error"))
         return text(st, "error");
+    if (role == Qt::ToolTipRole && index.column() == Guard)
+        return tr("Decisions the runtime guard took from the trained policy (link down, or an "
+                  "observation outside the ranges it was trained on) and gave to the model-based "
+                  "optimiser; last reason: %1")
+            .arg(s.lastGuard.isEmpty() ? tr("none") : s.lastGuard);
     if (role != Qt::DisplayRole)
         return {};
     auto fixed = [](double v, int decimals) {
@@ -194,6 +206,14 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const {
     case Fallbacks:
         return QString::number(st.contains("fallbacks") ? st.value("fallbacks", int64_t(0))
                                                         : s.fallbacks);
+    case Guard: {
+        // The runtime's status when it reports one (a restarted runtime counts from 0 again).
+        const int64_t count = st.contains("guardActivations") && st["guardActivations"].is_number()
+                                  ? st["guardActivations"].get<int64_t>()
+                                  : s.guardActivations;
+        return s.lastGuard.isEmpty() ? QString::number(count)
+                                     : tr("%1 (%2)").arg(count).arg(s.lastGuard);
+    }
     case Accuracy:
         return s.lastAccuracy < 0 ? QStringLiteral("–")
                                   : QString::number(100.0 * s.lastAccuracy, 'f', 1) + " %";
@@ -227,6 +247,8 @@ QVariant FleetModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Cost pred / real");
     case Fallbacks:
         return tr("Fallbacks");
+    case Guard:
+        return tr("Guard");
     case Accuracy:
         return tr("Accuracy");
     case Deploy:

@@ -21,7 +21,8 @@ struct TelemetrySeries {
     // and what it realised, in the same terms (NaN when the policy carries no cost model).
     QVector<double> predictedCost;
     QVector<double> realisedCost;
-    int64_t lastSeq = 0; // poll with telemetry {since: lastSeq}
+    QVector<double> guarded; // 1 where the runtime guard decided instead of the policy, else 0
+    int64_t lastSeq = 0;     // poll with telemetry {since: lastSeq}
 };
 
 // The fleet as the studio sees it: per board the agent connection, the runtime's last status
@@ -41,6 +42,7 @@ public:
         EnergyMj,
         Cost, // predicted / realised, means over the recent window
         Fallbacks,
+        Guard, // decisions the trained policy's runtime guard took over, and the last reason
         Accuracy,
         Deploy,
         ColumnCount
@@ -86,6 +88,8 @@ private:
         TelemetrySeries series;
         double lastAccuracy = -1;
         int64_t fallbacks = 0;
+        int64_t guardActivations = 0; // the runtime's own count in its newest record
+        QString lastGuard;            // why the guard last took over ("link-down", ...)
     };
     void rowChanged(const QString& board);
     BoardState& state(const QString& board) { return states_[board]; }

@@ -323,7 +323,12 @@ void FleetPanel::watch(BoardSession* s) {
                     log(s->board() + QStringLiteral("  ") + text);
                 }
                 model_->setConnection(s->board(), text);
-                if (st == BoardSession::State::Connected)
+                // Poll at once when a connection comes up; after a request (a poll's own answer
+                // included) the timer polls, or answers would trigger polls back to back.
+                const auto before = lastState_.value(s->board(), BoardSession::State::Disconnected);
+                lastState_.insert(s->board(), st);
+                if (st == BoardSession::State::Connected && before != BoardSession::State::Busy &&
+                    before != BoardSession::State::Connected)
                     pollNow();
                 if (st == BoardSession::State::Failed || st == BoardSession::State::Disconnected)
                     pending_.remove(s->board());

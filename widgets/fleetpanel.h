@@ -1,5 +1,6 @@
 #pragma once
 #include "core/boardregistry.h"
+#include "widgets/boardsession.h"
 
 #include <QHash>
 #include <QMap>
@@ -22,7 +23,6 @@ class QTimer;
 
 namespace dvfo {
 
-class BoardSession;
 class FleetModel;
 struct DeployOptions;
 struct DeployResult;
@@ -102,6 +102,7 @@ private:
     QMap<QString, BoardSession*> ownSessions_;
     QSet<BoardSession*> watched_;
     QSet<QString> pending_; // boards with a poll in flight: never queue polls behind a long request
+    QHash<QString, BoardSession::State> lastState_; // per board: the session state last seen
     QHash<QString, qint64> nextHistoryLookupMs_; // per board: when to look for its deployment again
     FleetModel* model_;
     QTableView* table_;

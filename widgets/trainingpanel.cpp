@@ -7,6 +7,7 @@
 #include "widgets/policymapplot.h"
 #include "widgets/trainingcurvesplot.h"
 #include "widgets/trainingrunlistmodel.h"
+#include "widgets/trainingsuiteplot.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -26,6 +27,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 namespace dvfo {
 
@@ -79,22 +81,28 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     slo_->setToolTip(tr("Latency SLO: a step above it costs the SLO penalty"));
     trace_ = new QComboBox;
     trace_->setEditable(true);
+    trace_->addItem(QStringLiteral("field"));
     trace_->addItem(QStringLiteral("randomwalk:min=2,max=100,step=5,rtt=20"));
     trace_->addItem(QStringLiteral("randomwalk:min=5,max=400,step=20,rtt=2"));
     trace_->addItem(QStringLiteral("constant:50,20"));
     trace_->addItem(QStringLiteral("step:100,10;5,40@70;50,20@140"));
-    trace_->setItemData(0, tr("Random walk of the bandwidth in 2..100 Mbit/s, RTT 20 ms"),
+    trace_->setItemData(0,
+                        tr("What boards meet (the default): walks on LAN, MEC, WAN and cellular "
+                           "links, 0.2..1000 Mbit/s, RTT 1..300 ms, constant links, steps and "
+                           "outages. Your csv traces too: mix:field@0.8;dir:FOLDER@0.2"),
                         Qt::ToolTipRole);
-    trace_->setItemData(1,
+    trace_->setItemData(1, tr("Random walk of the bandwidth in 2..100 Mbit/s, RTT 20 ms"),
+                        Qt::ToolTipRole);
+    trace_->setItemData(2,
                         tr("Edge-cloud on a MEC network: random walk in 5..400 Mbit/s, RTT 2 ms"),
                         Qt::ToolTipRole);
-    trace_->setItemData(2, tr("Constant 50 Mbit/s, 20 ms"), Qt::ToolTipRole);
+    trace_->setItemData(3, tr("Constant 50 Mbit/s, 20 ms"), Qt::ToolTipRole);
     trace_->setItemData(
-        3, tr("Steps: 100 Mbit/s, then 5 Mbit/s from step 70, 50 Mbit/s from step 140"),
+        4, tr("Steps: 100 Mbit/s, then 5 Mbit/s from step 70, 50 Mbit/s from step 140"),
         Qt::ToolTipRole);
     trace_->setToolTip(
-        tr("Link trace: constant:BW,RTT | step:BW,RTT;BW,RTT@STEP | randomwalk:key=value,... | "
-           "csv:FILE"));
+        tr("Link trace: field | constant:BW,RTT | step:BW,RTT;BW,RTT@STEP | "
+           "randomwalk:key=value,... | csv:FILE | dir:FOLDER | mix:SPEC@W;SPEC@W;..."));
     trace_->setMinimumContentsLength(30);
     energy_ = new QComboBox;
     energy_->addItem(tr("above idle"), QStringLiteral("above-idle"));
@@ -117,6 +125,11 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     resume_ = new QPushButton(tr("Resume"));
     evaluate_ = new QPushButton(tr("Evaluate"));
     open_ = new QPushButton(tr("Open"));
+    suiteButton_ = new QPushButton(tr("Suite"));
+    suiteButton_->setToolTip(
+        tr("Robustness suite of the selected run's policy: its gap to the oracle per link family "
+           "(constant grid, steps, walks with a walking RTT, WAN, LAN, MEC, outages), next to the "
+           "best baseline (as dvfo evaluate --suite)"));
     resume_->setToolTip(tr("Continue the selected cancelled or failed run from its checkpoint"));
     evaluate_->setToolTip(tr("Policy map and comparison of the selected run's exported policy"));
     progress_ = new QProgressBar;
@@ -146,7 +159,7 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     grid->addWidget(new QLabel(tr("Energy")), 2, 0);
     grid->addWidget(energy_, 2, 1, 1, 3);
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {start_, stop_, resume_, evaluate_})
+    for (QPushButton* b : {start_, stop_, resume_, evaluate_, suiteButton_})
         buttons->addWidget(b);
     grid->addLayout(buttons, 1, 8);
     grid->setColumnStretch(5, 1);
@@ -175,16 +188,18 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     curves_ = new TrainingCurvesPlot;
     map_ = new PolicyMapPlot;
     comparison_ = new PolicyComparisonPlot;
+    suite_ = new TrainingSuitePlot;
     auto* lower = new QSplitter(Qt::Horizontal);
     lower->addWidget(map_);
     lower->addWidget(comparison_);
+    lower->addWidget(suite_);
     auto* plots = new QSplitter(Qt::Vertical);
     plots->addWidget(curves_);
     plots->addWidget(lower);
-    plots->setStretchFactor(0, 3);
-    plots->setStretchFactor(1, 2);
-    plots->setSizes({520, 360});
-    lower->setSizes({600, 600});
+    plots->setStretchFactor(0, 1);
+    plots->setStretchFactor(1, 1);
+    plots->setSizes({420, 460});
+    lower->setSizes({330, 360, 590});
     auto* main = new QSplitter(Qt::Horizontal);
     main->addWidget(runsBox);
     main->addWidget(plots);
@@ -210,6 +225,10 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
         if (const int64_t id = selectedRunId() ? selectedRunId() : currentRun_)
             evaluateRun(id);
     });
+    connect(suiteButton_, &QPushButton::clicked, this, [this] {
+        if (const int64_t id = selectedRunId() ? selectedRunId() : currentRun_)
+            runSuite(id);
+    });
     connect(open_, &QPushButton::clicked, this, [this] {
         if (const int64_t id = selectedRunId())
             openRun(id);
@@ -228,8 +247,12 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
 TrainingPanel::~TrainingPanel() {
     if (cancel_)
         *cancel_ = true;
+    if (suiteCancel_)
+        *suiteCancel_ = true; // stops between traces
     if (trainer_)
         trainer_->wait();
+    if (suiteThread_)
+        suiteThread_->wait();
     for (QThread* t : loaders_)
         t->wait();
 }
@@ -338,6 +361,7 @@ void TrainingPanel::updateButtons() {
     stop_->setEnabled(training);
     resume_->setEnabled(!training && resumable);
     evaluate_->setEnabled(row >= 0 || currentRun_ > 0);
+    suiteButton_->setEnabled(!isRunningSuite() && (row >= 0 || currentRun_ > 0));
     open_->setEnabled(row >= 0);
 }
 
@@ -385,6 +409,7 @@ void TrainingPanel::launchTraining(PolicyTrainerSettings settings) {
     curves_->clear();
     map_->setMap({}, kMapRttMs);
     comparison_->setEvaluation({});
+    suite_->clear();
     progress_->setRange(0, 1);
     progress_->setValue(0);
     setStatus(settings.resumeRunId ? tr("Resuming run %1…").arg(settings.resumeRunId)
@@ -508,6 +533,7 @@ void TrainingPanel::launchLoader(int64_t runId, bool withCurves) {
                     curves_->setPoints(points);
                     map_->setMap({}, kMapRttMs);
                     comparison_->setEvaluation({});
+                    suite_->clear();
                     emit runOpened(runId);
                 });
             }
@@ -551,6 +577,67 @@ void TrainingPanel::launchLoader(int64_t runId, bool withCurves) {
         updateButtons();
     });
     thread->start();
+}
+
+void TrainingPanel::runSuite(int64_t runId) {
+    if (isRunningSuite()) {
+        setStatus(tr("The suite is already running."), true);
+        return;
+    }
+    suiteCancel_ = std::make_shared<std::atomic<bool>>(false);
+    const std::string workspace = workspacePath_.toStdString();
+    SuiteSettings settings = suiteSettings_;
+    auto cancel = suiteCancel_;
+    settings.cancelled = [cancel] { return cancel->load(); };
+    suite_->clear();
+    suite_->setMessage(tr("Robustness suite of run %1: running…").arg(runId));
+    setStatus(tr("Running the robustness suite of run %1…").arg(runId));
+    suiteThread_ = QThread::create([this, workspace, runId, settings, cancel] {
+        try {
+            const TrainingRun run = TrainingRunStore(workspace).run(runId);
+            if (!hasPolicy(run))
+                throw std::runtime_error("run " + std::to_string(runId) +
+                                         " has no exported policy yet");
+            std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(workspace, run);
+            std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
+            // Policies with training ranges are shown behind the runtime guard too.
+            SuiteSettings guarded = settings;
+            const nlohmann::json sidecar =
+                nlohmann::json::parse(policy->sidecarJson(), nullptr, false);
+            if (sidecar.is_object() && sidecar.contains("trainingRanges"))
+                guarded.guard = PolicyGuard::fromSidecar(sidecar);
+            std::vector<SuiteFamilyResult> results =
+                EvaluationSuite::runLike(*env, policy.get(), guarded);
+            if (*cancel)
+                return;
+            const std::string name = policy->name();
+            post(this, [this, runId, name, results = std::move(results)] {
+                suite_->setResults(results, name);
+                const int worst = suite_->worstFamily();
+                if (worst >= 0)
+                    setStatus(tr("Run %1 over the robustness suite: worst family %2, %3 % above "
+                                 "the oracle.")
+                                  .arg(runId)
+                                  .arg(QString::fromStdString(results[size_t(worst)].family))
+                                  .arg(results[size_t(worst)].gapOf(name), 0, 'f', 2));
+                emit suiteShown(runId);
+            });
+        } catch (const std::exception& e) {
+            const QString message = QString::fromStdString(e.what());
+            post(this, [this, runId, message] {
+                suite_->setMessage(tr("Robustness suite of run %1 failed").arg(runId));
+                setStatus(tr("The suite of run %1 failed: %2").arg(runId).arg(message), true);
+                emit failed(message);
+            });
+        }
+    });
+    connect(suiteThread_, &QThread::finished, this, [this] {
+        suiteThread_->deleteLater();
+        suiteThread_ = nullptr;
+        updateButtons();
+    });
+    suiteThread_->start();
+    updateButtons();
 }
 
 } // namespace dvfo

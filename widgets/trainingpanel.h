@@ -1,4 +1,5 @@
 #pragma once
+#include "core/evaluationsuite.h"
 #include "core/policyevaluator.h"
 #include "core/policytrainer.h"
 #include "core/trainingpoint.h"
@@ -26,6 +27,7 @@ class PolicyComparisonPlot;
 class PolicyMapPlot;
 class TrainingCurvesPlot;
 class TrainingRunListModel;
+class TrainingSuitePlot;
 
 // The Training view: set up a DVFO training run on a stored profile session, watch its reward,
 // loss, epsilon and episode-length curves live, then see what the policy does per bandwidth and
@@ -58,6 +60,11 @@ public:
     // Curves from the database, then (if the run exported a policy) its map and comparison.
     void openRun(int64_t runId);
     void evaluateRun(int64_t runId); // map and comparison only
+    // The robustness suite (EvaluationSuite, as `dvfo evaluate --suite`) of the run's exported
+    // policy on a worker thread, shown as the suite chart; suiteShown when done.
+    void runSuite(int64_t runId);
+    void setSuiteSettings(const SuiteSettings& settings) { suiteSettings_ = settings; }
+    bool isRunningSuite() const { return suiteThread_ != nullptr; }
 
     bool isTraining() const { return trainer_ != nullptr; }
     int64_t currentRunId() const { return currentRun_; }
@@ -67,6 +74,7 @@ public:
     TrainingCurvesPlot* curves() const { return curves_; }
     PolicyMapPlot* policyMap() const { return map_; }
     PolicyComparisonPlot* comparison() const { return comparison_; }
+    TrainingSuitePlot* suitePlot() const { return suite_; }
     TrainingRunListModel* runsModel() const { return runsModel_; }
     QTableView* runsView() const { return runsView_; }
     QComboBox* sessionBox() const { return session_; }
@@ -78,6 +86,7 @@ signals:
     void trainingFinished(qint64 runId, const QString& status); // completed, cancelled or failed
     void runOpened(qint64 runId);                               // curves shown
     void policyShown(qint64 runId);                             // map and comparison shown
+    void suiteShown(qint64 runId);                              // the suite chart shows the run
     void failed(const QString& message);
 
 private:
@@ -94,7 +103,7 @@ private:
     QComboBox* trace_;
     QSpinBox *episodeSteps_, *steps_;
     QCheckBox* concurrent_;
-    QPushButton *start_, *stop_, *resume_, *evaluate_, *open_;
+    QPushButton *start_, *stop_, *resume_, *evaluate_, *open_, *suiteButton_;
     QProgressBar* progress_;
     QLabel* status_;
     TrainingRunListModel* runsModel_;
@@ -102,13 +111,17 @@ private:
     TrainingCurvesPlot* curves_;
     PolicyMapPlot* map_;
     PolicyComparisonPlot* comparison_;
+    TrainingSuitePlot* suite_;
 
     QThread* trainer_ = nullptr;
     std::shared_ptr<std::atomic<bool>> cancel_;
     std::vector<QThread*> loaders_;
     int loaderGeneration_ = 0; // a newer open/evaluate wins over a slower older one
-    int64_t currentRun_ = 0;   // the run the plots show
-    int64_t trainingRun_ = 0;  // the run being trained (0 while none or not created yet)
+    QThread* suiteThread_ = nullptr;
+    std::shared_ptr<std::atomic<bool>> suiteCancel_;
+    SuiteSettings suiteSettings_;
+    int64_t currentRun_ = 0;  // the run the plots show
+    int64_t trainingRun_ = 0; // the run being trained (0 while none or not created yet)
     int64_t progressBase_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include "core/baselinepolicies.h"
 #include "core/dvfoenvironment.h"
 #include "core/evaluationsuite.h"
+#include "core/policyguard.h"
 #include "core/policyevaluator.h"
 #include "core/profilestore.h"
 #include "core/trainedpolicy.h"
@@ -51,7 +52,7 @@ std::string orDash(double v, int decimals, bool known) {
 }
 
 int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const ProfileTable& profile,
-             const OffloadModel& offload, RlPolicy* trained) {
+             const OffloadModel& offload, RlPolicy* trained, std::optional<PolicyGuard> guard) {
     std::vector<SuiteFamily> families = EvaluationSuite::builtinFamilies();
     for (const std::string& t : o.suiteTraces) {
         LinkTrace::parse(t, o.periodMs); // a bad item is named before anything runs
@@ -60,6 +61,7 @@ int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const Profil
     SuiteSettings settings;
     settings.seeds = o.seeds;
     settings.steps = o.steps;
+    settings.guard = guard;
     auto make = [&](const std::string& trace) {
         DvfoEnvironmentConfig c = base.config();
         c.trace = LinkTrace::parse(trace, o.periodMs);
@@ -72,8 +74,14 @@ int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const Profil
     const std::vector<SuiteFamilyResult> results =
         EvaluationSuite::run(families, make, trained, settings);
     const std::string mine = trained ? trained->name() : "model-based optimiser";
-    TablePrinter table({"family", "traces", mine + " gap %", "model-based gap %", "best baseline",
-                        "its gap %", "beaten by"});
+    // A policy with training ranges is also shown behind the runtime guard, as a board runs it.
+    const bool guarded = trained && guard;
+    std::vector<std::string> header = {"family", "traces", mine + " gap %"};
+    if (guarded)
+        header.push_back("with guard gap %");
+    for (const char* h : {"model-based gap %", "best baseline", "its gap %", "beaten by"})
+        header.push_back(h);
+    TablePrinter table(header);
     double worstGap = -1;
     std::string worst;
     for (size_t i = 0; i < results.size(); ++i) {
@@ -87,13 +95,20 @@ int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const Profil
         const double gap = gapOf(mine);
         std::string beaten;
         for (const PolicyEvaluation& p : r.policies)
-            if (p.policy != mine && p.policy != "oracle" && p.gapToOraclePct < gap - 1e-9)
+            if (p.policy != mine && p.policy != "oracle" && p.policy != mine + " + guard" &&
+                p.gapToOraclePct < gap - 1e-9)
                 beaten += (beaten.empty() ? "" : ", ") + p.policy;
         if (gap > worstGap)
             worstGap = gap, worst = r.family;
-        table.addRow({r.family, std::to_string(families[i].traces.size()), TablePrinter::num(gap, 2),
-                      TablePrinter::num(gapOf("model-based optimiser"), 2), r.bestBaseline,
-                      TablePrinter::num(gapOf(r.bestBaseline), 2), beaten.empty() ? "-" : beaten});
+        std::vector<std::string> row = {r.family, std::to_string(families[i].traces.size()),
+                                        TablePrinter::num(gap, 2)};
+        if (guarded)
+            row.push_back(TablePrinter::num(gapOf(mine + " + guard"), 2));
+        for (const std::string& cell :
+             {TablePrinter::num(gapOf("model-based optimiser"), 2), r.bestBaseline,
+              TablePrinter::num(gapOf(r.bestBaseline), 2), beaten.empty() ? "-" : beaten})
+            row.push_back(cell);
+        table.addRow(row);
     }
     table.print(std::cout);
     std::cout << "\nWorst family for " << mine << ": " << worst << " (" << TablePrinter::num(worstGap, 2)
@@ -184,8 +199,16 @@ int runEvaluate(const EvaluateOptions& o) {
             }
         }
 
-        if (o.suite)
-            return runSuite(o, env, suiteProfile, suiteOffload, trained.get());
+        if (o.suite) {
+            std::optional<PolicyGuard> guard;
+            if (trained) {
+                const nlohmann::json sidecar =
+                    nlohmann::json::parse(trained->sidecarJson(), nullptr, false);
+                if (sidecar.is_object() && sidecar.contains("trainingRanges"))
+                    guard = PolicyGuard::fromSidecar(sidecar);
+            }
+            return runSuite(o, env, suiteProfile, suiteOffload, trained.get(), guard);
+        }
 
         const ProfileTable& p = env.profile();
         std::cout << "Session " << o.session << ": " << p.model() << " on " << p.board().name

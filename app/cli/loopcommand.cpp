@@ -23,7 +23,8 @@ int runLoop(const ClosedLoopOptions& options, const std::string& jsonPath) {
                   << "runtime (trace " << o.trace << ", seed " << o.seed << ", eta " << o.eta
                   << "), predicted by the environment vs realised by dvfo-edge run\n\n";
         TablePrinter table({"policy", "pred E mJ", "real E mJ", "pred L ms", "real L ms",
-                            "pred cost", "real cost", "cost err %", "offloads", "fallbacks"});
+                            "pred cost", "real cost", "cost err %", "offloads", "fallbacks",
+                            "guarded"});
         for (const ClosedLoopRow& r : rows)
             table.addRow(
                 {r.policy, TablePrinter::num(r.predicted.energyMj, 2),
@@ -31,7 +32,8 @@ int runLoop(const ClosedLoopOptions& options, const std::string& jsonPath) {
                  TablePrinter::num(r.predicted.latencyMs, 2),
                  TablePrinter::num(r.realised.latencyMs, 2), TablePrinter::num(r.predicted.cost, 4),
                  TablePrinter::num(r.realised.cost, 4), TablePrinter::num(r.costErrorPct(), 2),
-                 std::to_string(r.offloads), std::to_string(r.fallbacks)});
+                 std::to_string(r.offloads), std::to_string(r.fallbacks),
+                     std::to_string(r.guarded)});
         table.print(std::cout);
         std::cout
             << "\nEnergy per inference in the environment's accounting; cost = eta*E/E_ref + "

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -32,14 +33,26 @@ void print(const nlohmann::json& records, bool json) {
             std::cout << r.dump() << "\n";
         return;
     }
-    TablePrinter t({"seq", "bundle", "tuple kHz", "share", "latency ms", "energy mJ", "cloud", "accuracy"});
-    for (const auto& r : records)
+    // "guard": who decided when the trained policy's guard took over (link down, or an
+    // observation outside the training ranges), and how often it has so far.
+    TablePrinter t({"seq", "bundle", "tuple kHz", "share", "latency ms", "energy mJ", "cloud", "accuracy",
+                    "guard"});
+    int64_t guarded = 0;
+    for (const auto& r : records) {
+        const std::string guard = r.contains("guard") && r["guard"].is_string() ? r["guard"].get<std::string>() : "-";
+        const int64_t count = r.contains("guardActivations") && r["guardActivations"].is_number_integer()
+                                  ? r["guardActivations"].get<int64_t>()
+                                  : -1;
+        guarded = std::max(guarded, count);
         t.addRow({std::to_string(r.value("seq", int64_t(0))), r.value("bundle", std::string()),
                   r.value("tuple", std::string()), number(r, "share", 1), number(r, "latencyMs", 2),
                   number(r, "energyMj", 3),
                   r.value("fellBack", false) ? "fallback" : r.value("cloudUsed", false) ? "yes" : "no",
-                  number(r, "accuracy", 3)});
+                  number(r, "accuracy", 3), count > 0 ? guard + " (" + std::to_string(count) + ")" : guard});
+    }
     t.print(std::cout);
+    if (guarded > 0)
+        std::cout << "guard activations so far: " << guarded << "\n";
 }
 } // namespace
 

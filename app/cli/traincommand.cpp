@@ -45,6 +45,16 @@ std::vector<uint64_t> parseSeeds(const std::string& text) {
     return seeds;
 }
 
+// --trace with the csv traces of --add-traces DIR in 20 % of the episodes.
+std::string traceWithUserTraces(const std::string& trace, const std::string& dir) {
+    if (dir.empty())
+        return trace;
+    if (trace.rfind("mix:", 0) == 0)
+        throw std::invalid_argument("--add-traces with a mix: --trace: add dir:" + dir +
+                                    "@WEIGHT to the mixture instead");
+    return "mix:" + trace + "@0.8;dir:" + dir + "@0.2";
+}
+
 std::string fmt(double v, int decimals) {
     return std::isnan(v) ? "-" : TablePrinter::num(v, decimals);
 }
@@ -65,7 +75,7 @@ int runTrain(const TrainOptions& opts) {
         s.environment.eta = o.eta;
         s.environment.sloMs = o.sloMs;
         s.environment.sloPenalty = o.sloPenalty;
-        s.environment.trace = o.trace;
+        s.environment.trace = traceWithUserTraces(o.trace, o.addTraces);
         s.environment.episodeSteps = o.episodeSteps;
         s.environment.controlPeriodMs = o.periodMs;
         s.environment.splitLayer = o.split;
@@ -177,9 +187,13 @@ void addTrainCommand(CLI::App& app) {
     cmd->add_option("--slo-penalty", o->sloPenalty, "Cost added per SLO violation")
         ->capture_default_str();
     cmd->add_option("--trace", o->trace,
-                    "Link trace: constant:BW,RTT | step:... | "
-                    "randomwalk:seed=N,min=..,max=..,step=..,rtt=.. | csv:FILE")
+                    "Link trace: field (the built-in field distribution) | constant:BW,RTT | "
+                    "step:... | randomwalk:seed=N,min=..,max=..,step=..,rtt=.. | csv:FILE | "
+                    "dir:PATH | mix:SPEC@W;SPEC@W;...")
         ->capture_default_str();
+    cmd->add_option("--add-traces", o->addTraces,
+                    "A folder of csv traces (t_s,bandwidth_mbps,rtt_ms) mixed into --trace with "
+                    "20 % of the episodes");
     cmd->add_option("--episode-steps", o->episodeSteps, "Control steps per episode")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);

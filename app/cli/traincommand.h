@@ -16,7 +16,8 @@ struct TrainOptions {
     double eta = 0.5;
     double sloMs = 0;
     double sloPenalty = 1.0;
-    std::string trace = "randomwalk:min=2,max=100,step=5,rtt=20";
+    std::string trace = "field"; // LinkTrace::fieldSpec(): what boards meet
+    std::string addTraces;       // a folder of csv traces mixed in with 20 % of the episodes
     int64_t episodeSteps = 200;
     double periodMs = 50;
     std::string split;

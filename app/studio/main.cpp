@@ -59,10 +59,9 @@ int main(int argc, char** argv) {
                                        "id");
     QCommandLineOption trainStepsOpt("train-steps", "Steps for --train-session.", "n", "3000");
     QCommandLineOption trainEpisodeOpt("train-episode-steps", "Episode length for --train-session.", "n", "100");
-    QCommandLineOption trainTraceOpt("train-trace", "Link trace for --train-session.", "spec",
-                                     "randomwalk:min=2,max=100,step=5,rtt=20");
+    QCommandLineOption trainTraceOpt("train-trace", "Link trace for --train-session.", "spec", "field");
     QCommandLineOption trainShotOpt("screenshot-training",
-                                    "With --train-session: save the Training tab once trained and evaluated, then quit.",
+                                    "With --train-session: save the Training tab once trained, evaluated and through the suite, then quit.",
                                     "file");
     QCommandLineOption trainEtaOpt("train-eta", "eta (energy weight) for --train-session.", "eta", "0.5");
     for (const auto& o : {trainSessionOpt, trainStepsOpt, trainEpisodeOpt, trainTraceOpt, trainEtaOpt, trainShotOpt})
@@ -166,7 +165,10 @@ int main(int argc, char** argv) {
                 w.grab().save(file);
                 QApplication::quit();
             };
-            QObject::connect(training, &dvfo::TrainingPanel::policyShown, &w, [shoot] { QTimer::singleShot(800, shoot); });
+            // Then the robustness suite of the same policy, and the picture once it is drawn.
+            QObject::connect(training, &dvfo::TrainingPanel::policyShown, training,
+                             [training](qint64 run) { training->runSuite(run); });
+            QObject::connect(training, &dvfo::TrainingPanel::suiteShown, &w, [shoot] { QTimer::singleShot(800, shoot); });
             QObject::connect(training, &dvfo::TrainingPanel::failed, &w, [shoot] { QTimer::singleShot(300, shoot); });
             QTimer::singleShot(900000, &w, shoot); // never hang a docs/CI run
         }

@@ -382,6 +382,7 @@ std::vector<ClosedLoopRow> ClosedLoop::run(const ClosedLoopOptions& o) {
             ++row.inferences;
             row.offloads += r.value("cloudUsed", false) ? 1 : 0;
             row.fallbacks += r.value("fellBack", false) ? 1 : 0;
+            row.guarded += r.contains("guard") ? 1 : 0;
             row.probeBytes = std::max<int64_t>(row.probeBytes, r.value("probeBytes", int64_t(0)));
         }
         if (row.inferences == 0)
@@ -411,6 +412,7 @@ json ClosedLoop::toJson(const std::vector<ClosedLoopRow>& rows) {
                         {"inferences", r.inferences},
                         {"offloads", r.offloads},
                         {"fallbacks", r.fallbacks},
+                        {"guarded", r.guarded},
                         {"probe_bytes", r.probeBytes},
                         {"runtime_wall_s", r.wallSeconds}});
     return {{"policies", list}};

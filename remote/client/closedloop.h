@@ -39,6 +39,7 @@ struct ClosedLoopRow {
     int64_t inferences = 0;
     int64_t offloads = 0;   // inferences whose request reached the cloud
     int64_t fallbacks = 0;  // requests that failed (outage, cloud error) and fell back
+    int64_t guarded = 0;    // decisions a trained policy's guard took over (PolicyGuard)
     int64_t probeBytes = 0; // link-probe payload the runtime sent
     double wallSeconds = 0; // the runtime's run
     double costErrorPct() const;

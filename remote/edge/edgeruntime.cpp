@@ -39,7 +39,10 @@ std::string isoNow() {
 }
 
 json decisionJson(const RuntimeDecision& d) {
-    return {{"action", d.action}, {"tuple", d.tuple.toString()}, {"share", d.share}};
+    json j = {{"action", d.action}, {"tuple", d.tuple.toString()}, {"share", d.share}};
+    if (!d.guard.empty()) // the trained policy's guard decided (see TrainedRuntimePolicy)
+        j["guard"] = d.guard;
+    return j;
 }
 
 // The board measures each phase of an inference; the control thread may change clocks meanwhile.
@@ -70,6 +73,7 @@ struct EdgeRuntime::Impl {
     LinkSample link; // the estimate the policy decides from
     bool cloudReachable = false;
     int64_t inferences = 0, decisions = 0, labelled = 0, correct = 0, fallbacks = 0;
+    int64_t guardActivations = 0; // decisions the trained policy's guard took over
     double lastBusyMs = 0;
     // What the last inference executed: the decision with share 0 when the link was known down.
     // The policy sees this as "in force", as the environment shows its policies the executed action.
@@ -118,6 +122,7 @@ struct EdgeRuntime::Impl {
                   {"inferences", inferences},
                   {"decisions", decisions},
                   {"fallbacks", fallbacks},
+                  {"guardActivations", guardActivations},
                   {"lastSeq", telemetry ? telemetry->lastSeq() : 0},
                   {"link", {{"bandwidthMbps", link.bandwidthMbps}, {"rttMs", link.rttMs}, {"cloudReachable", cloudReachable},
                             {"up", estimator.up()}, {"probeBytes", meter ? meter->probeBytesSent() : 0},
@@ -270,6 +275,7 @@ struct EdgeRuntime::Impl {
             decision = d;
             lastExecuted.reset();
             ++decisions;
+            guardActivations += d.guard.empty() ? 0 : 1;
         }
         writeStatus();
     }
@@ -389,6 +395,7 @@ struct EdgeRuntime::Impl {
             lastBusyMs = busyMs;
             lastExecuted = executed;
             fallbacks += r.fellBack ? 1 : 0;
+            rec["guardActivations"] = guardActivations;
             rec["bandwidthMbps"] = link.bandwidthMbps;
             rec["rttMs"] = link.rttMs;
             rec["linkUp"] = estimator.up();

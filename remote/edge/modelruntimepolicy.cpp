@@ -38,6 +38,9 @@ std::unique_ptr<DvfoEnvironment> ModelRuntimePolicy::costModelFrom(const json& j
             records.push_back(LayerRecord::fromJson(r));
         DvfoTrainingSettings settings = DvfoTrainingSettings::fromJson(j.at("settings").dump());
         settings.attentionReport.clear(); // a path on the studio machine
+        // Predictions and the argmin take the link as an argument; the training trace may name
+        // csv files or folders of the studio machine (dir:, csv:), which the board has not.
+        settings.trace = "constant:10,20";
         auto env = settings.makeEnvironment(
             ProfileTable(board, j.at("model").get<std::string>(), records));
         env->reset(1); // levels and validation need an episode; bestAction() does not

@@ -14,6 +14,9 @@ struct RuntimeDecision {
     FactoredAction action; // {cpu level, gpu level, emc level, offload-share index}
     FrequencyTuple tuple;  // the clocks those levels select
     double share = 0;      // offload share s in [0, 1]
+    // Non-empty when a trained policy's guard decided instead of the policy (PolicyGuard):
+    // "link-down" or "out-of-range:<feature>"; goes into the telemetry record.
+    std::string guard;
 };
 
 // What the runtime knows at a decision point: the same inputs the environment gives its policies.

@@ -1,7 +1,10 @@
 #include "remote/edge/trainedruntimepolicy.h"
 
+#include "remote/edge/modelruntimepolicy.h"
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <sstream>
 
 namespace dvfo {
@@ -52,6 +55,24 @@ std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::stri
                 throw std::runtime_error(file + ": " + table + " level " + std::to_string(f) + " kHz is not in " +
                                          board.id + "'s table: the policy was trained for another board");
         }
+    try {
+        p->guard_ = PolicyGuard::fromSidecar(sidecar);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(file + ": " + e.what());
+    }
+    // The guard's fallback: the model-based optimiser over the cost model the sidecar carries.
+    // A malformed one costs the fallback its optimiser, not the policy its deployment (the
+    // runtime reports the same problem as "no predictions").
+    if (sidecar.contains("settings") && sidecar.contains("records") && sidecar.contains("model")) {
+        nlohmann::json optimiser = sidecar;
+        optimiser["name"] = "model-based optimiser";
+        optimiser["restriction"] = nlohmann::json::object();
+        try {
+            p->fallback_ = std::make_unique<ModelRuntimePolicy>(optimiser, board);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s: the guard falls back to max clocks: %s\n", file.c_str(), e.what());
+        }
+    }
     p->policy_->reset();
     return p;
 }
@@ -59,7 +80,9 @@ std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::stri
 std::string TrainedRuntimePolicy::describe() const {
     std::ostringstream s;
     s << policy_->name() << " (" << (policy_->concurrent() ? "concurrent" : "sequential") << ", "
-      << cpuKhz_.size() << "x" << gpuKhz_.size() << "x" << emcKhz_.size() << "x" << shares_.size() << " actions)";
+      << cpuKhz_.size() << "x" << gpuKhz_.size() << "x" << emcKhz_.size() << "x" << shares_.size() << " actions; "
+      << guard_.describe() << "; fallback "
+      << (fallback_ ? "model-based optimiser" : "max clocks, no offload (the sidecar has no cost model)") << ")";
     return s.str();
 }
 
@@ -79,7 +102,14 @@ RuntimeDecision TrainedRuntimePolicy::initial() const {
 
 RuntimeDecision TrainedRuntimePolicy::decide(const RuntimeObservation& o) {
     const auto t0 = std::chrono::steady_clock::now();
+    // The observation is built every step, guarded or not: its trends need the history.
     lastObservation_ = observer_.observe(o.link, o.previous.action);
+    const GuardVerdict verdict = guard_.check(lastObservation_, !o.offloadAllowed);
+    if (verdict.engaged) {
+        RuntimeDecision d = fallback_ ? fallback_->decide(o) : initial();
+        d.guard = verdict.reason;
+        return d;
+    }
     const FactoredAction a = policy_->decide(lastObservation_);
     if (policy_->concurrent() && controlPeriodMs_ > 0)
         policy_->setSelectionDelay(

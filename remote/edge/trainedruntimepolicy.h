@@ -1,5 +1,6 @@
 #pragma once
 #include "core/dvfoobservation.h"
+#include "core/policyguard.h"
 #include "core/trainedpolicy.h"
 #include "remote/edge/runtimepolicy.h"
 
@@ -15,6 +16,11 @@ namespace dvfo {
 // Sidecar keys read besides TrainedPolicy's: "tables" {cpuKhz, gpuKhz, emcKhz}, "offloadShares",
 // "observation" (ObservationLayout JSON) and "modelConstants" {tailFlopsFraction,
 // fullOffloadBytes, edgeMaxLatencyMs}; all required (the observation cannot be built without).
+// Guarded (PolicyGuard): while the link is known down, or the observation leaves the sidecar's
+// "trainingRanges", the model-based optimiser over the sidecar's cost model decides instead
+// (restricted to share 0 while the link is down: the best DVFS-only point); a sidecar without a
+// cost model falls back to max clocks, nothing offloaded. Sidecars without training ranges are
+// guarded on link-down only (describe() says so).
 class TrainedRuntimePolicy : public RuntimePolicy {
 public:
     // Throws std::runtime_error (PolicyError included) naming the file and what is wrong, also
@@ -26,6 +32,7 @@ public:
     RuntimeDecision decide(const RuntimeObservation& observation) override;
     // The observation the last decide() gave the network (for the train/serve parity test).
     const std::vector<float>& lastObservation() const { return lastObservation_; }
+    const PolicyGuard& guard() const { return guard_; }
 
 private:
     TrainedRuntimePolicy() = default;
@@ -37,6 +44,8 @@ private:
     std::vector<double> shares_;
     double controlPeriodMs_ = 0;
     std::vector<float> lastObservation_;
+    PolicyGuard guard_;
+    std::unique_ptr<RuntimePolicy> fallback_; // null: max clocks, nothing offloaded
 };
 
 } // namespace dvfo

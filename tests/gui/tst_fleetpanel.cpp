@@ -13,6 +13,7 @@
 
 #include <qcustomplot.h>
 
+#include <QAbstractItemModelTester>
 #include <QDir>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -100,6 +101,43 @@ private slots:
         QCOMPARE(m.data(m.index(1, FleetModel::Cost)).toString(), QStringLiteral("–"));
         QCOMPARE(m.headerData(FleetModel::Cost, Qt::Horizontal).toString(),
                  QStringLiteral("Cost pred / real"));
+    }
+
+    void modelCountsGuardActivationsPerBoardWithTheLastReason() {
+        FleetModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setBoards({"guarded", "plain"});
+        // The runtime counts guard activations itself; records where the guard decided say why.
+        json guarded = batch(1, 6);
+        int64_t count = 0;
+        for (auto& r : guarded["records"]) {
+            const int64_t seq = r["seq"].get<int64_t>();
+            if (seq == 2)
+                r["guard"] = "out-of-range:rtt";
+            if (seq >= 4)
+                r["guard"] = "link-down";
+            count += r.contains("guard") ? 1 : 0;
+            r["guardActivations"] = count;
+        }
+        m.applyTelemetry("guarded", guarded);
+        m.applyTelemetry("plain", batch(1, 6));
+        QCOMPARE(m.data(m.index(0, FleetModel::Guard)).toString(), QStringLiteral("4 (link-down)"));
+        QCOMPARE(m.data(m.index(1, FleetModel::Guard)).toString(), QStringLiteral("0"));
+        QCOMPARE(m.series("guarded").guarded, (QVector<double>{0, 1, 0, 1, 1, 1}));
+        QVERIFY(m.data(m.index(0, FleetModel::Guard), Qt::ToolTipRole)
+                    .toString()
+                    .contains("link-down"));
+        QCOMPARE(m.headerData(FleetModel::Guard, Qt::Horizontal).toString(),
+                 QStringLiteral("Guard"));
+        // The runtime's status is the current count (a restarted runtime starts again at 0).
+        m.applyStatus("guarded",
+                      {{"state", "running"}, {"running", true}, {"guardActivations", 9}});
+        QCOMPARE(m.data(m.index(0, FleetModel::Guard)).toString(), QStringLiteral("9 (link-down)"));
+        // A malformed count costs nothing else.
+        json bad = batch(7, 7);
+        bad["records"][0]["guardActivations"] = "many";
+        QCOMPARE(m.applyTelemetry("plain", bad), 1);
+        QCOMPARE(m.data(m.index(1, FleetModel::Guard)).toString(), QStringLiteral("0"));
     }
 
     void modelBoundsMemoryAndKeepsNewest() {

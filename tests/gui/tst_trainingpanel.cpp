@@ -14,6 +14,7 @@
 #include "widgets/trainingcurvesplot.h"
 #include "widgets/trainingpanel.h"
 #include "widgets/trainingrunlistmodel.h"
+#include "widgets/trainingsuiteplot.h"
 
 #include <QComboBox>
 #include <QSignalSpy>
@@ -211,6 +212,84 @@ private slots:
         QVERIFY(waitFor([&] { return !panel.isTraining(); }, 10000));
         QVERIFY(panel.runsModel()->rowOf(runId) >= 0);
         completedRun_ = runId;
+    }
+
+    void suiteChartShowsTheGapPerFamilyTheWorstAndWhoBeatsThePolicy() {
+        QVERIFY(completedRun_ > 0);
+        TrainingPanel panel(db_);
+        panel.resize(1400, 900);
+        panel.show();
+        SuiteSettings settings;
+        settings.seeds = {1001};
+        settings.steps = 15;
+        panel.setSuiteSettings(settings);
+        QSignalSpy shown(&panel, &TrainingPanel::suiteShown);
+        panel.runSuite(completedRun_);
+        // Asynchronous: the GUI thread is back at once, the chart says it is running.
+        QVERIFY(panel.isRunningSuite());
+        QVERIFY(panel.suitePlot()->results().empty());
+        QVERIFY(shown.wait(300000));
+        QCOMPARE(shown.front().front().toLongLong(), completedRun_);
+
+        // What the chart shows is what EvaluationSuite computes for the same policy.
+        const TrainingRun run = TrainingRunStore(db_.toStdString()).run(completedRun_);
+        std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(db_.toStdString(), run);
+        std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
+        // The run's policy carries its training ranges: the chart shows it behind the guard too.
+        SuiteSettings guarded = settings;
+        guarded.guard = PolicyGuard::fromSidecar(nlohmann::json::parse(policy->sidecarJson()));
+        QVERIFY(guarded.guard->checksRanges());
+        const std::vector<SuiteFamilyResult> expected =
+            EvaluationSuite::runLike(*env, policy.get(), guarded);
+        const TrainingSuitePlot& plot = *panel.suitePlot();
+        QCOMPARE(plot.results().size(), EvaluationSuite::builtinFamilies().size());
+        QCOMPARE(plot.results().size(), expected.size());
+        QCOMPARE(plot.policy(), policy->name());
+        QCOMPARE(plot.policyBars()->dataCount(), int(expected.size()));
+        QCOMPARE(plot.baselineBars()->dataCount(), int(expected.size()));
+        QCOMPARE(plot.guardedBars()->dataCount(), int(expected.size()));
+        int worst = -1;
+        double worstGap = -1e300;
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const double gap = expected[i].gapOf(policy->name());
+            QCOMPARE(plot.results()[i].family, expected[i].family);
+            QCOMPARE(plot.policyBars()->data()->at(int(i))->value, gap);
+            QCOMPARE(plot.baselineBars()->data()->at(int(i))->value,
+                     expected[i].gapOf(expected[i].bestBaseline));
+            QCOMPARE(plot.guardedBars()->data()->at(int(i))->value,
+                     expected[i].gapOf(policy->name() + " + guard"));
+            if (gap > worstGap)
+                worstGap = gap, worst = int(i);
+            // Who beats the policy by the most is named next to its bar, with how many more.
+            std::vector<std::string> beating = expected[i].beating(policy->name());
+            const QString label = plot.labelText(int(i));
+            QCOMPARE(label.contains("beaten by"), !beating.empty());
+            if (!beating.empty()) {
+                const auto best =
+                    std::min_element(beating.begin(), beating.end(),
+                                     [&](const std::string& a, const std::string& b) {
+                                         return expected[i].gapOf(a) < expected[i].gapOf(b);
+                                     });
+                QVERIFY2(label.contains(QString::fromStdString(*best)), qPrintable(label));
+                QCOMPARE(label.contains(QString("and %1 more").arg(beating.size() - 1)),
+                         beating.size() > 1);
+            }
+        }
+        // The worst family: its own red bar, and said so.
+        QCOMPARE(plot.worstFamily(), worst);
+        QCOMPARE(plot.worstBar()->dataCount(), 1);
+        QCOMPARE(plot.worstBar()->data()->at(0)->key,
+                 double(worst) - TrainingSuitePlot::kBarOffset);
+        QVERIFY(plot.labelText(worst).contains("worst family"));
+        QVERIFY(
+            panel.statusText().contains(QString::fromStdString(expected[size_t(worst)].family)));
+        QVERIFY(waitFor([&] { return !panel.isRunningSuite(); }, 10000));
+
+        // A run without a policy: the chart says so, nothing hangs.
+        QSignalSpy failed(&panel, &TrainingPanel::failed);
+        panel.runSuite(987654);
+        QVERIFY(failed.wait(30000));
+        QVERIFY(panel.statusText().contains("987654"));
     }
 
     void stopKeepsAResumableRunAndRunsReopen() {
