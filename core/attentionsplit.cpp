@@ -468,6 +468,23 @@ std::vector<float> AttentionSplit::edgeTail(const std::vector<float>& features, 
         d_->net->runEdgeTail(AttentionSplitImpl::toTensor(features, batch, d_->featureSampleShape())));
 }
 
+std::vector<float> AttentionSplit::edgeTailOnKept(const std::vector<float>& features,
+                                                  const std::vector<int32_t>& kept) const {
+    c10::InferenceMode inferenceMode;
+    torch::Tensor x = AttentionSplitImpl::toTensor(features, 1, d_->featureSampleShape());
+    auto& units = d_->net->edgeTail;
+    if (units.empty() || int64_t(kept.size()) >= x.size(1))
+        return AttentionSplitImpl::toVector(d_->net->runEdgeTail(x));
+    const std::vector<int64_t> indices(kept.begin(), kept.end());
+    torch::Tensor h =
+        detail::forwardOnKeptChannels(units.front(), x, torch::tensor(indices, torch::kLong));
+    if (!h.defined())
+        h = units.front()->forward(x);
+    for (size_t i = 1; i < units.size(); ++i)
+        h = units[i]->forward(h);
+    return AttentionSplitImpl::toVector(h);
+}
+
 std::vector<float> AttentionSplit::cloudTail(const std::vector<float>& features, int batch) const {
     c10::InferenceMode inferenceMode;
     return AttentionSplitImpl::toVector(

@@ -83,6 +83,8 @@ public:
     HeadOutput edgeHead(const std::vector<float>& images, int batch) const override;
     // `features`: batch x C x H x W with the channels not assigned to that tail set to zero.
     std::vector<float> edgeTail(const std::vector<float>& features, int batch) const override;
+    std::vector<float> edgeTailOnKept(const std::vector<float>& features,
+                                      const std::vector<int32_t>& kept) const override;
     std::vector<float> cloudTail(const std::vector<float>& features, int batch) const;
     // What the cloud server runs: decompress (offloaded channels, others zero), then the tail.
     std::vector<float> cloudTail(const CompressedFeatures& features) const override;

@@ -1,5 +1,7 @@
 #include "core/dvfoenvironment.h"
 
+#include "core/emulationmodel.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -62,22 +64,48 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
     config_.observation.shares = OffloadModel::kShares;
 
     const int split = offload_.splitIndex() + 1, layers = profile_.layerCount();
-    const size_t n = size_t(profile_.tupleCount());
+    const size_t n = size_t(profile_.tupleCount()), shares = size_t(OffloadModel::kShares);
     headL_.resize(n), headE_.resize(n), tailL_.resize(n), tailE_.resize(n);
+    edgeTailL_.assign(n * shares, 0.0), edgeTailE_.assign(n * shares, 0.0);
+    const EmulationModel roofline(profile_.board());
+    const LayerInfo& firstUnit = offload_.firstTailUnit();
+    const int gpu = profile_.gpuLevels(), emc = profile_.emcLevels();
+    // mW * ms = uJ; clamped because a measured layer can dip below the nominal floor.
+    auto aboveIdle = [&](double energyMj, double latencyMs) {
+        return config_.energy == EnergyAccounting::AboveIdle
+                   ? std::max(0.0, energyMj - idlePowerMw_ * latencyMs * 1e-3)
+                   : energyMj;
+    };
     for (size_t i = 0; i < n; ++i) {
         const LayerCost head = profile_.rangeAt(int(i), 0, split),
-                        tail = profile_.rangeAt(int(i), split, layers);
-        headL_[i] = head.latencyMs, headE_[i] = head.energyMj, tailL_[i] = tail.latencyMs,
-        tailE_[i] = tail.energyMj;
-        if (config_.energy == EnergyAccounting::AboveIdle) {
-            // mW * ms = uJ; clamped because a measured layer can dip below the nominal floor.
-            headE_[i] = std::max(0.0, headE_[i] - idlePowerMw_ * headL_[i] * 1e-3);
-            tailE_[i] = std::max(0.0, tailE_[i] - idlePowerMw_ * tailL_[i] * 1e-3);
+                        tail = profile_.rangeAt(int(i), split, layers),
+                        first = profile_.rangeAt(int(i), split, split + 1);
+        headL_[i] = head.latencyMs, headE_[i] = aboveIdle(head.energyMj, head.latencyMs);
+        tailL_[i] = tail.latencyMs, tailE_[i] = aboveIdle(tail.energyMj, tail.latencyMs);
+        // The edge tail on the kept maps: the measured tail with its first unit's measured cost
+        // scaled by what cutting that unit to the kept maps saves on this board's roofline at
+        // this tuple (docs/cost-model.md). The roofline gives the ratio, the profile the cost.
+        const FrequencyTuple t =
+            profile_.tupleAtLevels(int(i) / (gpu * emc), (int(i) / emc) % gpu, int(i) % emc);
+        const double wholeS = roofline.unitTiming(firstUnit, t).totalS;
+        const double wholeMj = roofline.unitEnergyMj(firstUnit, t);
+        for (size_t k = 0; k + 1 < shares; ++k) {
+            double latencyRatio = 1.0 - offload_.firstTailUnitSaving(int(k));
+            double energyRatio = latencyRatio;
+            if (k > 0 && wholeS > 0 && wholeMj > 0 && std::isfinite(wholeS)) {
+                const LayerInfo kept = offload_.firstTailUnitOnKept(int(k));
+                latencyRatio = roofline.unitTiming(kept, t).totalS / wholeS;
+                energyRatio = roofline.unitEnergyMj(kept, t) / wholeMj;
+            }
+            const double l = tail.latencyMs - first.latencyMs * (1.0 - latencyRatio);
+            const double e = tail.energyMj - first.energyMj * (1.0 - energyRatio);
+            edgeTailL_[i * shares + k] = l;
+            edgeTailE_[i * shares + k] = aboveIdle(e, l);
         }
     }
     const int maxTuple = tupleOf(maxClocks());
     tailLatencyAtMaxMs_ = tailL_[size_t(maxTuple)];
-    const Raw reference = rawFromTerms({0, 0, 0}, maxTuple, 0);
+    const Raw reference = rawFromTerms({0, 0, 0, false}, maxTuple, 0);
     refLatencyMs_ = reference.latencyMs;
     refEnergyMj_ = reference.energyMj;
     if (!(refLatencyMs_ > 0) || !(refEnergyMj_ > 0))
@@ -160,9 +188,10 @@ DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tupl
     const bool perPeriod = config_.energy == EnergyAccounting::Period;
     const double idleMw = perPeriod ? idlePowerMw_ : 0.0, period = config_.controlPeriodMs;
     const bool all = k == OffloadModel::kShares - 1;
-    // The edge tail on the kept maps (offloaded ones zeroed) costs the whole tail; none at s = 1.
-    const double edgeTailL = all ? 0.0 : tailL_[i];
-    const double edgeTailE = all ? 0.0 : tailE_[i];
+    // The edge tail on the kept maps (see the constructor); none at s = 1.
+    const size_t cell = i * size_t(OffloadModel::kShares) + size_t(k);
+    const double edgeTailL = all ? 0.0 : edgeTailL_[cell];
+    const double edgeTailE = all ? 0.0 : edgeTailE_[cell];
     if (k == 0) {
         const double busy = headL_[i] + tailL_[i];
         return {headE_[i] + tailE_[i] + idleMw * std::max(0.0, period - busy) * 1e-3, busy, busy};
@@ -179,6 +208,17 @@ DvfoEnvironment::Raw DvfoEnvironment::rawFromTerms(const ShareTerms& t, int tupl
     const double idle = perPeriod ? idleMw * std::max(0.0, period - busy) * 1e-3
                                   : p.waitPowerMw * std::max(0.0, t.remoteMs - edgeTailL) * 1e-3;
     return {headE_[i] + edgeTailE + t.transferMj + idle, latency, busy};
+}
+
+LayerCost DvfoEnvironment::edgeTailCharge(const FactoredAction& action) const {
+    validate(action);
+    if (action[3] == OffloadModel::kShares - 1)
+        return {0.0, 0.0};
+    const size_t cell = size_t(tupleOf(action)) * size_t(OffloadModel::kShares) + size_t(action[3]);
+    LayerCost c;
+    c.latencyMs = edgeTailL_[cell];
+    c.energyMj = edgeTailE_[cell];
+    return c;
 }
 
 DvfoEnvironment::Raw DvfoEnvironment::raw(const LinkSample& link, int tuple, int k) const {

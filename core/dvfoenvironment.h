@@ -64,9 +64,14 @@ struct ActionRestriction {
 // at a's tuple (with AboveIdle, head.E and tail.E are max(0, E - P_idle * L) of each part). This
 // is what the edge runtime executes (docs/cost-model.md): the head, then at share s > 0 the cloud
 // request and the edge tail at once, and fusion when both are back. The edge tail runs the
-// remaining layers on the kept maps with the offloaded ones zeroed, which costs what the whole
-// tail costs, so edgeTail = tail for s < 1 and nothing at s = 1; the cloud runs the whole tail on
-// the offloaded maps: cloud = tail.L(max tuple) / cloudSpeedup.
+// remaining layers on the kept maps: its first unit reads only them (weights cut to the kept
+// channels), the later units run whole, so
+//   edgeTail(s) = tail - first * (1 - r(s, tuple)),  r = roofline(first on the kept maps) /
+//                                                         roofline(first)
+// (the board's roofline, EmulationModel, at the tuple: the profile gives the cost, the roofline
+// only the ratio) for s < 1, and nothing at s = 1; the cloud runs the whole tail on the offloaded
+// maps:
+// cloud = tail.L(max tuple) / cloudSpeedup.
 //   share 0:  L = head.L + tail.L                          E = head.E + tail.E
 //   share s:  air    = bytes(s) * 8 / (B * 1000)            ms on the air
 //             remote = R + air + cloud
@@ -128,6 +133,10 @@ public:
     // The constants the policy sidecar carries for the runtime's ObservationBuilder.
     ModelConstants modelConstants() const;
 
+    // What the environment charges the edge tail at `action` (its tuple, its share; zero at
+    // s = 1), with the energy accounting in use: the runtime runs exactly this.
+    LayerCost edgeTailCharge(const FactoredAction& action) const;
+
     FactoredAction maxClocks(int shareIndex = 0) const;
     FactoredAction minClocks(int shareIndex = 0) const;
     // Throws std::invalid_argument naming the branch for a malformed action.
@@ -165,6 +174,8 @@ private:
     double nanojoulePerByte_ = 0;
     double idlePowerMw_ = 0;
     std::vector<double> headL_, headE_, tailL_, tailE_; // per tuple index
+    // The edge tail on the kept maps, [tuple index * kShares + share index] (share 0: the tail).
+    std::vector<double> edgeTailL_, edgeTailE_;
     double tailLatencyAtMaxMs_ = 0;
     double cloudMs_ = 0; // the cloud's tail, any share > 0
     double refEnergyMj_ = 0, refLatencyMs_ = 0;

@@ -22,6 +22,13 @@ struct LayerInfo {
     int64_t inputBytes = 0;
     int64_t outputBytes = 0;
     int ops = 1; // torch operators launched by the unit (drives per-op dispatch cost on the CPU)
+    // The part of `flops` in convolutions and linear layers that read the unit's input directly
+    // and scale with its channel count: what shrinks when the unit runs on a subset of its input
+    // channels (the edge tail on the kept maps, docs/cost-model.md). 0 when the unit cannot run
+    // on a subset (e.g. a depthwise convolution reads its input).
+    int64_t inputChannelFlops = 0;
+    // The weights of those convolutions and linear layers (bytes): cut to the kept channels too.
+    int64_t inputChannelParamBytes = 0;
 
     // Bytes a unit moves through memory at least once: weights + input + output.
     int64_t memoryBytes() const { return paramBytes + inputBytes + outputBytes; }

@@ -9,12 +9,14 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/dropout.h>
+#include <torch/nn/functional/linear.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/pooling.h>
 #include <torch/utils.h>
 
 #include <cmath>
 #include <stdexcept>
+#include <variant>
 
 namespace dvfo::detail {
 
@@ -42,13 +44,21 @@ int64_t adaptiveWindowSum(int64_t in, int64_t out) {
 // are checked against a real probe run when the model is finished.
 class UnitCost {
 public:
-    explicit UnitCost(SampleShape input) : shape_(std::move(input)) {}
+    explicit UnitCost(SampleShape input) : unitInput_(input), shape_(std::move(input)) {}
 
     const SampleShape& shape() const { return shape_; }
     // For branches (a residual shortcut starts again from the block input).
-    void setShape(SampleShape shape) { shape_ = std::move(shape); }
+    void setShape(SampleShape shape) {
+        atUnitInput_ = shape == unitInput_;
+        shape_ = std::move(shape);
+    }
     int64_t flops() const { return flops_; }
     int ops() const { return ops_; }
+    // Of flops(): the multiply-accumulates of the convolutions and linear layers reading the
+    // unit's input, which forwardOnKeptChannels() slices; 0 when another operator reads it too.
+    int64_t inputChannelFlops() const { return inputUnsliceable_ ? 0 : inputChannelFlops_; }
+    // The weights of those layers (they are cut to the kept channels too).
+    int64_t inputChannelWeights() const { return inputUnsliceable_ ? 0 : inputChannelWeights_; }
 
     // All zoo convolutions are "same"-padded: padding (kernel - 1) / 2.
     torch::nn::Conv2d conv(int64_t outChannels, int64_t kernel, int64_t stride, int64_t groups = 1,
@@ -59,6 +69,7 @@ public:
         const int64_t outH = (shape_[1] + 2 * padding - kernel) / stride + 1;
         const int64_t outW = (shape_[2] + 2 * padding - kernel) / stride + 1;
         const int64_t macs = outChannels * outH * outW * (inChannels / groups) * kernel * kernel;
+        readsInput(groups == 1, 2 * macs, outChannels * inChannels * kernel * kernel);
         shape_ = {outChannels, outH, outW};
         flops_ += 2 * macs + (bias ? elementCount(shape_) : 0);
         ++ops_;
@@ -88,6 +99,7 @@ public:
 
     torch::nn::MaxPool2d maxPool(int64_t kernel, int64_t stride, int64_t padding) {
         requireImage("max pool");
+        readsInput(false, 0);
         const int64_t outH = (shape_[1] + 2 * padding - kernel) / stride + 1;
         const int64_t outW = (shape_[2] + 2 * padding - kernel) / stride + 1;
         shape_ = {shape_[0], outH, outW};
@@ -98,13 +110,15 @@ public:
 
     torch::nn::AdaptiveAvgPool2d adaptiveAvgPool(int64_t outH, int64_t outW) {
         requireImage("adaptive average pool");
+        readsInput(false, 0);
         flops_ += shape_[0] * adaptiveWindowSum(shape_[1], outH) * adaptiveWindowSum(shape_[2], outW);
         shape_ = {shape_[0], outH, outW};
         ++ops_;
         return torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions({outH, outW}));
     }
 
-    // A view: no arithmetic, but still a dispatched operator.
+    // A view: no arithmetic, but still a dispatched operator. A linear layer right after it
+    // still reads the unit's input (channel-major), so the unit stays sliceable.
     torch::nn::Flatten flatten() {
         shape_ = {elementCount(shape_)};
         ++ops_;
@@ -115,6 +129,7 @@ public:
         if (shape_.size() != 1)
             throw std::logic_error("zoo: linear layer on the unflattened shape " + shapeText(shape_));
         const int64_t inFeatures = shape_[0];
+        readsInput(true, 2 * inFeatures * outFeatures, inFeatures * outFeatures);
         shape_ = {outFeatures};
         flops_ += 2 * inFeatures * outFeatures + outFeatures; // + bias
         ++ops_;
@@ -130,19 +145,39 @@ public:
     // One operator touching every element of the current shape once: a residual add, or a
     // second application of an activation module.
     void elementwise() {
+        readsInput(false, 0);
         flops_ += elementCount(shape_);
         ++ops_;
     }
 
 private:
+    // Books an operator that consumes the current shape: when that is the unit's input, its
+    // channel-proportional FLOPs count as sliceable, or the unit is not sliceable at all.
+    void readsInput(bool sliceable, int64_t sliceableFlops, int64_t sliceableWeights = 0) {
+        if (atUnitInput_) {
+            if (sliceable) {
+                inputChannelFlops_ += sliceableFlops;
+                inputChannelWeights_ += sliceableWeights;
+            }
+            else
+                inputUnsliceable_ = true;
+        }
+        atUnitInput_ = false;
+    }
+
     void requireImage(const char* what) const {
         if (shape_.size() != 3)
             throw std::logic_error(std::string("zoo: ") + what + " needs a CxHxW input, got " + shapeText(shape_));
     }
 
+    SampleShape unitInput_;
     SampleShape shape_;
     int64_t flops_ = 0;
     int ops_ = 0;
+    bool atUnitInput_ = true;
+    bool inputUnsliceable_ = false;
+    int64_t inputChannelFlops_ = 0;
+    int64_t inputChannelWeights_ = 0;
 };
 
 // Accumulates the units of one model, then initialises and checks it.
@@ -158,6 +193,8 @@ public:
         info.kind = std::move(kind);
         info.flops = cost.flops(); // per sample until finish()
         info.ops = cost.ops();
+        info.inputChannelFlops = cost.inputChannelFlops();
+        info.inputChannelParamBytes = cost.inputChannelWeights() * int64_t(sizeof(float));
         units_.push_back(std::move(module));
         layers_.push_back(std::move(info));
         sampleOutputs_.push_back(cost.shape());
@@ -173,8 +210,10 @@ public:
         model->inputShape.insert(model->inputShape.begin(), batch);
         model->units = std::move(units_);
         model->layers = std::move(layers_);
-        for (LayerInfo& info : model->layers)
+        for (LayerInfo& info : model->layers) {
             info.flops *= batch;
+            info.inputChannelFlops *= batch;
+        }
 
         at::Generator generator = at::detail::createCPUGenerator(seed);
         for (auto& unit : model->units) {
@@ -250,6 +289,23 @@ void appendConvBnAct(torch::nn::SequentialImpl& seq, UnitCost& cost, int64_t out
         seq.push_back("2", cost.relu6());
 }
 
+// A convolution reading only the kept input channels: its weights cut to them. Exact when the
+// other channels are zero (their products vanish), at k / C of the multiply-accumulates.
+torch::Tensor convOnKept(const torch::nn::Conv2dImpl& conv, const torch::Tensor& xKept,
+                         const torch::Tensor& kept) {
+    const auto& o = conv.options;
+    const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+    if (!padding || o.groups() != 1)
+        throw std::logic_error("zoo: convOnKept needs a dense convolution with numeric padding");
+    return torch::conv2d(xKept, conv.weight.index_select(1, kept), conv.bias, o.stride(), *padding,
+                         o.dilation(), 1);
+}
+
+bool denseConv(const torch::nn::Conv2dImpl& conv) {
+    return conv.options.groups() == 1 &&
+           c10::holds_alternative<torch::ExpandingArray<2>>(conv.options.padding());
+}
+
 // ---------------------------------------------------------------------------------------------
 // ResNet-18 (torchvision.models.resnet18): 11,689,512 parameters, 1.814 GMACs at 224x224.
 
@@ -281,6 +337,19 @@ public:
         torch::Tensor out = relu_(bn1_(conv1_(x)));
         out = bn2_(conv2_(out));
         out += downsample_ ? downsample_->forward(x) : x; // in place on `out`, never on `x`
+        return relu_(out);
+    }
+
+    // forward(x) for an x whose channels outside `kept` are zero, xKept = those kept channels.
+    torch::Tensor forwardOnKept(const torch::Tensor& x, const torch::Tensor& xKept,
+                                const torch::Tensor& kept) {
+        torch::Tensor out = relu_(bn1_(convOnKept(*conv1_, xKept, kept)));
+        out = bn2_(conv2_(out));
+        if (downsample_)
+            out += downsample_->ptr(1)->as<torch::nn::BatchNorm2dImpl>()->forward(
+                convOnKept(*downsample_->ptr(0)->as<torch::nn::Conv2dImpl>(), xKept, kept));
+        else
+            out += x;
         return relu_(out);
     }
 
@@ -341,8 +410,9 @@ public:
         const int64_t inChannels = cost.shape()[0];
         const int64_t hidden = inChannels * expandRatio;
         useShortcut_ = stride == 1 && inChannels == outChannels;
+        expands_ = expandRatio != 1;
         conv_ = torch::nn::Sequential();
-        if (expandRatio != 1) {
+        if (expands_) {
             Chain expand;
             appendConvBnAct(*expand, cost, hidden, 1, 1, 1, Activation::ReLU6);
             conv_->push_back(expand);
@@ -360,9 +430,25 @@ public:
     // Out of place like torchvision (x + conv(x)), so the allocation pattern matches too.
     torch::Tensor forward(torch::Tensor x) { return useShortcut_ ? x + conv_->forward(x) : conv_->forward(x); }
 
+    // Only the expanding 1x1 convolution can read a subset of the input; a block without one
+    // starts with a depthwise convolution, which needs every channel.
+    bool sliceable() const { return expands_; }
+    // forward(x) for an x whose channels outside `kept` are zero, xKept = those kept channels.
+    torch::Tensor forwardOnKept(const torch::Tensor& x, const torch::Tensor& xKept,
+                                const torch::Tensor& kept) {
+        auto* expand = conv_->ptr(0)->as<ChainImpl>();
+        torch::Tensor h = convOnKept(*expand->ptr(0)->as<torch::nn::Conv2dImpl>(), xKept, kept);
+        for (auto it = expand->begin() + 1; it != expand->end(); ++it)
+            h = it->forward(h);
+        for (auto it = conv_->begin() + 1; it != conv_->end(); ++it)
+            h = it->forward(h);
+        return useShortcut_ ? x + h : h;
+    }
+
 private:
     torch::nn::Sequential conv_{nullptr};
     bool useShortcut_ = false;
+    bool expands_ = false;
 };
 TORCH_MODULE(InvertedResidual);
 
@@ -512,6 +598,60 @@ const std::vector<ZooEntry>& zooEntries() {
 }
 
 } // namespace
+
+torch::Tensor forwardOnKeptChannels(torch::nn::Sequential unit, const torch::Tensor& x,
+                                    const torch::Tensor& kept) {
+    if (unit->size() == 0)
+        return {};
+    const std::shared_ptr<torch::nn::Module> first = unit->ptr(0);
+    if (x.dim() == 2) {
+        // A flat input: its features are the channels (the classifier's later linear layers).
+        const auto* linear = first->as<torch::nn::LinearImpl>();
+        if (!linear)
+            return {};
+        torch::Tensor h = torch::nn::functional::linear(
+            x.index_select(1, kept), linear->weight.index_select(1, kept), linear->bias);
+        for (auto rest = unit->begin() + 1; rest != unit->end(); ++rest)
+            h = rest->forward(h);
+        return h;
+    }
+    if (x.dim() != 4)
+        return {};
+    if (auto* block = first->as<BasicBlockImpl>())
+        return block->forwardOnKept(x, x.index_select(1, kept), kept);
+    if (auto* block = first->as<InvertedResidualImpl>())
+        return block->sliceable() ? block->forwardOnKept(x, x.index_select(1, kept), kept)
+                                  : torch::Tensor();
+    auto rest = unit->begin();
+    torch::Tensor h;
+    if (auto* conv = first->as<torch::nn::Conv2dImpl>()) {
+        if (!denseConv(*conv))
+            return {};
+        h = convOnKept(*conv, x.index_select(1, kept), kept);
+        rest += 1;
+    } else if (first->as<torch::nn::FlattenImpl>()) {
+        // Dropout is the identity in eval mode: the linear layer after it reads the input.
+        size_t next = 1;
+        while (next < unit->size() && unit->ptr(next)->as<torch::nn::DropoutImpl>())
+            ++next;
+        const auto* linear =
+            next < unit->size() ? unit->ptr(next)->as<torch::nn::LinearImpl>() : nullptr;
+        if (!linear)
+            return {};
+        // Flattened channel-major: channel c owns columns [c * H * W, (c + 1) * H * W).
+        const int64_t map = x.size(2) * x.size(3);
+        const torch::Tensor columns =
+            (kept.unsqueeze(1) * map + torch::arange(map, kept.options())).flatten();
+        h = torch::nn::functional::linear(x.index_select(1, kept).flatten(1),
+                                          linear->weight.index_select(1, columns), linear->bias);
+        rest += long(next) + 1;
+    } else {
+        return {};
+    }
+    for (; rest != unit->end(); ++rest)
+        h = rest->forward(h);
+    return h;
+}
 
 std::vector<std::string> zooModelNames() {
     std::vector<std::string> names;

@@ -1,4 +1,5 @@
 #include "core/offloadmodel.h"
+#include "core/splitmodel.h"
 
 #include "core/dnnmodel.h"
 
@@ -56,6 +57,10 @@ OffloadModel::OffloadModel(const std::string& model, const std::vector<LayerInfo
             tail += double(layers[i].flops);
     }
     tailFlopsFraction_ = total > 0 ? tail / total : 0;
+    const LayerInfo& firstTail = layers[size_t(splitIndex_) + 1];
+    firstTailUnit_ = firstTail;
+    firstTailUnitSliceable_ =
+        firstTail.flops > 0 ? double(firstTail.inputChannelFlops) / double(firstTail.flops) : 0;
 
     const double bytesPerMap = double(shape_.mapSize()) + sizeof(float) + sizeof(int32_t);
     for (int i = 0; i < kShares; ++i) {
@@ -67,6 +72,18 @@ OffloadModel::OffloadModel(const std::string& model, const std::vector<LayerInfo
         s.wireBytes = s.offloadedChannels * bytesPerMap;
         shares_.push_back(s);
     }
+}
+
+double OffloadModel::firstTailUnitSaving(int k) const {
+    const ShareInfo& s = share(k);
+    return shape_.channels > 0
+               ? firstTailUnitSliceable_ * double(s.offloadedChannels) / double(shape_.channels)
+               : 0.0;
+}
+
+LayerInfo OffloadModel::firstTailUnitOnKept(int k) const {
+    return unitOnKeptChannels(firstTailUnit_, shape_.channels - share(k).offloadedChannels,
+                              shape_.channels);
 }
 
 OffloadModel OffloadModel::forZooModel(const std::string& model, const OffloadParams& params) {

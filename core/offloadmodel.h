@@ -44,8 +44,9 @@ struct ShareInfo {
 };
 
 // Edge part with share s: the head (layers up to and including the split layer) runs fully on
-// the edge; the tail runs on the edge on (1 - s) of the channels, approximated as (1 - s) of the
-// tail's measured latency and energy; the cloud runs the tail on the other s.
+// the edge; the edge tail runs on the (1 - s) C kept maps: its first unit reads only them (its
+// input convolutions cut to the kept channels), the rest of the tail is unchanged; the cloud runs
+// the tail on the other s (docs/cost-model.md).
 class OffloadModel {
 public:
     static constexpr int kShares = 11; // s in {0, 0.1, ..., 1}
@@ -79,6 +80,16 @@ public:
     int splitIndex() const { return splitIndex_; } // head = layers [0, splitIndex], tail = the rest
     const FeatureShape& featureShape() const { return shape_; }
     double tailFlopsFraction() const { return tailFlopsFraction_; }
+    // Of the first tail unit's FLOPs, the part that reads the split layer's maps and shrinks
+    // with the kept channels (LayerInfo::inputChannelFlops / flops; 0: not sliceable).
+    double firstTailUnitSliceable() const { return firstTailUnitSliceable_; }
+    // The share of the first tail unit's cost the edge saves at share index k: sliceable x
+    // offloaded / C (0 at s = 0; at s = 1 nothing runs on the edge at all).
+    double firstTailUnitSaving(int k) const;
+    // The first tail unit as the profile describes it, and as it runs on the kept maps of share
+    // index k (unitOnKeptChannels: its input-reading FLOPs and weights cut to them).
+    const LayerInfo& firstTailUnit() const { return firstTailUnit_; }
+    LayerInfo firstTailUnitOnKept(int k) const;
     const OffloadParams& params() const { return params_; }
     const ShareInfo& share(int index) const { return shares_.at(size_t(index)); }
     const std::vector<ShareInfo>& shares() const { return shares_; }
@@ -89,6 +100,8 @@ private:
     int splitIndex_ = 0;
     FeatureShape shape_;
     double tailFlopsFraction_ = 0;
+    double firstTailUnitSliceable_ = 0;
+    LayerInfo firstTailUnit_;
     OffloadParams params_;
     std::vector<ShareInfo> shares_;
     bool hasAccuracy_ = false;

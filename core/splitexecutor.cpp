@@ -67,7 +67,8 @@ SplitStepResult SplitExecutor::run(const std::vector<float>& image, double share
         std::vector<float> kept = head.features;
         for (int32_t c : split.offloaded)
             std::fill(kept.begin() + int64_t(c) * map, kept.begin() + int64_t(c + 1) * map, 0.0f);
-        r.edgeTail = meter_.measure(tailUnits_, [&] { edgeLogits = model_.edgeTail(kept, 1); });
+        r.edgeTail = meter_.measure(model_.edgeTailUnits(r.keptChannels),
+                                    [&] { edgeLogits = model_.edgeTailOnKept(kept, split.kept); });
     }
 
     std::vector<float> cloudLogits;

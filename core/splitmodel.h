@@ -37,6 +37,13 @@ public:
     virtual SplitHeadOutput edgeHead(const std::vector<float>& images, int batch) const = 0;
     // `features`: batch x C x H x W with the channels not kept set to zero.
     virtual std::vector<float> edgeTail(const std::vector<float>& features, int batch) const = 0;
+    // The edge tail on the kept maps only, as the runtime runs it, for one sample: `features` is
+    // C x H x W with the maps not in `kept` set to zero. Where the first tail unit can, its
+    // input convolutions (or linear layer) read only the kept maps, with their weights cut to
+    // them: the same logits as edgeTail(), with fewer FLOPs (edgeTailUnits()). Otherwise, and in
+    // this default, it is edgeTail().
+    virtual std::vector<float> edgeTailOnKept(const std::vector<float>& features,
+                                              const std::vector<int32_t>& kept) const;
     // What the cloud server runs for one sample: decompress (offloaded maps, others zero), tail.
     virtual std::vector<float> cloudTail(const CompressedFeatures& features) const = 0;
     // One sample's logits from both tails with `keptChannels` of C kept on the edge
@@ -48,7 +55,14 @@ public:
     // roofline). Empty when the model has no zoo description.
     virtual std::vector<LayerInfo> headUnits() const = 0;
     virtual std::vector<LayerInfo> tailUnits() const = 0;
+    // tailUnits() as edgeTailOnKept() runs them with `keptChannels` of C kept.
+    std::vector<LayerInfo> edgeTailUnits(int keptChannels) const;
 };
+
+// `unit` run on `keptChannels` of its `channels` input maps: its input-reading FLOPs and their
+// weights (LayerInfo::inputChannelFlops, inputChannelParamBytes) scale by k / C; the rest of the
+// unit is unchanged.
+LayerInfo unitOnKeptChannels(const LayerInfo& unit, int keptChannels, int64_t channels);
 
 // The split of a zoo model (DnnModel: resnet18, mobilenet_v2, vgg11, small_cnn) with the zoo's
 // deterministic weights, the same on the board and in the cloud:
@@ -73,6 +87,8 @@ public:
     int classes() const override;
     SplitHeadOutput edgeHead(const std::vector<float>& images, int batch) const override;
     std::vector<float> edgeTail(const std::vector<float>& features, int batch) const override;
+    std::vector<float> edgeTailOnKept(const std::vector<float>& features,
+                                      const std::vector<int32_t>& kept) const override;
     std::vector<float> cloudTail(const CompressedFeatures& features) const override;
     std::vector<float> fuse(const float* edgeLogits, const float* cloudLogits,
                             int keptChannels) const override;

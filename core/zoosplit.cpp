@@ -123,6 +123,23 @@ std::vector<float> ZooSplit::edgeTail(const std::vector<float>& features, int ba
     return d_->tail(features, batch);
 }
 
+std::vector<float> ZooSplit::edgeTailOnKept(const std::vector<float>& features,
+                                            const std::vector<int32_t>& kept) const {
+    c10::InferenceMode guard;
+    const std::vector<int64_t> shape{d_->feature.channels, d_->feature.height, d_->feature.width};
+    const torch::Tensor x = Impl::tensor(features, 1, shape);
+    auto& units = d_->model->impl().units;
+    const size_t first = size_t(d_->split) + 1;
+    torch::Tensor h;
+    if (int64_t(kept.size()) < d_->feature.channels) {
+        std::vector<int64_t> indices(kept.begin(), kept.end());
+        h = detail::forwardOnKeptChannels(units[first], x, torch::tensor(indices, torch::kLong));
+    }
+    if (!h.defined())
+        h = units[first]->forward(x);
+    return Impl::vec(d_->run(h, first + 1, units.size()));
+}
+
 std::vector<float> ZooSplit::cloudTail(const CompressedFeatures& features) const {
     if (features.shape != d_->feature)
         throw std::invalid_argument(
