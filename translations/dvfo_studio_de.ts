@@ -1466,6 +1466,14 @@ Auslagerungsanteil %5</translation>
         <translation>Messe %1 MHz (%2 von %3%4)</translation>
     </message>
     <message>
+        <source>Layers run on %1.</source>
+        <translation>Die Schichten laufen auf %1.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
         <source>, refinement</source>
         <translation>, Verfeinerung</translation>
     </message>
