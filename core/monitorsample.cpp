@@ -55,9 +55,17 @@ MonitorSample MonitorSample::fromJson(const json& j) {
     const auto clocks = j.find("clocks");
     if (clocks == j.end() || !clocks->is_object())
         throw std::invalid_argument("monitor sample: \"clocks\" must be an object");
-    s.cpuKhz = int64_t(number(*clocks, "cpuKhz"));
-    s.gpuKhz = int64_t(number(*clocks, "gpuKhz"));
-    s.emcKhz = int64_t(number(*clocks, "emcKhz"));
+    // A clock is a kHz count: a board that sends 1e57 is broken, not a reason to overflow.
+    auto khz = [&](const char* key) {
+        const double v = number(*clocks, key);
+        if (!(v >= 0 && v < 1e12))
+            throw std::invalid_argument(std::string("monitor sample: \"") + key +
+                                        "\" must be a clock in kHz, got " + std::to_string(v));
+        return int64_t(v);
+    };
+    s.cpuKhz = khz("cpuKhz");
+    s.gpuKhz = khz("gpuKhz");
+    s.emcKhz = khz("emcKhz");
     for (const auto& r : array(j, "rails")) {
         if (!r.is_object())
             throw std::invalid_argument("monitor sample: a rail must be an object");

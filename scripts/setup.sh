@@ -38,6 +38,7 @@ case "$mode" in
     # AddressSanitizer + UBSan build of the core and remote unit tests (no GUI).
     cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDVFO_SANITIZE=ON -DDVFO_BUILD_GUI=OFF
     unit_tests="tst_boardspec tst_emulationmodel tst_agentprotocol tst_dnnmodel tst_profilestore \
+      tst_policyguard tst_savedclockstate tst_monitorseries tst_boardidentity \
       tst_sysfsboard tst_attentionsplit tst_sweepplanner tst_dvfoenvironment tst_trainingrunstore tst_policybundle \
       tst_dqnagent tst_inferenceprotocol tst_servicelimits tst_trainserveparity"
     # shellcheck disable=SC2086

@@ -59,6 +59,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  parseMonitorBatch(nlohmann::json{{"samples", 5}}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseMonitorBatch(nlohmann::json::array()));
+        // Found by fuzz_monitorsample: a clock beyond int64 was undefined behaviour.
+        for (double khz : {1.77778e57, -5.0}) {
+            auto huge = sampleAt(1).toJson();
+            huge["clocks"]["cpuKhz"] = khz;
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, MonitorSample::fromJson(huge));
+        }
     }
 
     void theSeriesKeepsOnlyTheLastWindowOfBoardTime() {
