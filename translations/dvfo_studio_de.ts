@@ -56,6 +56,10 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
         <source> (emulated)</source>
         <translation> (emuliert)</translation>
     </message>
+    <message>
+        <source>seconds ago</source>
+        <translation>Sekunden zuvor</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::AttentionPanel</name>
@@ -507,6 +511,77 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
     </message>
 </context>
 <context>
+    <name>dvfo::BoardMonitorView</name>
+    <message>
+        <source>clock (MHz)</source>
+        <translation>Takt (MHz)</translation>
+    </message>
+    <message>
+        <source>power (W)</source>
+        <translation>Leistung (W)</translation>
+    </message>
+    <message>
+        <source>temperature (°C)</source>
+        <translation>Temperatur (°C)</translation>
+    </message>
+    <message>
+        <source>&amp;Start monitor</source>
+        <translation>Monitor &amp;starten</translation>
+    </message>
+    <message>
+        <source> Hz</source>
+        <translation> Hz</translation>
+    </message>
+    <message>
+        <source>Samples per second the agent takes</source>
+        <translation>Messwerte pro Sekunde, die der Agent aufnimmt</translation>
+    </message>
+    <message>
+        <source> s shown</source>
+        <translation> s angezeigt</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>EMC</source>
+        <translation>EMC</translation>
+    </message>
+    <message>
+        <source>The previous monitor is still stopping; try again in a moment.</source>
+        <translation>Der vorige Monitor wird noch beendet; bitte gleich noch einmal versuchen.</translation>
+    </message>
+    <message>
+        <source>Monitoring %1 at %2 Hz. Other requests to the board (a profile, fleet polls) pause it while they run.</source>
+        <translation>Überwache %1 mit %2 Hz. Andere Anfragen an das Board (ein Profil, Flotten-Abfragen) unterbrechen ihn, solange sie laufen.</translation>
+    </message>
+    <message>
+        <source>%1 Hz achieved (%2 samples); CPU %3 / GPU %4 / EMC %5 MHz</source>
+        <translation>%1 Hz erreicht (%2 Messwerte); CPU %3 / GPU %4 / EMC %5 MHz</translation>
+    </message>
+    <message>
+        <source>&amp;Stop monitor</source>
+        <translation>Monitor &amp;anhalten</translation>
+    </message>
+    <message>
+        <source>Connect a board to watch its clocks, rails and temperatures live.</source>
+        <translation>Verbinden Sie ein Board, um Takte, Leistungsschienen und Temperaturen live zu sehen.</translation>
+    </message>
+</context>
+<context>
     <name>dvfo::BoardSession</name>
     <message>
         <source>Connecting…</source>
@@ -531,6 +606,18 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
     <message>
         <source>Disconnected</source>
         <translation>Getrennt</translation>
+    </message>
+    <message>
+        <source>Monitor stopped; its last run took %1 samples (%2 Hz achieved)</source>
+        <translation>Monitor angehalten; der letzte Lauf nahm %1 Messwerte auf (%2 Hz erreicht)</translation>
+    </message>
+    <message>
+        <source>Monitor stopped: %1</source>
+        <translation>Monitor angehalten: %1</translation>
+    </message>
+    <message>
+        <source>Monitor failed: %1</source>
+        <translation>Monitor fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
@@ -673,6 +760,14 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
         <source>Board not removed</source>
         <translation>Board nicht entfernt</translation>
     </message>
+    <message>
+        <source>&amp;Tables and rails</source>
+        <translation>&amp;Tabellen und Schienen</translation>
+    </message>
+    <message>
+        <source>&amp;Monitor</source>
+        <translation>&amp;Monitor</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::EnergyBreakdownPlot</name>
@@ -760,6 +855,22 @@ Latenz %4 ms</translation>
     <message>
         <source>Cost pred / real</source>
         <translation>Kosten progn. / real</translation>
+    </message>
+    <message>
+        <source>Decisions the runtime guard took from the trained policy (link down, or an observation outside the ranges it was trained on) and gave to the model-based optimiser; last reason: %1</source>
+        <translation>Entscheidungen, die der Laufzeitwächter der trainierten Policy abgenommen (Verbindung getrennt oder eine Beobachtung außerhalb der Trainingsbereiche) und dem modellbasierten Optimierer übergeben hat; letzter Grund: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Guard</source>
+        <translation>Wächter</translation>
     </message>
 </context>
 <context>
@@ -1533,6 +1644,10 @@ Auslagerungsanteil %5</translation>
         <source>Cancelling: the board restores its clocks…</source>
         <translation>Breche ab: Das Board stellt seine Takte wieder her…</translation>
     </message>
+    <message>
+        <source>Tuple %1 MHz was throttled: clocks in force %2 MHz</source>
+        <translation>Tupel %1 MHz wurde gedrosselt: wirksame Takte %2 MHz</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::ResultsPanel</name>
@@ -1595,6 +1710,42 @@ Auslagerungsanteil %5</translation>
     <message>
         <source>whole model</source>
         <translation>ganzes Modell</translation>
+    </message>
+    <message>
+        <source>L4T unknown</source>
+        <translation>L4T unbekannt</translation>
+    </message>
+    <message>
+        <source>L4T %1</source>
+        <translation>L4T %1</translation>
+    </message>
+    <message>
+        <source>nvpmodel %1 (id %2)</source>
+        <translation>nvpmodel %1 (ID %2)</translation>
+    </message>
+    <message>
+        <source>layers on %1</source>
+        <translation>Schichten auf %1</translation>
+    </message>
+    <message>
+        <source>no thermal zones</source>
+        <translation>keine Thermozonen</translation>
+    </message>
+    <message>
+        <source>hottest zone %1 °C</source>
+        <translation>heißeste Zone %1 °C</translation>
+    </message>
+    <message>
+        <source>throttled at %1 of %2 tuples</source>
+        <translation>gedrosselt bei %1 von %2 Tupeln</translation>
+    </message>
+    <message>
+        <source>no per-tuple temperatures recorded</source>
+        <translation>keine Temperaturen pro Tupel aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
     </message>
 </context>
 <context>
@@ -1858,10 +2009,6 @@ Schritt %2: %3</translation>
         <translation>Stufen: 100 Mbit/s, dann 5 Mbit/s ab Schritt 70, 50 Mbit/s ab Schritt 140</translation>
     </message>
     <message>
-        <source>Link trace: constant:BW,RTT | step:BW,RTT;BW,RTT@STEP | randomwalk:key=value,... | csv:FILE</source>
-        <translation>Link-Trace: constant:BW,RTT | step:BW,RTT;BW,RTT@SCHRITT | randomwalk:Schlüssel=Wert,... | csv:DATEI</translation>
-    </message>
-    <message>
         <source>above idle</source>
         <translation>über Leerlauf</translation>
     </message>
@@ -2041,6 +2188,46 @@ Schritt %2: %3</translation>
         <source>Cannot open run %1: %2</source>
         <translation>Lauf %1 kann nicht geöffnet werden: %2</translation>
     </message>
+    <message>
+        <source>What boards meet (the default): walks on LAN, MEC, WAN and cellular links, 0.2..1000 Mbit/s, RTT 1..300 ms, constant links, steps and outages. Your csv traces too: mix:field@0.8;dir:FOLDER@0.2</source>
+        <translation>Was Boards antreffen (Standard): Irrfahrten auf LAN-, MEC-, WAN- und Mobilfunkverbindungen, 0,2..1000 Mbit/s, RTT 1..300 ms, konstante Verbindungen, Sprünge und Ausfälle. Auch Ihre CSV-Traces: mix:field@0.8;dir:ORDNER@0.2</translation>
+    </message>
+    <message>
+        <source>Link trace: field | constant:BW,RTT | step:BW,RTT;BW,RTT@STEP | randomwalk:key=value,... | csv:FILE | dir:FOLDER | mix:SPEC@W;SPEC@W;...</source>
+        <translation>Verbindungs-Trace: field | constant:BW,RTT | step:BW,RTT;BW,RTT@SCHRITT | randomwalk:Schlüssel=Wert,... | csv:DATEI | dir:ORDNER | mix:SPEC@W;SPEC@W;...</translation>
+    </message>
+    <message>
+        <source>Suite</source>
+        <translation>Suite</translation>
+    </message>
+    <message>
+        <source>Robustness suite of the selected run&apos;s policy: its gap to the oracle per link family (constant grid, steps, walks with a walking RTT, WAN, LAN, MEC, outages), next to the best baseline (as dvfo evaluate --suite)</source>
+        <translation>Robustheits-Suite der Policy des gewählten Laufs: Abstand zum Orakel je Verbindungsfamilie (konstantes Raster, Sprünge, Irrfahrten mit wanderndem RTT, WAN, LAN, MEC, Ausfälle), neben der besten Baseline (wie dvfo evaluate --suite)</translation>
+    </message>
+    <message>
+        <source>The suite is already running.</source>
+        <translation>Die Suite läuft bereits.</translation>
+    </message>
+    <message>
+        <source>Robustness suite of run %1: running…</source>
+        <translation>Robustheits-Suite von Lauf %1: läuft…</translation>
+    </message>
+    <message>
+        <source>Running the robustness suite of run %1…</source>
+        <translation>Robustheits-Suite von Lauf %1 wird ausgeführt…</translation>
+    </message>
+    <message>
+        <source>Run %1 over the robustness suite: worst family %2, %3 % above the oracle.</source>
+        <translation>Lauf %1 in der Robustheits-Suite: schlechteste Familie %2, %3 % über dem Orakel.</translation>
+    </message>
+    <message>
+        <source>Robustness suite of run %1 failed</source>
+        <translation>Robustheits-Suite von Lauf %1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The suite of run %1 failed: %2</source>
+        <translation>Die Suite von Lauf %1 ist fehlgeschlagen: %2</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::TrainingRunListModel</name>
@@ -2079,6 +2266,53 @@ Schritt %2: %3</translation>
     <message>
         <source>Started (UTC)</source>
         <translation>Gestartet (UTC)</translation>
+    </message>
+</context>
+<context>
+    <name>dvfo::TrainingSuitePlot</name>
+    <message>
+        <source>trained policy</source>
+        <translation>trainierte Policy</translation>
+    </message>
+    <message>
+        <source>with the runtime guard</source>
+        <translation>mit Laufzeitwächter</translation>
+    </message>
+    <message>
+        <source>best baseline</source>
+        <translation>beste Baseline</translation>
+    </message>
+    <message>
+        <source>worst family</source>
+        <translation>schlechteste Familie</translation>
+    </message>
+    <message>
+        <source>gap to oracle %: policy (worst red), with guard (green), best baseline</source>
+        <translation>Abstand zum Orakel %: Policy (schlechteste rot), mit Wächter (grün), beste Baseline</translation>
+    </message>
+    <message>
+        <source>  (guarded %1)</source>
+        <translation>  (bewacht %1)</translation>
+    </message>
+    <message>
+        <source>  worst family</source>
+        <translation>  schlechteste Familie</translation>
+    </message>
+    <message>
+        <source>  beaten by %1</source>
+        <translation>  geschlagen von %1</translation>
+    </message>
+    <message>
+        <source>  beaten by %1 and %2 more</source>
+        <translation>  geschlagen von %1 und %2 weiteren</translation>
+    </message>
+    <message>
+        <source>Robustness suite: not run yet (Suite runs it on the selected run)</source>
+        <translation>Robustheits-Suite: noch nicht ausgeführt (Suite führt sie für den gewählten Lauf aus)</translation>
+    </message>
+    <message>
+        <source>Robustness suite: gap to the oracle of %1 by link family</source>
+        <translation>Robustheits-Suite: Abstand von %1 zum Orakel je Verbindungsfamilie</translation>
     </message>
 </context>
 </TS>
