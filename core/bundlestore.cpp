@@ -1,4 +1,5 @@
 #include "core/bundlestore.h"
+#include "core/utctime.h"
 
 #include "core/profilestore.h"
 
@@ -11,15 +12,6 @@ namespace dvfo {
 
 namespace {
 constexpr int kBusyTimeoutMs = 10000;
-
-std::string nowIso() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Binds 0 as NULL: the id columns are foreign keys where 0 means "none".
 void bindId(SQLite::Statement& s, int index, int64_t id) {
@@ -85,7 +77,7 @@ int64_t BundleStore::addBundle(const StoredBundle& b) {
     bindId(s, 6, known("training_runs", b.runId));
     s.bind(7, b.path);
     s.bind(8, b.manifestJson);
-    s.bind(9, b.createdAt.empty() ? nowIso() : b.createdAt);
+    s.bind(9, b.createdAt.empty() ? utcNowIso() : b.createdAt);
     s.exec();
     return d_->db.getLastInsertRowid();
 }
@@ -123,7 +115,7 @@ int64_t BundleStore::startDeployment(const DeploymentRecord& r) {
     s.bind(3, r.bundleVersion);
     s.bind(4, r.previousVersion);
     s.bind(5, r.kind);
-    s.bind(6, r.startedAt.empty() ? nowIso() : r.startedAt);
+    s.bind(6, r.startedAt.empty() ? utcNowIso() : r.startedAt);
     s.bind(7, r.message);
     s.bind(8, r.stepsJson);
     s.exec();
@@ -139,7 +131,7 @@ void BundleStore::finishDeployment(int64_t id, const std::string& status, const 
     s.bind(1, status);
     s.bind(2, message);
     s.bind(3, stepsJson);
-    s.bind(4, nowIso());
+    s.bind(4, utcNowIso());
     s.bind(5, previousVersion);
     s.bind(6, previousVersion);
     s.bind(7, bundleVersion);

@@ -2,6 +2,7 @@
 #include <torch/script.h>
 
 #include "core/dqnagent.h"
+#include "core/utctime.h"
 #include "core/sha256.h"
 
 #include <nlohmann/json.hpp>
@@ -275,15 +276,6 @@ void copyParameters(const BranchingQNet& from, BranchingQNet& to) {
     auto dst = to->parameters();
     for (size_t i = 0; i < src.size(); ++i)
         dst[i].copy_(src[i]);
-}
-
-std::string nowIso() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 // Runs RlEnvironment::step on one persistent worker thread, so that the caller can select the
@@ -1112,7 +1104,7 @@ std::string DqnAgent::exportPolicy(const std::string& dir, const std::string& si
     sidecar["trainingSteps"] = s.steps;
     sidecar["trainingEpisodes"] = s.episodes;
     if (!sidecar.contains("trainedAt"))
-        sidecar["trainedAt"] = nowIso();
+        sidecar["trainedAt"] = utcNowIso();
     sidecar["policySha256"] = Sha256::hexOfFile(modelPath.string());
     const std::string text = sidecar.dump(2);
     writeFile(fs::path(dir) / "policy.json", text + "\n");

@@ -1,4 +1,5 @@
 #include "core/policybundle.h"
+#include "core/utctime.h"
 
 #include "core/bundleerror.h"
 #include "core/dnnmodel.h"
@@ -16,15 +17,6 @@ namespace fs = std::filesystem;
 namespace dvfo {
 
 namespace {
-
-std::string utcStamp(bool compact) {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, compact ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Copies every regular file under `from` to `to`/..., returning their paths relative to `root`.
 void copyTree(const fs::path& from, const fs::path& to, const fs::path& root, std::vector<std::string>& copied) {
@@ -139,9 +131,9 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
             all.update(rel + ":" + f.sha256 + "\n");
             m.files.push_back(f);
         }
-        m.bundleVersion = o.version.empty() ? utcStamp(true) + "-" + all.hexDigest().substr(0, 8) : o.version;
+        m.bundleVersion = o.version.empty() ? utcNowCompact() + "-" + all.hexDigest().substr(0, 8) : o.version;
         m.name = o.name.empty() ? m.bundleVersion : o.name;
-        m.createdAt = utcStamp(false);
+        m.createdAt = utcNowIso();
         m.boardSpecId = o.boardSpecId;
         m.model = o.model.empty() ? attentionModel(o.attentionDir) : o.model;
         if (const std::string why = sidecarProblem(part.string()); !why.empty())

@@ -1,4 +1,5 @@
 #include "remote/client/bundledeployer.h"
+#include "core/utctime.h"
 
 #include "remote/client/checkboardstep.h"
 #include "remote/client/healthcheckstep.h"
@@ -19,14 +20,6 @@
 namespace dvfo {
 
 namespace {
-std::string isoNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Runs one step, timing it and recording the outcome; returns the error text ("" = ok).
 std::string runStep(DeployStep& step, DeployContext& c, DeployResult& result) {
@@ -75,15 +68,10 @@ const std::vector<std::string> BundleDeployer::kKillPoints = {
 namespace {
 // "20261205T120000Z-1a2b3c": unique per deploy, sorts by time.
 std::string newDeployId() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
     std::random_device rd;
     char suffix[16];
     std::snprintf(suffix, sizeof suffix, "-%06x", unsigned(rd()) & 0xffffffu);
-    return std::string(buf) + suffix;
+    return utcNowCompact() + suffix;
 }
 
 // Removes what no link needs from bundles/ (and staging/): `current`, `previous` and `keep` stay.
@@ -132,7 +120,7 @@ private:
 DeployResult BundleDeployer::deploy(const std::string& localBundleDir) {
     DeployResult result;
     result.board = board_.name;
-    result.startedAt = isoNow();
+    result.startedAt = utcNowIso();
     try {
         result.version = BundleManifest::load(localBundleDir).bundleVersion;
     } catch (const std::exception&) {
@@ -217,7 +205,7 @@ DeployResult BundleDeployer::rollback() {
     DeployResult result;
     result.kind = "rollback";
     result.board = board_.name;
-    result.startedAt = isoNow();
+    result.startedAt = utcNowIso();
     HistoryRow history(options_, result);
     try {
         auto shell = openBoardShell(board_, connect_);

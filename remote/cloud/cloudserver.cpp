@@ -333,7 +333,7 @@ struct CloudServer::Impl {
                 res.set_header(InferenceProtocol::kHeaderLength, std::to_string(*answer.headerLength));
             res.set_content(answer.data, answer.contentType());
             ++inferences;
-        } catch (const ProtocolError& e) {
+        } catch (const InferenceRequestError& e) {
             sendError(res, e.status(), e.what());
         }
     }

@@ -20,7 +20,7 @@ using nlohmann::json;
 
 constexpr const char* kVersion = "1";
 
-ProtocolError bad(const std::string& message) { return ProtocolError(400, message); }
+InferenceRequestError bad(const std::string& message) { return InferenceRequestError(400, message); }
 
 struct TensorSpec {
     std::string datatype;

@@ -27,10 +27,11 @@
 
 namespace dvfo {
 
-// A request the server rejects, with the HTTP status to answer (400 bad request, 404 unknown).
-class ProtocolError : public std::runtime_error {
+// A KServe v2 request the cloud server rejects, with the HTTP status to answer (400 bad request,
+// 404 unknown). Not the agent protocol's protocol::ProtocolError.
+class InferenceRequestError : public std::runtime_error {
 public:
-    ProtocolError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+    InferenceRequestError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
     int status() const { return status_; }
 
 private:
@@ -76,7 +77,7 @@ public:
     // comes from the network: every size in it is checked against the body before use.
     static Response decodeResponse(const std::string& body, std::optional<size_t> headerLength);
 
-    // Server side: throws ProtocolError(400, ...) for anything that is not a well-formed request
+    // Server side: throws InferenceRequestError(400, ...) for anything that is not a well-formed request
     // for tensors of `expected` shape (names, datatypes, shapes, sizes, channel indices, scales).
     static Request decodeRequest(const std::string& body, std::optional<size_t> headerLength,
                                  const FeatureShape& expected);
@@ -90,7 +91,7 @@ public:
     static std::string errorJson(const std::string& message);
     // JSON text of `j` with invalid UTF-8 replaced, never throwing; what every reply uses.
     static std::string dumpJson(const nlohmann::json& j);
-    // Parses the Inference-Header-Content-Length value; throws ProtocolError(400) if invalid.
+    // Parses the Inference-Header-Content-Length value; throws InferenceRequestError(400) if invalid.
     static std::optional<size_t> parseHeaderLength(const std::string& value, size_t bodySize);
 };
 

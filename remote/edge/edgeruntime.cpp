@@ -1,4 +1,5 @@
 #include "remote/edge/edgeruntime.h"
+#include "core/utctime.h"
 
 #include "core/inferencecost.h"
 #include "core/linkestimator.h"
@@ -29,14 +30,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-std::string isoNow() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 json decisionJson(const RuntimeDecision& d) {
     json j = {{"action", d.action}, {"tuple", d.tuple.toString()}, {"share", d.share}};
@@ -84,7 +77,7 @@ struct EdgeRuntime::Impl {
     bool pendingOffloadFailed = false;
     double fusionMs = 0.05;
     double controlPeriodMs = 50;
-    std::string startedAt = isoNow();
+    std::string startedAt = utcNowIso();
 
     std::atomic<bool> stop{false};
     std::condition_variable stopCv;
@@ -113,7 +106,7 @@ struct EdgeRuntime::Impl {
                   {"board", hal.spec().id},
                   {"emulated", hal.emulated()},
                   {"startedAt", startedAt},
-                  {"updatedAt", isoNow()},
+                  {"updatedAt", utcNowIso()},
                   {"bundleVersion", manifest.bundleVersion},
                   {"bundleName", manifest.name},
                   {"model", manifest.model},

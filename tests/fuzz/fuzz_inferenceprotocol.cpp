@@ -1,7 +1,7 @@
 // The KServe v2 codecs (remote/cloud/inferenceprotocol.*): a request body as dvfo-cloud receives
 // it and a response body as the edge receives it from a cloud that may be anyone (plain HTTP).
 // The first byte chooses the codec and whether Inference-Header-Content-Length is set (from the
-// next two bytes). decodeRequest may only throw ProtocolError, decodeResponse std::runtime_error;
+// next two bytes). decodeRequest may only throw InferenceRequestError, decodeResponse std::runtime_error;
 // a decoded request must encode and decode back to the same features.
 #include "remote/cloud/inferenceprotocol.h"
 
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         try {
             headerLength =
                 InferenceProtocol::parseHeaderLength(std::to_string(declared), body.size());
-        } catch (const ProtocolError&) {
+        } catch (const InferenceRequestError&) {
             return 0;
         }
     }
@@ -55,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         (void)InferenceProtocol::encodeResponse("m", request.id, {1.0f, 2.0f}, request.binaryOutput,
                                                 1.5);
-    } catch (const ProtocolError& e) {
+    } catch (const InferenceRequestError& e) {
         (void)InferenceProtocol::errorJson(e.what()); // what the server answers: must not throw
     }
     (void)InferenceProtocol::errorJson(body);

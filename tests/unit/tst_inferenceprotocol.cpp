@@ -55,7 +55,7 @@ private slots:
         try {
             InferenceProtocol::decodeRequest(body, headerLength, kShape);
             QFAIL("a request whose binary sizes wrap around was accepted");
-        } catch (const ProtocolError& e) {
+        } catch (const InferenceRequestError& e) {
             QCOMPARE(e.status(), 400);
             QVERIFY2(std::string(e.what()).find("exceeds the body") != std::string::npos, e.what());
         }
@@ -124,7 +124,7 @@ private slots:
         try {
             InferenceProtocol::decodeRequest(request.dump(), std::nullopt, kShape);
             QFAIL("1e300 was accepted as FP32");
-        } catch (const ProtocolError& e) {
+        } catch (const InferenceRequestError& e) {
             QCOMPARE(e.status(), 400);
         }
     }
@@ -134,7 +134,7 @@ private slots:
         try {
             InferenceProtocol::decodeRequest("{\"inputs\":[1e999]}", std::nullopt, kShape);
             QFAIL("1e999 was accepted");
-        } catch (const ProtocolError& e) {
+        } catch (const InferenceRequestError& e) {
             QCOMPARE(e.status(), 400);
         }
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,

@@ -1,0 +1,12 @@
+#pragma once
+// The one way DVFO writes a wall-clock time: UTC, ISO 8601, to the second.
+#include <string>
+
+namespace dvfo {
+
+// "2026-12-05T12:00:00Z": telemetry, manifests, sidecars, the workspace's bundle tables.
+std::string utcNowIso();
+// "20261205T120000Z": where a time is part of a name (bundle versions, deploy ids); sorts by time.
+std::string utcNowCompact();
+
+} // namespace dvfo
