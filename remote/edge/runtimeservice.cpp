@@ -65,7 +65,9 @@ int RuntimeService::start(const std::vector<std::string>& argv) {
     }
     int st = 0;
     ::waitpid(child, &st, 0);
-    for (int i = 0; i < 250; ++i) {
+    // Up to 15 s: the runtime claims its pid file after LibTorch has loaded, which takes seconds
+    // on a Nano or a busy machine (5 s was seen to be too short with a CI run alongside).
+    for (int i = 0; i < 750; ++i) {
         if (const int pid = runningPid())
             return pid;
         sleepMs(20);

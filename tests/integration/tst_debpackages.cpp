@@ -2,6 +2,8 @@
 // plugins and the other two), dvfo-edge (no Qt, libssh or SQLite; with its systemd unit) and
 // dvfo-cloud. The edge package's binary runs from the unpacked tree with no library path set, and
 // apt resolves all three packages' dependencies against this machine's package database.
+#include "support/clirun.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -14,27 +16,11 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
+using Run = CliRun;
 
 Run run(const QString& program, const QStringList& args, int timeoutMs,
         const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = program + " did not finish in " + QString::number(timeoutMs / 1000) + " s";
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err += QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProgram(program, args, timeoutMs, env);
 }
 
 // Package names in a Depends line: "libc6 (>= 2.34), a | b" -> libc6, a, b.

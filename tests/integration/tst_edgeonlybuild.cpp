@@ -3,6 +3,8 @@
 // their libraries and probes an emulated board. The edge-only tree sits next to this build tree
 // (<build>-edgeonly), at the same depth, so ccache serves the objects this build compiled. The
 // configure-time check of the edge part's sources runs on scratch trees.
+#include "support/clirun.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -16,27 +18,11 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
+using Run = CliRun;
 
 Run run(const QString& program, const QStringList& args, int timeoutMs,
         const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = program + " did not finish in " + QString::number(timeoutMs / 1000) + " s";
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err += QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runProgram(program, args, timeoutMs, env);
 }
 
 // The shared libraries an ELF file names itself (readelf -d), not those of its dependencies.

@@ -78,25 +78,8 @@ StartSeen startOfProfile(BoardHal& hal, const std::vector<FrequencyTuple>& tuple
 }
 
 // Runs the real agent; returns exit code, stdout, stderr.
-struct EdgeRun {
-    int code = -1;
-    QString out, err;
-};
-EdgeRun runEdge(const QStringList& args) {
-    QProcess p;
-    p.start(qEnvironmentVariable("DVFO_EDGE"), args);
-    p.closeWriteChannel();
-    EdgeRun r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using EdgeRun = CliRun;
+EdgeRun runEdge(const QStringList& args) { return runDvfoEdge(args); }
 
 QString tupleList(const std::vector<FrequencyTuple>& tuples) {
     QStringList parts;
