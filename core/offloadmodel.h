@@ -84,7 +84,8 @@ public:
     // with the kept channels (LayerInfo::inputChannelFlops / flops; 0: not sliceable).
     double firstTailUnitSliceable() const { return firstTailUnitSliceable_; }
     // The share of the first tail unit's cost the edge saves at share index k: sliceable x
-    // offloaded / C (0 at s = 0; at s = 1 nothing runs on the edge at all).
+    // offloaded / C (0 at s = 0; at s = 1 nothing runs on the edge at all). The environment uses
+    // it only when the board spec's roofline constants are zero (DvfoEnvironment's constructor).
     double firstTailUnitSaving(int k) const;
     // The first tail unit as the profile describes it, and as it runs on the kept maps of share
     // index k (unitOnKeptChannels: its input-reading FLOPs and weights cut to them).
