@@ -1,4 +1,5 @@
 #include "core/attentioninspector.h"
+#include "core/jsoninteger.h"
 
 #include "core/channelsplit.h"
 
@@ -136,9 +137,10 @@ EvaluationReport AttentionInspector::readEvaluationReport(const std::string& pat
     EvaluationReport report;
     try {
         const nlohmann::json j = nlohmann::json::parse(in);
-        report.samples = j.at("samples").get<size_t>();
+        report.samples = jsonIntegerAt<size_t>(j, "samples");
         report.unsplitAccuracy = j.at("unsplit_accuracy").get<double>();
-        report.zeroSkipThreshold = j.value("zero_skip_threshold", 0.0f);
+        // Read as a double: 1e300 converted to float would be undefined.
+        report.zeroSkipThreshold = float(std::clamp(j.value("zero_skip_threshold", 0.0), 0.0, 1e6));
         for (const nlohmann::json& row : j.at("shares")) {
             ShareEvaluation s;
             s.share = row.at("share").get<double>();

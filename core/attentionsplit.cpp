@@ -1,4 +1,5 @@
 #include "core/attentionsplit.h"
+#include "core/jsoninteger.h"
 #include "core/dnnmodel.h"
 #include "core/attentionsplitimpl.h"
 #include "core/dnnmodelimpl.h"
@@ -382,12 +383,12 @@ std::unique_ptr<AttentionSplit> AttentionSplit::load(const std::string& checkpoi
     std::vector<int64_t> shape;
     try {
         in >> meta;
-        if (meta.at("format").get<std::string>() != detail::kFormat || meta.at("version").get<int>() != detail::kFormatVersion)
+        if (meta.at("format").get<std::string>() != detail::kFormat || jsonIntegerAt<int>(meta, "version") != detail::kFormatVersion)
             throw std::runtime_error("checkpoint " + checkpointDir + " is not a version-1 " + detail::kFormat + " checkpoint");
         config.model = meta.at("model").get<std::string>();
         config.splitLayer = meta.at("split_layer").get<std::string>();
-        config.seed = meta.at("seed").get<uint64_t>();
-        shape = meta.at("feature_shape").get<std::vector<int64_t>>();
+        config.seed = jsonIntegerAt<uint64_t>(meta, "seed");
+        shape = jsonIntegers<int64_t>(meta.at("feature_shape"));
     } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error("checkpoint " + checkpointDir + ": unreadable " + detail::kConfigFile + ": " + e.what());
     }

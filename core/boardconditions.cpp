@@ -1,4 +1,5 @@
 #include "core/boardconditions.h"
+#include "core/jsoninteger.h"
 
 #include <cmath>
 #include <cstdio>
@@ -85,7 +86,7 @@ BoardConditions BoardConditions::fromJson(const nlohmann::json& j) {
         const auto& m = j["nvpmodel"];
         if (m.contains("id") && !m["id"].is_number_integer())
             throw std::runtime_error(std::string(where) + ": nvpmodel \"id\" must be an integer");
-        c.nvpmodelId = m.value("id", -1);
+        c.nvpmodelId = jsonIntegerOr<int>(m, "id", -1);
         c.nvpmodelName = textField(m, "name", where);
         c.nvpmodelSource = textField(m, "source", where);
     }

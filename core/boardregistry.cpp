@@ -1,4 +1,5 @@
 #include "core/boardregistry.h"
+#include "core/jsoninteger.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -33,7 +34,7 @@ BoardEntry BoardEntry::fromJson(const json& j) {
         BoardEntry e;
         e.name = j.at("name").get<std::string>();
         e.host = j.at("host").get<std::string>();
-        e.port = j.value("port", 0);
+        e.port = jsonIntegerOr<int>(j, "port", 0);
         e.user = j.value("user", "");
         e.identityFile = j.value("identityFile", "");
         e.group = j.value("group", "");

@@ -1,9 +1,11 @@
 #include "core/bundlemanifest.h"
 
 #include "core/bundleerror.h"
+#include "core/jsoninteger.h"
 
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 namespace dvfo {
 
@@ -38,7 +40,10 @@ template <typename T> T field(const json& j, const char* key, const std::string&
     if (!j.is_object() || !j.contains(key))
         throw BundleError("bundle manifest: missing field '" + where + key + "'");
     try {
-        return j.at(key).get<T>();
+        if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+            return jsonInteger<T>(j.at(key));
+        else
+            return j.at(key).get<T>();
     } catch (const json::exception&) {
         throw BundleError("bundle manifest: field '" + where + key + "' has the wrong type");
     }

@@ -2,6 +2,7 @@
 #include <torch/script.h>
 
 #include "core/dqnagent.h"
+#include "core/jsoninteger.h"
 #include "core/utctime.h"
 #include "core/sha256.h"
 
@@ -878,7 +879,7 @@ json readCheckpointJson(const std::string& dir) {
         json j = json::parse(readFile(path));
         if (j.value("format", "") != "dvfo-dqn-checkpoint")
             throw std::runtime_error(path.string() + " is not a DQN checkpoint");
-        if (j.value("version", 0) != 1)
+        if (jsonIntegerOr<int>(j, "version", 0) != 1)
             throw std::runtime_error(path.string() + ": unsupported checkpoint version");
         return j;
     } catch (const json::exception& e) {
@@ -890,8 +891,8 @@ json readCheckpointJson(const std::string& dir) {
 void DqnAgent::loadCheckpoint(const std::string& dir) {
     const json j = readCheckpointJson(dir);
     try {
-        if (j.at("observationSize").get<int>() != d->observationSize ||
-            j.at("branchSizes").get<std::vector<int>>() != d->branchSizes)
+        if (jsonIntegerAt<int>(j, "observationSize") != d->observationSize ||
+            jsonIntegers<int>(j.at("branchSizes")) != d->branchSizes)
             throw std::runtime_error("checkpoint " + dir +
                                      " is for another observation size or action space");
         DqnConfig config = DqnConfig::fromJson(j.at("config").dump());
@@ -924,9 +925,9 @@ void DqnAgent::loadCheckpoint(const std::string& dir) {
         if (!replay)
             throw std::runtime_error("cannot read " + (fs::path(dir) / "replay.bin").string());
         restored->buffer.load(replay);
-        restored->steps = j.at("steps").get<int64_t>();
-        restored->episodes = j.at("episodes").get<int64_t>();
-        restored->gradientSteps = j.at("gradientSteps").get<int64_t>();
+        restored->steps = jsonIntegerAt<int64_t>(j, "steps");
+        restored->episodes = jsonIntegerAt<int64_t>(j, "episodes");
+        restored->gradientSteps = jsonIntegerAt<int64_t>(j, "gradientSteps");
         restored->measuredDelay = j.value("measuredDelay", 0.0);
         restored->pipelined = j.value("pipelined", false);
         std::istringstream rng(j.at("rng").get<std::string>());
@@ -945,8 +946,8 @@ std::unique_ptr<DqnAgent> DqnAgent::fromCheckpoint(const std::string& dir) {
     const json j = readCheckpointJson(dir);
     std::unique_ptr<DqnAgent> agent;
     try {
-        agent = std::make_unique<DqnAgent>(j.at("observationSize").get<int>(),
-                                           j.at("branchSizes").get<std::vector<int>>(),
+        agent = std::make_unique<DqnAgent>(jsonIntegerAt<int>(j, "observationSize"),
+                                           jsonIntegers<int>(j.at("branchSizes")),
                                            DqnConfig::fromJson(j.at("config").dump()));
     } catch (const json::exception& e) {
         throw std::runtime_error("checkpoint " + dir + " is corrupt: " + e.what());

@@ -1,4 +1,5 @@
 #include "core/layerrecord.h"
+#include "core/jsoninteger.h"
 
 #include <stdexcept>
 
@@ -22,17 +23,17 @@ LayerRecord LayerRecord::fromJson(const nlohmann::json& j) {
     try {
         LayerRecord r;
         r.tuple = FrequencyTuple::parse(j.at("tuple").get<std::string>());
-        r.layerIndex = j.at("layer").get<int>();
+        r.layerIndex = jsonIntegerAt<int>(j, "layer");
         r.layerName = j.at("name").get<std::string>();
         r.kind = j.value("kind", "");
         const auto& l = j.at("latencyMs");
         r.latency = {l.at("median").get<double>(), l.at("p10").get<double>(), l.at("p90").get<double>(),
-                     l.at("n").get<int>()};
+                     jsonIntegerAt<int>(l, "n")};
         r.powerMw = j.value("powerMw", std::map<std::string, double>{});
         r.energyMj = j.value("energyMj", std::map<std::string, double>{});
         r.totalEnergyMj = j.value("totalEnergyMj", 0.0);
         r.emulated = j.value("emulated", false);
-        r.powerSamples = j.value("powerSamples", 0);
+        r.powerSamples = jsonIntegerOr<int>(j, "powerSamples", 0);
         r.windowMs = j.value("windowMs", 0.0);
         return r;
     } catch (const nlohmann::json::exception& e) {

@@ -1,4 +1,5 @@
 #include "core/observationranges.h"
+#include "core/jsoninteger.h"
 
 #include <algorithm>
 #include <cmath>
@@ -83,7 +84,7 @@ ObservationRanges ObservationRanges::fromJson(const nlohmann::json& j) {
         ObservationRanges r(j.at("features").get<std::vector<std::string>>());
         r.min_ = j.at("min").get<std::vector<double>>();
         r.max_ = j.at("max").get<std::vector<double>>();
-        r.count_ = j.value("observations", int64_t(0));
+        r.count_ = jsonIntegerOr<int64_t>(j, "observations", 0);
         r.marginAbsolute_ = j.value("marginAbsolute", kMarginAbsolute);
         r.marginFraction_ = j.value("marginFraction", kMarginFraction);
         if (r.min_.size() != r.names_.size() || r.max_.size() != r.names_.size())

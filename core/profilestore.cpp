@@ -1,4 +1,5 @@
 #include "core/profilestore.h"
+#include "core/jsoninteger.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -1399,8 +1400,8 @@ int64_t ProfileStore::importJson(std::istream& in) {
     }
     if (!j.is_object() || j.value("format", "") != "dvfo-session")
         throw ProfileStoreError("JSON import: not a DVFO session export (no \"format\": \"dvfo-session\")");
-    if (j.value("formatVersion", 1) > 1)
-        throw ProfileStoreError("JSON import: session export format " + std::to_string(j.value("formatVersion", 1)) +
+    if (jsonIntegerOr<int>(j, "formatVersion", 1) > 1)
+        throw ProfileStoreError("JSON import: session export format " + std::to_string(jsonIntegerOr<int>(j, "formatVersion", 1)) +
                                 " is newer than this build supports (1)");
 
     SessionInfo info;

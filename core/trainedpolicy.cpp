@@ -2,6 +2,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "core/trainedpolicy.h"
+#include "core/jsoninteger.h"
 #include "core/sha256.h"
 
 #include <nlohmann/json.hpp>
@@ -64,13 +65,13 @@ std::unique_ptr<TrainedPolicy> TrainedPolicy::load(const std::string& dir) {
         const json j = json::parse(p.sidecarText);
         if (!j.is_object() || j.value("format", "") != "dvfo-policy")
             throw PolicyError(sidecarPath.string() + " is not a DVFO policy sidecar");
-        if (j.value("version", 0) != 1)
+        if (jsonIntegerOr<int>(j, "version", 0) != 1)
             throw PolicyError(sidecarPath.string() + ": policy format version " +
                               j.value("version", json()).dump() +
                               " is not supported (this build reads 1)");
-        p.branchSizes = j.at("branchSizes").get<std::vector<int>>();
-        p.observationSize = j.at("observation").at("size").get<int>();
-        p.inputSize = j.at("networkInputSize").get<int>();
+        p.branchSizes = jsonIntegers<int>(j.at("branchSizes"));
+        p.observationSize = jsonIntegerAt<int>(j.at("observation"), "size");
+        p.inputSize = jsonIntegerAt<int>(j, "networkInputSize");
         p.concurrent = j.value("concurrent", false);
         p.name = j.value("name", std::string("dqn"));
         expectedSha = j.at("policySha256").get<std::string>();

@@ -1,4 +1,5 @@
 #include "widgets/boardsession.h"
+#include "core/jsoninteger.h"
 
 #include "remote/client/agentclient.h"
 #include "remote/client/boardconnector.h"
@@ -191,7 +192,7 @@ void BoardSession::doMonitor(int rateHz) {
             resumable = badBatch.empty();
             message = badBatch.empty()
                           ? tr("Monitor stopped; its last run took %1 samples (%2 Hz achieved)")
-                                .arg(result.value("samples", 0))
+                                .arg(jsonIntegerOr<int64_t>(result, "samples", 0))
                                 .arg(result.value("achievedHz", 0.0), 0, 'f', 1)
                           : tr("Monitor stopped: %1").arg(QString::fromStdString(badBatch));
         } catch (const AgentError& e) {

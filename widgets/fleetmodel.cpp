@@ -1,4 +1,5 @@
 #include "widgets/fleetmodel.h"
+#include "core/jsoninteger.h"
 
 #include "core/frequencytuple.h"
 
@@ -59,7 +60,7 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
     const auto records = result.find("records");
     if (records != result.end() && records->is_array()) {
         for (const auto& r : *records) {
-            const int64_t seq = r.value("seq", int64_t(0));
+            const int64_t seq = jsonIntegerOr<int64_t>(r, "seq", 0);
             if (seq <= series.lastSeq)
                 continue;
             series.lastSeq = seq;
@@ -85,7 +86,7 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
             if (!guard.isEmpty())
                 s.lastGuard = guard;
             if (r.contains("guardActivations") && r["guardActivations"].is_number())
-                s.guardActivations = r["guardActivations"].get<int64_t>(); // the newest counts
+                s.guardActivations = jsonInteger<int64_t>(r["guardActivations"]); // the newest counts
             if (r.contains("accuracy") && r["accuracy"].is_number())
                 s.lastAccuracy = r["accuracy"].get<double>();
             ++added;
@@ -190,7 +191,7 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const {
         return tr("%1 kHz, share %2").arg(text(*d, "tuple")).arg(number(*d, "share", 0), 0, 'f', 1);
     }
     case Inferences:
-        return st.contains("inferences") ? QString::number(st.value("inferences", int64_t(0)))
+        return st.contains("inferences") ? QString::number(jsonIntegerOr<int64_t>(st, "inferences", 0))
                                          : QString::number(s.series.t.size());
     case LatencyMs:
         return fixed(recentMean(board, &TelemetrySeries::latencyMs), 2);
@@ -204,12 +205,12 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const {
                fixed(recentMean(board, &TelemetrySeries::realisedCost), 3);
     }
     case Fallbacks:
-        return QString::number(st.contains("fallbacks") ? st.value("fallbacks", int64_t(0))
+        return QString::number(st.contains("fallbacks") ? jsonIntegerOr<int64_t>(st, "fallbacks", 0)
                                                         : s.fallbacks);
     case Guard: {
         // The runtime's status when it reports one (a restarted runtime counts from 0 again).
         const int64_t count = st.contains("guardActivations") && st["guardActivations"].is_number()
-                                  ? st["guardActivations"].get<int64_t>()
+                                  ? jsonInteger<int64_t>(st["guardActivations"])
                                   : s.guardActivations;
         return s.lastGuard.isEmpty() ? QString::number(count)
                                      : tr("%1 (%2)").arg(count).arg(s.lastGuard);

@@ -1,4 +1,5 @@
 #include "app/cli/boardcommand.h"
+#include "core/jsoninteger.h"
 
 #include "app/cli/boardmonitorcommand.h"
 #include "app/cli/tableprinter.h"
@@ -86,7 +87,7 @@ int probeBoard(const std::string& name, bool acceptNew, const std::string& accep
         const BoardSpec spec = BoardSpec::fromJson(p.at("spec"));
         std::cout << "Board " << name << ": " << spec.name << (p.value("emulated", false) ? " (emulated)" : "")
                   << ", " << p.value("arch", "?") << ", host " << p.value("hostname", "?") << "\n"
-                  << "Agent: dvfo-edge " << p.value("version", "?") << ", protocol " << p.value("protocol", 0)
+                  << "Agent: dvfo-edge " << p.value("version", "?") << ", protocol " << jsonIntegerOr<int>(p, "protocol", 0)
                   << " via " << agent->describe() << "\n"
                   << "Current tuple (kHz): " << p.value("current", "?") << "; governors: " << p["governors"].dump()
                   << "\n\n";

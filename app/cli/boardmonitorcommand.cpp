@@ -1,4 +1,5 @@
 #include "app/cli/boardmonitorcommand.h"
+#include "core/jsoninteger.h"
 
 #include "app/cli/boardcommand.h"
 #include "core/boardregistry.h"
@@ -86,10 +87,10 @@ int runMonitor(const MonitorCliOptions& o) {
                 }
             },
             &g_interrupted, 10000);
-        std::cerr << "dvfo: " << o.board << ": " << result.value("samples", 0) << " samples in "
+        std::cerr << "dvfo: " << o.board << ": " << jsonIntegerOr<int64_t>(result, "samples", 0) << " samples in "
                   << fixed(result.value("elapsedS", 0.0), 2) << " s, "
                   << fixed(result.value("achievedHz", 0.0), 1) << " Hz achieved of " << o.rateHz
-                  << " Hz asked, " << result.value("skipped", 0) << " ticks skipped"
+                  << " Hz asked, " << jsonIntegerOr<int64_t>(result, "skipped", 0) << " ticks skipped"
                   << (result.value("cancelled", false) ? " (interrupted)" : "") << "\n";
         return 0;
     } catch (const SshError& e) {

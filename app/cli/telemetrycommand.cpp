@@ -1,4 +1,5 @@
 #include "app/cli/telemetrycommand.h"
+#include "core/jsoninteger.h"
 
 #include "app/cli/boardcommand.h"
 #include "app/cli/tableprinter.h"
@@ -41,10 +42,10 @@ void print(const nlohmann::json& records, bool json) {
     for (const auto& r : records) {
         const std::string guard = r.contains("guard") && r["guard"].is_string() ? r["guard"].get<std::string>() : "-";
         const int64_t count = r.contains("guardActivations") && r["guardActivations"].is_number_integer()
-                                  ? r["guardActivations"].get<int64_t>()
+                                  ? jsonInteger<int64_t>(r["guardActivations"])
                                   : -1;
         guarded = std::max(guarded, count);
-        t.addRow({std::to_string(r.value("seq", int64_t(0))), r.value("bundle", std::string()),
+        t.addRow({std::to_string(jsonIntegerOr<int64_t>(r, "seq", 0)), r.value("bundle", std::string()),
                   r.value("tuple", std::string()), number(r, "share", 1), number(r, "latencyMs", 2),
                   number(r, "energyMj", 3),
                   r.value("fellBack", false) ? "fallback" : r.value("cloudUsed", false) ? "yes" : "no",

@@ -1,4 +1,5 @@
 #include "remote/client/closedloop.h"
+#include "core/jsoninteger.h"
 
 #include "core/baselinepolicies.h"
 #include "core/dvfotrainingsettings.h"
@@ -383,7 +384,7 @@ std::vector<ClosedLoopRow> ClosedLoop::run(const ClosedLoopOptions& o) {
             row.offloads += r.value("cloudUsed", false) ? 1 : 0;
             row.fallbacks += r.value("fellBack", false) ? 1 : 0;
             row.guarded += r.contains("guard") ? 1 : 0;
-            row.probeBytes = std::max<int64_t>(row.probeBytes, r.value("probeBytes", int64_t(0)));
+            row.probeBytes = std::max<int64_t>(row.probeBytes, jsonIntegerOr<int64_t>(r, "probeBytes", 0));
         }
         if (row.inferences == 0)
             throw std::runtime_error("the runtime for " + p.name +

@@ -1,4 +1,5 @@
 #include "remote/edge/modelruntimepolicy.h"
+#include "core/jsoninteger.h"
 
 #include "core/dvfotrainingsettings.h"
 #include "core/offloadmodel.h"
@@ -58,10 +59,10 @@ ModelRuntimePolicy::ModelRuntimePolicy(const json& j, const BoardSpec& board) {
             throw std::runtime_error(
                 "model-based policy sidecar has no model, settings or records");
         const json& r = j.at("restriction");
-        restriction_.shareIndex = r.value("share", -1);
-        restriction_.cpuLevel = r.value("cpu", -1);
-        restriction_.gpuLevel = r.value("gpu", -1);
-        restriction_.emcLevel = r.value("emc", -1);
+        restriction_.shareIndex = jsonIntegerOr<int>(r, "share", -1);
+        restriction_.cpuLevel = jsonIntegerOr<int>(r, "cpu", -1);
+        restriction_.gpuLevel = jsonIntegerOr<int>(r, "gpu", -1);
+        restriction_.emcLevel = jsonIntegerOr<int>(r, "emc", -1);
     } catch (const json::exception& e) {
         throw std::runtime_error(std::string("model-based policy sidecar: ") + e.what());
     }

@@ -1,4 +1,5 @@
 #include "remote/edge/runtimeservice.h"
+#include "core/jsoninteger.h"
 
 #include "remote/edge/runtimecontrolclient.h"
 #include "remote/edge/runtimepidfile.h"
@@ -137,7 +138,7 @@ nlohmann::json RuntimeService::health(int waitMs, const std::string& expectVersi
         try {
             status = client.status();
             const std::string state = status.value("state", "");
-            if (pid && status.value("pid", 0) != pid)
+            if (pid && jsonIntegerOr<int64_t>(status, "pid", 0) != pid)
                 reason = "the socket belongs to another process than the pid file's";
             else if (state == "failed")
                 reason = "the runtime failed: " + status.value("error", std::string("unknown error"));

@@ -1,4 +1,5 @@
 #include "remote/edge/savedclockstate.h"
+#include "core/jsoninteger.h"
 
 #include "core/sha256.h"
 #include "remote/edge/boardhal.h"
@@ -121,7 +122,7 @@ std::optional<nlohmann::json> SavedClockState::load() const {
     if (!doc.is_object() || doc.value("format", std::string()) != kFormat)
         throw HalError(what + " (no \"format\": \"" + kFormat + "\")");
     if (!doc.contains("version") || !doc["version"].is_number_integer() ||
-        doc["version"].get<int>() != kVersion)
+        jsonInteger<int>(doc["version"]) != kVersion)
         throw HalError(what + " (unsupported version, expected " + std::to_string(kVersion) + ")");
     if (!doc.contains("root") || !doc["root"].is_string() ||
         doc["root"].get<std::string>() != root_)

@@ -1,4 +1,5 @@
 #include "remote/edge/telemetrywriter.h"
+#include "core/jsoninteger.h"
 
 #include <chrono>
 #include <cstdio>
@@ -18,7 +19,7 @@ void readFile(const std::string& path, int64_t since, std::vector<nlohmann::json
         auto j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer())
             continue;
-        const int64_t seq = j["seq"].get<int64_t>();
+        const int64_t seq = jsonInteger<int64_t>(j["seq"]);
         if (maxSeq && seq > *maxSeq)
             *maxSeq = seq;
         if (seq > since)

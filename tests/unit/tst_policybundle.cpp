@@ -148,6 +148,22 @@ private slots:
         j["boardSpecId"] = "xavier-nx";
         j["files"][0]["path"] = "../../etc/passwd";
         QVERIFY_THROWS_EXCEPTION(BundleError, BundleManifest::fromJson(j));
+
+        // An integer field holding a float too large for it (found by fuzz_bundlemanifest: the
+        // conversion was undefined behaviour) is refused like any wrong type.
+        j["files"][0]["path"] = "policy/policy.json";
+        j["protocolVersion"] = 1e47;
+        try {
+            BundleManifest::fromJson(j);
+            QFAIL("protocolVersion 1e47 was accepted");
+        } catch (const BundleError& e) {
+            QCOMPARE(std::string(e.what()), std::string("bundle manifest: field 'protocolVersion' has the wrong type"));
+        }
+        j["protocolVersion"] = 1;
+        j["cloudEndpoint"]["timeoutMs"] = -3e300;
+        QVERIFY_THROWS_EXCEPTION(BundleError, BundleManifest::fromJson(j));
+        j["cloudEndpoint"]["timeoutMs"] = 1000;
+        QCOMPARE(BundleManifest::fromJson(j).endpoint.timeoutMs, 1000);
     }
 
     void storeKeepsBundlesAndHistoryPerBoard() {
