@@ -45,22 +45,27 @@ const char* modeName(Mode m) {
 
 FrequencyTuple tupleAt(int64_t i) {
     // Distinct tuples on a 100 x 100 x N grid, in the order a sweep would visit them.
-    return {102000 + (i % 100) * 19200, 114750 + (i / 100 % 100) * 9945, 204000 + (i / 10000) * 6000};
+    return {102000 + (i % 100) * 19200, 114750 + (i / 100 % 100) * 9945,
+            204000 + (i / 10000) * 6000};
 }
 
 // One tuple's worth of layers with realistic names, kinds and Xavier NX rails.
 std::vector<LayerRecord> layerTemplate(int layers, std::mt19937_64& rng) {
-    static const char* kinds[] = {"Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Linear", "AdaptiveAvgPool2d"};
+    static const char* kinds[] = {"Conv2d",    "BatchNorm2d", "ReLU",
+                                  "MaxPool2d", "Linear",      "AdaptiveAvgPool2d"};
     std::uniform_real_distribution<double> ms(0.05, 12.0);
     std::vector<LayerRecord> out(layers);
     for (int i = 0; i < layers; ++i) {
         LayerRecord& r = out[i];
         r.layerIndex = i;
-        r.layerName = "layer" + std::to_string(i / 6 + 1) + "." + std::to_string(i % 6) + ".conv" + std::to_string(i % 3);
+        r.layerName = "layer" + std::to_string(i / 6 + 1) + "." + std::to_string(i % 6) + ".conv" +
+                      std::to_string(i % 3);
         r.kind = kinds[i % 6];
         const double median = ms(rng);
         r.latency = {median, median * 0.96, median * 1.07, 50};
-        r.powerMw = {{"VDD_IN", 5200 + median * 10}, {"VDD_CPU_GPU_CV", 2100 + median * 7}, {"VDD_SOC", 1150.25}};
+        r.powerMw = {{"VDD_IN", 5200 + median * 10},
+                     {"VDD_CPU_GPU_CV", 2100 + median * 7},
+                     {"VDD_SOC", 1150.25}};
         for (const auto& [rail, mw] : r.powerMw)
             r.energyMj[rail] = mw * median / 1000;
         r.totalEnergyMj = r.energyMj["VDD_IN"];
@@ -69,11 +74,13 @@ std::vector<LayerRecord> layerTemplate(int layers, std::mt19937_64& rng) {
 }
 
 // This process's user + system CPU time. Reported next to wall time because the bench usually
-// shares two cores with compilers: records per CPU second is the number that does not depend on them.
+// shares two cores with compilers: records per CPU second is the number that does not depend on
+// them.
 double cpuSeconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
 
 uintmax_t sizeOr0(const fs::path& p) {
@@ -92,10 +99,13 @@ int main(int argc, char** argv) {
     std::string dirArg;
     bool keep = false;
     bool read = true;
-    app.add_option("-n,--records", records, "layer measurements per run")->check(CLI::PositiveNumber);
-    app.add_option("-l,--layers", layers, "layers per tuple (one profiler batch)")->check(CLI::PositiveNumber);
+    app.add_option("-n,--records", records, "layer measurements per run")
+        ->check(CLI::PositiveNumber);
+    app.add_option("-l,--layers", layers, "layers per tuple (one profiler batch)")
+        ->check(CLI::PositiveNumber);
     app.add_option("-b,--batch-tuples", batchTuples, "tuples per batch for the bigger-batch runs");
-    app.add_option("-d,--dir", dirArg, "directory for the database files (default: a fresh one under /tmp)");
+    app.add_option("-d,--dir", dirArg,
+                   "directory for the database files (default: a fresh one under /tmp)");
     app.add_flag("--keep", keep, "keep the database files");
     app.add_flag("!--no-read", read, "skip the read-back row");
     CLI11_PARSE(app, argc, argv);
@@ -121,10 +131,10 @@ int main(int argc, char** argv) {
 
     std::printf("%lld layer measurements per run, %d layers per tuple, files in %s\n\n",
                 static_cast<long long>(records), layers, dir.c_str());
-    std::printf("%-10s %8s %10s %9s %12s %9s %12s %8s\n", "api", "batch", "records", "seconds", "records/s",
-                "cpu s", "records/cpu-s", "DB MiB");
-    std::printf("%-10s %8s %10s %9s %12s %9s %12s %8s\n", "----------", "--------", "----------", "---------",
-                "------------", "---------", "------------", "--------");
+    std::printf("%-10s %8s %10s %9s %12s %9s %12s %8s\n", "api", "batch", "records", "seconds",
+                "records/s", "cpu s", "records/cpu-s", "DB MiB");
+    std::printf("%-10s %8s %10s %9s %12s %9s %12s %8s\n", "----------", "--------", "----------",
+                "---------", "------------", "---------", "------------", "--------");
 
     fs::path lastDb;
     int64_t lastSession = 0;
@@ -171,12 +181,14 @@ int main(int argc, char** argv) {
                     break;
                 }
             }
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double secs =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             const double cpu = cpuSeconds() - cpuStart;
             const uintmax_t bytes = sizeOr0(db) + sizeOr0(db.string() + "-wal");
             std::printf("%-10s %8d %10lld %9.2f %12.0f %9.2f %12.0f %8.1f\n", modeName(run.mode),
-                        layers * run.tuplesPerBatch, static_cast<long long>(written), secs, double(written) / secs, cpu,
-                        double(written) / cpu, double(bytes) / (1 << 20));
+                        layers * run.tuplesPerBatch, static_cast<long long>(written), secs,
+                        double(written) / secs, cpu, double(written) / cpu,
+                        double(bytes) / (1 << 20));
             std::fflush(stdout);
             lastDb = db;
             lastSession = session;
@@ -187,10 +199,12 @@ int main(int argc, char** argv) {
             const auto start = std::chrono::steady_clock::now();
             const double cpuStart = cpuSeconds();
             const auto back = store.measurements(lastSession);
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double secs =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             const double cpu = cpuSeconds() - cpuStart;
-            std::printf("%-10s %8s %10zu %9.2f %12.0f %9.2f %12.0f %8.1f\n", "read all", "-", back.size(), secs,
-                        double(back.size()) / secs, cpu, double(back.size()) / cpu, double(sizeOr0(lastDb)) / (1 << 20));
+            std::printf("%-10s %8s %10zu %9.2f %12.0f %9.2f %12.0f %8.1f\n", "read all", "-",
+                        back.size(), secs, double(back.size()) / secs, cpu,
+                        double(back.size()) / cpu, double(sizeOr0(lastDb)) / (1 << 20));
         }
     } catch (const ProfileStoreError& e) {
         std::fprintf(stderr, "dvfo-bench-store: %s\n", e.what());

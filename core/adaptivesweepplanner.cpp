@@ -12,7 +12,8 @@
 namespace dvfo {
 
 namespace {
-const char* kSyntax = "expected adaptive:NxMxK+B (coarse grid, then at most B extra tuples), e.g. adaptive:3x3x2+12";
+const char* kSyntax =
+    "expected adaptive:NxMxK+B (coarse grid, then at most B extra tuples), e.g. adaptive:3x3x2+12";
 
 size_t parseCount(const std::string& s, const std::string& whole) {
     if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -54,7 +55,8 @@ AdaptiveSweepPlanner::Options AdaptiveSweepPlanner::parse(const std::string& pla
     o.emcLevels = parseCount(grid.substr(x2 + 1), plan);
     o.budget = parseCount(body.substr(plus + 1), plan);
     if (o.cpuLevels == 0 || o.gpuLevels == 0 || o.emcLevels == 0)
-        throw std::invalid_argument("malformed plan '" + plan + "': a grid needs at least one level per clock");
+        throw std::invalid_argument("malformed plan '" + plan +
+                                    "': a grid needs at least one level per clock");
     return o;
 }
 
@@ -68,9 +70,12 @@ AdaptiveSweepPlanner::AdaptiveSweepPlanner(BoardSpec spec, Options options)
     coarse(); // validates the levels against the tables now, not after the first stage
 }
 
-std::vector<FrequencyTuple> AdaptiveSweepPlanner::coarse() const { return SweepPlanner(spec_).plan(coarsePlan(options_)); }
+std::vector<FrequencyTuple> AdaptiveSweepPlanner::coarse() const {
+    return SweepPlanner(spec_).plan(coarsePlan(options_));
+}
 
-size_t AdaptiveSweepPlanner::remainingBudget(const std::map<FrequencyTuple, TupleCost>& measured) const {
+size_t
+AdaptiveSweepPlanner::remainingBudget(const std::map<FrequencyTuple, TupleCost>& measured) const {
     const auto base = coarse();
     const std::set<FrequencyTuple> coarseSet(base.begin(), base.end());
     size_t extra = 0;
@@ -80,12 +85,13 @@ size_t AdaptiveSweepPlanner::remainingBudget(const std::map<FrequencyTuple, Tupl
     return extra >= options_.budget ? 0 : options_.budget - extra;
 }
 
-std::vector<FrequencyTuple> AdaptiveSweepPlanner::refine(const std::map<FrequencyTuple, TupleCost>& measured) const {
+std::vector<FrequencyTuple>
+AdaptiveSweepPlanner::refine(const std::map<FrequencyTuple, TupleCost>& measured) const {
     const size_t budget = remainingBudget(measured);
     if (budget == 0)
         return {};
-    const std::array<const std::vector<int64_t>*, 3> tables{&spec_.cpu.frequenciesKhz, &spec_.gpu.frequenciesKhz,
-                                                            &spec_.emc.frequenciesKhz};
+    const std::array<const std::vector<int64_t>*, 3> tables{
+        &spec_.cpu.frequenciesKhz, &spec_.gpu.frequenciesKhz, &spec_.emc.frequenciesKhz};
     std::map<Index, TupleCost> points;
     for (const auto& [t, cost] : measured) {
         Index i;
@@ -108,7 +114,8 @@ std::vector<FrequencyTuple> AdaptiveSweepPlanner::refine(const std::map<Frequenc
             lines[{i[a], i[b]}].push_back(i);
         }
         for (auto& [key, line] : lines) {
-            std::sort(line.begin(), line.end(), [axis](const Index& x, const Index& y) { return x[axis] < y[axis]; });
+            std::sort(line.begin(), line.end(),
+                      [axis](const Index& x, const Index& y) { return x[axis] < y[axis]; });
             for (size_t k = 1; k < line.size(); ++k) {
                 const Index& lo = line[k - 1];
                 const Index& hi = line[k];
@@ -117,8 +124,8 @@ std::vector<FrequencyTuple> AdaptiveSweepPlanner::refine(const std::map<Frequenc
                     continue; // no table entry left between them
                 const TupleCost& p = points.at(lo);
                 const TupleCost& q = points.at(hi);
-                const double score =
-                    std::max(relativeChange(p.latencyMs, q.latencyMs), relativeChange(p.energyMj, q.energyMj));
+                const double score = std::max(relativeChange(p.latencyMs, q.latencyMs),
+                                              relativeChange(p.energyMj, q.energyMj));
                 if (score <= options_.threshold)
                     continue;
                 Index mid = lo;
@@ -127,7 +134,8 @@ std::vector<FrequencyTuple> AdaptiveSweepPlanner::refine(const std::map<Frequenc
             }
         }
     }
-    // Steepest first; wider edges first among equals; then by position, so the order is reproducible.
+    // Steepest first; wider edges first among equals; then by position, so the order is
+    // reproducible.
     std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
         return std::tie(y.score, y.span, x.mid) < std::tie(x.score, x.span, y.mid);
     });

@@ -43,7 +43,8 @@ public:
     static std::string coarsePlan(const Options& o);
 
     AdaptiveSweepPlanner(BoardSpec spec, Options options);
-    AdaptiveSweepPlanner(BoardSpec spec, const std::string& plan) : AdaptiveSweepPlanner(std::move(spec), parse(plan)) {}
+    AdaptiveSweepPlanner(BoardSpec spec, const std::string& plan)
+        : AdaptiveSweepPlanner(std::move(spec), parse(plan)) {}
 
     const Options& options() const { return options_; }
     std::vector<FrequencyTuple> coarse() const;

@@ -53,7 +53,8 @@ UnitChain buildResnetMini(uint64_t seed) {
     chain.inputShape = {1, 28, 28};
     {
         torch::nn::Sequential stem;
-        stem->push_back("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3).padding(1).bias(false)));
+        stem->push_back(
+            "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(1, 32, 3).padding(1).bias(false)));
         stem->push_back("bn", torch::nn::BatchNorm2d(32));
         stem->push_back("relu", torch::nn::ReLU());
         stem->push_back("pool", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2)));
@@ -64,7 +65,8 @@ UnitChain buildResnetMini(uint64_t seed) {
     int64_t in = 32;
     for (int stage = 0; stage < 3; ++stage) {
         chain.names.push_back("layer" + std::to_string(stage + 1));
-        chain.units.push_back(single("block", torch::nn::AnyModule(ResidualBlock(in, widths[stage], stage == 0 ? 1 : 2))));
+        chain.units.push_back(single(
+            "block", torch::nn::AnyModule(ResidualBlock(in, widths[stage], stage == 0 ? 1 : 2))));
         in = widths[stage];
     }
     chain.names.push_back("pool");
@@ -95,7 +97,8 @@ UnitChain buildUnits(const std::string& model, uint64_t seed) {
         std::string known;
         for (const std::string& n : AttentionSplit::models())
             known += (known.empty() ? "" : ", ") + n;
-        throw std::invalid_argument("unknown attention-split model '" + model + "' (known: " + known + ")");
+        throw std::invalid_argument("unknown attention-split model '" + model +
+                                    "' (known: " + known + ")");
     }
     for (auto& unit : chain.units)
         unit->eval();
@@ -136,11 +139,14 @@ int64_t countParameters(const torch::nn::Module& module) {
 
 } // namespace
 
-SpatialChannelAttentionImpl::SpatialChannelAttentionImpl(int64_t channels, int64_t hidden, int64_t spatialKernel) {
+SpatialChannelAttentionImpl::SpatialChannelAttentionImpl(int64_t channels, int64_t hidden,
+                                                         int64_t spatialKernel) {
     fc1 = register_module("fc1", torch::nn::Linear(channels, hidden));
     fc2 = register_module("fc2", torch::nn::Linear(hidden, channels));
     spatial = register_module(
-        "spatial", torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 1, spatialKernel).padding((spatialKernel - 1) / 2)));
+        "spatial",
+        torch::nn::Conv2d(
+            torch::nn::Conv2dOptions(2, 1, spatialKernel).padding((spatialKernel - 1) / 2)));
 }
 
 namespace {
@@ -157,8 +163,9 @@ Attended attend(SpatialChannelAttentionImpl& a, const torch::Tensor& x) {
     // Channel attention: one MLP shared by the average- and max-pooled descriptors.
     const torch::Tensor avg = x.mean({2, 3});
     const torch::Tensor max = x.amax({2, 3});
-    const torch::Tensor channelWeights = torch::sigmoid(a.fc2->forward(torch::relu(a.fc1->forward(avg))) +
-                                                        a.fc2->forward(torch::relu(a.fc1->forward(max))));
+    const torch::Tensor channelWeights =
+        torch::sigmoid(a.fc2->forward(torch::relu(a.fc1->forward(avg))) +
+                       a.fc2->forward(torch::relu(a.fc1->forward(max))));
     const torch::Tensor refined = x * channelWeights.unsqueeze(-1).unsqueeze(-1);
     // Spatial attention over the channel-wise mean and max maps of the refined features.
     const torch::Tensor descriptor = torch::cat({refined.mean(1, true), refined.amax(1, true)}, 1);
@@ -168,7 +175,8 @@ Attended attend(SpatialChannelAttentionImpl& a, const torch::Tensor& x) {
 
 } // namespace
 
-std::pair<torch::Tensor, torch::Tensor> SpatialChannelAttentionImpl::forward(const torch::Tensor& x) {
+std::pair<torch::Tensor, torch::Tensor>
+SpatialChannelAttentionImpl::forward(const torch::Tensor& x) {
     Attended out = attend(*this, x);
     return {out.features, out.channelWeights};
 }
@@ -176,17 +184,20 @@ std::pair<torch::Tensor, torch::Tensor> SpatialChannelAttentionImpl::forward(con
 ResidualBlockImpl::ResidualBlockImpl(int64_t inChannels, int64_t outChannels, int64_t blockStride)
     : stride(blockStride) {
     using torch::nn::Conv2dOptions;
-    conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(inChannels, outChannels, 3)
-                                                           .stride(stride)
-                                                           .padding(1)
-                                                           .bias(false)));
+    conv1 = register_module(
+        "conv1",
+        torch::nn::Conv2d(
+            Conv2dOptions(inChannels, outChannels, 3).stride(stride).padding(1).bias(false)));
     bn1 = register_module("bn1", torch::nn::BatchNorm2d(outChannels));
-    conv2 = register_module("conv2",
-                            torch::nn::Conv2d(Conv2dOptions(outChannels, outChannels, 3).padding(1).bias(false)));
+    conv2 = register_module(
+        "conv2",
+        torch::nn::Conv2d(Conv2dOptions(outChannels, outChannels, 3).padding(1).bias(false)));
     bn2 = register_module("bn2", torch::nn::BatchNorm2d(outChannels));
     if (stride != 1 || inChannels != outChannels) {
         shortcutConv = register_module(
-            "shortcut_conv", torch::nn::Conv2d(Conv2dOptions(inChannels, outChannels, 1).stride(stride).bias(false)));
+            "shortcut_conv",
+            torch::nn::Conv2d(
+                Conv2dOptions(inChannels, outChannels, 1).stride(stride).bias(false)));
         shortcutBn = register_module("shortcut_bn", torch::nn::BatchNorm2d(outChannels));
     }
 }
@@ -202,8 +213,10 @@ torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
 AttentionSplitNetImpl::AttentionSplitNetImpl(std::vector<torch::nn::Sequential> headUnits,
                                              SpatialChannelAttention attentionModule,
                                              std::vector<torch::nn::Sequential> edgeTailUnits,
-                                             std::vector<torch::nn::Sequential> cloudTailUnits, int64_t classes)
-    : head(std::move(headUnits)), edgeTail(std::move(edgeTailUnits)), cloudTail(std::move(cloudTailUnits)) {
+                                             std::vector<torch::nn::Sequential> cloudTailUnits,
+                                             int64_t classes)
+    : head(std::move(headUnits)), edgeTail(std::move(edgeTailUnits)),
+      cloudTail(std::move(cloudTailUnits)) {
     for (size_t i = 0; i < head.size(); ++i)
         register_module("head" + std::to_string(i), head[i]);
     attention = register_module("attention", attentionModule);
@@ -256,8 +269,9 @@ torch::Tensor AttentionSplitImpl::toTensor(const std::vector<float>& values, int
     for (int64_t d : shape)
         n *= d;
     if (int64_t(values.size()) != n)
-        throw std::invalid_argument("expected " + std::to_string(n) + " values for a batch of " + std::to_string(batch) +
-                                    ", got " + std::to_string(values.size()));
+        throw std::invalid_argument("expected " + std::to_string(n) + " values for a batch of " +
+                                    std::to_string(batch) + ", got " +
+                                    std::to_string(values.size()));
     // A copy into torch's own (aligned) storage, never a view on the caller's vector: results are
     // then independent of where the caller's data lives.
     torch::Tensor t = torch::empty(shape, torch::kFloat32);
@@ -291,19 +305,24 @@ std::unique_ptr<AttentionSplitImpl> buildAttentionSplit(const AttentionSplitConf
     impl->config = config;
     impl->unitNames = edge.names;
     impl->inputShape = edge.inputShape;
-    impl->splitIndex = size_t(std::find(edge.names.begin(), edge.names.end(), config.splitLayer) - edge.names.begin());
+    impl->splitIndex = size_t(std::find(edge.names.begin(), edge.names.end(), config.splitLayer) -
+                              edge.names.begin());
     const auto shapes = probeShapes(edge);
     const auto& featureShape = shapes[impl->splitIndex];
     impl->featureShape = {featureShape[0], featureShape[1], featureShape[2]};
     impl->classes = shapes.back().at(0);
 
-    std::vector<torch::nn::Sequential> head(edge.units.begin(), edge.units.begin() + long(impl->splitIndex) + 1);
-    std::vector<torch::nn::Sequential> edgeTail(edge.units.begin() + long(impl->splitIndex) + 1, edge.units.end());
-    std::vector<torch::nn::Sequential> cloudTail(cloud.units.begin() + long(impl->splitIndex) + 1, cloud.units.end());
+    std::vector<torch::nn::Sequential> head(edge.units.begin(),
+                                            edge.units.begin() + long(impl->splitIndex) + 1);
+    std::vector<torch::nn::Sequential> edgeTail(edge.units.begin() + long(impl->splitIndex) + 1,
+                                                edge.units.end());
+    std::vector<torch::nn::Sequential> cloudTail(cloud.units.begin() + long(impl->splitIndex) + 1,
+                                                 cloud.units.end());
     torch::manual_seed(config.seed ^ 0x5ca1ab1eULL);
     const int64_t channels = impl->featureShape.channels;
     SpatialChannelAttention attention(channels, std::max<int64_t>(4, channels / 8), 7);
-    impl->net = AttentionSplitNet(std::move(head), attention, std::move(edgeTail), std::move(cloudTail), impl->classes);
+    impl->net = AttentionSplitNet(std::move(head), attention, std::move(edgeTail),
+                                  std::move(cloudTail), impl->classes);
     // The zoo freezes its parameters (it only profiles); here everything is trainable.
     for (auto& p : impl->net->parameters())
         p.requires_grad_(true);
@@ -319,7 +338,9 @@ AttentionSplit::AttentionSplit(std::unique_ptr<detail::AttentionSplitImpl> d) : 
 
 AttentionSplit::~AttentionSplit() = default;
 
-std::vector<std::string> AttentionSplit::models() { return {"small_cnn", "resnet_mini"}; }
+std::vector<std::string> AttentionSplit::models() {
+    return {"small_cnn", "resnet_mini"};
+}
 
 std::vector<std::string> AttentionSplit::splitLayers(const std::string& model) {
     return detail::splitCandidates(detail::buildUnits(model, 1));
@@ -346,7 +367,8 @@ void AttentionSplit::save(const std::string& checkpointDir, const std::string& m
     std::error_code ec;
     fs::create_directories(checkpointDir, ec);
     if (ec)
-        throw std::runtime_error("cannot create checkpoint directory " + checkpointDir + ": " + ec.message());
+        throw std::runtime_error("cannot create checkpoint directory " + checkpointDir + ": " +
+                                 ec.message());
     nlohmann::json meta = {
         {"format", detail::kFormat},
         {"version", detail::kFormatVersion},
@@ -354,7 +376,8 @@ void AttentionSplit::save(const std::string& checkpointDir, const std::string& m
         {"split_layer", d_->config.splitLayer},
         {"seed", d_->config.seed},
         {"input_shape", d_->inputShape},
-        {"feature_shape", {d_->featureShape.channels, d_->featureShape.height, d_->featureShape.width}},
+        {"feature_shape",
+         {d_->featureShape.channels, d_->featureShape.height, d_->featureShape.width}},
         {"classes", d_->classes},
         {"units", d_->unitNames},
         {"weights", detail::kWeightsFile},
@@ -364,7 +387,8 @@ void AttentionSplit::save(const std::string& checkpointDir, const std::string& m
     try {
         torch::save(d_->net, (dir / detail::kWeightsFile).string());
     } catch (const c10::Error& e) {
-        throw std::runtime_error("cannot write " + (dir / detail::kWeightsFile).string() + ": " + e.what_without_backtrace());
+        throw std::runtime_error("cannot write " + (dir / detail::kWeightsFile).string() + ": " +
+                                 e.what_without_backtrace());
     }
     std::ofstream out(dir / detail::kConfigFile);
     out << meta.dump(2) << "\n";
@@ -377,43 +401,56 @@ std::unique_ptr<AttentionSplit> AttentionSplit::load(const std::string& checkpoi
     const fs::path dir(checkpointDir);
     std::ifstream in(dir / detail::kConfigFile);
     if (!in)
-        throw std::runtime_error("no checkpoint in " + checkpointDir + " (missing " + detail::kConfigFile + ")");
+        throw std::runtime_error("no checkpoint in " + checkpointDir + " (missing " +
+                                 detail::kConfigFile + ")");
     nlohmann::json meta;
     AttentionSplitConfig config;
     std::vector<int64_t> shape;
     try {
         in >> meta;
-        if (meta.at("format").get<std::string>() != detail::kFormat || jsonIntegerAt<int>(meta, "version") != detail::kFormatVersion)
-            throw std::runtime_error("checkpoint " + checkpointDir + " is not a version-1 " + detail::kFormat + " checkpoint");
+        if (meta.at("format").get<std::string>() != detail::kFormat ||
+            jsonIntegerAt<int>(meta, "version") != detail::kFormatVersion)
+            throw std::runtime_error("checkpoint " + checkpointDir + " is not a version-1 " +
+                                     detail::kFormat + " checkpoint");
         config.model = meta.at("model").get<std::string>();
         config.splitLayer = meta.at("split_layer").get<std::string>();
         config.seed = jsonIntegerAt<uint64_t>(meta, "seed");
         shape = jsonIntegers<int64_t>(meta.at("feature_shape"));
     } catch (const nlohmann::json::exception& e) {
-        throw std::runtime_error("checkpoint " + checkpointDir + ": unreadable " + detail::kConfigFile + ": " + e.what());
+        throw std::runtime_error("checkpoint " + checkpointDir + ": unreadable " +
+                                 detail::kConfigFile + ": " + e.what());
     }
     std::unique_ptr<AttentionSplit> model = create(config);
     const FeatureShape& actual = model->d_->featureShape;
     if (shape != std::vector<int64_t>{actual.channels, actual.height, actual.width})
-        throw std::runtime_error("checkpoint " + checkpointDir + ": feature shape does not match the model");
+        throw std::runtime_error("checkpoint " + checkpointDir +
+                                 ": feature shape does not match the model");
     try {
         torch::load(model->d_->net, (dir / detail::kWeightsFile).string());
     } catch (const c10::Error& e) {
-        throw std::runtime_error("checkpoint " + checkpointDir + ": cannot load " + detail::kWeightsFile + ": " +
-                                 e.what_without_backtrace());
+        throw std::runtime_error("checkpoint " + checkpointDir + ": cannot load " +
+                                 detail::kWeightsFile + ": " + e.what_without_backtrace());
     }
     model->d_->net->eval();
     model->d_->metadataJson = meta.value("training", nlohmann::json::object()).dump();
     return model;
 }
 
-std::string AttentionSplit::metadataJson() const { return d_->metadataJson; }
+std::string AttentionSplit::metadataJson() const {
+    return d_->metadataJson;
+}
 
-const AttentionSplitConfig& AttentionSplit::config() const { return d_->config; }
+const AttentionSplitConfig& AttentionSplit::config() const {
+    return d_->config;
+}
 
-std::vector<std::string> AttentionSplit::unitNames() const { return d_->unitNames; }
+std::vector<std::string> AttentionSplit::unitNames() const {
+    return d_->unitNames;
+}
 
-std::vector<int64_t> AttentionSplit::inputShape() const { return d_->inputShape; }
+std::vector<int64_t> AttentionSplit::inputShape() const {
+    return d_->inputShape;
+}
 
 int64_t AttentionSplit::inputSize() const {
     int64_t n = 1;
@@ -422,9 +459,13 @@ int64_t AttentionSplit::inputSize() const {
     return n;
 }
 
-FeatureShape AttentionSplit::featureShape() const { return d_->featureShape; }
+FeatureShape AttentionSplit::featureShape() const {
+    return d_->featureShape;
+}
 
-int AttentionSplit::classes() const { return int(d_->classes); }
+int AttentionSplit::classes() const {
+    return int(d_->classes);
+}
 
 int64_t AttentionSplit::parameterCount(const std::string& part) const {
     const auto& net = *d_->net;
@@ -443,12 +484,14 @@ int64_t AttentionSplit::parameterCount(const std::string& part) const {
     } else if (part == "fusion") {
         n = net.fusionBias.numel() + net.fusionSlope.numel();
     } else {
-        throw std::invalid_argument("unknown part '" + part + "' (head, attention, edge_tail, cloud_tail, fusion)");
+        throw std::invalid_argument("unknown part '" + part +
+                                    "' (head, attention, edge_tail, cloud_tail, fusion)");
     }
     return n;
 }
 
-AttentionSplit::HeadOutput AttentionSplit::edgeHead(const std::vector<float>& images, int batch) const {
+AttentionSplit::HeadOutput AttentionSplit::edgeHead(const std::vector<float>& images,
+                                                    int batch) const {
     c10::InferenceMode inferenceMode;
     // runHead() without dropping Ms: same units, same attention formulas.
     torch::Tensor x = AttentionSplitImpl::toTensor(images, batch, d_->inputShape);
@@ -465,8 +508,8 @@ AttentionSplit::HeadOutput AttentionSplit::edgeHead(const std::vector<float>& im
 
 std::vector<float> AttentionSplit::edgeTail(const std::vector<float>& features, int batch) const {
     c10::InferenceMode inferenceMode;
-    return AttentionSplitImpl::toVector(
-        d_->net->runEdgeTail(AttentionSplitImpl::toTensor(features, batch, d_->featureSampleShape())));
+    return AttentionSplitImpl::toVector(d_->net->runEdgeTail(
+        AttentionSplitImpl::toTensor(features, batch, d_->featureSampleShape())));
 }
 
 std::vector<float> AttentionSplit::edgeTailOnKept(const std::vector<float>& features,
@@ -488,23 +531,24 @@ std::vector<float> AttentionSplit::edgeTailOnKept(const std::vector<float>& feat
 
 std::vector<float> AttentionSplit::cloudTail(const std::vector<float>& features, int batch) const {
     c10::InferenceMode inferenceMode;
-    return AttentionSplitImpl::toVector(
-        d_->net->runCloudTail(AttentionSplitImpl::toTensor(features, batch, d_->featureSampleShape())));
+    return AttentionSplitImpl::toVector(d_->net->runCloudTail(
+        AttentionSplitImpl::toTensor(features, batch, d_->featureSampleShape())));
 }
 
 std::vector<float> AttentionSplit::cloudTail(const CompressedFeatures& features) const {
     if (features.shape != d_->featureShape)
-        throw std::invalid_argument("compressed features are " + std::to_string(features.shape.channels) + "x" +
-                                    std::to_string(features.shape.height) + "x" + std::to_string(features.shape.width) +
-                                    ", the cloud tail expects " + std::to_string(d_->featureShape.channels) + "x" +
-                                    std::to_string(d_->featureShape.height) + "x" +
-                                    std::to_string(d_->featureShape.width));
+        throw std::invalid_argument(
+            "compressed features are " + std::to_string(features.shape.channels) + "x" +
+            std::to_string(features.shape.height) + "x" + std::to_string(features.shape.width) +
+            ", the cloud tail expects " + std::to_string(d_->featureShape.channels) + "x" +
+            std::to_string(d_->featureShape.height) + "x" + std::to_string(d_->featureShape.width));
     return cloudTail(features.decompress(), 1);
 }
 
 std::vector<float> AttentionSplit::edgeOnly(const std::vector<float>& images, int batch) const {
     c10::InferenceMode inferenceMode;
-    auto [features, weights] = d_->net->runHead(AttentionSplitImpl::toTensor(images, batch, d_->inputShape));
+    auto [features, weights] =
+        d_->net->runHead(AttentionSplitImpl::toTensor(images, batch, d_->inputShape));
     return AttentionSplitImpl::toVector(d_->net->runEdgeTail(features));
 }
 
@@ -523,7 +567,8 @@ double AttentionSplit::edgeFusionWeight(int classIndex, int keptChannels) const 
     return 1.0 / (1.0 + std::exp(-(a + b * (1.0 - 2.0 * share))));
 }
 
-std::vector<float> AttentionSplit::fuse(const float* edgeLogits, const float* cloudLogits, int keptChannels) const {
+std::vector<float> AttentionSplit::fuse(const float* edgeLogits, const float* cloudLogits,
+                                        int keptChannels) const {
     const int classes = int(d_->classes);
     // The endpoints copy one side bit for bit: share 0 must equal the edge model exactly.
     if (keptChannels >= d_->featureShape.channels)
@@ -555,16 +600,22 @@ std::vector<LayerInfo> zooUnits(const AttentionSplitConfig& c, bool head) {
 }
 } // namespace
 
-std::vector<LayerInfo> AttentionSplit::headUnits() const { return zooUnits(d_->config, true); }
+std::vector<LayerInfo> AttentionSplit::headUnits() const {
+    return zooUnits(d_->config, true);
+}
 
-std::vector<LayerInfo> AttentionSplit::tailUnits() const { return zooUnits(d_->config, false); }
+std::vector<LayerInfo> AttentionSplit::tailUnits() const {
+    return zooUnits(d_->config, false);
+}
 
 std::string AttentionSplit::describe() const {
     const FeatureShape& f = d_->featureShape;
-    return d_->config.model + " split after " + d_->config.splitLayer + " (" + std::to_string(f.channels) + "x" +
-           std::to_string(f.height) + "x" + std::to_string(f.width) + " features; parameters: head " +
-           std::to_string(parameterCount("head")) + ", attention " + std::to_string(parameterCount("attention")) +
-           ", edge tail " + std::to_string(parameterCount("edge_tail")) + ", cloud tail " +
+    return d_->config.model + " split after " + d_->config.splitLayer + " (" +
+           std::to_string(f.channels) + "x" + std::to_string(f.height) + "x" +
+           std::to_string(f.width) + " features; parameters: head " +
+           std::to_string(parameterCount("head")) + ", attention " +
+           std::to_string(parameterCount("attention")) + ", edge tail " +
+           std::to_string(parameterCount("edge_tail")) + ", cloud tail " +
            std::to_string(parameterCount("cloud_tail")) + ")";
 }
 

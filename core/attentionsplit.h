@@ -36,9 +36,9 @@ public:
     //                BN + ReLU + maxpool 2 -> 32x14x14), layer1 (basic block 32), layer2 (basic
     //                block 64, stride 2 -> 7x7), layer3 (basic block 128, stride 2 -> 4x4), pool
     //                (global average), fc (128 -> 10). Default split "layer1": 32x14x14.
-    // Attention (CBAM, Woo et al. 2018): channel weights Mc = sigmoid(MLP(avgpool F) + MLP(maxpool F))
-    // with a shared MLP C -> max(4, C/8) -> C; F' = Mc * F; spatial weights
-    // Ms = sigmoid(conv7x7([mean_c F', max_c F'])); output F'' = Ms * F'. Channels are ranked by Mc.
+    // Attention (CBAM, Woo et al. 2018): channel weights Mc = sigmoid(MLP(avgpool F) + MLP(maxpool
+    // F)) with a shared MLP C -> max(4, C/8) -> C; F' = Mc * F; spatial weights Ms =
+    // sigmoid(conv7x7([mean_c F', max_c F'])); output F'' = Ms * F'. Channels are ranked by Mc.
     static std::vector<std::string> models();
     // Units after which the model may be split (those with a CxHxW output that are not the last).
     static std::vector<std::string> splitLayers(const std::string& model);

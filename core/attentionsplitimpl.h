@@ -54,7 +54,8 @@ TORCH_MODULE(ResidualBlock);
 // fusion_slope.
 class AttentionSplitNetImpl : public torch::nn::Module {
 public:
-    AttentionSplitNetImpl(std::vector<torch::nn::Sequential> headUnits, SpatialChannelAttention attentionModule,
+    AttentionSplitNetImpl(std::vector<torch::nn::Sequential> headUnits,
+                          SpatialChannelAttention attentionModule,
                           std::vector<torch::nn::Sequential> edgeTailUnits,
                           std::vector<torch::nn::Sequential> cloudTailUnits, int64_t classes);
 
@@ -65,8 +66,8 @@ public:
     torch::Tensor edgeWeight(const torch::Tensor& share) const;
     // Fusion of batched logits with per-sample kept counts (N, int64) out of `channels`, with
     // the same endpoint rules as AttentionSplit::fuse.
-    torch::Tensor fuse(const torch::Tensor& edge, const torch::Tensor& cloud, const torch::Tensor& kept,
-                       int64_t channels) const;
+    torch::Tensor fuse(const torch::Tensor& edge, const torch::Tensor& cloud,
+                       const torch::Tensor& kept, int64_t channels) const;
 
     std::vector<torch::nn::Sequential> head;
     SpatialChannelAttention attention{nullptr};
@@ -80,7 +81,7 @@ TORCH_MODULE(AttentionSplitNet);
 struct AttentionSplitImpl {
     AttentionSplitConfig config;
     std::vector<std::string> unitNames;
-    size_t splitIndex = 0; // head = units[0..splitIndex]
+    size_t splitIndex = 0;           // head = units[0..splitIndex]
     std::vector<int64_t> inputShape; // one sample
     FeatureShape featureShape;
     int64_t classes = 0;
@@ -89,7 +90,8 @@ struct AttentionSplitImpl {
 
     // Tensor of shape (batch, sampleShape...) holding a copy of `values`, which must have exactly
     // batch * prod(sampleShape) elements (std::invalid_argument otherwise).
-    static torch::Tensor toTensor(const std::vector<float>& values, int batch, const std::vector<int64_t>& sampleShape);
+    static torch::Tensor toTensor(const std::vector<float>& values, int batch,
+                                  const std::vector<int64_t>& sampleShape);
     static std::vector<float> toVector(const torch::Tensor& t);
     std::vector<int64_t> featureSampleShape() const {
         return {featureShape.channels, featureShape.height, featureShape.width};

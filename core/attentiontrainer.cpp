@@ -37,7 +37,8 @@ torch::Tensor fakeQuantise(const torch::Tensor& x) {
 }
 
 // Cross entropy over the rows selected by `rows` (int64 indices); zero when there are none.
-torch::Tensor selectedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& rows) {
+torch::Tensor selectedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& labels,
+                                   const torch::Tensor& rows) {
     if (rows.numel() == 0)
         return torch::zeros({}, logits.options());
     return torch::nn::functional::cross_entropy(logits, labels.index_select(0, rows));
@@ -46,8 +47,8 @@ torch::Tensor selectedCrossEntropy(const torch::Tensor& logits, const torch::Ten
 // Runs `tail` only on the rows `rows` of `input` (so batch norm statistics never see samples
 // the tail would not get at inference) and scatters the logits into an (N, classes) tensor.
 template <typename Tail>
-torch::Tensor runOnRows(Tail tail, const torch::Tensor& input, const torch::Tensor& rows, int64_t classes,
-                        torch::Tensor* selected) {
+torch::Tensor runOnRows(Tail tail, const torch::Tensor& input, const torch::Tensor& rows,
+                        int64_t classes, torch::Tensor* selected) {
     torch::Tensor full = torch::zeros({input.size(0), classes}, input.options());
     if (rows.numel() == 0) {
         *selected = torch::Tensor();
@@ -73,14 +74,17 @@ TrainSummary AttentionTrainer::train(const FashionMnist& data, const TrainOption
     if (data.rows() * data.cols() != model_.inputSize())
         throw std::invalid_argument("the data's images do not match the model input");
     auto net = impl.net;
-    const size_t samples = options.trainLimit > 0 ? std::min(options.trainLimit, data.size()) : data.size();
-    const int64_t batches = int64_t((samples + size_t(options.batchSize) - 1) / size_t(options.batchSize));
+    const size_t samples =
+        options.trainLimit > 0 ? std::min(options.trainLimit, data.size()) : data.size();
+    const int64_t batches =
+        int64_t((samples + size_t(options.batchSize) - 1) / size_t(options.batchSize));
     const int64_t channels = impl.featureShape.channels;
     const int64_t classes = impl.classes;
     const int64_t imageSize = model_.inputSize();
 
     std::vector<int64_t> imageShape = impl.inputShape;
-    torch::optim::Adam optimiser(net->parameters(), torch::optim::AdamOptions(options.learningRate));
+    torch::optim::Adam optimiser(net->parameters(),
+                                 torch::optim::AdamOptions(options.learningRate));
     std::mt19937_64 rng(options.seed);
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     std::vector<size_t> order(samples);
@@ -111,7 +115,8 @@ TrainSummary AttentionTrainer::train(const FashionMnist& data, const TrainOption
             std::vector<int64_t> kept(static_cast<size_t>(n));
             for (int64_t i = 0; i < n; ++i) {
                 const size_t index = order[first + size_t(i)];
-                std::memcpy(images.data_ptr<float>() + i * imageSize, data.image(index), size_t(imageSize) * sizeof(float));
+                std::memcpy(images.data_ptr<float>() + i * imageSize, data.image(index),
+                            size_t(imageSize) * sizeof(float));
                 labels.data_ptr<int64_t>()[i] = data.labels()[index];
                 const double u = uniform(rng);
                 const double share = u < options.probKeepAll ? 0.0
@@ -124,14 +129,16 @@ TrainSummary AttentionTrainer::train(const FashionMnist& data, const TrainOption
 
             // Cosine decay to 5% of the base rate: a short run still ends with small steps.
             const double progress = double(step) / double(std::max<int64_t>(1, totalSteps - 1));
-            const double lr = options.learningRate * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(M_PI * progress)));
+            const double lr =
+                options.learningRate * (0.05 + 0.95 * 0.5 * (1.0 + std::cos(M_PI * progress)));
             for (auto& group : optimiser.param_groups())
                 static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 
             auto [features, channelWeights] = net->runHead(images);
             // Rank of every channel by attention weight (0 = highest), as ChannelSplit does.
             const torch::Tensor byWeight = channelWeights.detach().argsort(1, true);
-            const torch::Tensor positions = torch::arange(channels, torch::kInt64).expand({n, channels});
+            const torch::Tensor positions =
+                torch::arange(channels, torch::kInt64).expand({n, channels});
             const torch::Tensor rank = torch::empty_like(byWeight).scatter_(1, byWeight, positions);
             const torch::Tensor keepMask =
                 (rank < keptTensor.unsqueeze(1)).to(torch::kFloat32).unsqueeze(-1).unsqueeze(-1);
@@ -143,10 +150,12 @@ TrainSummary AttentionTrainer::train(const FashionMnist& data, const TrainOption
             const torch::Tensor edgeRows = (keptTensor > 0).nonzero().flatten();
             const torch::Tensor cloudRows = (keptTensor < channels).nonzero().flatten();
             torch::Tensor edgeSelected, cloudSelected;
-            const torch::Tensor edgeLogits = runOnRows([&](const torch::Tensor& x) { return net->runEdgeTail(x); },
-                                                       edgeInput, edgeRows, classes, &edgeSelected);
-            const torch::Tensor cloudLogits = runOnRows([&](const torch::Tensor& x) { return net->runCloudTail(x); },
-                                                        cloudInput, cloudRows, classes, &cloudSelected);
+            const torch::Tensor edgeLogits =
+                runOnRows([&](const torch::Tensor& x) { return net->runEdgeTail(x); }, edgeInput,
+                          edgeRows, classes, &edgeSelected);
+            const torch::Tensor cloudLogits =
+                runOnRows([&](const torch::Tensor& x) { return net->runCloudTail(x); }, cloudInput,
+                          cloudRows, classes, &cloudSelected);
             const torch::Tensor fused = net->fuse(edgeLogits, cloudLogits, keptTensor, channels);
             torch::Tensor loss = torch::nn::functional::cross_entropy(fused, labels);
             if (edgeSelected.defined())
@@ -188,7 +197,8 @@ TrainSummary AttentionTrainer::train(const FashionMnist& data, const TrainOption
     return summary;
 }
 
-EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data, const EvaluationOptions& options) const {
+EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data,
+                                            const EvaluationOptions& options) const {
     const std::vector<double> shares = options.shares.empty() ? defaultShares() : options.shares;
     for (double s : shares)
         ChannelSplit::keptCount(1, s); // validates the range up front
@@ -197,7 +207,8 @@ EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data, const Eval
     if (data.rows() * data.cols() != model_.inputSize())
         throw std::invalid_argument("the data's images do not match the model input");
     const auto start = Clock::now();
-    const size_t samples = options.testLimit > 0 ? std::min(options.testLimit, data.size()) : data.size();
+    const size_t samples =
+        options.testLimit > 0 ? std::min(options.testLimit, data.size()) : data.size();
     const FeatureShape shape = model_.featureShape();
     const int32_t channels = int32_t(shape.channels);
     const int64_t featureSize = shape.elements();
@@ -220,7 +231,8 @@ EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data, const Eval
         std::vector<float> images(data.image(first), data.image(first) + int64_t(n) * imageSize);
         const std::vector<float> unsplit = model_.edgeOnly(images, n);
         for (int i = 0; i < n; ++i)
-            unsplitCorrect += argmax(unsplit.data() + int64_t(i) * classes) == data.labels()[first + size_t(i)];
+            unsplitCorrect +=
+                argmax(unsplit.data() + int64_t(i) * classes) == data.labels()[first + size_t(i)];
         const AttentionSplit::HeadOutput head = model_.edgeHead(images, n);
 
         for (size_t si = 0; si < shares.size(); ++si) {
@@ -243,15 +255,17 @@ EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data, const Eval
                 a.offloaded += double(split.offloaded.size());
                 if (split.offloaded.empty())
                     continue;
-                const CompressedFeatures cf =
-                    CompressedFeatures::compress(features, shape, split.offloaded, options.zeroSkipThreshold);
+                const CompressedFeatures cf = CompressedFeatures::compress(
+                    features, shape, split.offloaded, options.zeroSkipThreshold);
                 cf.decompressInto(cloudInput.data() + int64_t(i) * featureSize);
                 a.sent += double(cf.sentChannels());
                 a.wireBytes += double(cf.wireBytes());
                 a.float32Bytes += double(split.offloaded.size()) * double(map) * sizeof(float);
             }
-            const std::vector<float> edgeLogits = anyKept ? model_.edgeTail(edgeInput, n) : std::vector<float>();
-            const std::vector<float> cloudLogits = anyOffloaded ? model_.cloudTail(cloudInput, n) : std::vector<float>();
+            const std::vector<float> edgeLogits =
+                anyKept ? model_.edgeTail(edgeInput, n) : std::vector<float>();
+            const std::vector<float> cloudLogits =
+                anyOffloaded ? model_.cloudTail(cloudInput, n) : std::vector<float>();
             for (int i = 0; i < n; ++i) {
                 const int label = data.labels()[first + size_t(i)];
                 const int32_t k = keptCounts[size_t(i)];

@@ -40,7 +40,7 @@ struct TrainOptions {
     // After every completed epoch, with the model in train mode and the summary so far (e.g. to
     // save a checkpoint, so an interrupted run keeps its last whole epoch).
     std::function<void(const TrainSummary&)> epochEnd;
-    std::function<bool()> cancelled;                    // polled per batch; true stops early
+    std::function<bool()> cancelled; // polled per batch; true stops early
 };
 
 struct TrainSummary {
@@ -53,8 +53,8 @@ struct TrainSummary {
 };
 
 struct EvaluationOptions {
-    std::vector<double> shares; // empty = 0, 0.1, ..., 1.0
-    size_t testLimit = 0;       // first N test images (0 = all 10,000)
+    std::vector<double> shares;     // empty = 0, 0.1, ..., 1.0
+    size_t testLimit = 0;           // first N test images (0 = all 10,000)
     float zeroSkipThreshold = 0.0f; // > 0 enables zero-skipping (see CompressedFeatures)
     int batchSize = 250;
 };
@@ -65,12 +65,12 @@ struct ShareEvaluation {
     double share = 0;
     double meanKeptChannels = 0;
     double meanOffloadedChannels = 0;
-    double meanSentChannels = 0;    // offloaded minus zero-skipped
-    double accuracy = 0;            // fused collaborative output (what CollaborativeInference returns)
-    double edgeKeptAccuracy = -1;   // edge tail on the kept channels alone
-    double cloudOnlyAccuracy = -1;  // cloud tail on the offloaded channels alone
-    double meanWireBytes = 0;       // payload + scales + indices per sample (0 when nothing is offloaded)
-    double meanFloat32Bytes = 0;    // the offloaded channels as raw float32 maps
+    double meanSentChannels = 0; // offloaded minus zero-skipped
+    double accuracy = 0;         // fused collaborative output (what CollaborativeInference returns)
+    double edgeKeptAccuracy = -1;  // edge tail on the kept channels alone
+    double cloudOnlyAccuracy = -1; // cloud tail on the offloaded channels alone
+    double meanWireBytes = 0; // payload + scales + indices per sample (0 when nothing is offloaded)
+    double meanFloat32Bytes = 0; // the offloaded channels as raw float32 maps
 };
 
 struct EvaluationReport {
@@ -99,7 +99,8 @@ public:
 
     static std::vector<double> defaultShares();
     // JSON text summarising a training run, for AttentionSplit::save's metadata.
-    static std::string summaryJson(const TrainOptions& options, const TrainSummary& summary, size_t trainSamples);
+    static std::string summaryJson(const TrainOptions& options, const TrainSummary& summary,
+                                   size_t trainSamples);
 
 private:
     AttentionSplit& model_;

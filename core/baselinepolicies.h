@@ -102,9 +102,9 @@ private:
 };
 
 // The exhaustive oracle: per step, the action with the least cost under the current link sample
-// (it alone knows the sample the step is costed under, and the previous action; brute force over all actions). Per step this is
-// the limit any policy can reach; with a delay > 0 it is greedy (it does not plan for the next
-// step's blend).
+// (it alone knows the sample the step is costed under, and the previous action; brute force over
+// all actions). Per step this is the limit any policy can reach; with a delay > 0 it is greedy (it
+// does not plan for the next step's blend).
 class OraclePolicy : public RlPolicy {
 public:
     OraclePolicy(const DvfoEnvironment& env, double actionDelayFraction = 0)

@@ -20,8 +20,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 json BoardEntry::toJson() const {
-    json j{{"name", name}, {"host", host}, {"port", port}, {"user", user}, {"identityFile", identityFile},
-           {"group", group}, {"agentPath", agentPath}};
+    json j{{"name", name},
+           {"host", host},
+           {"port", port},
+           {"user", user},
+           {"identityFile", identityFile},
+           {"group", group},
+           {"agentPath", agentPath}};
     if (!emulate.empty())
         j["emulate"] = emulate;
     if (!sysfsRoot.empty())
@@ -137,7 +142,8 @@ bool BoardRegistry::load() {
                                  "); fix or remove it");
     }
     if (!j.contains("boards") || !j["boards"].is_array())
-        throw std::runtime_error("board list " + path_ + " has no \"boards\" array; fix or remove it");
+        throw std::runtime_error("board list " + path_ +
+                                 " has no \"boards\" array; fix or remove it");
     bool migrated = false;
     for (const auto& b : j["boards"]) {
         migrated |= b.is_object() && b.contains("acceptNewHostKey");
@@ -163,7 +169,8 @@ std::optional<BoardEntry> BoardRegistry::find(const std::string& name) const {
 void BoardRegistry::upsert(const BoardEntry& entry) {
     if (entry.name.empty() || entry.host.empty())
         throw std::invalid_argument("a board needs a name and a host");
-    if (entry.name.rfind("emulated:", 0) == 0 || entry.name.find_first_of(" \t/") != std::string::npos)
+    if (entry.name.rfind("emulated:", 0) == 0 ||
+        entry.name.find_first_of(" \t/") != std::string::npos)
         throw std::invalid_argument("board name '" + entry.name +
                                     "' is reserved or has spaces/slashes; pick another name");
     if (entry.port < 0 || entry.port > 65535)

@@ -10,15 +10,15 @@ namespace dvfo {
 // A board the user keeps: how to reach it, never a secret (passwords and passphrases are asked
 // for at connect time through callbacks and are not written anywhere).
 struct BoardEntry {
-    std::string name;          // the user's name for it, also usable as --board NAME
-    std::string host;          // host name, address, or a Host alias of ~/.ssh/config
-    int port = 0;              // 0: from ~/.ssh/config or 22
-    std::string user;          // empty: from ~/.ssh/config or the local user
-    std::string identityFile;  // empty: ssh-agent and the default keys
-    std::string group;         // fleet group for deployment, e.g. "lab"
+    std::string name;         // the user's name for it, also usable as --board NAME
+    std::string host;         // host name, address, or a Host alias of ~/.ssh/config
+    int port = 0;             // 0: from ~/.ssh/config or 22
+    std::string user;         // empty: from ~/.ssh/config or the local user
+    std::string identityFile; // empty: ssh-agent and the default keys
+    std::string group;        // fleet group for deployment, e.g. "lab"
     std::string agentPath = "~/.local/bin/dvfo-edge"; // where dvfo-edge lives on the board
-    std::string emulate;       // non-empty: run the agent emulated on that host (test rigs)
-    std::string sysfsRoot;     // non-empty: agent --sysfs-root (test rigs)
+    std::string emulate;   // non-empty: run the agent emulated on that host (test rigs)
+    std::string sysfsRoot; // non-empty: agent --sysfs-root (test rigs)
     // No host key policy here: an unknown key is accepted per connection (--accept-fingerprint,
     // --accept-new, the studio's dialog), never by a flag that would make it permanent.
 
@@ -48,7 +48,8 @@ public:
     bool remove(const std::string& name);
     std::vector<BoardEntry> group(const std::string& group) const;
     // Writes atomically (temp file, fsync, rename) under the lock, so a crash never leaves half a
-    // file. Overwrites changes another process made since this registry was loaded: prefer modify().
+    // file. Overwrites changes another process made since this registry was loaded: prefer
+    // modify().
     void save() const;
     // Under the lock: reloads the file, applies `change` to it, writes it; this registry then
     // holds the result. Changes made by others in the meantime are kept.

@@ -94,7 +94,8 @@ BoardSpec BoardSpec::fromJson(const json& j) {
             cl.policy = need(c, "policy", "cpu.clusters[].").get<std::string>();
             const json& cpus = need(c, "cpus", "cpu.clusters[].");
             if (!cpus.is_array())
-                throw std::runtime_error("board spec: 'cpu.clusters[].cpus' must be an array of integers");
+                throw std::runtime_error(
+                    "board spec: 'cpu.clusters[].cpus' must be an array of integers");
             for (const json& id : cpus)
                 cl.cpus.push_back(intValue(id, "cpu.clusters[].cpus[]"));
             b.cpuClusters.push_back(cl);

@@ -14,7 +14,8 @@ using nlohmann::json;
 json BundleManifest::toJson() const {
     json files_ = json::array();
     for (const auto& f : files)
-        files_.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}, {"role", f.role}});
+        files_.push_back(
+            {{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}, {"role", f.role}});
     return {{"format", kFormat},
             {"bundleVersion", bundleVersion},
             {"name", name},
@@ -48,7 +49,8 @@ template <typename T> T field(const json& j, const char* key, const std::string&
         throw BundleError("bundle manifest: field '" + where + key + "' has the wrong type");
     }
 }
-template <typename T> T optionalField(const json& j, const char* key, T fallback, const std::string& where) {
+template <typename T>
+T optionalField(const json& j, const char* key, T fallback, const std::string& where) {
     return j.is_object() && j.contains(key) ? field<T>(j, key, where) : fallback;
 }
 } // namespace
@@ -58,12 +60,14 @@ BundleManifest BundleManifest::fromJson(const json& j) {
         throw BundleError("bundle manifest: not a JSON object");
     const auto format = field<std::string>(j, "format", "");
     if (format != kFormat)
-        throw BundleError("bundle manifest: format is '" + format + "', expected '" + kFormat + "'");
+        throw BundleError("bundle manifest: format is '" + format + "', expected '" + kFormat +
+                          "'");
     BundleManifest m;
     m.bundleVersion = field<std::string>(j, "bundleVersion", "");
     if (m.bundleVersion.empty() || m.bundleVersion.find_first_of("/\\ \t\n") != std::string::npos ||
         m.bundleVersion[0] == '.')
-        throw BundleError("bundle manifest: bundleVersion '" + m.bundleVersion + "' is not a valid directory name");
+        throw BundleError("bundle manifest: bundleVersion '" + m.bundleVersion +
+                          "' is not a valid directory name");
     m.name = optionalField<std::string>(j, "name", "", "");
     m.createdAt = field<std::string>(j, "createdAt", "");
     m.dvfoVersion = field<std::string>(j, "dvfoVersion", "");
@@ -86,7 +90,8 @@ BundleManifest BundleManifest::fromJson(const json& j) {
         bf.size = field<int64_t>(f, "size", "files[].");
         bf.role = optionalField<std::string>(f, "role", "other", "files[].");
         if (bf.path.empty() || bf.path[0] == '/' || bf.path.find("..") != std::string::npos)
-            throw BundleError("bundle manifest: file path '" + bf.path + "' must be relative and stay in the bundle");
+            throw BundleError("bundle manifest: file path '" + bf.path +
+                              "' must be relative and stay in the bundle");
         m.files.push_back(bf);
     }
     if (j.contains("cloudEndpoint")) {

@@ -21,7 +21,9 @@ void bindId(SQLite::Statement& s, int index, int64_t id) {
         s.bind(index);
 }
 
-int64_t idColumn(const SQLite::Column& c) { return c.isNull() ? 0 : c.getInt64(); }
+int64_t idColumn(const SQLite::Column& c) {
+    return c.isNull() ? 0 : c.getInt64();
+}
 
 const char* const kBundleColumns =
     "id, name, version, board_spec_id, model, session_id, run_id, path, manifest_json, created_at";
@@ -58,8 +60,10 @@ BundleStore::BundleStore(const std::string& path) {
 BundleStore::~BundleStore() = default;
 
 int64_t BundleStore::addBundle(const StoredBundle& b) {
-    SQLite::Statement s(d_->db, "INSERT INTO bundles (name, version, board_spec_id, model, session_id, run_id, path, "
-                                "manifest_json, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement s(
+        d_->db,
+        "INSERT INTO bundles (name, version, board_spec_id, model, session_id, run_id, path, "
+        "manifest_json, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
     s.bind(1, b.name);
     s.bind(2, b.version);
     s.bind(3, b.boardSpecId);
@@ -83,7 +87,8 @@ int64_t BundleStore::addBundle(const StoredBundle& b) {
 }
 
 std::vector<StoredBundle> BundleStore::bundles() const {
-    SQLite::Statement q(d_->db, std::string("SELECT ") + kBundleColumns + " FROM bundles ORDER BY id");
+    SQLite::Statement q(d_->db,
+                        std::string("SELECT ") + kBundleColumns + " FROM bundles ORDER BY id");
     std::vector<StoredBundle> out;
     while (q.executeStep())
         out.push_back(readBundle(q));
@@ -91,7 +96,8 @@ std::vector<StoredBundle> BundleStore::bundles() const {
 }
 
 std::optional<StoredBundle> BundleStore::findBundle(int64_t id) const {
-    SQLite::Statement q(d_->db, std::string("SELECT ") + kBundleColumns + " FROM bundles WHERE id = ?");
+    SQLite::Statement q(d_->db,
+                        std::string("SELECT ") + kBundleColumns + " FROM bundles WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep())
         return std::nullopt;
@@ -99,8 +105,8 @@ std::optional<StoredBundle> BundleStore::findBundle(int64_t id) const {
 }
 
 std::optional<StoredBundle> BundleStore::findBundleByVersion(const std::string& version) const {
-    SQLite::Statement q(d_->db,
-                        std::string("SELECT ") + kBundleColumns + " FROM bundles WHERE version = ? ORDER BY id DESC");
+    SQLite::Statement q(d_->db, std::string("SELECT ") + kBundleColumns +
+                                    " FROM bundles WHERE version = ? ORDER BY id DESC");
     q.bind(1, version);
     if (!q.executeStep())
         return std::nullopt;
@@ -108,8 +114,10 @@ std::optional<StoredBundle> BundleStore::findBundleByVersion(const std::string& 
 }
 
 int64_t BundleStore::startDeployment(const DeploymentRecord& r) {
-    SQLite::Statement s(d_->db, "INSERT INTO deployments (board, bundle_id, bundle_version, previous_version, kind, "
-                                "started_at, status, message, steps_json) VALUES (?,?,?,?,?,?,'running',?,?)");
+    SQLite::Statement s(
+        d_->db,
+        "INSERT INTO deployments (board, bundle_id, bundle_version, previous_version, kind, "
+        "started_at, status, message, steps_json) VALUES (?,?,?,?,?,?,'running',?,?)");
     s.bind(1, r.board);
     bindId(s, 2, r.bundleId);
     s.bind(3, r.bundleVersion);
@@ -122,12 +130,14 @@ int64_t BundleStore::startDeployment(const DeploymentRecord& r) {
     return d_->db.getLastInsertRowid();
 }
 
-void BundleStore::finishDeployment(int64_t id, const std::string& status, const std::string& message,
-                                   const std::string& stepsJson, const std::string& previousVersion,
+void BundleStore::finishDeployment(int64_t id, const std::string& status,
+                                   const std::string& message, const std::string& stepsJson,
+                                   const std::string& previousVersion,
                                    const std::string& bundleVersion) {
-    SQLite::Statement s(d_->db, "UPDATE deployments SET status = ?, message = ?, steps_json = ?, ended_at = ?, "
-                                "previous_version = CASE WHEN ? = '' THEN previous_version ELSE ? END, "
-                                "bundle_version = CASE WHEN ? = '' THEN bundle_version ELSE ? END WHERE id = ?");
+    SQLite::Statement s(
+        d_->db, "UPDATE deployments SET status = ?, message = ?, steps_json = ?, ended_at = ?, "
+                "previous_version = CASE WHEN ? = '' THEN previous_version ELSE ? END, "
+                "bundle_version = CASE WHEN ? = '' THEN bundle_version ELSE ? END WHERE id = ?");
     s.bind(1, status);
     s.bind(2, message);
     s.bind(3, stepsJson);
@@ -141,9 +151,10 @@ void BundleStore::finishDeployment(int64_t id, const std::string& status, const 
 }
 
 std::vector<DeploymentRecord> BundleStore::history(const std::string& board) const {
-    SQLite::Statement q(d_->db, "SELECT id, board, bundle_id, bundle_version, previous_version, kind, started_at, "
-                                "ended_at, status, message, steps_json FROM deployments WHERE board = ? "
-                                "ORDER BY id DESC");
+    SQLite::Statement q(
+        d_->db, "SELECT id, board, bundle_id, bundle_version, previous_version, kind, started_at, "
+                "ended_at, status, message, steps_json FROM deployments WHERE board = ? "
+                "ORDER BY id DESC");
     q.bind(1, board);
     std::vector<DeploymentRecord> out;
     while (q.executeStep()) {

@@ -47,7 +47,7 @@ public:
     BundleStore& operator=(const BundleStore&) = delete;
 
     int64_t addBundle(const StoredBundle& bundle); // returns the new id
-    std::vector<StoredBundle> bundles() const;      // oldest first
+    std::vector<StoredBundle> bundles() const;     // oldest first
     std::optional<StoredBundle> findBundle(int64_t id) const;
     std::optional<StoredBundle> findBundleByVersion(const std::string& version) const;
 

@@ -18,7 +18,9 @@ struct ChannelSplit {
     static ChannelSplit rank(const float* attentionWeights, int32_t channels, double share);
 
     // Offloaded fraction actually realised (differs from the requested share by rounding).
-    double effectiveShare() const { return channels ? double(offloaded.size()) / double(channels) : 0.0; }
+    double effectiveShare() const {
+        return channels ? double(offloaded.size()) / double(channels) : 0.0;
+    }
     // 1 for kept channels, 0 for offloaded ones, indexed by channel.
     std::vector<uint8_t> keepMask() const;
 };

@@ -8,8 +8,9 @@
 
 namespace dvfo {
 
-std::vector<CollaborativeResult> CollaborativeInference::run(const std::vector<float>& images, int batch,
-                                                             const CollaborativeOptions& options) const {
+std::vector<CollaborativeResult>
+CollaborativeInference::run(const std::vector<float>& images, int batch,
+                            const CollaborativeOptions& options) const {
     ChannelSplit::keptCount(1, options.share); // validates the share before any work
     const SplitHeadOutput head = model_.edgeHead(images, batch);
     const FeatureShape shape = model_.featureShape();
@@ -27,13 +28,13 @@ std::vector<CollaborativeResult> CollaborativeInference::run(const std::vector<f
     for (int i = 0; i < batch; ++i) {
         CollaborativeResult& r = results[size_t(i)];
         const float* features = head.features.data() + int64_t(i) * featureSize;
-        const ChannelSplit split =
-            ChannelSplit::rank(head.channelWeights.data() + int64_t(i) * channels, channels, options.share);
+        const ChannelSplit split = ChannelSplit::rank(
+            head.channelWeights.data() + int64_t(i) * channels, channels, options.share);
         r.keptChannels = int(split.kept.size());
         r.offloadedChannels = int(split.offloaded.size());
         if (!split.offloaded.empty()) {
-            const CompressedFeatures cf =
-                CompressedFeatures::compress(features, shape, split.offloaded, options.zeroSkipThreshold);
+            const CompressedFeatures cf = CompressedFeatures::compress(
+                features, shape, split.offloaded, options.zeroSkipThreshold);
             r.sentChannels = int(cf.sentChannels());
             r.wireBytes = cf.wireBytes();
             r.float32Bytes = int64_t(split.offloaded.size()) * map * int64_t(sizeof(float));
@@ -42,15 +43,17 @@ std::vector<CollaborativeResult> CollaborativeInference::run(const std::vector<f
                 r.fallbackReason = "no cloud endpoint configured";
             } else if (!circuitOpen.empty()) {
                 r.fellBack = true;
-                r.fallbackReason = "cloud skipped after an earlier failure in this batch: " + circuitOpen;
+                r.fallbackReason =
+                    "cloud skipped after an earlier failure in this batch: " + circuitOpen;
             } else {
                 const auto start = std::chrono::steady_clock::now();
                 try {
                     CloudReply reply = cloud_->infer(cf);
                     if (int(reply.logits.size()) != classes)
-                        throw CloudError("cloud returned " + std::to_string(reply.logits.size()) + " logits, expected " +
-                                         std::to_string(classes));
-                    if (!std::all_of(reply.logits.begin(), reply.logits.end(), [](float v) { return std::isfinite(v); }))
+                        throw CloudError("cloud returned " + std::to_string(reply.logits.size()) +
+                                         " logits, expected " + std::to_string(classes));
+                    if (!std::all_of(reply.logits.begin(), reply.logits.end(),
+                                     [](float v) { return std::isfinite(v); }))
                         throw CloudError("cloud returned non-finite logits");
                     cloudLogits[size_t(i)] = std::move(reply.logits);
                     r.requestBytes = reply.requestBytes;
@@ -60,8 +63,9 @@ std::vector<CollaborativeResult> CollaborativeInference::run(const std::vector<f
                     r.fallbackReason = e.what();
                     circuitOpen = e.what();
                 }
-                r.cloudMilliseconds =
-                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+                r.cloudMilliseconds = std::chrono::duration<double, std::milli>(
+                                          std::chrono::steady_clock::now() - start)
+                                          .count();
             }
         }
         // The edge tail sees the kept channels, or all of them when this sample fell back.
@@ -73,14 +77,16 @@ std::vector<CollaborativeResult> CollaborativeInference::run(const std::vector<f
         needEdge |= r.fellBack || r.keptChannels > 0;
     }
 
-    const std::vector<float> edgeLogits = needEdge ? model_.edgeTail(edgeInput, batch) : std::vector<float>();
+    const std::vector<float> edgeLogits =
+        needEdge ? model_.edgeTail(edgeInput, batch) : std::vector<float>();
     for (int i = 0; i < batch; ++i) {
         CollaborativeResult& r = results[size_t(i)];
         const float* edge = needEdge ? edgeLogits.data() + int64_t(i) * classes : nullptr;
         if (r.fellBack)
             r.logits.assign(edge, edge + classes);
         else
-            r.logits = model_.fuse(edge, r.cloudUsed ? cloudLogits[size_t(i)].data() : nullptr, r.keptChannels);
+            r.logits = model_.fuse(edge, r.cloudUsed ? cloudLogits[size_t(i)].data() : nullptr,
+                                   r.keptChannels);
         r.predicted = int(std::max_element(r.logits.begin(), r.logits.end()) - r.logits.begin());
     }
     return results;

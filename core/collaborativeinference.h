@@ -21,14 +21,14 @@ struct CollaborativeResult {
     int predicted = -1;
     int keptChannels = 0;
     int offloadedChannels = 0;
-    int sentChannels = 0;         // offloaded minus zero-skipped
+    int sentChannels = 0; // offloaded minus zero-skipped
     // Size of the compressed offload, payload + scales + indices (CompressedFeatures::wireBytes);
     // it went over the wire only if cloudUsed.
     int64_t wireBytes = 0;
-    int64_t float32Bytes = 0;     // the offloaded maps as float32, for comparison
-    int64_t requestBytes = 0;     // what the endpoint reports it put on the wire (e.g. HTTP body)
-    bool cloudUsed = false;       // the cloud's logits are part of `logits`
-    bool fellBack = false;        // channels were to be offloaded but the cloud failed
+    int64_t float32Bytes = 0; // the offloaded maps as float32, for comparison
+    int64_t requestBytes = 0; // what the endpoint reports it put on the wire (e.g. HTTP body)
+    bool cloudUsed = false;   // the cloud's logits are part of `logits`
+    bool fellBack = false;    // channels were to be offloaded but the cloud failed
     std::string fallbackReason;
     double cloudMilliseconds = 0;
 };
@@ -42,7 +42,8 @@ struct CollaborativeResult {
 class CollaborativeInference {
 public:
     // `cloud` may be null: every sample that would offload then falls back.
-    CollaborativeInference(const SplitModel& model, CloudEndpoint* cloud) : model_(model), cloud_(cloud) {}
+    CollaborativeInference(const SplitModel& model, CloudEndpoint* cloud)
+        : model_(model), cloud_(cloud) {}
 
     // `images`: batch x input size floats (normalised like FashionMnist).
     std::vector<CollaborativeResult> run(const std::vector<float>& images, int batch,

@@ -16,10 +16,12 @@ constexpr int64_t kMaxDimension = 1 << 16;
 constexpr int64_t kMaxElements = int64_t(1) << 28;
 
 void checkShape(const FeatureShape& shape) {
-    if (shape.channels < 1 || shape.height < 1 || shape.width < 1 || shape.channels > kMaxDimension ||
-        shape.height > kMaxDimension || shape.width > kMaxDimension || shape.elements() > kMaxElements)
-        throw std::invalid_argument("compressed features: invalid shape " + std::to_string(shape.channels) + "x" +
-                                    std::to_string(shape.height) + "x" + std::to_string(shape.width));
+    if (shape.channels < 1 || shape.height < 1 || shape.width < 1 ||
+        shape.channels > kMaxDimension || shape.height > kMaxDimension ||
+        shape.width > kMaxDimension || shape.elements() > kMaxElements)
+        throw std::invalid_argument(
+            "compressed features: invalid shape " + std::to_string(shape.channels) + "x" +
+            std::to_string(shape.height) + "x" + std::to_string(shape.width));
 }
 
 void putU32(std::vector<uint8_t>& out, uint32_t v) {
@@ -41,7 +43,8 @@ int8_t CompressedFeatures::quantise(float x, float scale) {
 }
 
 CompressedFeatures CompressedFeatures::compress(const float* sample, const FeatureShape& shape,
-                                                const std::vector<int32_t>& offloaded, float zeroSkipThreshold) {
+                                                const std::vector<int32_t>& offloaded,
+                                                float zeroSkipThreshold) {
     checkShape(shape);
     CompressedFeatures out;
     out.shape = shape;
@@ -52,10 +55,11 @@ CompressedFeatures CompressedFeatures::compress(const float* sample, const Featu
     out.data.reserve(offloaded.size() * size_t(map));
     for (int32_t c : offloaded) {
         if (c < 0 || c >= shape.channels)
-            throw std::invalid_argument("compressed features: channel " + std::to_string(c) + " out of range 0.." +
-                                        std::to_string(shape.channels - 1));
+            throw std::invalid_argument("compressed features: channel " + std::to_string(c) +
+                                        " out of range 0.." + std::to_string(shape.channels - 1));
         if (seen[size_t(c)])
-            throw std::invalid_argument("compressed features: channel " + std::to_string(c) + " offloaded twice");
+            throw std::invalid_argument("compressed features: channel " + std::to_string(c) +
+                                        " offloaded twice");
         seen[size_t(c)] = true;
         const float* src = sample + int64_t(c) * map;
         float maxAbs = 0.0f;
@@ -94,13 +98,14 @@ std::vector<float> CompressedFeatures::decompress() const {
 void CompressedFeatures::validate() const {
     checkShape(shape);
     if (scales.size() != channels.size())
-        throw std::invalid_argument("compressed features: " + std::to_string(channels.size()) + " channels but " +
-                                    std::to_string(scales.size()) + " scales");
+        throw std::invalid_argument("compressed features: " + std::to_string(channels.size()) +
+                                    " channels but " + std::to_string(scales.size()) + " scales");
     if (int64_t(channels.size()) > shape.channels)
         throw std::invalid_argument("compressed features: more channels sent than the tensor has");
     if (int64_t(data.size()) != int64_t(channels.size()) * shape.mapSize())
-        throw std::invalid_argument("compressed features: payload has " + std::to_string(data.size()) +
-                                    " values, expected " + std::to_string(channels.size()) + " x " +
+        throw std::invalid_argument("compressed features: payload has " +
+                                    std::to_string(data.size()) + " values, expected " +
+                                    std::to_string(channels.size()) + " x " +
                                     std::to_string(shape.mapSize()));
     std::vector<bool> seen(size_t(shape.channels), false);
     for (size_t k = 0; k < channels.size(); ++k) {
@@ -109,10 +114,12 @@ void CompressedFeatures::validate() const {
             throw std::invalid_argument("compressed features: channel index " + std::to_string(c) +
                                         " out of range 0.." + std::to_string(shape.channels - 1));
         if (seen[size_t(c)])
-            throw std::invalid_argument("compressed features: channel index " + std::to_string(c) + " repeated");
+            throw std::invalid_argument("compressed features: channel index " + std::to_string(c) +
+                                        " repeated");
         seen[size_t(c)] = true;
         if (!std::isfinite(scales[k]) || scales[k] < 0.0f)
-            throw std::invalid_argument("compressed features: invalid scale for channel " + std::to_string(c));
+            throw std::invalid_argument("compressed features: invalid scale for channel " +
+                                        std::to_string(c));
     }
 }
 
@@ -143,13 +150,15 @@ std::vector<uint8_t> CompressedFeatures::encode() const {
 
 CompressedFeatures CompressedFeatures::decode(const uint8_t* bytes, size_t size) {
     if (size < kHeaderBytes)
-        throw std::invalid_argument("compressed features: truncated header (" + std::to_string(size) + " of " +
-                                    std::to_string(kHeaderBytes) + " bytes)");
+        throw std::invalid_argument("compressed features: truncated header (" +
+                                    std::to_string(size) + " of " + std::to_string(kHeaderBytes) +
+                                    " bytes)");
     if (getU32(bytes) != kMagic)
         throw std::invalid_argument("compressed features: bad magic");
     const uint16_t version = uint16_t(bytes[4] | bytes[5] << 8);
     if (version != kVersion)
-        throw std::invalid_argument("compressed features: unsupported version " + std::to_string(version));
+        throw std::invalid_argument("compressed features: unsupported version " +
+                                    std::to_string(version));
     CompressedFeatures out;
     out.shape.channels = getU32(bytes + 8);
     out.shape.height = getU32(bytes + 12);
@@ -157,12 +166,15 @@ CompressedFeatures CompressedFeatures::decode(const uint8_t* bytes, size_t size)
     checkShape(out.shape);
     const uint64_t count = getU32(bytes + 20);
     if (int64_t(count) > out.shape.channels)
-        throw std::invalid_argument("compressed features: " + std::to_string(count) + " channels sent but the tensor has " +
+        throw std::invalid_argument("compressed features: " + std::to_string(count) +
+                                    " channels sent but the tensor has " +
                                     std::to_string(out.shape.channels));
     const uint64_t expected = kHeaderBytes + count * (8 + uint64_t(out.shape.mapSize()));
     if (size != expected)
-        throw std::invalid_argument("compressed features: " + std::string(size < expected ? "truncated" : "oversized") +
-                                    " blob (" + std::to_string(size) + " bytes, expected " + std::to_string(expected) + ")");
+        throw std::invalid_argument(
+            "compressed features: " + std::string(size < expected ? "truncated" : "oversized") +
+            " blob (" + std::to_string(size) + " bytes, expected " + std::to_string(expected) +
+            ")");
     const uint8_t* p = bytes + kHeaderBytes;
     out.channels.resize(count);
     for (uint64_t k = 0; k < count; ++k, p += 4)

@@ -35,7 +35,7 @@ struct FeatureShape {
 // blob; the HTTP transport sends the three tensors instead and carries C, H, W in the model's
 // metadata.
 struct CompressedFeatures {
-    FeatureShape shape;           // the full tensor on the edge
+    FeatureShape shape;            // the full tensor on the edge
     std::vector<int32_t> channels; // indices of the sent channels, in send order
     std::vector<float> scales;     // one per sent channel
     std::vector<int8_t> data;      // channels.size() maps of H*W values, in the order of `channels`
@@ -48,7 +48,8 @@ struct CompressedFeatures {
     // Compresses the channels `offloaded` of one sample (`sample` holds shape.elements() floats,
     // channel-major). Throws std::invalid_argument for out-of-range or duplicate channels.
     static CompressedFeatures compress(const float* sample, const FeatureShape& shape,
-                                       const std::vector<int32_t>& offloaded, float zeroSkipThreshold = 0.0f);
+                                       const std::vector<int32_t>& offloaded,
+                                       float zeroSkipThreshold = 0.0f);
 
     static float scaleFor(float maxAbs) { return maxAbs / 127.0f; }
     static int8_t quantise(float x, float scale);
@@ -65,7 +66,9 @@ struct CompressedFeatures {
     int64_t indexBytes() const { return int64_t(channels.size() * sizeof(int32_t)); }
     int64_t wireBytes() const { return payloadBytes() + scaleBytes() + indexBytes(); }
     // What the same channels would cost as raw float32 maps (no indices): the baseline.
-    int64_t float32Bytes() const { return sentChannels() * shape.mapSize() * int64_t(sizeof(float)); }
+    int64_t float32Bytes() const {
+        return sentChannels() * shape.mapSize() * int64_t(sizeof(float));
+    }
 
     // Throws std::invalid_argument unless sizes agree, channels are unique and in range, scales
     // are finite and >= 0 and the shape is sane.
@@ -76,7 +79,9 @@ struct CompressedFeatures {
     std::vector<uint8_t> encode() const;
     // Throws std::invalid_argument for a truncated, oversized or inconsistent blob.
     static CompressedFeatures decode(const uint8_t* bytes, size_t size);
-    static CompressedFeatures decode(const std::vector<uint8_t>& bytes) { return decode(bytes.data(), bytes.size()); }
+    static CompressedFeatures decode(const std::vector<uint8_t>& bytes) {
+        return decode(bytes.data(), bytes.size());
+    }
 };
 
 } // namespace dvfo

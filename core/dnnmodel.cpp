@@ -56,8 +56,8 @@ torch::Tensor DnnModelImpl::deterministicInput() const {
 void DnnModelImpl::refreshLayerInfo() {
     unitInputs.clear();
     if (layers.size() != units.size())
-        throw std::logic_error("model '" + name + "': " + std::to_string(units.size()) + " units but " +
-                               std::to_string(layers.size()) + " layer infos");
+        throw std::logic_error("model '" + name + "': " + std::to_string(units.size()) +
+                               " units but " + std::to_string(layers.size()) + " layer infos");
     c10::InferenceMode inferenceMode;
     std::vector<int64_t> probeShape = inputShape;
     probeShape.at(0) = 1;
@@ -82,21 +82,33 @@ DnnModel::DnnModel(std::unique_ptr<detail::DnnModelImpl> d) : d_(std::move(d)) {
 
 DnnModel::~DnnModel() = default;
 
-std::vector<std::string> DnnModel::available() { return detail::zooModelNames(); }
+std::vector<std::string> DnnModel::available() {
+    return detail::zooModelNames();
+}
 
 std::unique_ptr<DnnModel> DnnModel::create(const std::string& name, int batch, uint64_t seed) {
     return std::unique_ptr<DnnModel>(new DnnModel(detail::buildZooModel(name, batch, seed)));
 }
 
-const std::string& DnnModel::name() const { return d_->name; }
+const std::string& DnnModel::name() const {
+    return d_->name;
+}
 
-int DnnModel::batch() const { return d_->batch; }
+int DnnModel::batch() const {
+    return d_->batch;
+}
 
-const std::vector<LayerInfo>& DnnModel::layers() const { return d_->layers; }
+const std::vector<LayerInfo>& DnnModel::layers() const {
+    return d_->layers;
+}
 
-int64_t DnnModel::parameterCount() const { return d_->parameterCount(); }
+int64_t DnnModel::parameterCount() const {
+    return d_->parameterCount();
+}
 
-std::vector<int64_t> DnnModel::inputShape() const { return d_->inputShape; }
+std::vector<int64_t> DnnModel::inputShape() const {
+    return d_->inputShape;
+}
 
 void DnnModel::prepare() {
     c10::InferenceMode inferenceMode;
@@ -116,7 +128,9 @@ void DnnModel::setDevice(const ExecutionDevice& device) {
     device_ = device;
 }
 
-void DnnModel::synchronize() const { device_.synchronize(); }
+void DnnModel::synchronize() const {
+    device_.synchronize();
+}
 
 void DnnModel::runLayer(size_t index) {
     if (index >= d_->units.size())
@@ -143,7 +157,8 @@ std::vector<float> DnnModel::forward(const std::vector<float>& input) {
 }
 
 namespace {
-torch::Tensor unitInput(const detail::DnnModelImpl& d, size_t index, const std::vector<float>& input) {
+torch::Tensor unitInput(const detail::DnnModelImpl& d, size_t index,
+                        const std::vector<float>& input) {
     if (index >= d.units.size())
         throw std::out_of_range("model '" + d.name + "' has " + std::to_string(d.units.size()) +
                                 " units, no unit " + std::to_string(index));
@@ -181,7 +196,8 @@ std::vector<float> DnnModel::runUnitOnKeptChannels(size_t index, const std::vect
 
 void DnnModel::setThreads(int threads) {
     if (threads < 1)
-        throw std::invalid_argument("thread count must be at least 1, got " + std::to_string(threads));
+        throw std::invalid_argument("thread count must be at least 1, got " +
+                                    std::to_string(threads));
     at::set_num_threads(threads);
 }
 

@@ -23,7 +23,8 @@ public:
     // Units, layouts and weight initialisation are documented in core/modelzoo.cpp.
     static std::vector<std::string> available();
     // Throws std::invalid_argument naming the known models for an unknown name.
-    static std::unique_ptr<DnnModel> create(const std::string& name, int batch = 1, uint64_t seed = 1);
+    static std::unique_ptr<DnnModel> create(const std::string& name, int batch = 1,
+                                            uint64_t seed = 1);
     ~DnnModel();
     DnnModel(const DnnModel&) = delete;
     DnnModel& operator=(const DnnModel&) = delete;

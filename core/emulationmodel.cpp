@@ -6,7 +6,8 @@ namespace dvfo {
 
 EmulationModel::EmulationModel(BoardSpec spec) : spec_(std::move(spec)) {}
 
-double EmulationModel::voltage(const DomainModel& d, const ClockTableSpec& table, int64_t khz) const {
+double EmulationModel::voltage(const DomainModel& d, const ClockTableSpec& table,
+                               int64_t khz) const {
     const double lo = double(table.frequenciesKhz.front());
     const double hi = double(table.frequenciesKhz.back());
     if (hi <= lo)
@@ -21,12 +22,14 @@ EmulationModel::Timing EmulationModel::timing(const LayerInfo& layer, const Freq
     Timing r;
     r.computeS = double(layer.flops) / (e.gpuFlopsPerCycle * double(t.gpuKhz) * 1e3);
     r.memoryS = double(layer.memoryBytes()) / (e.emcBytesPerCycle * double(t.emcKhz) * 1e3);
-    r.dispatchS = double(std::max(layer.ops, 1)) * e.cpuDispatchCyclesPerOp / (double(t.cpuKhz) * 1e3);
+    r.dispatchS =
+        double(std::max(layer.ops, 1)) * e.cpuDispatchCyclesPerOp / (double(t.cpuKhz) * 1e3);
     r.totalS = std::max(efficiency, 1.0) * std::max(r.computeS, r.memoryS) + r.dispatchS;
     return r;
 }
 
-std::map<std::string, double> EmulationModel::rails(double pCpuMw, double pGpuMw, double pEmcMw) const {
+std::map<std::string, double> EmulationModel::rails(double pCpuMw, double pGpuMw,
+                                                    double pEmcMw) const {
     std::map<std::string, double> out;
     for (const auto& rail : spec_.rails) {
         double p = rail.staticMw;
@@ -45,14 +48,16 @@ static double dynamicMw(const DomainModel& d, double volts, int64_t khz, double 
     return d.ceffNf * volts * volts * double(khz) * 1e3 * utilisation / 1e6;
 }
 
-std::map<std::string, double> EmulationModel::railPowerMw(const LayerInfo& layer, const FrequencyTuple& t,
+std::map<std::string, double> EmulationModel::railPowerMw(const LayerInfo& layer,
+                                                          const FrequencyTuple& t,
                                                           double efficiency) const {
     const auto& e = spec_.emulation;
     const Timing tm = timing(layer, t, efficiency);
     const double k = std::max(efficiency, 1.0);
     const double uGpu = k * tm.computeS / tm.totalS;
     const double uEmc = k * tm.memoryS / tm.totalS;
-    const double uCpu = e.cpuBaseUtilisation + (1.0 - e.cpuBaseUtilisation) * tm.dispatchS / tm.totalS;
+    const double uCpu =
+        e.cpuBaseUtilisation + (1.0 - e.cpuBaseUtilisation) * tm.dispatchS / tm.totalS;
     return rails(dynamicMw(e.cpu, voltage(e.cpu, spec_.cpu, t.cpuKhz), t.cpuKhz, uCpu),
                  dynamicMw(e.gpu, voltage(e.gpu, spec_.gpu, t.gpuKhz), t.gpuKhz, uGpu),
                  dynamicMw(e.emc, voltage(e.emc, spec_.emc, t.emcKhz), t.emcKhz, uEmc));
@@ -61,8 +66,9 @@ std::map<std::string, double> EmulationModel::railPowerMw(const LayerInfo& layer
 std::map<std::string, double> EmulationModel::idlePowerMw(const FrequencyTuple& t) const {
     const auto& e = spec_.emulation;
     constexpr double idleEmcUtilisation = 0.05; // display/refresh traffic of an idle board
-    return rails(dynamicMw(e.cpu, voltage(e.cpu, spec_.cpu, t.cpuKhz), t.cpuKhz, e.cpuBaseUtilisation * 0.2),
-                 0.0, dynamicMw(e.emc, voltage(e.emc, spec_.emc, t.emcKhz), t.emcKhz, idleEmcUtilisation));
+    return rails(
+        dynamicMw(e.cpu, voltage(e.cpu, spec_.cpu, t.cpuKhz), t.cpuKhz, e.cpuBaseUtilisation * 0.2),
+        0.0, dynamicMw(e.emc, voltage(e.emc, spec_.emc, t.emcKhz), t.emcKhz, idleEmcUtilisation));
 }
 
 double EmulationModel::totalPowerMw(const std::map<std::string, double>& railsMw) const {
@@ -79,14 +85,17 @@ double EmulationModel::totalPowerMw(const std::map<std::string, double>& railsMw
 }
 
 double EmulationModel::hostRooflineSeconds(const LayerInfo& layer, const HostCalibration& host) {
-    return std::max(double(layer.flops) / host.flopsPerSecond, double(layer.memoryBytes()) / host.bytesPerSecond);
+    return std::max(double(layer.flops) / host.flopsPerSecond,
+                    double(layer.memoryBytes()) / host.bytesPerSecond);
 }
 
-double EmulationModel::efficiency(const LayerInfo& layer, double hostMedianSeconds, const HostCalibration& host) {
+double EmulationModel::efficiency(const LayerInfo& layer, double hostMedianSeconds,
+                                  const HostCalibration& host) {
     const double roof = hostRooflineSeconds(layer, host);
     if (roof <= 0)
         return 1.0;
-    const double kernel = hostMedianSeconds - double(std::max(layer.ops, 1)) * host.dispatchSecondsPerOp;
+    const double kernel =
+        hostMedianSeconds - double(std::max(layer.ops, 1)) * host.dispatchSecondsPerOp;
     return std::clamp(kernel / roof, 1.0, 30.0);
 }
 

@@ -54,7 +54,8 @@ public:
     double totalPowerMw(const std::map<std::string, double>& rails) const;
 
     static double hostRooflineSeconds(const LayerInfo& layer, const HostCalibration& host);
-    static double efficiency(const LayerInfo& layer, double hostMedianSeconds, const HostCalibration& host);
+    static double efficiency(const LayerInfo& layer, double hostMedianSeconds,
+                             const HostCalibration& host);
     // Jetson GPU efficiency of a kind of unit (LayerInfo::kind): conv 1.6, residual 1.8,
     // inverted_residual 3.2 (depthwise convolutions use the GPU poorly), pool 1.3, classifier 1.5,
     // anything else 2.0.

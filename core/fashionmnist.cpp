@@ -29,7 +29,8 @@ std::vector<uint8_t> readGzip(const std::string& path) {
         if (n < 0) {
             int code = 0;
             const char* message = gzerror(file, &code);
-            throw std::runtime_error("Fashion-MNIST: " + path + " is corrupt (" + (message ? message : "zlib error") + ")");
+            throw std::runtime_error("Fashion-MNIST: " + path + " is corrupt (" +
+                                     (message ? message : "zlib error") + ")");
         }
         if (n == 0)
             break;
@@ -42,15 +43,16 @@ std::vector<uint8_t> readGzip(const std::string& path) {
     int code = Z_OK;
     gzerror(file, &code);
     if (code != Z_OK && code != Z_BUF_ERROR)
-        throw std::runtime_error("Fashion-MNIST: " + path + " is corrupt (zlib code " + std::to_string(code) + ")");
+        throw std::runtime_error("Fashion-MNIST: " + path + " is corrupt (zlib code " +
+                                 std::to_string(code) + ")");
     if (code == Z_BUF_ERROR)
         throw std::runtime_error("Fashion-MNIST: " + path + " is a truncated gzip stream");
     return content;
 }
 
 uint32_t bigEndian(const std::vector<uint8_t>& bytes, size_t offset) {
-    return uint32_t(bytes[offset]) << 24 | uint32_t(bytes[offset + 1]) << 16 | uint32_t(bytes[offset + 2]) << 8 |
-           uint32_t(bytes[offset + 3]);
+    return uint32_t(bytes[offset]) << 24 | uint32_t(bytes[offset + 1]) << 16 |
+           uint32_t(bytes[offset + 2]) << 8 | uint32_t(bytes[offset + 3]);
 }
 
 std::string hex(uint32_t v) {
@@ -72,39 +74,48 @@ FashionMnist FashionMnist::load(const std::string& directory, Split split, size_
     return loadFiles(prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz", limit);
 }
 
-FashionMnist FashionMnist::loadFiles(const std::string& imagesPath, const std::string& labelsPath, size_t limit) {
+FashionMnist FashionMnist::loadFiles(const std::string& imagesPath, const std::string& labelsPath,
+                                     size_t limit) {
     const std::vector<uint8_t> labelBytes = readGzip(labelsPath);
     if (labelBytes.size() < 8)
-        throw std::runtime_error("Fashion-MNIST: " + labelsPath + " is too short for an idx1 header");
+        throw std::runtime_error("Fashion-MNIST: " + labelsPath +
+                                 " is too short for an idx1 header");
     if (bigEndian(labelBytes, 0) != kLabelMagic)
-        throw std::runtime_error("Fashion-MNIST: " + labelsPath + " has magic " + hex(bigEndian(labelBytes, 0)) +
-                                 ", expected " + hex(kLabelMagic) + " (idx1 labels)");
+        throw std::runtime_error("Fashion-MNIST: " + labelsPath + " has magic " +
+                                 hex(bigEndian(labelBytes, 0)) + ", expected " + hex(kLabelMagic) +
+                                 " (idx1 labels)");
     const uint32_t labelCount = bigEndian(labelBytes, 4);
     if (labelCount == 0 || labelCount > kMaxSamples || labelBytes.size() != 8 + size_t(labelCount))
-        throw std::runtime_error("Fashion-MNIST: " + labelsPath + " declares " + std::to_string(labelCount) +
-                                 " labels but holds " + std::to_string(labelBytes.size() - 8) + " bytes of data");
+        throw std::runtime_error("Fashion-MNIST: " + labelsPath + " declares " +
+                                 std::to_string(labelCount) + " labels but holds " +
+                                 std::to_string(labelBytes.size() - 8) + " bytes of data");
 
     const std::vector<uint8_t> imageBytes = readGzip(imagesPath);
     if (imageBytes.size() < 16)
-        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " is too short for an idx3 header");
+        throw std::runtime_error("Fashion-MNIST: " + imagesPath +
+                                 " is too short for an idx3 header");
     if (bigEndian(imageBytes, 0) != kImageMagic)
-        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " has magic " + hex(bigEndian(imageBytes, 0)) +
-                                 ", expected " + hex(kImageMagic) + " (idx3 images)");
+        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " has magic " +
+                                 hex(bigEndian(imageBytes, 0)) + ", expected " + hex(kImageMagic) +
+                                 " (idx3 images)");
     const uint32_t imageCount = bigEndian(imageBytes, 4);
     const uint32_t rows = bigEndian(imageBytes, 8);
     const uint32_t cols = bigEndian(imageBytes, 12);
-    if (imageCount == 0 || imageCount > kMaxSamples || rows == 0 || cols == 0 || rows > kMaxSide || cols > kMaxSide)
+    if (imageCount == 0 || imageCount > kMaxSamples || rows == 0 || cols == 0 || rows > kMaxSide ||
+        cols > kMaxSide)
         throw std::runtime_error("Fashion-MNIST: " + imagesPath + " has an implausible header (" +
-                                 std::to_string(imageCount) + " images of " + std::to_string(rows) + "x" +
-                                 std::to_string(cols) + ")");
+                                 std::to_string(imageCount) + " images of " + std::to_string(rows) +
+                                 "x" + std::to_string(cols) + ")");
     const size_t pixels = size_t(imageCount) * rows * cols;
     if (imageBytes.size() != 16 + pixels)
-        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " declares " + std::to_string(imageCount) + " images of " +
-                                 std::to_string(rows) + "x" + std::to_string(cols) + " (" + std::to_string(pixels) +
+        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " declares " +
+                                 std::to_string(imageCount) + " images of " + std::to_string(rows) +
+                                 "x" + std::to_string(cols) + " (" + std::to_string(pixels) +
                                  " bytes) but holds " + std::to_string(imageBytes.size() - 16));
     if (imageCount != labelCount)
-        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " has " + std::to_string(imageCount) + " images but " +
-                                 labelsPath + " has " + std::to_string(labelCount) + " labels");
+        throw std::runtime_error("Fashion-MNIST: " + imagesPath + " has " +
+                                 std::to_string(imageCount) + " images but " + labelsPath +
+                                 " has " + std::to_string(labelCount) + " labels");
 
     const size_t count = limit > 0 && limit < imageCount ? limit : imageCount;
     FashionMnist set;
@@ -113,8 +124,9 @@ FashionMnist FashionMnist::loadFiles(const std::string& imagesPath, const std::s
     set.labels_.assign(labelBytes.begin() + 8, labelBytes.begin() + 8 + long(count));
     for (size_t i = 0; i < count; ++i)
         if (set.labels_[i] >= kClasses)
-            throw std::runtime_error("Fashion-MNIST: " + labelsPath + " has label " + std::to_string(set.labels_[i]) +
-                                     " at index " + std::to_string(i) + " (classes are 0..9)");
+            throw std::runtime_error("Fashion-MNIST: " + labelsPath + " has label " +
+                                     std::to_string(set.labels_[i]) + " at index " +
+                                     std::to_string(i) + " (classes are 0..9)");
     const size_t values = count * rows * cols;
     set.images_.resize(values);
     for (size_t i = 0; i < values; ++i)
@@ -123,8 +135,9 @@ FashionMnist FashionMnist::loadFiles(const std::string& imagesPath, const std::s
 }
 
 const char* FashionMnist::className(int label) {
-    static const char* const names[kClasses] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    static const char* const names[kClasses] = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                                "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                                "Bag",         "Ankle boot"};
     return label >= 0 && label < kClasses ? names[label] : "?";
 }
 

@@ -23,7 +23,8 @@ public:
     // unreadable, truncated or inconsistent file (bad magic, wrong sizes, counts that disagree,
     // trailing bytes, labels >= 10).
     static FashionMnist load(const std::string& directory, Split split, size_t limit = 0);
-    static FashionMnist loadFiles(const std::string& imagesPath, const std::string& labelsPath, size_t limit = 0);
+    static FashionMnist loadFiles(const std::string& imagesPath, const std::string& labelsPath,
+                                  size_t limit = 0);
 
     size_t size() const { return labels_.size(); }
     int rows() const { return rows_; }

@@ -18,7 +18,8 @@ static int64_t parseKhz(const std::string& part, const std::string& whole) {
 FrequencyTuple FrequencyTuple::parse(const std::string& text) {
     const auto a = text.find('/');
     const auto b = a == std::string::npos ? a : text.find('/', a + 1);
-    if (a == std::string::npos || b == std::string::npos || text.find('/', b + 1) != std::string::npos)
+    if (a == std::string::npos || b == std::string::npos ||
+        text.find('/', b + 1) != std::string::npos)
         throw std::invalid_argument("malformed frequency tuple '" + text +
                                     "': expected cpu/gpu/emc in kHz, e.g. 1907200/1109250/1600000");
     FrequencyTuple t;

@@ -16,7 +16,8 @@ template <typename F> double bestSeconds(int reps, F&& f) {
     for (int i = 0; i < reps; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         f();
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        best = std::min(
+            best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     return best;
 }
@@ -39,10 +40,11 @@ HostCalibration measureHostCalibration() {
     auto tiny = at::rand({4});
     at::relu(tiny);
     const int ops = 2000;
-    h.dispatchSecondsPerOp = bestSeconds(3, [&] {
-                                 for (int i = 0; i < ops; ++i)
-                                     at::relu(tiny);
-                             }) /
+    h.dispatchSecondsPerOp = bestSeconds(3,
+                                         [&] {
+                                             for (int i = 0; i < ops; ++i)
+                                                 at::relu(tiny);
+                                         }) /
                              ops;
     return h;
 }

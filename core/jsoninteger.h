@@ -17,7 +17,8 @@ namespace dvfo {
 // else throws nlohmann::json::type_error, exactly as a wrong type does, so the callers' existing
 // "corrupt" handling covers it.
 template <typename T> T jsonInteger(const nlohmann::json& v) {
-    static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>, "jsonInteger reads integer types");
+    static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>,
+                  "jsonInteger reads integer types");
     using Limits = std::numeric_limits<T>;
     if (v.is_number_unsigned()) {
         const uint64_t u = v.get<uint64_t>();
@@ -35,10 +36,11 @@ template <typename T> T jsonInteger(const nlohmann::json& v) {
     std::string shown = v.dump();
     if (shown.size() > 40)
         shown = shown.substr(0, 40) + "...";
-    throw nlohmann::json::type_error::create(
-        302, "expected an integer from " + std::to_string(Limits::min()) + " to " + std::to_string(Limits::max()) +
-                 ", got " + shown,
-        nullptr);
+    throw nlohmann::json::type_error::create(302,
+                                             "expected an integer from " +
+                                                 std::to_string(Limits::min()) + " to " +
+                                                 std::to_string(Limits::max()) + ", got " + shown,
+                                             nullptr);
 }
 
 // j.at(key), read as an integer (throws json::out_of_range when the key is missing).
@@ -57,8 +59,8 @@ template <typename T> T jsonIntegerOr(const nlohmann::json& j, const char* key, 
 // An array of integers (throws type_error when v is not an array or an element is not one).
 template <typename T> std::vector<T> jsonIntegers(const nlohmann::json& v) {
     if (!v.is_array())
-        throw nlohmann::json::type_error::create(302, "expected an array of integers, got " + std::string(v.type_name()),
-                                                 nullptr);
+        throw nlohmann::json::type_error::create(
+            302, "expected an array of integers, got " + std::string(v.type_name()), nullptr);
     std::vector<T> out;
     out.reserve(v.size());
     for (const auto& e : v)

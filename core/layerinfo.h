@@ -8,8 +8,8 @@ namespace dvfo {
 // One profiling unit of a model ("layer"): a conv/bn/relu block, a residual block, a pooling
 // stage or the classifier. Shapes include the batch dimension; bytes are float32.
 struct LayerInfo {
-    std::string name;  // e.g. "layer1.0" or "features.3"
-    std::string kind;  // conv, residual, inverted_residual, pool, classifier, ...
+    std::string name; // e.g. "layer1.0" or "features.3"
+    std::string kind; // conv, residual, inverted_residual, pool, classifier, ...
     // Analytic, for the whole batch: 2 per multiply-accumulate of conv/linear, plus 1 per output
     // element for each bias add, batch norm (eval: one fused scale-and-shift), activation and
     // residual add, plus 1 per input element read by each pooling window (k*k per output of a

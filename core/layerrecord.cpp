@@ -10,7 +10,11 @@ nlohmann::json LayerRecord::toJson() const {
             {"layer", layerIndex},
             {"name", layerName},
             {"kind", kind},
-            {"latencyMs", {{"median", latency.medianMs}, {"p10", latency.p10Ms}, {"p90", latency.p90Ms}, {"n", latency.n}}},
+            {"latencyMs",
+             {{"median", latency.medianMs},
+              {"p10", latency.p10Ms},
+              {"p90", latency.p90Ms},
+              {"n", latency.n}}},
             {"powerMw", powerMw},
             {"energyMj", energyMj},
             {"totalEnergyMj", totalEnergyMj},
@@ -27,8 +31,8 @@ LayerRecord LayerRecord::fromJson(const nlohmann::json& j) {
         r.layerName = j.at("name").get<std::string>();
         r.kind = j.value("kind", "");
         const auto& l = j.at("latencyMs");
-        r.latency = {l.at("median").get<double>(), l.at("p10").get<double>(), l.at("p90").get<double>(),
-                     jsonIntegerAt<int>(l, "n")};
+        r.latency = {l.at("median").get<double>(), l.at("p10").get<double>(),
+                     l.at("p90").get<double>(), jsonIntegerAt<int>(l, "n")};
         r.powerMw = j.value("powerMw", std::map<std::string, double>{});
         r.energyMj = j.value("energyMj", std::map<std::string, double>{});
         r.totalEnergyMj = j.value("totalEnergyMj", 0.0);

@@ -105,13 +105,15 @@ public:
         shape_ = {shape_[0], outH, outW};
         flops_ += elementCount(shape_) * kernel * kernel;
         ++ops_;
-        return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(kernel).stride(stride).padding(padding));
+        return torch::nn::MaxPool2d(
+            torch::nn::MaxPool2dOptions(kernel).stride(stride).padding(padding));
     }
 
     torch::nn::AdaptiveAvgPool2d adaptiveAvgPool(int64_t outH, int64_t outW) {
         requireImage("adaptive average pool");
         readsInput(false, 0);
-        flops_ += shape_[0] * adaptiveWindowSum(shape_[1], outH) * adaptiveWindowSum(shape_[2], outW);
+        flops_ +=
+            shape_[0] * adaptiveWindowSum(shape_[1], outH) * adaptiveWindowSum(shape_[2], outW);
         shape_ = {shape_[0], outH, outW};
         ++ops_;
         return torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions({outH, outW}));
@@ -127,7 +129,8 @@ public:
 
     torch::nn::Linear linear(int64_t outFeatures) {
         if (shape_.size() != 1)
-            throw std::logic_error("zoo: linear layer on the unflattened shape " + shapeText(shape_));
+            throw std::logic_error("zoo: linear layer on the unflattened shape " +
+                                   shapeText(shape_));
         const int64_t inFeatures = shape_[0];
         readsInput(true, 2 * inFeatures * outFeatures, inFeatures * outFeatures);
         shape_ = {outFeatures};
@@ -158,8 +161,7 @@ private:
             if (sliceable) {
                 inputChannelFlops_ += sliceableFlops;
                 inputChannelWeights_ += sliceableWeights;
-            }
-            else
+            } else
                 inputUnsliceable_ = true;
         }
         atUnitInput_ = false;
@@ -167,7 +169,8 @@ private:
 
     void requireImage(const char* what) const {
         if (shape_.size() != 3)
-            throw std::logic_error(std::string("zoo: ") + what + " needs a CxHxW input, got " + shapeText(shape_));
+            throw std::logic_error(std::string("zoo: ") + what + " needs a CxHxW input, got " +
+                                   shapeText(shape_));
     }
 
     SampleShape unitInput_;
@@ -187,7 +190,8 @@ public:
 
     UnitCost unit() const { return UnitCost(shape_); }
 
-    void add(std::string name, std::string kind, torch::nn::Sequential module, const UnitCost& cost) {
+    void add(std::string name, std::string kind, torch::nn::Sequential module,
+             const UnitCost& cost) {
         LayerInfo info;
         info.name = std::move(name);
         info.kind = std::move(kind);
@@ -230,8 +234,9 @@ public:
             SampleShape actual = model->layers[i].outputShape;
             actual.erase(actual.begin());
             if (actual != sampleOutputs_[i])
-                throw std::logic_error("zoo: unit " + model->layers[i].name + " of " + name + " outputs " +
-                                       shapeText(actual) + " but its cost was computed for " +
+                throw std::logic_error("zoo: unit " + model->layers[i].name + " of " + name +
+                                       " outputs " + shapeText(actual) +
+                                       " but its cost was computed for " +
                                        shapeText(sampleOutputs_[i]));
         }
         return model;
@@ -279,8 +284,8 @@ torch::nn::Sequential single(const std::string& childName, torch::nn::AnyModule 
 enum class Activation { ReLU, ReLU6 };
 
 // torchvision's Conv2dNormActivation: children "0" conv, "1" batch norm, "2" activation.
-void appendConvBnAct(torch::nn::SequentialImpl& seq, UnitCost& cost, int64_t outChannels, int64_t kernel,
-                     int64_t stride, int64_t groups, Activation activation) {
+void appendConvBnAct(torch::nn::SequentialImpl& seq, UnitCost& cost, int64_t outChannels,
+                     int64_t kernel, int64_t stride, int64_t groups, Activation activation) {
     seq.push_back("0", cost.conv(outChannels, kernel, stride, groups));
     seq.push_back("1", cost.batchNorm());
     if (activation == Activation::ReLU)
@@ -374,7 +379,8 @@ void buildResnet18(ZooBuilder& zoo) {
     }
     {
         UnitCost cost = zoo.unit();
-        zoo.add("maxpool", "pool", single("maxpool", torch::nn::AnyModule(cost.maxPool(3, 2, 1))), cost);
+        zoo.add("maxpool", "pool", single("maxpool", torch::nn::AnyModule(cost.maxPool(3, 2, 1))),
+                cost);
     }
     const int64_t stagePlanes[] = {64, 128, 256, 512};
     for (int stage = 0; stage < 4; ++stage) {
@@ -382,13 +388,15 @@ void buildResnet18(ZooBuilder& zoo) {
             UnitCost cost = zoo.unit();
             const int64_t stride = (stage > 0 && block == 0) ? 2 : 1;
             BasicBlock basicBlock(cost, stagePlanes[stage], stride);
-            const std::string name = "layer" + std::to_string(stage + 1) + "." + std::to_string(block);
+            const std::string name =
+                "layer" + std::to_string(stage + 1) + "." + std::to_string(block);
             zoo.add(name, "residual", single("block", torch::nn::AnyModule(basicBlock)), cost);
         }
     }
     {
         UnitCost cost = zoo.unit();
-        zoo.add("avgpool", "pool", single("avgpool", torch::nn::AnyModule(cost.adaptiveAvgPool(1, 1))), cost);
+        zoo.add("avgpool", "pool",
+                single("avgpool", torch::nn::AnyModule(cost.adaptiveAvgPool(1, 1))), cost);
     }
     {
         UnitCost cost = zoo.unit();
@@ -428,7 +436,9 @@ public:
     }
 
     // Out of place like torchvision (x + conv(x)), so the allocation pattern matches too.
-    torch::Tensor forward(torch::Tensor x) { return useShortcut_ ? x + conv_->forward(x) : conv_->forward(x); }
+    torch::Tensor forward(torch::Tensor x) {
+        return useShortcut_ ? x + conv_->forward(x) : conv_->forward(x);
+    }
 
     // Only the expanding 1x1 convolution can read a subset of the input; a block without one
     // starts with a depthwise convolution, which needs every channel.
@@ -462,13 +472,14 @@ void buildMobilenetV2(ZooBuilder& zoo) {
     struct Stage {
         int64_t expandRatio, channels, repeats, stride;
     };
-    const Stage stages[] = {{1, 16, 1, 1},  {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
-                            {6, 96, 3, 1},  {6, 160, 3, 2}, {6, 320, 1, 1}};
+    const Stage stages[] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
+                            {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
     int featureIndex = 1;
     for (const Stage& stage : stages) {
         for (int64_t i = 0; i < stage.repeats; ++i) {
             UnitCost cost = zoo.unit();
-            InvertedResidual block(cost, stage.channels, i == 0 ? stage.stride : 1, stage.expandRatio);
+            InvertedResidual block(cost, stage.channels, i == 0 ? stage.stride : 1,
+                                   stage.expandRatio);
             zoo.add("features." + std::to_string(featureIndex++), "inverted_residual",
                     single("block", torch::nn::AnyModule(block)), cost);
         }
@@ -481,7 +492,8 @@ void buildMobilenetV2(ZooBuilder& zoo) {
     }
     {
         UnitCost cost = zoo.unit();
-        zoo.add("pool", "pool", single("avgpool", torch::nn::AnyModule(cost.adaptiveAvgPool(1, 1))), cost);
+        zoo.add("pool", "pool", single("avgpool", torch::nn::AnyModule(cost.adaptiveAvgPool(1, 1))),
+                cost);
     }
     {
         UnitCost cost = zoo.unit();
@@ -499,7 +511,8 @@ void buildMobilenetV2(ZooBuilder& zoo) {
 
 void buildVgg11(ZooBuilder& zoo) {
     constexpr int64_t kPool = 0;
-    const int64_t config[] = {64, kPool, 128, kPool, 256, 256, kPool, 512, 512, kPool, 512, 512, kPool};
+    const int64_t config[] = {64,  kPool, 128,   kPool, 256, 256,  kPool,
+                              512, 512,   kPool, 512,   512, kPool};
     int featureIndex = 0;
     for (int64_t channels : config) {
         UnitCost cost = zoo.unit();
@@ -517,7 +530,8 @@ void buildVgg11(ZooBuilder& zoo) {
     }
     {
         UnitCost cost = zoo.unit();
-        zoo.add("avgpool", "pool", single("avgpool", torch::nn::AnyModule(cost.adaptiveAvgPool(7, 7))), cost);
+        zoo.add("avgpool", "pool",
+                single("avgpool", torch::nn::AnyModule(cost.adaptiveAvgPool(7, 7))), cost);
     }
     {
         UnitCost cost = zoo.unit();
@@ -538,7 +552,8 @@ void buildVgg11(ZooBuilder& zoo) {
     }
     {
         UnitCost cost = zoo.unit();
-        zoo.add("classifier.6", "classifier", single("6", torch::nn::AnyModule(cost.linear(1000))), cost);
+        zoo.add("classifier.6", "classifier", single("6", torch::nn::AnyModule(cost.linear(1000))),
+                cost);
     }
 }
 

@@ -19,7 +19,8 @@ namespace dvfo {
 namespace {
 
 // Copies every regular file under `from` to `to`/..., returning their paths relative to `root`.
-void copyTree(const fs::path& from, const fs::path& to, const fs::path& root, std::vector<std::string>& copied) {
+void copyTree(const fs::path& from, const fs::path& to, const fs::path& root,
+              std::vector<std::string>& copied) {
     fs::create_directories(to);
     std::vector<fs::path> entries;
     for (const auto& e : fs::recursive_directory_iterator(from))
@@ -41,7 +42,8 @@ std::string attentionModel(const std::string& attentionDir) {
         in >> j;
         return j.at("model").get<std::string>();
     } catch (const std::exception&) {
-        throw BundleError("attention checkpoint " + attentionDir + ": attention.json is missing or has no 'model'");
+        throw BundleError("attention checkpoint " + attentionDir +
+                          ": attention.json is missing or has no 'model'");
     }
 }
 
@@ -96,7 +98,8 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
     // Zoo models need no attention checkpoint: the runtime ranks their maps data-free.
     const bool zooWithoutAttention = o.attentionDir.empty() && isZooModel(o.model);
     for (const auto& [dir, what, file] :
-         {std::tuple{o.policyDir, "policy directory", "policy.json"}, std::tuple{o.attentionDir, "attention checkpoint", "weights.pt"}}) {
+         {std::tuple{o.policyDir, "policy directory", "policy.json"},
+          std::tuple{o.attentionDir, "attention checkpoint", "weights.pt"}}) {
         if (zooWithoutAttention && dir.empty())
             continue;
         if (dir.empty() || !fs::is_directory(dir))
@@ -109,9 +112,11 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
     if (fs::exists(o.outDir))
         throw BundleError("bundle directory " + o.outDir + " already exists");
     if (o.endpoint.fallback != "edge-only" && o.endpoint.fallback != "fail")
-        throw BundleError("cloud fallback must be 'edge-only' or 'fail', not '" + o.endpoint.fallback + "'");
+        throw BundleError("cloud fallback must be 'edge-only' or 'fail', not '" +
+                          o.endpoint.fallback + "'");
     if (o.endpoint.tls)
-        throw BundleError("TLS to the cloud endpoint is not supported by this build's cloud client; use http://");
+        throw BundleError(
+            "TLS to the cloud endpoint is not supported by this build's cloud client; use http://");
 
     const fs::path part = o.outDir + ".part";
     fs::remove_all(part);
@@ -131,7 +136,8 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
             all.update(rel + ":" + f.sha256 + "\n");
             m.files.push_back(f);
         }
-        m.bundleVersion = o.version.empty() ? utcNowCompact() + "-" + all.hexDigest().substr(0, 8) : o.version;
+        m.bundleVersion =
+            o.version.empty() ? utcNowCompact() + "-" + all.hexDigest().substr(0, 8) : o.version;
         m.name = o.name.empty() ? m.bundleVersion : o.name;
         m.createdAt = utcNowIso();
         m.boardSpecId = o.boardSpecId;
@@ -143,7 +149,8 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
         m.sessionId = o.sessionId;
         m.runId = o.runId;
         m.endpoint = o.endpoint;
-        // Round trip through the reader so an invalid version or path is refused here, not on a board.
+        // Round trip through the reader so an invalid version or path is refused here, not on a
+        // board.
         m = BundleManifest::fromJson(m.toJson());
         m.save(part.string());
         fs::rename(part, o.outDir);
@@ -157,7 +164,8 @@ BundleManifest PolicyBundle::create(const BundleCreateOptions& o) {
     return m;
 }
 
-std::vector<std::string> PolicyBundle::problems(const std::string& dir, const BundleExpectations& expected) {
+std::vector<std::string> PolicyBundle::problems(const std::string& dir,
+                                                const BundleExpectations& expected) {
     std::vector<std::string> out;
     BundleManifest m;
     try {
@@ -167,18 +175,20 @@ std::vector<std::string> PolicyBundle::problems(const std::string& dir, const Bu
         return out;
     }
     if (m.protocolVersion > expected.maxProtocolVersion)
-        out.push_back("bundle " + m.bundleVersion + " needs protocol version " + std::to_string(m.protocolVersion) +
-                      " but this agent speaks " + std::to_string(expected.maxProtocolVersion) +
+        out.push_back("bundle " + m.bundleVersion + " needs protocol version " +
+                      std::to_string(m.protocolVersion) + " but this agent speaks " +
+                      std::to_string(expected.maxProtocolVersion) +
                       ": update dvfo-edge on the board");
     if (!expected.boardSpecId.empty() && m.boardSpecId != expected.boardSpecId)
-        out.push_back("bundle " + m.bundleVersion + " is for board '" + m.boardSpecId + "' but the target is '" +
-                      expected.boardSpecId + "'");
+        out.push_back("bundle " + m.bundleVersion + " is for board '" + m.boardSpecId +
+                      "' but the target is '" + expected.boardSpecId + "'");
     if (!expected.model.empty() && m.model != expected.model)
-        out.push_back("bundle " + m.bundleVersion + " is for model '" + m.model + "' but '" + expected.model +
-                      "' was expected");
+        out.push_back("bundle " + m.bundleVersion + " is for model '" + m.model + "' but '" +
+                      expected.model + "' was expected");
     for (const char* role : {"policy-sidecar", "attention", "attention-weights"})
         if (!m.findRole(role) && (std::string(role) == "policy-sidecar" || !isZooModel(m.model)))
-            out.push_back("bundle " + m.bundleVersion + " has no '" + role + "' file in its manifest");
+            out.push_back("bundle " + m.bundleVersion + " has no '" + role +
+                          "' file in its manifest");
     if (const std::string why = sidecarProblem(dir); !why.empty())
         out.push_back("bundle " + m.bundleVersion + ": " + why);
     for (const auto& f : m.files) {
@@ -190,8 +200,8 @@ std::vector<std::string> PolicyBundle::problems(const std::string& dir, const Bu
         }
         const auto size = static_cast<int64_t>(fs::file_size(p, ec));
         if (size != f.size) {
-            out.push_back("size mismatch for " + f.path + ": " + std::to_string(size) + " bytes, manifest says " +
-                          std::to_string(f.size));
+            out.push_back("size mismatch for " + f.path + ": " + std::to_string(size) +
+                          " bytes, manifest says " + std::to_string(f.size));
             continue;
         }
         std::string sha;
@@ -202,7 +212,8 @@ std::vector<std::string> PolicyBundle::problems(const std::string& dir, const Bu
             continue;
         }
         if (sha != f.sha256)
-            out.push_back("checksum mismatch for " + f.path + ": sha256 " + sha + ", manifest says " + f.sha256);
+            out.push_back("checksum mismatch for " + f.path + ": sha256 " + sha +
+                          ", manifest says " + f.sha256);
     }
     return out;
 }

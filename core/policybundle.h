@@ -14,14 +14,15 @@ struct BundleExpectations {
 };
 
 struct BundleCreateOptions {
-    std::string policyDir;    // policy.json sidecar (+ TorchScript policy.pt for trained policies, + anything else)
+    std::string policyDir; // policy.json sidecar (+ TorchScript policy.pt for trained policies, +
+                           // anything else)
     std::string attentionDir; // attention checkpoint: attention.json + weights.pt (edge and cloud
                               // halves); may be empty for a zoo model (data-free ranking)
     std::string outDir;       // the bundle directory to create; must not exist
     std::string boardSpecId;  // required
     std::string model;        // empty: the checkpoint's model (attention.json)
     std::string name;
-    std::string version;      // empty: <UTC timestamp>-<8 hex of the content hash>
+    std::string version; // empty: <UTC timestamp>-<8 hex of the content hash>
     BundleEndpoint endpoint;
     double eta = 0.5;
     double sloMs = 0;
@@ -40,7 +41,8 @@ public:
     // Every reason the bundle in `dir` must be refused, each a complete sentence: missing or
     // malformed manifest, missing file, size or checksum mismatch, missing policy/attention,
     // board or model mismatch, protocol too new. Empty = valid.
-    static std::vector<std::string> problems(const std::string& dir, const BundleExpectations& expected = {});
+    static std::vector<std::string> problems(const std::string& dir,
+                                             const BundleExpectations& expected = {});
     // Throws BundleError listing problems(); returns the manifest when the bundle is valid.
     static BundleManifest validate(const std::string& dir, const BundleExpectations& expected = {});
 

@@ -207,8 +207,9 @@ std::string nowIso() {
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[80]; // room for any int the compiler thinks tm fields might hold
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms));
     return buf;
 }
 
@@ -305,7 +306,8 @@ std::map<std::string, double> railsFromJson(const std::string& text) {
     rails.clear(); // hand-edited or future rows: the general parser
     const auto j = nlohmann::json::parse(text);
     for (const auto& [rail, value] : j.items())
-        rails[rail] = value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
+        rails[rail] =
+            value.is_number() ? value.get<double>() : std::numeric_limits<double>::quiet_NaN();
     return rails;
 }
 
@@ -405,7 +407,8 @@ public:
                         field += c;
                     }
                 }
-                if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r')
+                if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+                    text_[pos_] != '\r')
                     throw error(line_, "unexpected text after a closing quote");
             } else {
                 const size_t end = text_.find_first_of(",\r\n\"", pos_);
@@ -476,9 +479,10 @@ bool csvBool(const std::string& field, size_t line, const std::string& column) {
     throw CsvReader::error(line, "column " + column + ": '" + field + "' is not 0/1 or true/false");
 }
 
-const char* const kCsvFixedColumns[] = {
-    "session", "board",  "model",  "cpu_khz", "gpu_khz",         "emc_khz",  "layer_index", "layer_name",
-    "kind",    "median_ms", "p10_ms", "p90_ms", "n", "total_energy_mj", "emulated"};
+const char* const kCsvFixedColumns[] = {"session", "board",           "model",       "cpu_khz",
+                                        "gpu_khz", "emc_khz",         "layer_index", "layer_name",
+                                        "kind",    "median_ms",       "p10_ms",      "p90_ms",
+                                        "n",       "total_energy_mj", "emulated"};
 const char* const kEnergyPrefix = "energy_mj:";
 const char* const kPowerPrefix = "power_mw:";
 
@@ -548,12 +552,14 @@ struct ProfileStore::Impl {
     SQLite::Database db;
     // Hot statements are prepared once and reused: preparing costs about as much as the insert.
     // Declared after db so that they are finalised before the connection closes.
-    std::unique_ptr<SQLite::Statement> upsertMeasurement, startTuple, completeTuple, findSession, insertPower;
+    std::unique_ptr<SQLite::Statement> upsertMeasurement, startTuple, completeTuple, findSession,
+        insertPower;
     std::string energyBuf, powerBuf;
 
     explicit Impl(const std::string& p)
         // NOMUTEX: a ProfileStore is used from one thread, so SQLite's per-call mutex is pure cost.
-        : path(p), db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX, kBusyTimeoutMs) {
+        : path(p), db(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+                      kBusyTimeoutMs) {
         checkIdentity();
         // 16 KiB pages: a 30-layer tuple (~9 KB of rows) then dirties fewer pages per commit, so a
         // batch writes fewer WAL frames (measured ~20% less CPU per tuple than 4 KiB). Takes effect
@@ -597,9 +603,10 @@ struct ProfileStore::Impl {
                 throw notOurs("it is an SQLite database of another application");
         }
         if (version > kLatestVersion)
-            throw ProfileStoreError("'" + path + "': workspace schema version " + std::to_string(version) +
-                                    " is newer than this build supports (" + std::to_string(kLatestVersion) +
-                                    "); update DVFO Studio to open it");
+            throw ProfileStoreError(
+                "'" + path + "': workspace schema version " + std::to_string(version) +
+                " is newer than this build supports (" + std::to_string(kLatestVersion) +
+                "); update DVFO Studio to open it");
     }
 
     void migrate() {
@@ -619,12 +626,14 @@ struct ProfileStore::Impl {
                     db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
                 SQLite::Statement fkCheck(db, "PRAGMA foreign_key_check");
                 if (fkCheck.executeStep())
-                    throw ProfileStoreError("it leaves rows in table " + fkCheck.getColumn(0).getString() +
+                    throw ProfileStoreError("it leaves rows in table " +
+                                            fkCheck.getColumn(0).getString() +
                                             " violating a foreign key");
                 db.exec("PRAGMA user_version = " + std::to_string(version + 1));
             } catch (const std::exception& e) {
-                throw ProfileStoreError("'" + path + "': migration to schema version " + std::to_string(version + 1) +
-                                        " (" + step.name + ") failed: " + e.what());
+                throw ProfileStoreError("'" + path + "': migration to schema version " +
+                                        std::to_string(version + 1) + " (" + step.name +
+                                        ") failed: " + e.what());
             }
             tx.commit();
         }
@@ -651,8 +660,10 @@ struct ProfileStore::Impl {
     }
 
     void markStarted(int64_t session, const FrequencyTuple& t) {
-        auto& q = cached(startTuple, "INSERT INTO tuples (session_id, cpu_khz, gpu_khz, emc_khz) VALUES (?1, ?2, ?3, ?4) "
-                                     "ON CONFLICT DO NOTHING");
+        auto& q = cached(
+            startTuple,
+            "INSERT INTO tuples (session_id, cpu_khz, gpu_khz, emc_khz) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT DO NOTHING");
         q.bind(1, session);
         q.bind(2, t.cpuKhz);
         q.bind(3, t.gpuKhz);
@@ -661,10 +672,11 @@ struct ProfileStore::Impl {
     }
 
     void markComplete(int64_t session, const FrequencyTuple& t, const std::string& when) {
-        auto& q = cached(completeTuple,
-                         "INSERT INTO tuples (session_id, cpu_khz, gpu_khz, emc_khz, completed, completed_at) "
-                         "VALUES (?1, ?2, ?3, ?4, 1, ?5) "
-                         "ON CONFLICT DO UPDATE SET completed = 1, completed_at = excluded.completed_at");
+        auto& q = cached(
+            completeTuple,
+            "INSERT INTO tuples (session_id, cpu_khz, gpu_khz, emc_khz, completed, completed_at) "
+            "VALUES (?1, ?2, ?3, ?4, 1, ?5) "
+            "ON CONFLICT DO UPDATE SET completed = 1, completed_at = excluded.completed_at");
         q.bind(1, session);
         q.bind(2, t.cpuKhz);
         q.bind(3, t.gpuKhz);
@@ -697,15 +709,20 @@ struct ProfileStore::Impl {
                 markStarted(session, r.tuple);
                 previous = &r.tuple;
             }
-            auto& q = cached(upsertMeasurement,
-                             "INSERT INTO layer_measurements (session_id, cpu_khz, gpu_khz, emc_khz, layer_index, "
-                             "layer_name, kind, median_ms, p10_ms, p90_ms, n, total_energy_mj, energy_json, power_json, "
-                             "emulated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-                             "ON CONFLICT (session_id, cpu_khz, gpu_khz, emc_khz, layer_index) DO UPDATE SET "
-                             "layer_name = excluded.layer_name, kind = excluded.kind, median_ms = excluded.median_ms, "
-                             "p10_ms = excluded.p10_ms, p90_ms = excluded.p90_ms, n = excluded.n, "
-                             "total_energy_mj = excluded.total_energy_mj, energy_json = excluded.energy_json, "
-                             "power_json = excluded.power_json, emulated = excluded.emulated");
+            auto& q = cached(
+                upsertMeasurement,
+                "INSERT INTO layer_measurements (session_id, cpu_khz, gpu_khz, emc_khz, "
+                "layer_index, "
+                "layer_name, kind, median_ms, p10_ms, p90_ms, n, total_energy_mj, energy_json, "
+                "power_json, "
+                "emulated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                "?15) "
+                "ON CONFLICT (session_id, cpu_khz, gpu_khz, emc_khz, layer_index) DO UPDATE SET "
+                "layer_name = excluded.layer_name, kind = excluded.kind, median_ms = "
+                "excluded.median_ms, "
+                "p10_ms = excluded.p10_ms, p90_ms = excluded.p90_ms, n = excluded.n, "
+                "total_energy_mj = excluded.total_energy_mj, energy_json = excluded.energy_json, "
+                "power_json = excluded.power_json, emulated = excluded.emulated");
             railsToJson(energyBuf, r.energyMj);
             railsToJson(powerBuf, r.powerMw);
             q.bind(1, session);
@@ -754,7 +771,9 @@ struct ProfileStore::Impl {
     // Caller holds a write transaction.
     void insertPowerSamples(int64_t session, const std::vector<PowerSample>& samples) {
         for (const auto& s : samples) {
-            auto& q = cached(insertPower, "INSERT INTO power_samples (session_id, t_ms, rail, mw) VALUES (?1, ?2, ?3, ?4)");
+            auto& q = cached(
+                insertPower,
+                "INSERT INTO power_samples (session_id, t_ms, rail, mw) VALUES (?1, ?2, ?3, ?4)");
             q.bind(1, session);
             q.bind(2, s.tMs);
             q.bindNoCopy(3, s.rail);
@@ -805,13 +824,13 @@ struct ProfileStore::Impl {
         return readSession(q);
     }
 
-    // Calls fn(LayerRecord&) for each row, in (tuple, layer) order, without building a vector. fn may
-    // move from the record: every field is assigned again for the next row.
-    template <class F>
-    void forEachRecord(int64_t session, const FrequencyTuple* tuple, F&& fn) {
-        std::string sql = "SELECT cpu_khz, gpu_khz, emc_khz, layer_index, layer_name, kind, median_ms, p10_ms, "
-                          "p90_ms, n, total_energy_mj, energy_json, power_json, emulated "
-                          "FROM layer_measurements WHERE session_id = ?1";
+    // Calls fn(LayerRecord&) for each row, in (tuple, layer) order, without building a vector. fn
+    // may move from the record: every field is assigned again for the next row.
+    template <class F> void forEachRecord(int64_t session, const FrequencyTuple* tuple, F&& fn) {
+        std::string sql =
+            "SELECT cpu_khz, gpu_khz, emc_khz, layer_index, layer_name, kind, median_ms, p10_ms, "
+            "p90_ms, n, total_energy_mj, energy_json, power_json, emulated "
+            "FROM layer_measurements WHERE session_id = ?1";
         if (tuple)
             sql += " AND cpu_khz = ?2 AND gpu_khz = ?3 AND emc_khz = ?4";
         sql += " ORDER BY cpu_khz, gpu_khz, emc_khz, layer_index";
@@ -824,12 +843,13 @@ struct ProfileStore::Impl {
         }
         LayerRecord r;
         while (q.executeStep()) {
-            r.tuple = {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
+            r.tuple = {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                       q.getColumn(2).getInt64()};
             r.layerIndex = q.getColumn(3).getInt();
             r.layerName = columnText(q.getColumn(4));
             r.kind = columnText(q.getColumn(5));
-            r.latency = {columnDouble(q.getColumn(6)), columnDouble(q.getColumn(7)), columnDouble(q.getColumn(8)),
-                         q.getColumn(9).getInt()};
+            r.latency = {columnDouble(q.getColumn(6)), columnDouble(q.getColumn(7)),
+                         columnDouble(q.getColumn(8)), q.getColumn(9).getInt()};
             r.totalEnergyMj = columnDouble(q.getColumn(10));
             r.energyMj = railsFromJson(columnText(q.getColumn(11)));
             r.powerMw = railsFromJson(columnText(q.getColumn(12)));
@@ -840,8 +860,9 @@ struct ProfileStore::Impl {
 
     // Rail names used by a session in one of the JSON columns, sorted: the CSV column order.
     std::vector<std::string> railNames(int64_t session, const char* column) {
-        SQLite::Statement q(db, std::string("SELECT DISTINCT j.key FROM layer_measurements m, json_each(m.") + column +
-                                    ") j WHERE m.session_id = ?1 ORDER BY j.key");
+        SQLite::Statement q(
+            db, std::string("SELECT DISTINCT j.key FROM layer_measurements m, json_each(m.") +
+                    column + ") j WHERE m.session_id = ?1 ORDER BY j.key");
         q.bind(1, session);
         std::vector<std::string> names;
         while (q.executeStep())
@@ -882,9 +903,11 @@ ProfileStore::ProfileStore(const std::string& path) {
     } catch (const SQLite::Exception& e) {
         switch (e.getErrorCode()) {
         case SQLITE_NOTADB:
-            throw ProfileStoreError("'" + path + "' is not a DVFO workspace database (" + e.what() + ")");
+            throw ProfileStoreError("'" + path + "' is not a DVFO workspace database (" + e.what() +
+                                    ")");
         case SQLITE_CORRUPT:
-            throw ProfileStoreError("workspace database '" + path + "' is damaged (" + e.what() + ")");
+            throw ProfileStoreError("workspace database '" + path + "' is damaged (" + e.what() +
+                                    ")");
         default:
             throw ProfileStoreError("cannot open workspace database '" + path + "': " + e.what());
         }
@@ -909,14 +932,16 @@ std::string ProfileStore::defaultPath() {
             home = pw ? pw->pw_dir : nullptr;
         }
         if (!home || !*home)
-            throw ProfileStoreError("cannot find a place for the workspace: neither XDG_DATA_HOME nor HOME is set");
+            throw ProfileStoreError(
+                "cannot find a place for the workspace: neither XDG_DATA_HOME nor HOME is set");
         base = fs::path(home) / ".local" / "share";
     }
     const fs::path dir = base / "dvfo";
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
-        throw ProfileStoreError("cannot create workspace directory '" + dir.string() + "': " + ec.message());
+        throw ProfileStoreError("cannot create workspace directory '" + dir.string() +
+                                "': " + ec.message());
     return (dir / "workspace.db").string();
 }
 
@@ -941,9 +966,11 @@ int64_t ProfileStore::saveBoard(const StoredBoard& board) {
     const std::string spec = normalisedJson(board.specJson, "board spec");
     return guarded(d->path, "saving board", [&] {
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement up(d->db, "INSERT INTO boards (name, host_json, spec_json, created_at) VALUES (?1, ?2, ?3, ?4) "
-                                    "ON CONFLICT (name) DO UPDATE SET host_json = excluded.host_json, "
-                                    "spec_json = excluded.spec_json");
+        SQLite::Statement up(
+            d->db,
+            "INSERT INTO boards (name, host_json, spec_json, created_at) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT (name) DO UPDATE SET host_json = excluded.host_json, "
+            "spec_json = excluded.spec_json");
         up.bind(1, board.name);
         up.bind(2, host);
         up.bind(3, spec);
@@ -961,11 +988,13 @@ int64_t ProfileStore::saveBoard(const StoredBoard& board) {
 
 std::vector<StoredBoard> ProfileStore::boards() const {
     return guarded(d->path, "listing boards", [&] {
-        SQLite::Statement q(d->db, "SELECT id, name, host_json, spec_json, created_at FROM boards ORDER BY name");
+        SQLite::Statement q(
+            d->db, "SELECT id, name, host_json, spec_json, created_at FROM boards ORDER BY name");
         std::vector<StoredBoard> out;
         while (q.executeStep())
-            out.push_back({q.getColumn(0).getInt64(), columnText(q.getColumn(1)), columnText(q.getColumn(2)),
-                           columnText(q.getColumn(3)), columnText(q.getColumn(4))});
+            out.push_back({q.getColumn(0).getInt64(), columnText(q.getColumn(1)),
+                           columnText(q.getColumn(2)), columnText(q.getColumn(3)),
+                           columnText(q.getColumn(4))});
         return out;
     });
 }
@@ -1133,11 +1162,14 @@ void ProfileStore::updateSessionConditions(int64_t id, const nlohmann::json& pat
 std::set<FrequencyTuple> ProfileStore::completedTuples(int64_t session) const {
     return guarded(d->path, "reading completed tuples", [&] {
         d->requireSession(session);
-        SQLite::Statement q(d->db, "SELECT cpu_khz, gpu_khz, emc_khz FROM tuples WHERE session_id = ?1 AND completed = 1");
+        SQLite::Statement q(
+            d->db,
+            "SELECT cpu_khz, gpu_khz, emc_khz FROM tuples WHERE session_id = ?1 AND completed = 1");
         q.bind(1, session);
         std::set<FrequencyTuple> out;
         while (q.executeStep())
-            out.insert({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
+            out.insert(
+                {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
         return out;
     });
 }
@@ -1151,7 +1183,8 @@ std::vector<LayerRecord> ProfileStore::measurements(int64_t session) const {
     });
 }
 
-std::vector<LayerRecord> ProfileStore::measurements(int64_t session, const FrequencyTuple& tuple) const {
+std::vector<LayerRecord> ProfileStore::measurements(int64_t session,
+                                                    const FrequencyTuple& tuple) const {
     return guarded(d->path, "reading measurements", [&] {
         d->requireSession(session);
         std::vector<LayerRecord> out;
@@ -1172,11 +1205,14 @@ void ProfileStore::addPowerSamples(int64_t session, const std::vector<PowerSampl
 std::vector<PowerSample> ProfileStore::powerSamples(int64_t session) const {
     return guarded(d->path, "reading power samples", [&] {
         d->requireSession(session);
-        SQLite::Statement q(d->db, "SELECT t_ms, rail, mw FROM power_samples WHERE session_id = ?1 ORDER BY t_ms, rowid");
+        SQLite::Statement q(
+            d->db,
+            "SELECT t_ms, rail, mw FROM power_samples WHERE session_id = ?1 ORDER BY t_ms, rowid");
         q.bind(1, session);
         std::vector<PowerSample> out;
         while (q.executeStep())
-            out.push_back({q.getColumn(0).getDouble(), columnText(q.getColumn(1)), columnDouble(q.getColumn(2))});
+            out.push_back({q.getColumn(0).getDouble(), columnText(q.getColumn(1)),
+                           columnDouble(q.getColumn(2))});
         return out;
     });
 }
@@ -1218,7 +1254,8 @@ void ProfileStore::exportCsv(int64_t session, std::ostream& out) const {
             appendCsvField(line, board);
             line += ',';
             appendCsvField(line, s.model);
-            for (int64_t v : {r.tuple.cpuKhz, r.tuple.gpuKhz, r.tuple.emcKhz, int64_t(r.layerIndex)}) {
+            for (int64_t v :
+                 {r.tuple.cpuKhz, r.tuple.gpuKhz, r.tuple.emcKhz, int64_t(r.layerIndex)}) {
                 line += ',';
                 line += std::to_string(v);
             }
@@ -1251,14 +1288,17 @@ void ProfileStore::exportJson(int64_t session, std::ostream& out) const {
         // Streamed record by record: a full sweep is a million rows, too many for one json value.
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::DEFERRED);
         const SessionInfo s = d->loadSession(session);
-        out << "{\"format\":\"dvfo-session\",\"formatVersion\":1,\n\"session\":" << sessionToJson(s).dump();
+        out << "{\"format\":\"dvfo-session\",\"formatVersion\":1,\n\"session\":"
+            << sessionToJson(s).dump();
 
-        SQLite::Statement tq(d->db, "SELECT cpu_khz, gpu_khz, emc_khz FROM tuples WHERE session_id = ?1 AND "
-                                    "completed = 1 ORDER BY cpu_khz, gpu_khz, emc_khz");
+        SQLite::Statement tq(
+            d->db, "SELECT cpu_khz, gpu_khz, emc_khz FROM tuples WHERE session_id = ?1 AND "
+                   "completed = 1 ORDER BY cpu_khz, gpu_khz, emc_khz");
         tq.bind(1, session);
         out << ",\n\"completedTuples\":[";
         for (bool first = true; tq.executeStep(); first = false) {
-            const FrequencyTuple t{tq.getColumn(0).getInt64(), tq.getColumn(1).getInt64(), tq.getColumn(2).getInt64()};
+            const FrequencyTuple t{tq.getColumn(0).getInt64(), tq.getColumn(1).getInt64(),
+                                   tq.getColumn(2).getInt64()};
             out << (first ? "" : ",") << '"' << t.toString() << '"';
         }
 
@@ -1270,7 +1310,9 @@ void ProfileStore::exportJson(int64_t session, std::ostream& out) const {
         });
 
         out << "],\n\"powerSamples\":[";
-        SQLite::Statement pq(d->db, "SELECT t_ms, rail, mw FROM power_samples WHERE session_id = ?1 ORDER BY t_ms, rowid");
+        SQLite::Statement pq(
+            d->db,
+            "SELECT t_ms, rail, mw FROM power_samples WHERE session_id = ?1 ORDER BY t_ms, rowid");
         pq.bind(1, session);
         for (first = true; pq.executeStep(); first = false)
             out << (first ? "\n" : ",\n")
@@ -1294,10 +1336,12 @@ void ProfileStore::exportJson(int64_t session, std::ostream& out) const {
 }
 
 int64_t ProfileStore::importCsv(std::istream& in, const SessionInfo& into) {
-    CsvReader reader{std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
+    CsvReader reader{
+        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())};
     CsvRow header;
     if (!reader.next(header))
-        throw ProfileStoreError("CSV is empty: expected a header line starting with session,board,model,...");
+        throw ProfileStoreError(
+            "CSV is empty: expected a header line starting with session,board,model,...");
 
     // Columns are found by name, so a hand-edited file may reorder or drop the optional ones.
     std::map<std::string, size_t> fixed;
@@ -1320,13 +1364,17 @@ int64_t ProfileStore::importCsv(std::istream& in, const SessionInfo& into) {
                                                     "energy_mj:<RAIL> / power_mw:<RAIL>)");
         }
     }
-    for (const char* required : {"cpu_khz", "gpu_khz", "emc_khz", "layer_index", "layer_name", "median_ms"})
+    for (const char* required :
+         {"cpu_khz", "gpu_khz", "emc_khz", "layer_index", "layer_name", "median_ms"})
         if (!fixed.count(required))
             throw CsvReader::error(header.line, std::string("missing column ") + required);
-    auto col = [&](const char* name) -> long { return fixed.count(name) ? long(fixed.at(name)) : -1; };
-    const long cBoard = col("board"), cModel = col("model"), cCpu = col("cpu_khz"), cGpu = col("gpu_khz"),
-               cEmc = col("emc_khz"), cLayer = col("layer_index"), cName = col("layer_name"), cKind = col("kind"),
-               cMedian = col("median_ms"), cP10 = col("p10_ms"), cP90 = col("p90_ms"), cN = col("n"),
+    auto col = [&](const char* name) -> long {
+        return fixed.count(name) ? long(fixed.at(name)) : -1;
+    };
+    const long cBoard = col("board"), cModel = col("model"), cCpu = col("cpu_khz"),
+               cGpu = col("gpu_khz"), cEmc = col("emc_khz"), cLayer = col("layer_index"),
+               cName = col("layer_name"), cKind = col("kind"), cMedian = col("median_ms"),
+               cP10 = col("p10_ms"), cP90 = col("p90_ms"), cN = col("n"),
                cTotal = col("total_energy_mj"), cEmulated = col("emulated");
 
     SessionInfo info = into;
@@ -1335,7 +1383,8 @@ int64_t ProfileStore::importCsv(std::istream& in, const SessionInfo& into) {
     CsvRow row;
     while (reader.next(row)) {
         if (row.fields.size() != header.fields.size())
-            throw CsvReader::error(row.line, "expected " + std::to_string(header.fields.size()) + " fields, found " +
+            throw CsvReader::error(row.line, "expected " + std::to_string(header.fields.size()) +
+                                                 " fields, found " +
                                                  std::to_string(row.fields.size()));
         const auto& f = row.fields;
         LayerRecord r;
@@ -1343,7 +1392,8 @@ int64_t ProfileStore::importCsv(std::istream& in, const SessionInfo& into) {
                    csvInt(f[cEmc], row.line, "emc_khz")};
         const int64_t layer = csvInt(f[cLayer], row.line, "layer_index");
         if (layer < 0 || layer > std::numeric_limits<int>::max())
-            throw CsvReader::error(row.line, "column layer_index: " + f[cLayer] + " is out of range");
+            throw CsvReader::error(row.line,
+                                   "column layer_index: " + f[cLayer] + " is out of range");
         r.layerIndex = static_cast<int>(layer);
         r.layerName = f[cName];
         if (cKind >= 0)
@@ -1399,9 +1449,11 @@ int64_t ProfileStore::importJson(std::istream& in) {
         throw ProfileStoreError(std::string("JSON import: not valid JSON: ") + e.what());
     }
     if (!j.is_object() || j.value("format", "") != "dvfo-session")
-        throw ProfileStoreError("JSON import: not a DVFO session export (no \"format\": \"dvfo-session\")");
+        throw ProfileStoreError(
+            "JSON import: not a DVFO session export (no \"format\": \"dvfo-session\")");
     if (jsonIntegerOr<int>(j, "formatVersion", 1) > 1)
-        throw ProfileStoreError("JSON import: session export format " + std::to_string(jsonIntegerOr<int>(j, "formatVersion", 1)) +
+        throw ProfileStoreError("JSON import: session export format " +
+                                std::to_string(jsonIntegerOr<int>(j, "formatVersion", 1)) +
                                 " is newer than this build supports (1)");
 
     SessionInfo info;

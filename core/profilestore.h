@@ -65,7 +65,8 @@ public:
     ProfileStore(const ProfileStore&) = delete;
     ProfileStore& operator=(const ProfileStore&) = delete;
 
-    // $XDG_DATA_HOME/dvfo/workspace.db, else ~/.local/share/dvfo/workspace.db; creates the directory.
+    // $XDG_DATA_HOME/dvfo/workspace.db, else ~/.local/share/dvfo/workspace.db; creates the
+    // directory.
     static std::string defaultPath();
     // The number of migration steps this build knows.
     static int latestSchemaVersion();
@@ -80,7 +81,7 @@ public:
 
     // Sessions. Ids are never reused, even after deleteSession().
     int64_t createSession(const SessionInfo& info);
-    SessionInfo session(int64_t id) const; // throws for an unknown id
+    SessionInfo session(int64_t id) const;     // throws for an unknown id
     std::vector<SessionInfo> sessions() const; // oldest first, with counts
     void renameSession(int64_t id, const std::string& name);
     // Terminal states stamp endedAt with now; Running clears it (a resumed session).

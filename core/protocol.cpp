@@ -7,7 +7,9 @@ using nlohmann::json;
 namespace {
 // Lines carry strings from the other side and from the board (file contents, error texts) that
 // need not be UTF-8: invalid bytes become U+FFFD instead of an exception in the middle of a reply.
-std::string dumpLine(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dumpLine(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 json parseObject(const std::string& line) {
     json j;
@@ -28,20 +30,22 @@ void checkVersion(const json& j, int64_t id) {
     const int v = j["v"].get<int>();
     if (v != kVersion)
         throw ProtocolError(code::kUnsupportedVersion,
-                            "protocol version " + std::to_string(v) + " is not supported (this side speaks " +
-                                std::to_string(kVersion) + ")",
+                            "protocol version " + std::to_string(v) +
+                                " is not supported (this side speaks " + std::to_string(kVersion) +
+                                ")",
                             id);
 }
 } // namespace
 
-int64_t integerParam(const json& params, const char* name, int64_t fallback, int64_t min, int64_t max, int64_t id) {
+int64_t integerParam(const json& params, const char* name, int64_t fallback, int64_t min,
+                     int64_t max, int64_t id) {
     if (!params.is_object())
         return fallback;
     const auto it = params.find(name);
     if (it == params.end())
         return fallback;
-    const std::string range = "\"" + std::string(name) + "\" must be an integer in " + std::to_string(min) + ".." +
-                              std::to_string(max);
+    const std::string range = "\"" + std::string(name) + "\" must be an integer in " +
+                              std::to_string(min) + ".." + std::to_string(max);
     if (it->is_number_unsigned()) {
         // JSON reads 0 and every positive integer as unsigned: the lower bound applies here too.
         const uint64_t u = it->get<uint64_t>();
@@ -116,7 +120,10 @@ std::string resultLine(int64_t id, const json& result) {
 }
 
 std::string errorLine(int64_t id, const std::string& c, const std::string& message) {
-    return dumpLine(json{{"v", kVersion}, {"id", id}, {"ok", false}, {"error", {{"code", c}, {"message", message}}}});
+    return dumpLine(json{{"v", kVersion},
+                         {"id", id},
+                         {"ok", false},
+                         {"error", {{"code", c}, {"message", message}}}});
 }
 
 std::string eventLine(int64_t id, const std::string& event, const json& data) {

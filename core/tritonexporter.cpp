@@ -59,13 +59,15 @@ public:
             const auto& o = conv->options;
             const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
             if (!padding || !c10::get_if<torch::enumtype::kZeros>(&o.padding_mode()))
-                throw std::runtime_error("TorchScript export: only explicit zero padding is supported");
+                throw std::runtime_error(
+                    "TorchScript export: only explicit zero padding is supported");
             // Parameters are named in statements of their own: operands of + are unsequenced,
             // and the buffers should be numbered in argument order.
             const std::string weight = param(conv->weight);
             const std::string bias = optionalParam(conv->bias);
-            return assign("torch.conv2d(" + input + ", " + weight + ", " + bias + ", " + intList(*o.stride()) + ", " +
-                          intList(**padding) + ", " + intList(*o.dilation()) + ", " + std::to_string(o.groups()) + ")");
+            return assign("torch.conv2d(" + input + ", " + weight + ", " + bias + ", " +
+                          intList(*o.stride()) + ", " + intList(**padding) + ", " +
+                          intList(*o.dilation()) + ", " + std::to_string(o.groups()) + ")");
         }
         if (auto* bn = module.as<torch::nn::BatchNorm2d>()) {
             // Eval-mode batch norm: running statistics, no update.
@@ -73,28 +75,31 @@ public:
             const std::string bias = optionalParam(bn->bias);
             const std::string mean = param(bn->running_mean);
             const std::string var = param(bn->running_var);
-            return assign("torch.batch_norm(" + input + ", " + weight + ", " + bias + ", " + mean + ", " + var +
-                          ", False, 0.0, " + floatLiteral(bn->options.eps()) + ", False)");
+            return assign("torch.batch_norm(" + input + ", " + weight + ", " + bias + ", " + mean +
+                          ", " + var + ", False, 0.0, " + floatLiteral(bn->options.eps()) +
+                          ", False)");
         }
         if (module.as<torch::nn::ReLU>())
             return assign("torch.relu(" + input + ")");
         if (auto* pool = module.as<torch::nn::MaxPool2d>()) {
             const auto& o = pool->options;
-            return assign("torch.max_pool2d(" + input + ", " + intList(*o.kernel_size()) + ", " + intList(*o.stride()) +
-                          ", " + intList(*o.padding()) + ", " + intList(*o.dilation()) + ", " +
-                          (o.ceil_mode() ? "True" : "False") + ")");
+            return assign("torch.max_pool2d(" + input + ", " + intList(*o.kernel_size()) + ", " +
+                          intList(*o.stride()) + ", " + intList(*o.padding()) + ", " +
+                          intList(*o.dilation()) + ", " + (o.ceil_mode() ? "True" : "False") + ")");
         }
         if (auto* pool = module.as<torch::nn::AdaptiveAvgPool2d>()) {
             std::vector<int64_t> size;
             for (const auto& v : *pool->options.output_size()) {
                 if (!v.has_value())
-                    throw std::runtime_error("TorchScript export: adaptive pooling needs explicit output sizes");
+                    throw std::runtime_error(
+                        "TorchScript export: adaptive pooling needs explicit output sizes");
                 size.push_back(*v);
             }
             return assign("torch.adaptive_avg_pool2d(" + input + ", " + intList(size) + ")");
         }
         if (auto* flatten = module.as<torch::nn::Flatten>())
-            return assign("torch.flatten(" + input + ", " + std::to_string(flatten->options.start_dim()) + ", " +
+            return assign("torch.flatten(" + input + ", " +
+                          std::to_string(flatten->options.start_dim()) + ", " +
                           std::to_string(flatten->options.end_dim()) + ")");
         if (auto* linear = module.as<torch::nn::Linear>()) {
             const std::string weight = param(linear->weight);
@@ -151,7 +156,8 @@ std::string forwardSource(const detail::AttentionSplitImpl& impl, torch::jit::Mo
     for (const auto& unit : impl.net->cloudTail)
         x = writer.emit(*unit, x);
     writer.line("return " + x + "[0]");
-    return "def forward(self, features: Tensor, scales: Tensor, channels: Tensor) -> Tensor:\n" + writer.code();
+    return "def forward(self, features: Tensor, scales: Tensor, channels: Tensor) -> Tensor:\n" +
+           writer.code();
 }
 
 // Deterministic check inputs: a smooth pattern, compressed with nothing, half and all sent.
@@ -180,7 +186,9 @@ void writeText(const fs::path& path, const std::string& text) {
 
 } // namespace
 
-std::string TritonExporter::torchScriptSource() const { return forwardSource(model_.impl(), nullptr); }
+std::string TritonExporter::torchScriptSource() const {
+    return forwardSource(model_.impl(), nullptr);
+}
 
 std::string TritonExporter::configPbtxt(const std::string& modelName) const {
     const FeatureShape f = model_.featureShape();
@@ -191,25 +199,28 @@ std::string TritonExporter::configPbtxt(const std::string& modelName) const {
       << "platform: \"pytorch_libtorch\"\n"
       << "max_batch_size: 0\n"
       << "input [\n"
-      << "  {\n    name: \"features\"\n    data_type: TYPE_INT8\n    dims: [ -1, " << f.height << ", " << f.width
-      << " ]\n  },\n"
+      << "  {\n    name: \"features\"\n    data_type: TYPE_INT8\n    dims: [ -1, " << f.height
+      << ", " << f.width << " ]\n  },\n"
       << "  {\n    name: \"scales\"\n    data_type: TYPE_FP32\n    dims: [ -1 ]\n  },\n"
       << "  {\n    name: \"channels\"\n    data_type: TYPE_INT32\n    dims: [ -1 ]\n  }\n"
       << "]\n"
       << "output [\n"
-      << "  {\n    name: \"logits\"\n    data_type: TYPE_FP32\n    dims: [ " << model_.classes() << " ]\n  }\n"
+      << "  {\n    name: \"logits\"\n    data_type: TYPE_FP32\n    dims: [ " << model_.classes()
+      << " ]\n  }\n"
       << "]\n"
       << "instance_group [\n  {\n    kind: KIND_CPU\n    count: 1\n  }\n]\n";
     return s.str();
 }
 
-std::vector<float> TritonExporter::runTorchScript(const std::string& modelFile, const CompressedFeatures& features) {
+std::vector<float> TritonExporter::runTorchScript(const std::string& modelFile,
+                                                  const CompressedFeatures& features) {
     c10::InferenceMode inferenceMode;
     torch::jit::Module module;
     try {
         module = torch::jit::load(modelFile);
     } catch (const c10::Error& e) {
-        throw std::runtime_error("cannot load TorchScript " + modelFile + ": " + e.what_without_backtrace());
+        throw std::runtime_error("cannot load TorchScript " + modelFile + ": " +
+                                 e.what_without_backtrace());
     }
     const int64_t k = features.sentChannels();
     torch::Tensor q = torch::empty({k, features.shape.height, features.shape.width}, torch::kInt8);
@@ -222,7 +233,8 @@ std::vector<float> TritonExporter::runTorchScript(const std::string& modelFile, 
     return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
 }
 
-TritonExportResult TritonExporter::exportRepository(const std::string& repositoryDir, const std::string& modelName) const {
+TritonExportResult TritonExporter::exportRepository(const std::string& repositoryDir,
+                                                    const std::string& modelName) const {
     if (modelName.empty() || modelName.find('/') != std::string::npos)
         throw std::invalid_argument("invalid Triton model name '" + modelName + "'");
     TritonExportResult result;
@@ -230,7 +242,8 @@ TritonExportResult TritonExporter::exportRepository(const std::string& repositor
     std::error_code ec;
     fs::create_directories(modelDir / "1", ec);
     if (ec)
-        throw std::runtime_error("cannot create " + (modelDir / "1").string() + ": " + ec.message());
+        throw std::runtime_error("cannot create " + (modelDir / "1").string() + ": " +
+                                 ec.message());
     result.modelDirectory = modelDir.string();
     result.modelFile = (modelDir / "1" / "model.pt").string();
     result.configFile = (modelDir / "config.pbtxt").string();
@@ -244,17 +257,19 @@ TritonExportResult TritonExporter::exportRepository(const std::string& repositor
             module.eval();
             module.save(result.modelFile);
         } catch (const c10::Error& e) {
-            throw std::runtime_error(std::string("TorchScript export failed: ") + e.what_without_backtrace());
+            throw std::runtime_error(std::string("TorchScript export failed: ") +
+                                     e.what_without_backtrace());
         }
     }
     for (const CompressedFeatures& input : checkInputs(model_.featureShape())) {
         const std::vector<float> expected = model_.cloudTail(input);
         const std::vector<float> actual = runTorchScript(result.modelFile, input);
         if (actual.size() != expected.size())
-            throw std::runtime_error("TorchScript self-check: " + std::to_string(actual.size()) + " outputs, expected " +
-                                     std::to_string(expected.size()));
+            throw std::runtime_error("TorchScript self-check: " + std::to_string(actual.size()) +
+                                     " outputs, expected " + std::to_string(expected.size()));
         for (size_t i = 0; i < actual.size(); ++i)
-            result.maxAbsDifference = std::max(result.maxAbsDifference, double(std::fabs(actual[i] - expected[i])));
+            result.maxAbsDifference =
+                std::max(result.maxAbsDifference, double(std::fabs(actual[i] - expected[i])));
     }
     if (!(result.maxAbsDifference <= 1e-4))
         throw std::runtime_error("TorchScript self-check failed: max |difference| " +
@@ -265,23 +280,33 @@ TritonExportResult TritonExporter::exportRepository(const std::string& repositor
     std::ostringstream readme;
     readme << "# " << modelName << ": DVFO cloud tail for Triton\n\n"
            << "Model: " << model_.describe() << ".\n\n"
-           << "`1/model.pt` is **TorchScript** (loadable with `torch.jit.load` / `torch::jit::load` and by\n"
-           << "Triton's `pytorch_libtorch` backend). LibTorch cannot trace C++ modules, so `dvfo attention\n"
-           << "export-triton` generated the forward below as TorchScript source, attached the trained weights\n"
-           << "as buffers `p0`, `p1`, ... and compiled it with `torch::jit::Module::define`. After saving it\n"
-           << "reloaded the file and compared it with the C++ cloud tail on check inputs: max |difference| = "
+           << "`1/model.pt` is **TorchScript** (loadable with `torch.jit.load` / "
+              "`torch::jit::load` and by\n"
+           << "Triton's `pytorch_libtorch` backend). LibTorch cannot trace C++ modules, so `dvfo "
+              "attention\n"
+           << "export-triton` generated the forward below as TorchScript source, attached the "
+              "trained weights\n"
+           << "as buffers `p0`, `p1`, ... and compiled it with `torch::jit::Module::define`. After "
+              "saving it\n"
+           << "reloaded the file and compared it with the C++ cloud tail on check inputs: max "
+              "|difference| = "
            << result.maxAbsDifference << ".\n\n"
            << "## Tensors (one sample per request, `max_batch_size: 0`)\n\n"
            << "| name | datatype | shape | meaning |\n|---|---|---|---|\n"
            << "| `features` (input) | INT8 | [k, " << f.height << ", " << f.width
            << "] | the k offloaded feature maps sent, quantised |\n"
-           << "| `scales` (input) | FP32 | [k] | per-map scale: value = q * scale (scale = max abs / 127) |\n"
+           << "| `scales` (input) | FP32 | [k] | per-map scale: value = q * scale (scale = max abs "
+              "/ 127) |\n"
            << "| `channels` (input) | INT32 | [k] | channel index (0.." << f.channels - 1
            << ") of each map; the others are zero |\n"
-           << "| `logits` (output) | FP32 | [" << model_.classes() << "] | cloud-tail logits, fused on the edge |\n\n"
-           << "Input names are the `forward` argument names (Triton's PyTorch naming convention); the model has a\n"
-           << "single output, which Triton maps by position. `dvfo-cloud` serves the same tensors over the same\n"
-           << "KServe v2 protocol from the training checkpoint (a LibTorch C++ `torch::save` archive).\n\n"
+           << "| `logits` (output) | FP32 | [" << model_.classes()
+           << "] | cloud-tail logits, fused on the edge |\n\n"
+           << "Input names are the `forward` argument names (Triton's PyTorch naming convention); "
+              "the model has a\n"
+           << "single output, which Triton maps by position. `dvfo-cloud` serves the same tensors "
+              "over the same\n"
+           << "KServe v2 protocol from the training checkpoint (a LibTorch C++ `torch::save` "
+              "archive).\n\n"
            << "## Generated forward\n\n```python\n"
            << forwardSource(model_.impl(), nullptr) << "```\n";
     writeText(modelDir / "README.md", readme.str());

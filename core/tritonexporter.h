@@ -39,7 +39,8 @@ public:
     std::string torchScriptSource() const; // the generated forward (parameters shown as self.pN)
 
     // Loads a TorchScript cloud tail and runs it on one sample (for checks and tests).
-    static std::vector<float> runTorchScript(const std::string& modelFile, const CompressedFeatures& features);
+    static std::vector<float> runTorchScript(const std::string& modelFile,
+                                             const CompressedFeatures& features);
 
 private:
     const AttentionSplit& model_;

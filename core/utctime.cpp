@@ -16,8 +16,12 @@ std::string utcNow(const char* format) {
 }
 } // namespace
 
-std::string utcNowIso() { return utcNow("%Y-%m-%dT%H:%M:%SZ"); }
+std::string utcNowIso() {
+    return utcNow("%Y-%m-%dT%H:%M:%SZ");
+}
 
-std::string utcNowCompact() { return utcNow("%Y%m%dT%H%M%SZ"); }
+std::string utcNowCompact() {
+    return utcNow("%Y%m%dT%H%M%SZ");
+}
 
 } // namespace dvfo

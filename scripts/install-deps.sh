@@ -10,6 +10,8 @@ PACKAGES=(cmake g++ ninja-build ccache pkg-config
   openssh-server openssh-client xvfb xauth dataset-fashion-mnist
   # The fuzzers (tests/fuzz): clang, and libFuzzer, which Debian 12 ships in libclang-rt-14-dev.
   clang libclang-rt-14-dev
+  # scripts/check-format.sh: the tree is kept formatted by clang-format 14.
+  clang-format-14
   # The link-shaping test runs dvfo-cloud and the runtime in a network namespace behind tc tbf.
   iproute2
   # LibTorch's matrix products go through the system BLAS; Debian's default is the reference

@@ -12,6 +12,8 @@ jobs="$(nproc)"
 export CCACHE_BASEDIR="$PWD"
 
 bash scripts/install-deps.sh
+# The test command checks the formatting first: a minute's fix should not wait for the build.
+if [ "$mode" = test ]; then bash scripts/check-format.sh; fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$jobs"

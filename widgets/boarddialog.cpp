@@ -15,7 +15,8 @@
 namespace dvfo {
 
 BoardDialog::BoardDialog(QWidget* parent, const BoardEntry& e) : QDialog(parent), base_(e) {
-    setWindowTitle(e.name.empty() ? tr("Add board") : tr("Edit board %1").arg(QString::fromStdString(e.name)));
+    setWindowTitle(e.name.empty() ? tr("Add board")
+                                  : tr("Edit board %1").arg(QString::fromStdString(e.name)));
     auto* form = new QFormLayout;
     name_ = new QLineEdit(QString::fromStdString(e.name));
     name_->setPlaceholderText(tr("e.g. nx-lab-1"));
@@ -32,7 +33,8 @@ BoardDialog::BoardDialog(QWidget* parent, const BoardEntry& e) : QDialog(parent)
     auto* browse = new QToolButton;
     browse->setText(QStringLiteral("…"));
     connect(browse, &QToolButton::clicked, this, [this] {
-        const QString f = QFileDialog::getOpenFileName(this, tr("Private key"), QDir::homePath() + "/.ssh");
+        const QString f =
+            QFileDialog::getOpenFileName(this, tr("Private key"), QDir::homePath() + "/.ssh");
         if (!f.isEmpty())
             identity_->setText(f);
     });
@@ -44,7 +46,8 @@ BoardDialog::BoardDialog(QWidget* parent, const BoardEntry& e) : QDialog(parent)
     emulate_ = new QComboBox;
     emulate_->addItem(tr("Real hardware (sysfs)"), QString());
     for (const auto& id : BoardSpec::builtinIds())
-        emulate_->addItem(tr("Emulated %1").arg(QString::fromStdString(id)), QString::fromStdString(id));
+        emulate_->addItem(tr("Emulated %1").arg(QString::fromStdString(id)),
+                          QString::fromStdString(id));
     emulate_->setCurrentIndex(std::max(0, emulate_->findData(QString::fromStdString(e.emulate))));
 
     form->addRow(tr("&Name:"), name_);
@@ -68,8 +71,8 @@ BoardDialog::BoardDialog(QWidget* parent, const BoardEntry& e) : QDialog(parent)
 
 void BoardDialog::validate() {
     const QString n = name_->text().trimmed();
-    const bool ok = !n.isEmpty() && !host_->text().trimmed().isEmpty() && !n.startsWith("emulated:") &&
-                    !n.contains(' ') && !n.contains('/');
+    const bool ok = !n.isEmpty() && !host_->text().trimmed().isEmpty() &&
+                    !n.startsWith("emulated:") && !n.contains(' ') && !n.contains('/');
     buttons_->button(QDialogButtonBox::Ok)->setEnabled(ok);
 }
 

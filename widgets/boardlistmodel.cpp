@@ -6,7 +6,9 @@
 
 namespace dvfo {
 
-BoardListModel::BoardListModel(QObject* parent) : QAbstractTableModel(parent) { setBoards({}); }
+BoardListModel::BoardListModel(QObject* parent) : QAbstractTableModel(parent) {
+    setBoards({});
+}
 
 void BoardListModel::setBoards(const std::vector<BoardEntry>& boards) {
     beginResetModel();

@@ -28,7 +28,8 @@ BoardSession::~BoardSession() {
     cancel_ = true; // a running request returns within ~200 ms
     monitorStopWanted_ = true;
     monitorCancel_ = true;
-    QMetaObject::invokeMethod(worker_, [this] { agent_.reset(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [this] { agent_.reset(); }, Qt::BlockingQueuedConnection);
     thread_.quit();
     thread_.wait();
 }
@@ -43,7 +44,8 @@ template <typename F> void BoardSession::onWorker(F&& f) {
 template <typename R, typename F> R BoardSession::askOnGui(F&& f) {
     std::lock_guard<std::mutex> lock(oneQuestionAtATime);
     R result{};
-    QMetaObject::invokeMethod(this, [&] { result = f(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [&] { result = f(); }, Qt::BlockingQueuedConnection);
     return result;
 }
 
@@ -89,15 +91,18 @@ void BoardSession::doConnect() {
         };
     if (secretAsker_) {
         o.passphrase = o.password = [this](const std::string& prompt) {
-            return askOnGui<std::optional<std::string>>([&] { return secretAsker_(QString::fromStdString(prompt)); });
+            return askOnGui<std::optional<std::string>>(
+                [&] { return secretAsker_(QString::fromStdString(prompt)); });
         };
     }
     try {
-        agent_ = entry_ ? dvfo::connectBoard(*entry_, o) : dvfo::connectBoard(board_.toStdString(), o);
+        agent_ =
+            entry_ ? dvfo::connectBoard(*entry_, o) : dvfo::connectBoard(board_.toStdString(), o);
         probe_ = agent_->call("probe");
         const QString pj = QString::fromStdString(probe_.dump());
         QMetaObject::invokeMethod(this, [this, pj] { emit probed(pj); });
-        setState(State::Connected, tr("Connected to %1").arg(QString::fromStdString(agent_->describe())));
+        setState(State::Connected,
+                 tr("Connected to %1").arg(QString::fromStdString(agent_->describe())));
     } catch (const std::exception& e) {
         agent_.reset();
         setState(State::Failed, QString::fromStdString(e.what()));
@@ -170,8 +175,9 @@ void BoardSession::doMonitor(int rateHz) {
     } else {
         std::string badBatch;
         // The agent counts from this run's start; the plots from startMonitor().
-        const double offsetMs =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - monitorEpoch_).count();
+        const double offsetMs = std::chrono::duration<double, std::milli>(
+                                    std::chrono::steady_clock::now() - monitorEpoch_)
+                                    .count();
         try {
             const auto result = agent_->call(
                 "monitor", {{"rateHz", rateHz}},
@@ -182,7 +188,8 @@ void BoardSession::doMonitor(int rateHz) {
                         auto batch = parseMonitorBatch(data);
                         for (auto& sample : batch)
                             sample.tMs += offsetMs;
-                        QMetaObject::invokeMethod(this, [this, b = std::move(batch)] { emit monitorSamples(b); });
+                        QMetaObject::invokeMethod(
+                            this, [this, b = std::move(batch)] { emit monitorSamples(b); });
                     } catch (const std::invalid_argument& e) {
                         badBatch = e.what();
                         monitorCancel_ = true;
@@ -203,7 +210,8 @@ void BoardSession::doMonitor(int rateHz) {
             setState(State::Failed, message);
         }
     }
-    QMetaObject::invokeMethod(this, [this, rateHz, resumable, message] { monitorEnded(rateHz, resumable, message); });
+    QMetaObject::invokeMethod(
+        this, [this, rateHz, resumable, message] { monitorEnded(rateHz, resumable, message); });
 }
 
 void BoardSession::doDisconnect() {

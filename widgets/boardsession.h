@@ -82,11 +82,11 @@ private:
     State state_ = State::Disconnected;
     nlohmann::json probe_;
     QThread thread_;
-    QObject* worker_; // lives on thread_; owns nothing, receives queued calls
+    QObject* worker_;                    // lives on thread_; owns nothing, receives queued calls
     std::unique_ptr<AgentClient> agent_; // touched on the worker thread only
     std::atomic<bool> cancel_{false};
     std::atomic<bool> monitorCancel_{false};
-    bool monitoring_ = false;   // GUI thread: from startMonitor() to monitorStopped
+    bool monitoring_ = false;        // GUI thread: from startMonitor() to monitorStopped
     bool monitorStopWanted_ = false; // GUI thread: stopMonitor() or a disconnect, not a request
     std::chrono::steady_clock::time_point monitorEpoch_; // set before the worker first reads it
     HostKeyAsker hostKeyAsker_;

@@ -126,7 +126,8 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     BoardRegistry::setNoticeHandler([self](const std::string& notice) {
         const QString text = QString::fromStdString(notice);
         QMetaObject::invokeMethod(
-            qApp, [self, text] {
+            qApp,
+            [self, text] {
                 if (self)
                     self->log(text);
             },
@@ -136,7 +137,9 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     selectBoard(QStringLiteral("emulated:xavier-nx"));
 }
 
-BoardsPanel::~BoardsPanel() { BoardRegistry::setNoticeHandler({}); }
+BoardsPanel::~BoardsPanel() {
+    BoardRegistry::setNoticeHandler({});
+}
 
 void BoardsPanel::reload() {
     const QString current = selectedBoard();

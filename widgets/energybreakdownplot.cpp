@@ -41,10 +41,11 @@ void EnergyBreakdownPlot::setTuple(int index) {
                 values.push_back(e[l]);
             }
         const size_t t = size_t(index);
-        title_->setText(tr("Energy per layer at %1 MHz: %2 mJ, %3 ms")
-                            .arg(QString::fromStdString(ProfileResultModel::mhzLabel(result_->tuples()[t])))
-                            .arg(result_->wholeEnergyMj()[t], 0, 'f', 2)
-                            .arg(result_->wholeLatencyMs()[t], 0, 'f', 2));
+        title_->setText(
+            tr("Energy per layer at %1 MHz: %2 mJ, %3 ms")
+                .arg(QString::fromStdString(ProfileResultModel::mhzLabel(result_->tuples()[t])))
+                .arg(result_->wholeEnergyMj()[t], 0, 'f', 2)
+                .arg(result_->wholeLatencyMs()[t], 0, 'f', 2));
     } else {
         title_->setText(tr("Energy per layer: click a tuple in the energy/latency plot"));
     }

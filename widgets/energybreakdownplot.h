@@ -12,8 +12,9 @@ class EnergyBreakdownPlot : public InteractivePlot {
 public:
     explicit EnergyBreakdownPlot(QWidget* parent = nullptr);
 
-    void setResult(std::shared_ptr<const ProfileResultModel> result); // shows the first Pareto tuple
-    void setTuple(int index);                                          // -1: nothing
+    void
+    setResult(std::shared_ptr<const ProfileResultModel> result); // shows the first Pareto tuple
+    void setTuple(int index);                                    // -1: nothing
     int tuple() const { return tuple_; }
     QCPBars* bars() const { return bars_; }
     QString hoverText(const QPoint& pos) const override;

@@ -86,7 +86,8 @@ int FleetModel::applyTelemetry(const QString& board, const nlohmann::json& resul
             if (!guard.isEmpty())
                 s.lastGuard = guard;
             if (r.contains("guardActivations") && r["guardActivations"].is_number())
-                s.guardActivations = jsonInteger<int64_t>(r["guardActivations"]); // the newest counts
+                s.guardActivations =
+                    jsonInteger<int64_t>(r["guardActivations"]); // the newest counts
             if (r.contains("accuracy") && r["accuracy"].is_number())
                 s.lastAccuracy = r["accuracy"].get<double>();
             ++added;
@@ -191,8 +192,9 @@ QVariant FleetModel::data(const QModelIndex& index, int role) const {
         return tr("%1 kHz, share %2").arg(text(*d, "tuple")).arg(number(*d, "share", 0), 0, 'f', 1);
     }
     case Inferences:
-        return st.contains("inferences") ? QString::number(jsonIntegerOr<int64_t>(st, "inferences", 0))
-                                         : QString::number(s.series.t.size());
+        return st.contains("inferences")
+                   ? QString::number(jsonIntegerOr<int64_t>(st, "inferences", 0))
+                   : QString::number(s.series.t.size());
     case LatencyMs:
         return fixed(recentMean(board, &TelemetrySeries::latencyMs), 2);
     case EnergyMj:

@@ -664,7 +664,8 @@ void FleetPanel::runDeployJob(const QStringList& boards,
 void FleetPanel::attachHistory(QPointer<FleetPanel> self, DeployOptions& options,
                                const std::string& workspace, qint64 bundleId) {
     try {
-        DeploymentHistory::attach(std::make_shared<DeploymentHistory>(workspace), options, bundleId);
+        DeploymentHistory::attach(std::make_shared<DeploymentHistory>(workspace), options,
+                                  bundleId);
     } catch (const std::exception& e) {
         const QString error = QString::fromStdString(e.what());
         QMetaObject::invokeMethod(

@@ -16,7 +16,9 @@ InteractivePlot::InteractivePlot(QWidget* parent) : QCustomPlot(parent) {
     setNoAntialiasingOnDrag(true);
 }
 
-QString InteractivePlot::hoverText(const QPoint&) const { return {}; }
+QString InteractivePlot::hoverText(const QPoint&) const {
+    return {};
+}
 
 void InteractivePlot::resetView() {
     rescaleAxes(true);
@@ -61,8 +63,9 @@ bool InteractivePlot::exportPdf(const QString& file) {
 }
 
 void InteractivePlot::exportWithDialog(bool pdf) {
-    const QString file = QFileDialog::getSaveFileName(this, pdf ? tr("Export PDF") : tr("Export PNG"), QString(),
-                                                      pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
+    const QString file =
+        QFileDialog::getSaveFileName(this, pdf ? tr("Export PDF") : tr("Export PNG"), QString(),
+                                     pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
     if (file.isEmpty())
         return;
     const bool ok = pdf ? exportPdf(file) : exportPng(file);

@@ -16,7 +16,8 @@ public:
     // Fits the axes to the data again.
     virtual void resetView();
 
-    bool exportPng(const QString& file); // false with lastError() set when the file cannot be written
+    bool
+    exportPng(const QString& file); // false with lastError() set when the file cannot be written
     bool exportPdf(const QString& file);
     const QString& lastError() const { return lastError_; }
     void replotLater() { replot(rpQueuedReplot); }

@@ -8,17 +8,21 @@ namespace {
 // At most ~maxLabels tick labels: every k-th one, so long axes stay readable.
 QSharedPointer<QCPAxisTickerText> textTicker(const std::vector<QString>& labels, size_t maxLabels) {
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    const size_t step = labels.size() <= maxLabels ? 1 : (labels.size() + maxLabels - 1) / maxLabels;
+    const size_t step =
+        labels.size() <= maxLabels ? 1 : (labels.size() + maxLabels - 1) / maxLabels;
     for (size_t i = 0; i < labels.size(); i += step)
         ticker->addTick(double(i), labels[i]);
     return ticker;
 }
 
-QString mhz(int64_t khz) { return QString::number(double(khz) / 1000.0, 'f', 0); }
+QString mhz(int64_t khz) {
+    return QString::number(double(khz) / 1000.0, 'f', 0);
+}
 } // namespace
 
 LatencyHeatmapPlot::LatencyHeatmapPlot(QWidget* parent)
-    : InteractivePlot(parent), map_(new QCPColorMap(xAxis, yAxis)), scale_(new QCPColorScale(this)) {
+    : InteractivePlot(parent), map_(new QCPColorMap(xAxis, yAxis)),
+      scale_(new QCPColorScale(this)) {
     plotLayout()->addElement(0, 1, scale_);
     scale_->setType(QCPAxis::atRight);
     scale_->axis()->setLabel(tr("median latency (ms, log)"));
@@ -97,7 +101,8 @@ void LatencyHeatmapPlot::rebuild() {
         xAxis->setLabel(tr("GPU clock (MHz) at EMC %1 MHz").arg(mhz(sliceEmc_)));
         yAxis->setLabel(sliceLayer_ < 0 ? tr("CPU clock (MHz), whole model")
                                         : tr("CPU clock (MHz), layer %1")
-                                              .arg(QString::fromStdString(result_->layerNames()[size_t(sliceLayer_)])));
+                                              .arg(QString::fromStdString(
+                                                  result_->layerNames()[size_t(sliceLayer_)])));
     }
     xAxis->setTicker(textTicker(xLabels, 40));
     yAxis->setTicker(textTicker(yLabels, 40));
@@ -140,7 +145,8 @@ QString LatencyHeatmapPlot::hoverText(const QPoint& pos) const {
     }
     const double v = slice_.at(size_t(y), size_t(x));
     if (std::isnan(v))
-        return tr("CPU %1 / GPU %2 MHz: not measured").arg(mhz(slice_.cpuKhz[size_t(y)]), mhz(slice_.gpuKhz[size_t(x)]));
+        return tr("CPU %1 / GPU %2 MHz: not measured")
+            .arg(mhz(slice_.cpuKhz[size_t(y)]), mhz(slice_.gpuKhz[size_t(x)]));
     return tr("CPU %1 / GPU %2 / EMC %3 MHz\n%4 ms")
         .arg(mhz(slice_.cpuKhz[size_t(y)]), mhz(slice_.gpuKhz[size_t(x)]), mhz(sliceEmc_))
         .arg(v, 0, 'f', 4);

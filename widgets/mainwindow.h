@@ -20,7 +20,8 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // workspacePath: the profile database; empty = ProfileStore::defaultPath().
-    explicit MainWindow(QWidget* parent = nullptr, const QString& registryPath = {}, const QString& workspacePath = {});
+    explicit MainWindow(QWidget* parent = nullptr, const QString& registryPath = {},
+                        const QString& workspacePath = {});
     ~MainWindow() override;
     BoardsPanel* boardsPanel() const { return boards_; }
     QTabWidget* tabs() const { return tabs_; }

@@ -13,10 +13,12 @@ ParetoPlot::ParetoPlot(QWidget* parent)
     points_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(70, 110, 170), 6));
     front_->setName(tr("Pareto front"));
     front_->setPen(QPen(QColor(214, 72, 40), 2));
-    front_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(QColor(214, 72, 40)), QColor(214, 72, 40), 8));
+    front_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QPen(QColor(214, 72, 40)),
+                                            QColor(214, 72, 40), 8));
     selectedGraph_->setName(tr("selected"));
     selectedGraph_->setLineStyle(QCPGraph::lsNone);
-    selectedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 16));
+    selectedGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 16));
     xAxis->setLabel(tr("whole-model latency (ms)"));
     yAxis->setLabel(tr("whole-model energy (mJ)"));
     legend->setVisible(true);
@@ -59,7 +61,8 @@ void ParetoPlot::selectTuple(int index) {
     selected_ = index;
     selectedGraph_->data()->clear();
     if (index >= 0)
-        selectedGraph_->addData(result_->wholeLatencyMs()[size_t(index)], result_->wholeEnergyMj()[size_t(index)]);
+        selectedGraph_->addData(result_->wholeLatencyMs()[size_t(index)],
+                                result_->wholeEnergyMj()[size_t(index)]);
     replotLater();
     emit tupleSelected(index);
 }
@@ -86,8 +89,10 @@ QString ParetoPlot::hoverText(const QPoint& pos) const {
     const int i = tupleAt(pos);
     if (i < 0)
         return {};
-    const double ms = result_->wholeLatencyMs()[size_t(i)], mj = result_->wholeEnergyMj()[size_t(i)];
-    const bool onFront = std::find(frontIndices_.begin(), frontIndices_.end(), size_t(i)) != frontIndices_.end();
+    const double ms = result_->wholeLatencyMs()[size_t(i)],
+                 mj = result_->wholeEnergyMj()[size_t(i)];
+    const bool onFront =
+        std::find(frontIndices_.begin(), frontIndices_.end(), size_t(i)) != frontIndices_.end();
     return tr("%1 MHz%2\nlatency %3 ms\nenergy %4 mJ\nEDP %5 mJ·s")
         .arg(QString::fromStdString(ProfileResultModel::mhzLabel(result_->tuples()[size_t(i)])),
              onFront ? tr(" (Pareto)") : QString())

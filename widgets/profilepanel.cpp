@@ -28,8 +28,8 @@
 namespace dvfo {
 
 namespace {
-const QColor kRailColors[] = {QColor(214, 72, 40), QColor(50, 100, 180), QColor(40, 150, 90), QColor(150, 80, 170),
-                              QColor(200, 150, 30), QColor(90, 90, 90)};
+const QColor kRailColors[] = {QColor(214, 72, 40),  QColor(50, 100, 180), QColor(40, 150, 90),
+                              QColor(150, 80, 170), QColor(200, 150, 30), QColor(90, 90, 90)};
 
 QString duration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0)
@@ -50,17 +50,20 @@ double isoSeconds(const std::string& a, const std::string& b) {
 } // namespace
 
 ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& registryPath)
-    : QWidget(parent), store_(store), registryPath_(registryPath), board_(new QComboBox), model_(new QComboBox),
-      planKind_(new QComboBox), plan_(new QLineEdit), warmup_(new QSpinBox), repeat_(new QSpinBox),
-      estimate_(new QLabel), status_(new QLabel), eta_(new QLabel), tupleLabel_(new QLabel),
-      start_(new QPushButton(tr("&Start"))), pause_(new QPushButton(tr("&Pause"))),
-      cancel_(new QPushButton(tr("Ca&ncel"))), resume_(new QPushButton(tr("&Resume"))), progress_(new QProgressBar),
+    : QWidget(parent), store_(store), registryPath_(registryPath), board_(new QComboBox),
+      model_(new QComboBox), planKind_(new QComboBox), plan_(new QLineEdit), warmup_(new QSpinBox),
+      repeat_(new QSpinBox), estimate_(new QLabel), status_(new QLabel), eta_(new QLabel),
+      tupleLabel_(new QLabel), start_(new QPushButton(tr("&Start"))),
+      pause_(new QPushButton(tr("&Pause"))), cancel_(new QPushButton(tr("Ca&ncel"))),
+      resume_(new QPushButton(tr("&Resume"))), progress_(new QProgressBar),
       layerPlot_(new InteractivePlot), powerPlot_(new InteractivePlot), layerBars_(nullptr) {
     for (const auto& id : BoardSpec::builtinIds())
-        board_->addItem(tr("%1 (emulated)").arg(QString::fromStdString(BoardSpec::builtin(id).name)),
-                        QStringLiteral("emulated:") + QString::fromStdString(id));
+        board_->addItem(
+            tr("%1 (emulated)").arg(QString::fromStdString(BoardSpec::builtin(id).name)),
+            QStringLiteral("emulated:") + QString::fromStdString(id));
     try {
-        BoardRegistry registry(registryPath.isEmpty() ? BoardRegistry::defaultPath() : registryPath.toStdString());
+        BoardRegistry registry(registryPath.isEmpty() ? BoardRegistry::defaultPath()
+                                                      : registryPath.toStdString());
         for (const auto& b : registry.boards())
             board_->addItem(QString::fromStdString(b.name), QString::fromStdString(b.name));
     } catch (const std::exception& e) {
@@ -75,7 +78,8 @@ ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& 
     planKind_->addItem(tr("max"), QStringLiteral("max"));
     planKind_->addItem(tr("min"), QStringLiteral("min"));
     plan_->setText(QStringLiteral("grid:3x3x2"));
-    plan_->setToolTip(tr("all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)"));
+    plan_->setToolTip(
+        tr("all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)"));
     warmup_->setRange(0, 100);
     warmup_->setValue(1);
     repeat_->setRange(1, 1000);
@@ -134,13 +138,15 @@ ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& 
     layerPlot_->xAxis->setTickLabelRotation(60);
     layerPlot_->xAxis->grid()->setVisible(false);
     layerPlot_->plotLayout()->insertRow(0);
-    layerPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(layerPlot_, tr("Per-layer latency, tuple being measured")));
+    layerPlot_->plotLayout()->addElement(
+        0, 0, new QCPTextElement(layerPlot_, tr("Per-layer latency, tuple being measured")));
     powerPlot_->xAxis->setLabel(tr("time since start (s)"));
     powerPlot_->yAxis->setLabel(tr("mean rail power per layer (mW)"));
     powerPlot_->legend->setVisible(true);
     powerPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     powerPlot_->plotLayout()->insertRow(0);
-    powerPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(powerPlot_, tr("Power per rail")));
+    powerPlot_->plotLayout()->addElement(0, 0,
+                                         new QCPTextElement(powerPlot_, tr("Power per rail")));
     auto* plots = new QSplitter(Qt::Vertical);
     plots->addWidget(layerPlot_);
     plots->addWidget(powerPlot_);
@@ -164,7 +170,8 @@ ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& 
             const QString b = board();
             if (b.startsWith(QStringLiteral("emulated:"))) {
                 try {
-                    text += QString::fromStdString(BoardSpec::builtin(b.mid(9).toStdString()).maxTuple().toString());
+                    text += QString::fromStdString(
+                        BoardSpec::builtin(b.mid(9).toStdString()).maxTuple().toString());
                 } catch (const std::exception&) {
                 }
             }
@@ -207,19 +214,38 @@ void ProfilePanel::setModel(const QString& model) {
 void ProfilePanel::setStoreError(const QString& message) {
     storeError_ = message;
     if (!store_ && !message.isEmpty())
-        setStatus(tr("The workspace database is not available: %1. Sweeps cannot be recorded.").arg(message));
+        setStatus(tr("The workspace database is not available: %1. Sweeps cannot be recorded.")
+                      .arg(message));
 }
-void ProfilePanel::setPlan(const QString& plan) { plan_->setText(plan); }
-void ProfilePanel::setWarmup(int warmup) { warmup_->setValue(warmup); }
-void ProfilePanel::setRepeat(int repeat) { repeat_->setValue(repeat); }
-QString ProfilePanel::board() const { return board_->currentData().toString(); }
-QString ProfilePanel::plan() const { return plan_->text().trimmed(); }
-QString ProfilePanel::statusText() const { return status_->text(); }
+void ProfilePanel::setPlan(const QString& plan) {
+    plan_->setText(plan);
+}
+void ProfilePanel::setWarmup(int warmup) {
+    warmup_->setValue(warmup);
+}
+void ProfilePanel::setRepeat(int repeat) {
+    repeat_->setValue(repeat);
+}
+QString ProfilePanel::board() const {
+    return board_->currentData().toString();
+}
+QString ProfilePanel::plan() const {
+    return plan_->text().trimmed();
+}
+QString ProfilePanel::statusText() const {
+    return status_->text();
+}
 
-QString ProfilePanel::deviceText() const { return deviceLabel_->text(); }
-QString ProfilePanel::estimateText() const { return estimate_->text(); }
+QString ProfilePanel::deviceText() const {
+    return deviceLabel_->text();
+}
+QString ProfilePanel::estimateText() const {
+    return estimate_->text();
+}
 
-void ProfilePanel::setStatus(const QString& text) { status_->setText(text); }
+void ProfilePanel::setStatus(const QString& text) {
+    status_->setText(text);
+}
 
 void ProfilePanel::setState(State s) {
     state_ = s;
@@ -231,9 +257,11 @@ void ProfilePanel::updateButtons() {
     const bool idle = state_ == State::Idle;
     start_->setEnabled(idle);
     pause_->setEnabled(state_ == State::Running);
-    cancel_->setEnabled(state_ == State::Running || state_ == State::Pausing || state_ == State::Connecting);
+    cancel_->setEnabled(state_ == State::Running || state_ == State::Pausing ||
+                        state_ == State::Connecting);
     resume_->setEnabled(idle && resumable_ != 0);
-    for (QWidget* w : std::initializer_list<QWidget*>{board_, model_, planKind_, plan_, warmup_, repeat_})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{board_, model_, planKind_, plan_, warmup_, repeat_})
         w->setEnabled(idle);
 }
 
@@ -256,10 +284,12 @@ void ProfilePanel::updateEstimate() {
     size_t tuples = 0;
     try {
         const std::string p = plan().toStdString();
-        tuples = AdaptiveSweepPlanner::isAdaptive(p) ? AdaptiveSweepPlanner(*spec, p).maxTupleCount()
-                                                     : SweepPlanner(*spec).plan(p).size();
+        tuples = AdaptiveSweepPlanner::isAdaptive(p)
+                     ? AdaptiveSweepPlanner(*spec, p).maxTupleCount()
+                     : SweepPlanner(*spec).plan(p).size();
     } catch (const std::exception& e) {
-        estimate_->setText(tr("<span style='color:#b00'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
+        estimate_->setText(tr("<span style='color:#b00'>%1</span>")
+                               .arg(QString::fromStdString(e.what()).toHtmlEscaped()));
         return;
     }
     // Time per unit run: from the newest finished session of this model (same board preferred),
@@ -272,32 +302,37 @@ void ProfilePanel::updateEstimate() {
             const SessionInfo* best = nullptr;
             const auto sessions = store_->sessions();
             for (const auto& s : sessions) {
-                if (s.model != model_->currentText().toStdString() || s.completedTupleCount == 0 || s.endedAt.empty())
+                if (s.model != model_->currentText().toStdString() || s.completedTupleCount == 0 ||
+                    s.endedAt.empty())
                     continue;
-                if (!best || (s.boardName == b.toStdString()) >= (best->boardName == b.toStdString()))
+                if (!best ||
+                    (s.boardName == b.toStdString()) >= (best->boardName == b.toStdString()))
                     best = &s;
             }
             if (best) {
                 const auto settings = nlohmann::json::parse(best->settingsJson);
                 const int runs = settings.value("warmup", 1) + settings.value("repeat", 5);
                 units = size_t(best->measurementCount / best->completedTupleCount);
-                const double perTuple = isoSeconds(best->startedAt, best->endedAt) / double(best->completedTupleCount);
+                const double perTuple =
+                    isoSeconds(best->startedAt, best->endedAt) / double(best->completedTupleCount);
                 if (units > 0 && perTuple > 0) {
-                    unitSeconds = std::max(1e-5, (perTuple - 0.05) / double(units * size_t(std::max(1, runs))));
+                    unitSeconds = std::max(1e-5, (perTuple - 0.05) /
+                                                     double(units * size_t(std::max(1, runs))));
                     basis = tr("timed from session #%1").arg(best->id);
                 }
             }
         } catch (const std::exception&) {
         }
     }
-    const double seconds =
-        SweepPlanner::estimateSeconds(tuples, units, warmup_->value(), repeat_->value(), unitSeconds);
-    estimate_->setText(tr("%1 %2 × %3 layers ≈ %4 (%5)")
-                           .arg(AdaptiveSweepPlanner::isAdaptive(plan().toStdString()) ? tr("at most") : QString())
-                           .arg(tuples == 1 ? tr("1 tuple") : tr("%1 tuples").arg(tuples))
-                           .arg(units)
-                           .arg(duration(seconds), basis)
-                           .trimmed());
+    const double seconds = SweepPlanner::estimateSeconds(tuples, units, warmup_->value(),
+                                                         repeat_->value(), unitSeconds);
+    estimate_->setText(
+        tr("%1 %2 × %3 layers ≈ %4 (%5)")
+            .arg(AdaptiveSweepPlanner::isAdaptive(plan().toStdString()) ? tr("at most") : QString())
+            .arg(tuples == 1 ? tr("1 tuple") : tr("%1 tuples").arg(tuples))
+            .arg(units)
+            .arg(duration(seconds), basis)
+            .trimmed());
 }
 
 BoardSession* ProfilePanel::sessionFor(const QString& board) {
@@ -317,7 +352,8 @@ BoardSession* ProfilePanel::sessionFor(const QString& board) {
     std::optional<BoardEntry> entry;
     if (!board.startsWith(QStringLiteral("emulated:"))) {
         try {
-            BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath() : registryPath_.toStdString());
+            BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
+                                                           : registryPath_.toStdString());
             entry = registry.find(board.toStdString());
         } catch (const std::exception& e) {
             setStatus(tr("Board list unreadable: %1").arg(QString::fromStdString(e.what())));
@@ -328,7 +364,8 @@ BoardSession* ProfilePanel::sessionFor(const QString& board) {
     auto* s = new BoardSession(board, entry, this);
     s->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
         bool ok = false;
-        const QString v = QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
+        const QString v =
+            QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
         return ok ? std::optional<std::string>(v.toStdString()) : std::nullopt;
     });
     ownSessions_.insert(board, s);
@@ -341,16 +378,19 @@ void ProfilePanel::watch(BoardSession* s) {
     watched_.insert(s);
     connect(s, &QObject::destroyed, this, [this, s] { watched_.remove(s); });
     connect(s, &BoardSession::event, this, &ProfilePanel::onEvent);
-    connect(s, &BoardSession::finished, this, [this](const QString& tag, const QString&) { onFinished(tag); });
+    connect(s, &BoardSession::finished, this,
+            [this](const QString& tag, const QString&) { onFinished(tag); });
     connect(s, &BoardSession::failed, this, &ProfilePanel::onFailed);
-    connect(s, &BoardSession::stateChanged, this, [this, s](BoardSession::State st, const QString& msg) {
-        if (s != session_ || state_ != State::Connecting)
-            return;
-        if (st == BoardSession::State::Connected)
-            launch();
-        else if (st == BoardSession::State::Failed || st == BoardSession::State::Disconnected)
-            fail(tr("Cannot use %1: %2").arg(s->board(), msg));
-    });
+    connect(s, &BoardSession::stateChanged, this,
+            [this, s](BoardSession::State st, const QString& msg) {
+                if (s != session_ || state_ != State::Connecting)
+                    return;
+                if (st == BoardSession::State::Connected)
+                    launch();
+                else if (st == BoardSession::State::Failed ||
+                         st == BoardSession::State::Disconnected)
+                    fail(tr("Cannot use %1: %2").arg(s->board(), msg));
+            });
 }
 
 bool ProfilePanel::start() {
@@ -475,9 +515,12 @@ void ProfilePanel::launch() {
             info.agentVersion = probe.value("version", "");
             info.emulated = probe.value("emulated", false);
             // The same settings as `dvfo profile`, so either can resume the other's sessions.
-            info.settingsJson = nlohmann::json{{"plan", plan}, {"warmup", job_.warmup}, {"repeat", job_.repeat},
-                                               {"batch", job_.batch}}
-                                    .dump();
+            info.settingsJson = nlohmann::json{
+                {"plan", plan},
+                {"warmup", job_.warmup},
+                {"repeat", job_.repeat},
+                {"batch",
+                 job_.batch}}.dump();
             info.conditionsJson = BoardConditions::sessionJsonFromProbe(probe).dump();
             sessionId_ = store_->createSession(info);
         } else {
@@ -491,10 +534,11 @@ void ProfilePanel::launch() {
     emit sessionsChanged();
     sweepClock_.start();
     setState(State::Running);
-    setStatus(tr("Session %1: %2 on %3, plan %4%5")
-                  .arg(sessionId_)
-                  .arg(job_.model, job_.board, job_.plan,
-                       job_.resumeId ? tr(" (resumed, %1 tuples left)").arg(tuples.size()) : QString()));
+    setStatus(
+        tr("Session %1: %2 on %3, plan %4%5")
+            .arg(sessionId_)
+            .arg(job_.model, job_.board, job_.plan,
+                 job_.resumeId ? tr(" (resumed, %1 tuples left)").arg(tuples.size()) : QString()));
     sendStage(tuples);
 }
 
@@ -541,8 +585,8 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
         const QString warning = QString::fromStdString(data.value("warning", std::string()));
         QString text = device.isEmpty() ? QString() : tr("Layers run on %1.").arg(device);
         if (!warning.isEmpty())
-            text += (text.isEmpty() ? QString() : QStringLiteral(" ")) +
-                    tr("Warning: %1").arg(warning);
+            text +=
+                (text.isEmpty() ? QString() : QStringLiteral(" ")) + tr("Warning: %1").arg(warning);
         deviceLabel_->setText(text);
         deviceLabel_->setStyleSheet(
             warning.isEmpty() ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
@@ -571,13 +615,15 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
                                    ProfileResultModel::mhzLabel(pendingConditions_->inForce))));
     } else if (event == QLatin1String("tuple")) {
         const FrequencyTuple t = FrequencyTuple::parse(data.value("tuple", std::string()));
-        tupleLabel_->setText(tr("Measuring %1 MHz (%2 of %3%4)")
-                                 .arg(QString::fromStdString(ProfileResultModel::mhzLabel(t)))
-                                 .arg(data.value("index", 0) + 1)
-                                 .arg(stageTuples_.size())
-                                 .arg(adaptive_ && !costs_.empty() ? tr(", refinement") : QString()));
+        tupleLabel_->setText(
+            tr("Measuring %1 MHz (%2 of %3%4)")
+                .arg(QString::fromStdString(ProfileResultModel::mhzLabel(t)))
+                .arg(data.value("index", 0) + 1)
+                .arg(stageTuples_.size())
+                .arg(adaptive_ && !costs_.empty() ? tr(", refinement") : QString()));
         layerBars_->data()->clear();
-        layerPlot_->yAxis->setRange(0, 1e-3); // each tuple gets its own scale, grown as layers arrive
+        layerPlot_->yAxis->setRange(0,
+                                    1e-3); // each tuple gets its own scale, grown as layers arrive
         layerPlot_->replotLater();
     } else if (event == QLatin1String("layer")) {
         LayerRecord r;
@@ -590,7 +636,8 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
         ++stageLayers_;
         ++measuredLayers_;
         layerBars_->addData(double(r.layerIndex), r.latency.medianMs);
-        layerPlot_->yAxis->setRange(0, std::max(layerPlot_->yAxis->range().upper, r.latency.medianMs * 1.1));
+        layerPlot_->yAxis->setRange(
+            0, std::max(layerPlot_->yAxis->range().upper, r.latency.medianMs * 1.1));
         layerPlot_->replotLater();
         const double t = double(sweepClock_.elapsed()) / 1000.0;
         for (const auto& [rail, mw] : r.powerMw) {
@@ -610,10 +657,12 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
         powerPlot_->replotLater();
         progress_->setValue(int(stageLayers_));
         const double elapsed = double(stageClock_.elapsed()) / 1000.0;
-        const double remaining = elapsed / double(stageLayers_) * double(progress_->maximum() - int(stageLayers_));
-        eta_->setText(tr("Elapsed %1, ETA %2%3")
-                          .arg(duration(double(sweepClock_.elapsed()) / 1000.0), duration(remaining),
-                               adaptive_ ? tr(" (this stage; refinements may follow)") : QString()));
+        const double remaining =
+            elapsed / double(stageLayers_) * double(progress_->maximum() - int(stageLayers_));
+        eta_->setText(
+            tr("Elapsed %1, ETA %2%3")
+                .arg(duration(double(sweepClock_.elapsed()) / 1000.0), duration(remaining),
+                     adaptive_ ? tr(" (this stage; refinements may follow)") : QString()));
         if (units_ > 0 && pending_.size() == units_) {
             const FrequencyTuple tuple = pending_.front().tuple;
             try {
@@ -625,8 +674,9 @@ void ProfilePanel::onEvent(const QString& tag, const QString& event, const QStri
                 // The store refused (disk full, file removed): stop rather than measure in vain.
                 session_->cancelRequest();
                 setState(State::Cancelling);
-                setStatus(tr("Cannot store tuple %1: %2").arg(QString::fromStdString(tuple.toString()),
-                                                               QString::fromStdString(e.what())));
+                setStatus(tr("Cannot store tuple %1: %2")
+                              .arg(QString::fromStdString(tuple.toString()),
+                                   QString::fromStdString(e.what())));
                 pending_.clear();
                 return;
             }
@@ -651,7 +701,8 @@ void ProfilePanel::onFinished(const QString& tag) {
         const auto next = adaptive_->refine(costs_);
         if (!next.empty()) {
             if (state_ == State::Pausing || state_ == State::Cancelling) {
-                finish(SessionStatus::Cancelled, state_ == State::Pausing ? tr("paused") : tr("cancelled"));
+                finish(SessionStatus::Cancelled,
+                       state_ == State::Pausing ? tr("paused") : tr("cancelled"));
                 return;
             }
             setStatus(tr("Session %1: refining %2 tuples where energy or latency changes most")

@@ -48,7 +48,8 @@ public:
     Q_ENUM(State)
 
     // `store` may be null (workspace unavailable): sweeps are then refused with the reason.
-    explicit ProfilePanel(ProfileStore* store, QWidget* parent = nullptr, const QString& registryPath = {});
+    explicit ProfilePanel(ProfileStore* store, QWidget* parent = nullptr,
+                          const QString& registryPath = {});
     ~ProfilePanel() override;
 
     // Share the Boards tab's sessions (one agent session per board, same connect path and dialogs).

@@ -31,7 +31,8 @@ ProfileResultModel::ProfileResultModel(std::vector<LayerRecord> records, Session
         const size_t cell = size_t(r.layerIndex) * tuples_.size() + t;
         if (layerNames_[size_t(r.layerIndex)].empty())
             layerNames_[size_t(r.layerIndex)] = r.layerName;
-        if (recordIndex_[cell] >= 0) { // a duplicate (layer, tuple): the last one wins, as in the store
+        if (recordIndex_[cell] >=
+            0) { // a duplicate (layer, tuple): the last one wins, as in the store
             wholeLatency_[t] -= latency_[cell];
             wholeEnergy_[t] -= records_[size_t(recordIndex_[cell])].totalEnergyMj;
         }
@@ -108,16 +109,22 @@ ProfileResultModel::Slice ProfileResultModel::slice(int64_t emcKhz, int layer) c
     for (size_t t = 0; t < tuples_.size(); ++t) {
         if (tuples_[t].emcKhz != emcKhz)
             continue;
-        const double v = layer < 0 ? wholeLatency_[t]
-                                   : (size_t(layer) < layerCount() ? latencyMs(size_t(layer), t) : kMissing);
-        const size_t c = size_t(std::lower_bound(out.cpuKhz.begin(), out.cpuKhz.end(), tuples_[t].cpuKhz) - out.cpuKhz.begin());
-        const size_t g = size_t(std::lower_bound(out.gpuKhz.begin(), out.gpuKhz.end(), tuples_[t].gpuKhz) - out.gpuKhz.begin());
+        const double v =
+            layer < 0 ? wholeLatency_[t]
+                      : (size_t(layer) < layerCount() ? latencyMs(size_t(layer), t) : kMissing);
+        const size_t c =
+            size_t(std::lower_bound(out.cpuKhz.begin(), out.cpuKhz.end(), tuples_[t].cpuKhz) -
+                   out.cpuKhz.begin());
+        const size_t g =
+            size_t(std::lower_bound(out.gpuKhz.begin(), out.gpuKhz.end(), tuples_[t].gpuKhz) -
+                   out.gpuKhz.begin());
         out.valuesMs[c * out.gpuKhz.size() + g] = v;
     }
     return out;
 }
 
-ProfileResultModel::Comparison ProfileResultModel::compare(const ProfileResultModel& a, const ProfileResultModel& b) {
+ProfileResultModel::Comparison ProfileResultModel::compare(const ProfileResultModel& a,
+                                                           const ProfileResultModel& b) {
     Comparison c;
     for (size_t i = 0; i < a.tuples_.size(); ++i) {
         const int j = b.tupleIndex(a.tuples_[i]);
@@ -133,7 +140,9 @@ ProfileResultModel::Comparison ProfileResultModel::compare(const ProfileResultMo
 }
 
 std::string ProfileResultModel::mhzLabel(const FrequencyTuple& t) {
-    auto mhz = [](int64_t khz) { return std::to_string(int64_t(std::llround(double(khz) / 1000.0))); };
+    auto mhz = [](int64_t khz) {
+        return std::to_string(int64_t(std::llround(double(khz) / 1000.0)));
+    };
     return mhz(t.cpuKhz) + "/" + mhz(t.gpuKhz) + "/" + mhz(t.emcKhz);
 }
 

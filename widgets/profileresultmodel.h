@@ -31,7 +31,9 @@ public:
 
     // Median latency, layers x tuples, row-major: [layer * tupleCount() + tuple].
     const std::vector<double>& latencyMatrix() const { return latency_; }
-    double latencyMs(size_t layer, size_t tuple) const { return latency_[layer * tuples_.size() + tuple]; }
+    double latencyMs(size_t layer, size_t tuple) const {
+        return latency_[layer * tuples_.size() + tuple];
+    }
     const LayerRecord* record(size_t layer, size_t tuple) const; // nullptr when missing
 
     // Whole model per tuple (sums over its layers), in tuples() order.
@@ -39,7 +41,8 @@ public:
     const std::vector<double>& wholeEnergyMj() const { return wholeEnergy_; }
     // Tuples no other tuple beats in both latency and energy, by ascending latency.
     std::vector<size_t> paretoFront() const { return paretoFront(wholeLatency_, wholeEnergy_); }
-    static std::vector<size_t> paretoFront(const std::vector<double>& latency, const std::vector<double>& energy);
+    static std::vector<size_t> paretoFront(const std::vector<double>& latency,
+                                           const std::vector<double>& energy);
 
     // Per-layer total energy at one tuple (NaN for a layer not measured there).
     std::vector<double> layerEnergyMj(size_t tuple) const;

@@ -76,7 +76,8 @@ ResultsPanel::ResultsPanel(const QString& workspacePath, QWidget* parent)
     layout->addWidget(pages_);
 
     connect(heatMode_, &QComboBox::currentIndexChanged, this, [this](int i) {
-        heatmap_->setMode(i == 0 ? LatencyHeatmapPlot::Mode::LayersByTuples : LatencyHeatmapPlot::Mode::CpuGpuSlice);
+        heatmap_->setMode(i == 0 ? LatencyHeatmapPlot::Mode::LayersByTuples
+                                 : LatencyHeatmapPlot::Mode::CpuGpuSlice);
         emc_->setEnabled(i == 1);
         layer_->setEnabled(i == 1);
     });
@@ -89,7 +90,8 @@ ResultsPanel::ResultsPanel(const QString& workspacePath, QWidget* parent)
             heatmap_->setSliceLayer(layer_->itemData(i).toInt());
     });
     connect(metric_, &QComboBox::currentIndexChanged, this, [this](int i) {
-        compare_->setMetric(i == 0 ? SessionComparePlot::Metric::Latency : SessionComparePlot::Metric::Energy);
+        compare_->setMetric(i == 0 ? SessionComparePlot::Metric::Latency
+                                   : SessionComparePlot::Metric::Energy);
     });
     connect(pareto_, &ParetoPlot::tupleSelected, breakdown_, &EnergyBreakdownPlot::setTuple);
     emc_->setEnabled(false);
@@ -138,7 +140,8 @@ void ResultsPanel::openSession(int64_t id) {
     runLoader(
         [path, id] {
             ProfileStore store(path); // one store per thread
-            return std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, id));
+            return std::make_shared<const ProfileResultModel>(
+                ProfileResultModel::fromStore(store, id));
         },
         [this, id](const std::shared_ptr<const ProfileResultModel>& r) {
             showResult(r);
@@ -147,13 +150,16 @@ void ResultsPanel::openSession(int64_t id) {
 }
 
 void ResultsPanel::compareSessions(int64_t a, int64_t b) {
-    using Pair = std::pair<std::shared_ptr<const ProfileResultModel>, std::shared_ptr<const ProfileResultModel>>;
+    using Pair = std::pair<std::shared_ptr<const ProfileResultModel>,
+                           std::shared_ptr<const ProfileResultModel>>;
     const std::string path = workspacePath_.toStdString();
     runLoader(
         [path, a, b] {
             ProfileStore store(path);
-            return Pair(std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, a)),
-                        std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, b)));
+            return Pair(
+                std::make_shared<const ProfileResultModel>(ProfileResultModel::fromStore(store, a)),
+                std::make_shared<const ProfileResultModel>(
+                    ProfileResultModel::fromStore(store, b)));
         },
         [this, a, b](const Pair& p) {
             showComparison(p.first, p.second);
@@ -165,14 +171,16 @@ void ResultsPanel::showResult(std::shared_ptr<const ProfileResultModel> result) 
     result_ = std::move(result);
     if (result_) {
         const SessionInfo& s = result_->session();
-        title_->setText(tr("<b>Session #%1</b> %2 · %3 on %4%5 · %6 tuples × %7 layers · %8")
-                            .arg(s.id)
-                            .arg(QString::fromStdString(s.name).toHtmlEscaped(), QString::fromStdString(s.model),
-                                 QString::fromStdString(s.boardName.empty() ? s.boardId : s.boardName),
-                                 s.emulated ? tr(" (emulated)") : QString())
-                            .arg(result_->tupleCount())
-                            .arg(result_->layerCount())
-                            .arg(QString::fromLatin1(toString(s.status))));
+        title_->setText(
+            tr("<b>Session #%1</b> %2 · %3 on %4%5 · %6 tuples × %7 layers · %8")
+                .arg(s.id)
+                .arg(QString::fromStdString(s.name).toHtmlEscaped(),
+                     QString::fromStdString(s.model),
+                     QString::fromStdString(s.boardName.empty() ? s.boardId : s.boardName),
+                     s.emulated ? tr(" (emulated)") : QString())
+                .arg(result_->tupleCount())
+                .arg(result_->layerCount())
+                .arg(QString::fromLatin1(toString(s.status))));
     }
     showConditions(result_ ? &result_->session() : nullptr);
     heatmap_->setResult(result_);

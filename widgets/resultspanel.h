@@ -26,10 +26,11 @@ public:
     explicit ResultsPanel(const QString& workspacePath, QWidget* parent = nullptr);
     ~ResultsPanel() override;
 
-    void openSession(int64_t id);                    // asynchronous: loaded() or loadFailed()
-    void compareSessions(int64_t a, int64_t b);      // asynchronous: compared() or loadFailed()
+    void openSession(int64_t id);               // asynchronous: loaded() or loadFailed()
+    void compareSessions(int64_t a, int64_t b); // asynchronous: compared() or loadFailed()
     void showResult(std::shared_ptr<const ProfileResultModel> result); // synchronous
-    void showComparison(std::shared_ptr<const ProfileResultModel> a, std::shared_ptr<const ProfileResultModel> b);
+    void showComparison(std::shared_ptr<const ProfileResultModel> a,
+                        std::shared_ptr<const ProfileResultModel> b);
 
     std::shared_ptr<const ProfileResultModel> result() const { return result_; }
     LatencyHeatmapPlot* heatmap() const { return heatmap_; }

@@ -9,8 +9,8 @@ QString describe(const ProfileResultModel& m) {
     const SessionInfo& s = m.session();
     return QObject::tr("#%1 %2 %3%4")
         .arg(s.id)
-        .arg(QString::fromStdString(s.boardName.empty() ? s.boardId : s.boardName), QString::fromStdString(s.model),
-             s.emulated ? QObject::tr(" (emulated)") : QString());
+        .arg(QString::fromStdString(s.boardName.empty() ? s.boardId : s.boardName),
+             QString::fromStdString(s.model), s.emulated ? QObject::tr(" (emulated)") : QString());
 }
 } // namespace
 
@@ -48,7 +48,8 @@ void SessionComparePlot::setMetric(Metric metric) {
 }
 
 void SessionComparePlot::rebuild() {
-    comparison_ = a_ && b_ ? ProfileResultModel::compare(*a_, *b_) : ProfileResultModel::Comparison{};
+    comparison_ =
+        a_ && b_ ? ProfileResultModel::compare(*a_, *b_) : ProfileResultModel::Comparison{};
     const bool latency = metric_ == Metric::Latency;
     const auto& va = latency ? comparison_.latencyA : comparison_.energyA;
     const auto& vb = latency ? comparison_.latencyB : comparison_.energyB;
@@ -58,7 +59,8 @@ void SessionComparePlot::rebuild() {
     for (size_t i = 0; i < comparison_.tuples.size(); ++i) {
         keys.push_back(double(i));
         if (i % step == 0)
-            ticker->addTick(double(i), QString::fromStdString(ProfileResultModel::mhzLabel(comparison_.tuples[i])));
+            ticker->addTick(double(i), QString::fromStdString(
+                                           ProfileResultModel::mhzLabel(comparison_.tuples[i])));
     }
     xAxis->setTicker(ticker);
     barsA_->setData(keys, ya, true);
@@ -70,7 +72,9 @@ void SessionComparePlot::rebuild() {
     if (!a_ || !b_)
         title_->setText(tr("Compare: pick two sessions in the Sessions tab"));
     else if (comparison_.tuples.empty())
-        title_->setText(tr("Sessions #%1 and #%2 have no tuple in common").arg(a_->session().id).arg(b_->session().id));
+        title_->setText(tr("Sessions #%1 and #%2 have no tuple in common")
+                            .arg(a_->session().id)
+                            .arg(b_->session().id));
     else {
         // Geometric mean of B/A: one number for "how different" that does not favour big tuples.
         double logSum = 0;

@@ -15,7 +15,8 @@ public:
 
     explicit SessionComparePlot(QWidget* parent = nullptr);
 
-    void setSessions(std::shared_ptr<const ProfileResultModel> a, std::shared_ptr<const ProfileResultModel> b);
+    void setSessions(std::shared_ptr<const ProfileResultModel> a,
+                     std::shared_ptr<const ProfileResultModel> b);
     void setMetric(Metric metric);
     Metric metric() const { return metric_; }
     const ProfileResultModel::Comparison& comparison() const { return comparison_; }

@@ -16,11 +16,12 @@
 namespace dvfo {
 
 SessionsPanel::SessionsPanel(ProfileStore* store, QWidget* parent)
-    : QWidget(parent), store_(store), model_(new SessionListModel(store, this)), table_(new QTableView),
-      open_(new QPushButton(tr("&Open"))), compare_(new QPushButton(tr("Co&mpare"))),
-      resume_(new QPushButton(tr("Res&ume"))), rename_(new QPushButton(tr("Re&name"))),
-      delete_(new QPushButton(tr("&Delete…"))), export_(new QPushButton(tr("E&xport…"))),
-      refresh_(new QPushButton(tr("Re&fresh"))), status_(new QLabel) {
+    : QWidget(parent), store_(store), model_(new SessionListModel(store, this)),
+      table_(new QTableView), open_(new QPushButton(tr("&Open"))),
+      compare_(new QPushButton(tr("Co&mpare"))), resume_(new QPushButton(tr("Res&ume"))),
+      rename_(new QPushButton(tr("Re&name"))), delete_(new QPushButton(tr("&Delete…"))),
+      export_(new QPushButton(tr("E&xport…"))), refresh_(new QPushButton(tr("Re&fresh"))),
+      status_(new QLabel) {
     table_->setModel(model_);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -72,15 +73,17 @@ SessionsPanel::SessionsPanel(ProfileStore* store, QWidget* parent)
         const auto ids = selectedSessions();
         if (ids.size() != 1)
             return;
-        const QString file = QFileDialog::getSaveFileName(this, tr("Export session"),
-                                                          QStringLiteral("session-%1.csv").arg(ids.front()),
-                                                          tr("CSV (*.csv);;JSON (*.json)"));
+        const QString file = QFileDialog::getSaveFileName(
+            this, tr("Export session"), QStringLiteral("session-%1.csv").arg(ids.front()),
+            tr("CSV (*.csv);;JSON (*.json)"));
         if (!file.isEmpty())
             exportSession(ids.front(), file);
     });
     connect(refresh_, &QPushButton::clicked, this, &SessionsPanel::reload);
-    connect(model_, &SessionListModel::errorOccurred, this, [this](const QString& m) { setStatus(m); });
-    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SessionsPanel::updateButtons);
+    connect(model_, &SessionListModel::errorOccurred, this,
+            [this](const QString& m) { setStatus(m); });
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &SessionsPanel::updateButtons);
     connect(model_, &QAbstractItemModel::modelReset, this, &SessionsPanel::updateButtons);
     updateButtons();
     if (!store_)
@@ -93,8 +96,8 @@ void SessionsPanel::reload() {
     for (qint64 id : selected) {
         const int r = model_->rowOf(id);
         if (r >= 0)
-            table_->selectionModel()->select(model_->index(r, 0),
-                                             QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            table_->selectionModel()->select(model_->index(r, 0), QItemSelectionModel::Select |
+                                                                      QItemSelectionModel::Rows);
     }
     updateButtons();
 }
@@ -120,9 +123,10 @@ void SessionsPanel::deleteSelected(bool confirm) {
     QStringList names;
     for (qint64 id : ids)
         names << QStringLiteral("#%1").arg(id);
-    if (confirm && QMessageBox::question(this, tr("Delete sessions"),
-                                         tr("Delete %1 with all their measurements? This cannot be undone.")
-                                             .arg(names.join(QStringLiteral(", ")))) != QMessageBox::Yes)
+    if (confirm &&
+        QMessageBox::question(this, tr("Delete sessions"),
+                              tr("Delete %1 with all their measurements? This cannot be undone.")
+                                  .arg(names.join(QStringLiteral(", ")))) != QMessageBox::Yes)
         return;
     for (qint64 id : ids)
         if (!model_->removeSession(model_->rowOf(id)))
@@ -151,8 +155,12 @@ bool SessionsPanel::exportSession(qint64 id, const QString& file) {
     return true;
 }
 
-QString SessionsPanel::statusText() const { return status_->text(); }
-void SessionsPanel::setStatus(const QString& text) { status_->setText(text); }
+QString SessionsPanel::statusText() const {
+    return status_->text();
+}
+void SessionsPanel::setStatus(const QString& text) {
+    status_->setText(text);
+}
 
 void SessionsPanel::updateButtons() {
     const auto ids = selectedSessions();
@@ -162,7 +170,8 @@ void SessionsPanel::updateButtons() {
     rename_->setEnabled(one);
     delete_->setEnabled(!ids.isEmpty());
     export_->setEnabled(one);
-    resume_->setEnabled(one && model_->session(model_->rowOf(ids.front())).status != SessionStatus::Completed);
+    resume_->setEnabled(one && model_->session(model_->rowOf(ids.front())).status !=
+                                   SessionStatus::Completed);
 }
 
 } // namespace dvfo

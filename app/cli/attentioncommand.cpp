@@ -25,13 +25,17 @@ namespace dvfo::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-void onInterrupt(int) { g_interrupted = true; }
+void onInterrupt(int) {
+    g_interrupted = true;
+}
 
 std::string dataDirectory(const std::string& option) {
     return option.empty() ? FashionMnist::defaultDirectory() : option;
 }
 
-std::string percent(double fraction) { return fraction < 0 ? "-" : TablePrinter::num(100.0 * fraction, 2); }
+std::string percent(double fraction) {
+    return fraction < 0 ? "-" : TablePrinter::num(100.0 * fraction, 2);
+}
 
 void setThreads(int threads) {
     if (threads > 0)
@@ -50,29 +54,33 @@ int runAttentionTrain(const AttentionTrainOptions& o) {
         config.seed = o.seed;
         std::unique_ptr<AttentionSplit> model = AttentionSplit::create(config);
         const std::string dir = dataDirectory(o.data);
-        const FashionMnist train = FashionMnist::load(dir, FashionMnist::Split::Train, o.trainLimit);
+        const FashionMnist train =
+            FashionMnist::load(dir, FashionMnist::Split::Train, o.trainLimit);
         std::cerr << "Model: " << model->describe() << "\n"
-                  << "Data: Fashion-MNIST " << train.size() << " training images from " << dir << "\n"
-                  << "Training: " << o.epochs << " epochs, batch " << o.batchSize << ", Adam lr " << o.learningRate
-                  << " (cosine), random offload shares per sample\n";
+                  << "Data: Fashion-MNIST " << train.size() << " training images from " << dir
+                  << "\n"
+                  << "Training: " << o.epochs << " epochs, batch " << o.batchSize << ", Adam lr "
+                  << o.learningRate << " (cosine), random offload shares per sample\n";
 
         TrainOptions options;
         options.epochs = o.epochs;
         options.batchSize = o.batchSize;
         options.learningRate = o.learningRate;
         options.seed = o.seed;
-        const size_t batchesPerEpoch = (train.size() + size_t(o.batchSize) - 1) / size_t(o.batchSize);
+        const size_t batchesPerEpoch =
+            (train.size() + size_t(o.batchSize) - 1) / size_t(o.batchSize);
         std::unique_ptr<ProgressBar> bar;
         if (!o.quiet)
             bar = std::make_unique<ProgressBar>(batchesPerEpoch * size_t(o.epochs), "training");
         options.progress = [&](const TrainProgress& p) {
             if (bar)
                 bar->update(size_t(p.epoch - 1) * batchesPerEpoch + size_t(p.batch),
-                            "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs) + " loss " +
-                                TablePrinter::num(p.loss, 3) + " acc " + TablePrinter::num(100.0 * p.accuracy, 1) + "%");
+                            "epoch " + std::to_string(p.epoch) + "/" + std::to_string(p.epochs) +
+                                " loss " + TablePrinter::num(p.loss, 3) + " acc " +
+                                TablePrinter::num(100.0 * p.accuracy, 1) + "%");
             else if (p.batch == p.batches)
-                std::cerr << "epoch " << p.epoch << "/" << p.epochs << ": loss " << p.loss << ", train accuracy "
-                          << 100.0 * p.accuracy << "%\n";
+                std::cerr << "epoch " << p.epoch << "/" << p.epochs << ": loss " << p.loss
+                          << ", train accuracy " << 100.0 * p.accuracy << "%\n";
         };
         options.cancelled = [] { return g_interrupted.load(); };
         // A checkpoint after every epoch: an interrupted run keeps its last whole epoch.
@@ -84,13 +92,16 @@ int runAttentionTrain(const AttentionTrainOptions& o) {
         if (bar)
             bar->finish();
         if (summary.epochsCompleted == 0) {
-            std::cerr << "dvfo: training interrupted before the first epoch ended; no checkpoint written\n";
+            std::cerr << "dvfo: training interrupted before the first epoch ended; no checkpoint "
+                         "written\n";
             return 130;
         }
-        std::cerr << (summary.cancelled ? "Interrupted; the checkpoint holds the model after epoch " : "Trained ")
+        std::cerr << (summary.cancelled ? "Interrupted; the checkpoint holds the model after epoch "
+                                        : "Trained ")
                   << summary.epochsCompleted << " epoch(s) in " << formatDuration(summary.seconds)
-                  << "; last epoch: loss " << TablePrinter::num(summary.lastEpochLoss, 4) << ", train accuracy "
-                  << TablePrinter::num(100.0 * summary.lastEpochAccuracy, 2) << "%\n";
+                  << "; last epoch: loss " << TablePrinter::num(summary.lastEpochLoss, 4)
+                  << ", train accuracy " << TablePrinter::num(100.0 * summary.lastEpochAccuracy, 2)
+                  << "%\n";
         std::cout << "Checkpoint: " << o.out << "\n";
         return summary.cancelled ? 130 : 0;
     } catch (const std::exception& e) {
@@ -103,37 +114,47 @@ int runAttentionEvaluate(const AttentionEvaluateOptions& o) {
     try {
         setThreads(o.threads);
         std::unique_ptr<AttentionSplit> model = AttentionSplit::load(o.checkpoint);
-        const FashionMnist test = FashionMnist::load(dataDirectory(o.data), FashionMnist::Split::Test, o.testLimit);
+        const FashionMnist test =
+            FashionMnist::load(dataDirectory(o.data), FashionMnist::Split::Test, o.testLimit);
         EvaluationOptions options;
         options.zeroSkipThreshold = o.zeroSkip;
         std::cerr << "Model: " << model->describe() << "\nEvaluating on " << test.size()
                   << " Fashion-MNIST test images, int8 compression"
-                  << (o.zeroSkip > 0 ? ", zero-skipping maps with max |x| < " + TablePrinter::num(o.zeroSkip, 4)
+                  << (o.zeroSkip > 0 ? ", zero-skipping maps with max |x| < " +
+                                           TablePrinter::num(o.zeroSkip, 4)
                                      : std::string(", no zero-skipping"))
                   << "\n";
         const EvaluationReport report = AttentionTrainer(*model).evaluate(test, options);
         const FeatureShape f = report.featureShape;
         const double fullBytes = double(f.elements()) * sizeof(float);
-        std::cout << "\n" << model->config().model << " split after " << model->config().splitLayer << ": "
-                  << f.channels << " maps of " << f.height << "x" << f.width << " (all as float32: "
-                  << TablePrinter::num(fullBytes, 0) << " B/sample)\n"
-                  << "Unsplit edge model accuracy: " << percent(report.unsplitAccuracy) << "% on " << report.samples
-                  << " test images\n\n";
-        TablePrinter table({"share", "kept ch", "offl ch", "sent ch", "accuracy %", "loss pp", "bytes/sample",
-                            "float32 B", "vs float32", "edge-kept %", "cloud-only %"});
+        std::cout << "\n"
+                  << model->config().model << " split after " << model->config().splitLayer << ": "
+                  << f.channels << " maps of " << f.height << "x" << f.width
+                  << " (all as float32: " << TablePrinter::num(fullBytes, 0) << " B/sample)\n"
+                  << "Unsplit edge model accuracy: " << percent(report.unsplitAccuracy) << "% on "
+                  << report.samples << " test images\n\n";
+        TablePrinter table({"share", "kept ch", "offl ch", "sent ch", "accuracy %", "loss pp",
+                            "bytes/sample", "float32 B", "vs float32", "edge-kept %",
+                            "cloud-only %"});
         for (const ShareEvaluation& r : report.shares) {
-            table.addRow({TablePrinter::num(r.share, 1), TablePrinter::num(r.meanKeptChannels, 1),
-                          TablePrinter::num(r.meanOffloadedChannels, 1), TablePrinter::num(r.meanSentChannels, 1),
-                          percent(r.accuracy), TablePrinter::num(100.0 * (report.unsplitAccuracy - r.accuracy), 2),
-                          TablePrinter::num(r.meanWireBytes, 0), TablePrinter::num(r.meanFloat32Bytes, 0),
-                          r.meanFloat32Bytes > 0 ? TablePrinter::num(100.0 * r.meanWireBytes / r.meanFloat32Bytes, 1) + "%"
-                                                 : "-",
-                          percent(r.edgeKeptAccuracy), percent(r.cloudOnlyAccuracy)});
+            table.addRow(
+                {TablePrinter::num(r.share, 1), TablePrinter::num(r.meanKeptChannels, 1),
+                 TablePrinter::num(r.meanOffloadedChannels, 1),
+                 TablePrinter::num(r.meanSentChannels, 1), percent(r.accuracy),
+                 TablePrinter::num(100.0 * (report.unsplitAccuracy - r.accuracy), 2),
+                 TablePrinter::num(r.meanWireBytes, 0), TablePrinter::num(r.meanFloat32Bytes, 0),
+                 r.meanFloat32Bytes > 0
+                     ? TablePrinter::num(100.0 * r.meanWireBytes / r.meanFloat32Bytes, 1) + "%"
+                     : "-",
+                 percent(r.edgeKeptAccuracy), percent(r.cloudOnlyAccuracy)});
         }
         table.print(std::cout);
-        std::cout << "\nbytes/sample = int8 payload + float32 scales + int32 channel indices actually sent; "
-                     "float32 B = the offloaded maps as raw float32;\nloss pp = unsplit accuracy minus accuracy, "
-                     "percentage points; edge-kept = edge tail on the kept maps alone; cloud-only = cloud tail alone.\n";
+        std::cout << "\nbytes/sample = int8 payload + float32 scales + int32 channel indices "
+                     "actually sent; "
+                     "float32 B = the offloaded maps as raw float32;\nloss pp = unsplit accuracy "
+                     "minus accuracy, "
+                     "percentage points; edge-kept = edge tail on the kept maps alone; cloud-only "
+                     "= cloud tail alone.\n";
         std::cerr << "Evaluated in " << formatDuration(report.seconds) << "\n";
         if (!o.json.empty()) {
             nlohmann::json rows = nlohmann::json::array();
@@ -185,7 +206,8 @@ int runAttentionExport(const AttentionExportOptions& o) {
 int runAttentionRun(const AttentionRunOptions& o) {
     try {
         std::unique_ptr<AttentionSplit> model = AttentionSplit::load(o.checkpoint);
-        const FashionMnist test = FashionMnist::load(dataDirectory(o.data), FashionMnist::Split::Test, o.samples);
+        const FashionMnist test =
+            FashionMnist::load(dataDirectory(o.data), FashionMnist::Split::Test, o.samples);
         CloudClientOptions clientOptions = CloudClientOptions::fromAddress(o.cloud);
         clientOptions.modelName = o.modelName;
         clientOptions.connectTimeoutSeconds = o.connectTimeout;
@@ -205,7 +227,8 @@ int runAttentionRun(const AttentionRunOptions& o) {
         const int64_t imageSize = model->inputSize();
         for (size_t first = 0; first < test.size(); first += size_t(o.batch)) {
             const int n = int(std::min(test.size(), first + size_t(o.batch)) - first);
-            const std::vector<float> images(test.image(first), test.image(first) + int64_t(n) * imageSize);
+            const std::vector<float> images(test.image(first),
+                                            test.image(first) + int64_t(n) * imageSize);
             const auto results = runner.run(images, n, options);
             for (int i = 0; i < n; ++i) {
                 const CollaborativeResult& r = results[size_t(i)];
@@ -224,11 +247,15 @@ int runAttentionRun(const AttentionRunOptions& o) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double count = double(std::max<size_t>(1, test.size()));
-        std::cout << "share " << o.share << ": accuracy " << TablePrinter::num(100.0 * double(correct) / count, 2)
-                  << "% on " << test.size() << " images; cloud used for " << cloudUsed << ", fell back for " << fellBack
-                  << "\nmean tensor bytes/sample sent " << TablePrinter::num(wire / count, 0) << ", HTTP request body "
-                  << TablePrinter::num(request / double(std::max<size_t>(1, cloudUsed)), 0) << " B per cloud call, "
-                  << "cloud round trip " << TablePrinter::num(cloudMs / double(std::max<size_t>(1, cloudUsed)), 2)
+        std::cout << "share " << o.share << ": accuracy "
+                  << TablePrinter::num(100.0 * double(correct) / count, 2) << "% on " << test.size()
+                  << " images; cloud used for " << cloudUsed << ", fell back for " << fellBack
+                  << "\nmean tensor bytes/sample sent " << TablePrinter::num(wire / count, 0)
+                  << ", HTTP request body "
+                  << TablePrinter::num(request / double(std::max<size_t>(1, cloudUsed)), 0)
+                  << " B per cloud call, "
+                  << "cloud round trip "
+                  << TablePrinter::num(cloudMs / double(std::max<size_t>(1, cloudUsed)), 2)
                   << " ms; total " << TablePrinter::num(seconds, 2) << " s\n";
         if (fellBack)
             std::cout << "first fallback reason: " << firstReason << "\n";
@@ -240,54 +267,75 @@ int runAttentionRun(const AttentionRunOptions& o) {
 }
 
 void addAttentionCommand(CLI::App& app) {
-    auto* attention = app.add_subcommand("attention", "Attention-based edge/cloud split (DVFO): train, evaluate, export");
+    auto* attention = app.add_subcommand(
+        "attention", "Attention-based edge/cloud split (DVFO): train, evaluate, export");
     attention->require_subcommand(1);
 
     auto t = std::make_shared<AttentionTrainOptions>();
-    auto* train = attention->add_subcommand("train", "Train a split model with its attention module on Fashion-MNIST");
+    auto* train = attention->add_subcommand(
+        "train", "Train a split model with its attention module on Fashion-MNIST");
     train->add_option("--model", t->model, "small_cnn | resnet_mini")
         ->check(CLI::IsMember(AttentionSplit::models()))
         ->capture_default_str();
     train->add_option("--split", t->split, "Unit after which to split (default: pool1 / layer1)");
-    train->add_option("--epochs", t->epochs, "Epochs")->check(CLI::Range(1, 1000))->capture_default_str();
+    train->add_option("--epochs", t->epochs, "Epochs")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
     train->add_option("--out", t->out, "Checkpoint directory")->capture_default_str();
-    train->add_option("--data", t->data, "Fashion-MNIST directory (default $DVFO_FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist)");
-    train->add_option("--batch-size", t->batchSize, "Batch size")->check(CLI::Range(2, 4096))->capture_default_str();
+    train->add_option("--data", t->data,
+                      "Fashion-MNIST directory (default $DVFO_FASHION_MNIST_DIR or "
+                      "/usr/share/datasets/fashion-mnist)");
+    train->add_option("--batch-size", t->batchSize, "Batch size")
+        ->check(CLI::Range(2, 4096))
+        ->capture_default_str();
     train->add_option("--lr", t->learningRate, "Adam learning rate")->capture_default_str();
-    train->add_option("--train-limit", t->trainLimit, "Use only the first N training images (0 = all)");
-    train->add_option("--seed", t->seed, "Weights, shuffling and share sampling")->capture_default_str();
+    train->add_option("--train-limit", t->trainLimit,
+                      "Use only the first N training images (0 = all)");
+    train->add_option("--seed", t->seed, "Weights, shuffling and share sampling")
+        ->capture_default_str();
     train->add_option("--threads", t->threads, "LibTorch intra-op threads (0 = default)");
     train->add_flag("--quiet", t->quiet, "No progress bar");
     train->callback([t] { throw CLI::RuntimeError(runAttentionTrain(*t)); });
 
     auto e = std::make_shared<AttentionEvaluateOptions>();
-    auto* evaluate = attention->add_subcommand("evaluate", "Accuracy and bytes sent per offload share (0, 0.1, ..., 1)");
+    auto* evaluate = attention->add_subcommand(
+        "evaluate", "Accuracy and bytes sent per offload share (0, 0.1, ..., 1)");
     evaluate->add_option("--checkpoint", e->checkpoint, "Checkpoint directory")->required();
     evaluate->add_option("--data", e->data, "Fashion-MNIST directory");
-    evaluate->add_option("--test-limit", e->testLimit, "Use only the first N test images (0 = all 10,000)");
-    evaluate->add_option("--zero-skip", e->zeroSkip, "Do not send offloaded maps with max |x| below this (0 = off)")
+    evaluate->add_option("--test-limit", e->testLimit,
+                         "Use only the first N test images (0 = all 10,000)");
+    evaluate
+        ->add_option("--zero-skip", e->zeroSkip,
+                     "Do not send offloaded maps with max |x| below this (0 = off)")
         ->check(CLI::Range(0.0f, 1e6f));
     evaluate->add_option("--json", e->json, "Also write the report as JSON");
     evaluate->add_option("--threads", e->threads, "LibTorch intra-op threads (0 = default)");
     evaluate->callback([e] { throw CLI::RuntimeError(runAttentionEvaluate(*e)); });
 
     auto x = std::make_shared<AttentionExportOptions>();
-    auto* exportTriton = attention->add_subcommand("export-triton", "Write the cloud tail as a Triton model repository");
+    auto* exportTriton = attention->add_subcommand(
+        "export-triton", "Write the cloud tail as a Triton model repository");
     exportTriton->add_option("--checkpoint", x->checkpoint, "Checkpoint directory")->required();
     exportTriton->add_option("--out", x->out, "Model repository directory")->required();
     exportTriton->add_option("--name", x->name, "Model name")->capture_default_str();
     exportTriton->callback([x] { throw CLI::RuntimeError(runAttentionExport(*x)); });
 
     auto r = std::make_shared<AttentionRunOptions>();
-    auto* run = attention->add_subcommand("run", "Collaborative inference on test images against a running dvfo-cloud");
+    auto* run = attention->add_subcommand(
+        "run", "Collaborative inference on test images against a running dvfo-cloud");
     run->add_option("--checkpoint", r->checkpoint, "Checkpoint directory")->required();
     run->add_option("--cloud", r->cloud, "dvfo-cloud address")->capture_default_str();
-    run->add_option("--model-name", r->modelName, "Model name on the server")->capture_default_str();
+    run->add_option("--model-name", r->modelName, "Model name on the server")
+        ->capture_default_str();
     run->add_option("--data", r->data, "Fashion-MNIST directory");
-    run->add_option("--share", r->share, "Offload share")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+    run->add_option("--share", r->share, "Offload share")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     run->add_option("--zero-skip", r->zeroSkip, "Zero-skipping threshold (0 = off)");
     run->add_option("--samples", r->samples, "Test images")->capture_default_str();
-    run->add_option("--batch", r->batch, "Images per edge batch")->check(CLI::Range(1, 4096))->capture_default_str();
+    run->add_option("--batch", r->batch, "Images per edge batch")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
     run->add_option("--connect-timeout", r->connectTimeout, "Seconds")->capture_default_str();
     run->add_option("--read-timeout", r->readTimeout, "Seconds")->capture_default_str();
     run->add_flag("--json-tensors", r->json, "JSON tensors instead of the binary extension");

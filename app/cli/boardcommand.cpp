@@ -82,19 +82,23 @@ std::optional<std::string> promptSecret(const std::string& prompt) {
 int probeBoard(const std::string& name, bool acceptNew, const std::string& acceptFingerprint) {
     BoardRegistry registry;
     try {
-        auto agent = connectBoard(name, terminalConnectOptions(acceptNew, acceptFingerprint), &registry);
+        auto agent =
+            connectBoard(name, terminalConnectOptions(acceptNew, acceptFingerprint), &registry);
         const auto p = agent->call("probe");
         const BoardSpec spec = BoardSpec::fromJson(p.at("spec"));
-        std::cout << "Board " << name << ": " << spec.name << (p.value("emulated", false) ? " (emulated)" : "")
-                  << ", " << p.value("arch", "?") << ", host " << p.value("hostname", "?") << "\n"
-                  << "Agent: dvfo-edge " << p.value("version", "?") << ", protocol " << jsonIntegerOr<int>(p, "protocol", 0)
-                  << " via " << agent->describe() << "\n"
-                  << "Current tuple (kHz): " << p.value("current", "?") << "; governors: " << p["governors"].dump()
-                  << "\n\n";
+        std::cout << "Board " << name << ": " << spec.name
+                  << (p.value("emulated", false) ? " (emulated)" : "") << ", "
+                  << p.value("arch", "?") << ", host " << p.value("hostname", "?") << "\n"
+                  << "Agent: dvfo-edge " << p.value("version", "?") << ", protocol "
+                  << jsonIntegerOr<int>(p, "protocol", 0) << " via " << agent->describe() << "\n"
+                  << "Current tuple (kHz): " << p.value("current", "?")
+                  << "; governors: " << p["governors"].dump() << "\n\n";
         TablePrinter t({"domain", "entries", "min MHz", "max MHz", "note"});
         auto row = [&](const char* d, const ClockTableSpec& c) {
-            t.addRow({d, std::to_string(c.frequenciesKhz.size()), TablePrinter::num(c.frequenciesKhz.front() / 1000.0, 1),
-                      TablePrinter::num(c.frequenciesKhz.back() / 1000.0, 1), c.partial ? "partial list" : ""});
+            t.addRow({d, std::to_string(c.frequenciesKhz.size()),
+                      TablePrinter::num(c.frequenciesKhz.front() / 1000.0, 1),
+                      TablePrinter::num(c.frequenciesKhz.back() / 1000.0, 1),
+                      c.partial ? "partial list" : ""});
         };
         row("CPU", spec.cpu);
         row("GPU", spec.gpu);
@@ -103,8 +107,10 @@ int probeBoard(const std::string& name, bool acceptNew, const std::string& accep
         std::cout << "\n";
         TablePrinter r({"rail", "mW", "mV", "mA"});
         for (const auto& rail : p["power"]["rails"])
-            r.addRow({rail["name"].get<std::string>(), TablePrinter::num(rail["mw"].get<double>(), 0),
-                      TablePrinter::num(rail["mv"].get<double>(), 0), TablePrinter::num(rail["ma"].get<double>(), 0)});
+            r.addRow({rail["name"].get<std::string>(),
+                      TablePrinter::num(rail["mw"].get<double>(), 0),
+                      TablePrinter::num(rail["mv"].get<double>(), 0),
+                      TablePrinter::num(rail["ma"].get<double>(), 0)});
         r.print(std::cout);
         return 0;
     } catch (const SshError& e) {
@@ -133,7 +139,8 @@ ConnectOptions terminalConnectOptions(bool acceptNew, const std::string& acceptF
 }
 
 void addBoardCommand(CLI::App& app) {
-    auto* board = app.add_subcommand("board", "Manage boards (kept in boards.json, never with secrets)");
+    auto* board =
+        app.add_subcommand("board", "Manage boards (kept in boards.json, never with secrets)");
     board->require_subcommand(1);
 
     auto entry = std::make_shared<BoardEntry>();
@@ -142,9 +149,11 @@ void addBoardCommand(CLI::App& app) {
     add->add_option("--host", entry->host, "Host name, address or ~/.ssh/config alias")->required();
     add->add_option("--port", entry->port, "SSH port (default: ssh config or 22)");
     add->add_option("--user", entry->user, "User (default: ssh config or local user)");
-    add->add_option("--identity", entry->identityFile, "Private key file (default: ssh-agent, ~/.ssh keys)");
+    add->add_option("--identity", entry->identityFile,
+                    "Private key file (default: ssh-agent, ~/.ssh keys)");
     add->add_option("--group", entry->group, "Fleet group, e.g. lab");
-    add->add_option("--agent-path", entry->agentPath, "Path of dvfo-edge on the board")->capture_default_str();
+    add->add_option("--agent-path", entry->agentPath, "Path of dvfo-edge on the board")
+        ->capture_default_str();
     add->add_option("--emulate", entry->emulate, "Run the agent emulated on that host (test rigs)");
     add->add_option("--sysfs-root", entry->sysfsRoot, "Agent sysfs root (test rigs)");
     add->callback([entry] {
@@ -157,7 +166,8 @@ void addBoardCommand(CLI::App& app) {
                 existed = r.find(entry->name).has_value();
                 r.upsert(*entry);
             });
-            std::cout << (existed ? "Updated" : "Added") << " board " << entry->name << " in " << registry.path() << "\n";
+            std::cout << (existed ? "Updated" : "Added") << " board " << entry->name << " in "
+                      << registry.path() << "\n";
         } catch (const std::exception& e) {
             std::cerr << "dvfo: " << e.what() << "\n";
             throw CLI::RuntimeError(2);
@@ -171,8 +181,8 @@ void addBoardCommand(CLI::App& app) {
         for (const auto& id : BoardSpec::builtinIds())
             t.addRow({"emulated:" + id, "(local)", "", "", "", "built-in", "emulated"});
         for (const auto& b : registry.boards())
-            t.addRow({b.name, b.host, b.port ? std::to_string(b.port) : "", b.user, b.group, b.agentPath,
-                      b.emulate.empty() ? "hardware" : "emulated " + b.emulate});
+            t.addRow({b.name, b.host, b.port ? std::to_string(b.port) : "", b.user, b.group,
+                      b.agentPath, b.emulate.empty() ? "hardware" : "emulated " + b.emulate});
         t.print(std::cout);
     });
 
@@ -193,7 +203,8 @@ void addBoardCommand(CLI::App& app) {
     auto probeName = std::make_shared<std::string>();
     auto acceptNew = std::make_shared<bool>(false);
     auto acceptFingerprint = std::make_shared<std::string>();
-    auto* probe = board->add_subcommand("probe", "Connect, check/upload the agent, show tables and rails");
+    auto* probe =
+        board->add_subcommand("probe", "Connect, check/upload the agent, show tables and rails");
     probe->add_option("name", *probeName, "Board name or emulated:<id>")->required();
     probe->add_flag("--accept-new", *acceptNew,
                     "Trust an unknown host key, whichever key the board shows (it is saved)");

@@ -87,11 +87,12 @@ int runMonitor(const MonitorCliOptions& o) {
                 }
             },
             &g_interrupted, 10000);
-        std::cerr << "dvfo: " << o.board << ": " << jsonIntegerOr<int64_t>(result, "samples", 0) << " samples in "
-                  << fixed(result.value("elapsedS", 0.0), 2) << " s, "
+        std::cerr << "dvfo: " << o.board << ": " << jsonIntegerOr<int64_t>(result, "samples", 0)
+                  << " samples in " << fixed(result.value("elapsedS", 0.0), 2) << " s, "
                   << fixed(result.value("achievedHz", 0.0), 1) << " Hz achieved of " << o.rateHz
-                  << " Hz asked, " << jsonIntegerOr<int64_t>(result, "skipped", 0) << " ticks skipped"
-                  << (result.value("cancelled", false) ? " (interrupted)" : "") << "\n";
+                  << " Hz asked, " << jsonIntegerOr<int64_t>(result, "skipped", 0)
+                  << " ticks skipped" << (result.value("cancelled", false) ? " (interrupted)" : "")
+                  << "\n";
         return 0;
     } catch (const SshError& e) {
         std::cerr << "dvfo: " << o.board << ": " << e.what() << "\n";

@@ -81,8 +81,9 @@ void pauseAtCheckpointFromEnvironment(DeployOptions& options) {
 
 void addDeployCommand(CLI::App& app) {
     auto a = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("deploy", "Deploy a bundle to boards (upload, verify, switch, restart, health, "
-                                             "automatic rollback), roll back, or show the history");
+    auto* cmd = app.add_subcommand(
+        "deploy", "Deploy a bundle to boards (upload, verify, switch, restart, health, "
+                  "automatic rollback), roll back, or show the history");
     cmd->add_option("--bundle", a->bundle, "Bundle id or version (dvfo bundle list)");
     auto* board = cmd->add_option("--board", a->board,
                                   "One board: a registered board or emulated:<id> (runs on this "
@@ -91,16 +92,22 @@ void addDeployCommand(CLI::App& app) {
     auto* group = cmd->add_option("--group", a->group, "The boards of a fleet group");
     board->excludes(all)->excludes(group);
     all->excludes(group);
-    cmd->add_flag("--rollback", a->rollback, "Switch back to the bundle that ran before the last deploy");
+    cmd->add_flag("--rollback", a->rollback,
+                  "Switch back to the bundle that ran before the last deploy");
     cmd->add_flag("--history", a->history, "Deployments of --board, newest first");
-    cmd->add_option("--parallel", a->parallel, "Boards deployed at once")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--parallel", a->parallel, "Boards deployed at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
     cmd->add_option("--runtime-root", a->options.runtimeRoot,
                     "Runtime root on the boards (default ~/.local/share/dvfo-edge; an emulated "
                     "board's: ~/.local/share/dvfo-edge/emulated-<id>)");
-    cmd->add_option("--input", a->options.input, "Runtime input: synthetic | dir:PATH | socket:PATH (on the board)")
+    cmd->add_option("--input", a->options.input,
+                    "Runtime input: synthetic | dir:PATH | socket:PATH (on the board)")
         ->capture_default_str();
-    cmd->add_option("--cloud", a->options.cloudUrl, "Override the bundle's cloud URL on the boards (none = edge-only)");
-    cmd->add_option("--health-wait-ms", a->options.healthWaitMs, "Health check patience")->capture_default_str();
+    cmd->add_option("--cloud", a->options.cloudUrl,
+                    "Override the bundle's cloud URL on the boards (none = edge-only)");
+    cmd->add_option("--health-wait-ms", a->options.healthWaitMs, "Health check patience")
+        ->capture_default_str();
     cmd->add_flag("--accept-new", a->acceptNew,
                   "Trust unknown host keys, whichever key the board shows (they are saved)");
     cmd->add_option("--accept-fingerprint", a->acceptFingerprint,
@@ -114,10 +121,11 @@ void addDeployCommand(CLI::App& app) {
             if (a->history) {
                 if (a->board.empty())
                     throw std::runtime_error("--history needs --board NAME");
-                TablePrinter t({"id", "kind", "bundle", "previous", "status", "started", "message"});
+                TablePrinter t(
+                    {"id", "kind", "bundle", "previous", "status", "started", "message"});
                 for (const auto& d : store.history(a->board))
-                    t.addRow({std::to_string(d.id), d.kind, d.bundleVersion, d.previousVersion, d.status, d.startedAt,
-                              d.message});
+                    t.addRow({std::to_string(d.id), d.kind, d.bundleVersion, d.previousVersion,
+                              d.status, d.startedAt, d.message});
                 t.print(std::cout);
                 return;
             }
@@ -130,7 +138,8 @@ void addDeployCommand(CLI::App& app) {
             ConnectOptions connect = terminalConnectOptions(a->acceptNew, a->acceptFingerprint);
             connect.status = {};
             std::mutex out;
-            a->options.progress = [&out](const std::string& b, const std::string& step, const std::string& msg) {
+            a->options.progress = [&out](const std::string& b, const std::string& step,
+                                         const std::string& msg) {
                 std::lock_guard<std::mutex> lock(out);
                 std::cerr << b << ": " << step << ": " << msg << "\n";
             };
@@ -138,16 +147,19 @@ void addDeployCommand(CLI::App& app) {
             std::optional<StoredBundle> bundle;
             if (!a->rollback) {
                 const bool numeric = a->bundle.find_first_not_of("0123456789") == std::string::npos;
-                bundle = numeric ? store.findBundle(std::stoll(a->bundle)) : store.findBundleByVersion(a->bundle);
+                bundle = numeric ? store.findBundle(std::stoll(a->bundle))
+                                 : store.findBundleByVersion(a->bundle);
                 if (!bundle)
-                    throw std::runtime_error("no bundle '" + a->bundle + "' in the workspace (see 'dvfo bundle list')");
+                    throw std::runtime_error("no bundle '" + a->bundle +
+                                             "' in the workspace (see 'dvfo bundle list')");
             }
             // Each board's history row is written before its first step and completed after it.
-            DeploymentHistory::attach(
-                std::make_shared<DeploymentHistory>(a->db.empty() ? ProfileStore::defaultPath() : a->db),
-                a->options, bundle ? bundle->id : 0);
+            DeploymentHistory::attach(std::make_shared<DeploymentHistory>(
+                                          a->db.empty() ? ProfileStore::defaultPath() : a->db),
+                                      a->options, bundle ? bundle->id : 0);
             FleetDeployer fleet(boards, connect, a->options, a->parallel);
-            const std::vector<DeployResult> results = a->rollback ? fleet.rollback() : fleet.deploy(bundle->path);
+            const std::vector<DeployResult> results =
+                a->rollback ? fleet.rollback() : fleet.deploy(bundle->path);
             for (const auto& r : results)
                 if (!r.ok())
                     rc = 1;

@@ -111,12 +111,15 @@ int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const Profil
         table.addRow(row);
     }
     table.print(std::cout);
-    std::cout << "\nWorst family for " << mine << ": " << worst << " (" << TablePrinter::num(worstGap, 2)
+    std::cout << "\nWorst family for " << mine << ": " << worst << " ("
+              << TablePrinter::num(worstGap, 2)
               << " % above the oracle). Gap = (cost - oracle cost) / oracle cost, means over each "
                  "family's traces and seeds.\n";
-    std::cerr << "Evaluated " << families.size() << " families in "
-              << TablePrinter::num(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1)
-              << " s\n";
+    std::cerr
+        << "Evaluated " << families.size() << " families in "
+        << TablePrinter::num(
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1)
+        << " s\n";
     if (!o.json.empty()) {
         std::ofstream out(o.json);
         out << nlohmann::json{{"suite", EvaluationSuite::toJson(results)}}.dump(2) << "\n";

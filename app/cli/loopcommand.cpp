@@ -26,14 +26,14 @@ int runLoop(const ClosedLoopOptions& options, const std::string& jsonPath) {
                             "pred cost", "real cost", "cost err %", "offloads", "fallbacks",
                             "guarded"});
         for (const ClosedLoopRow& r : rows)
-            table.addRow(
-                {r.policy, TablePrinter::num(r.predicted.energyMj, 2),
-                 TablePrinter::num(r.realised.energyMj, 2),
-                 TablePrinter::num(r.predicted.latencyMs, 2),
-                 TablePrinter::num(r.realised.latencyMs, 2), TablePrinter::num(r.predicted.cost, 4),
-                 TablePrinter::num(r.realised.cost, 4), TablePrinter::num(r.costErrorPct(), 2),
-                 std::to_string(r.offloads), std::to_string(r.fallbacks),
-                     std::to_string(r.guarded)});
+            table.addRow({r.policy, TablePrinter::num(r.predicted.energyMj, 2),
+                          TablePrinter::num(r.realised.energyMj, 2),
+                          TablePrinter::num(r.predicted.latencyMs, 2),
+                          TablePrinter::num(r.realised.latencyMs, 2),
+                          TablePrinter::num(r.predicted.cost, 4),
+                          TablePrinter::num(r.realised.cost, 4),
+                          TablePrinter::num(r.costErrorPct(), 2), std::to_string(r.offloads),
+                          std::to_string(r.fallbacks), std::to_string(r.guarded)});
         table.print(std::cout);
         std::cout
             << "\nEnergy per inference in the environment's accounting; cost = eta*E/E_ref + "

@@ -28,7 +28,9 @@ namespace dvfo::cli {
 
 namespace {
 std::atomic<bool> g_interrupted{false};
-void onInterrupt(int) { g_interrupted = true; }
+void onInterrupt(int) {
+    g_interrupted = true;
+}
 
 void writeCsv(const std::string& path, const std::string& board, const std::string& model,
               const std::vector<LayerRecord>& records) {
@@ -39,15 +41,17 @@ void writeCsv(const std::string& path, const std::string& board, const std::stri
     for (const auto& r : records)
         for (const auto& [rail, e] : r.energyMj)
             rails.insert(rail);
-    f << "board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,p10_ms,p90_ms,n,total_energy_mj,emulated";
+    f << "board,model,cpu_khz,gpu_khz,emc_khz,layer_index,layer_name,kind,median_ms,p10_ms,p90_ms,"
+         "n,total_energy_mj,emulated";
     for (const auto& rail : rails)
         f << ",energy_mj:" << rail;
     f << "\n";
     f.precision(17);
     for (const auto& r : records) {
-        f << board << ',' << model << ',' << r.tuple.cpuKhz << ',' << r.tuple.gpuKhz << ',' << r.tuple.emcKhz << ','
-          << r.layerIndex << ',' << r.layerName << ',' << r.kind << ',' << r.latency.medianMs << ',' << r.latency.p10Ms
-          << ',' << r.latency.p90Ms << ',' << r.latency.n << ',' << r.totalEnergyMj << ',' << (r.emulated ? 1 : 0);
+        f << board << ',' << model << ',' << r.tuple.cpuKhz << ',' << r.tuple.gpuKhz << ','
+          << r.tuple.emcKhz << ',' << r.layerIndex << ',' << r.layerName << ',' << r.kind << ','
+          << r.latency.medianMs << ',' << r.latency.p10Ms << ',' << r.latency.p90Ms << ','
+          << r.latency.n << ',' << r.totalEnergyMj << ',' << (r.emulated ? 1 : 0);
         for (const auto& rail : rails) {
             auto it = r.energyMj.find(rail);
             f << ',';
@@ -59,8 +63,8 @@ void writeCsv(const std::string& path, const std::string& board, const std::stri
 }
 
 std::string mhzTuple(const FrequencyTuple& t) {
-    return TablePrinter::num(t.cpuKhz / 1000.0, 0) + "/" + TablePrinter::num(t.gpuKhz / 1000.0, 0) + "/" +
-           TablePrinter::num(t.emcKhz / 1000.0, 0);
+    return TablePrinter::num(t.cpuKhz / 1000.0, 0) + "/" + TablePrinter::num(t.gpuKhz / 1000.0, 0) +
+           "/" + TablePrinter::num(t.emcKhz / 1000.0, 0);
 }
 
 void printSummary(std::ostream& os, const std::vector<LayerRecord>& records) {
@@ -91,15 +95,20 @@ void printSummary(std::ostream& os, const std::vector<LayerRecord>& records) {
         whole[r.tuple].second += r.totalEnergyMj;
     }
     os << "\nPer-layer summary over " << whole.size() << " tuples (CPU/GPU/EMC in MHz)\n";
-    TablePrinter t({"#", "layer", "kind", "tuples", "fastest ms", "slowest ms", "min mJ", "min-energy tuple"});
+    TablePrinter t(
+        {"#", "layer", "kind", "tuples", "fastest ms", "slowest ms", "min mJ", "min-energy tuple"});
     for (const auto& [i, a] : units)
-        t.addRow({std::to_string(i), a.name, a.kind, std::to_string(a.tuples), TablePrinter::num(a.minMs, 3),
-                  TablePrinter::num(a.maxMs, 3), TablePrinter::num(a.minMj, 3), mhzTuple(a.cheapest)});
+        t.addRow({std::to_string(i), a.name, a.kind, std::to_string(a.tuples),
+                  TablePrinter::num(a.minMs, 3), TablePrinter::num(a.maxMs, 3),
+                  TablePrinter::num(a.minMj, 3), mhzTuple(a.cheapest)});
     t.print(os);
 
-    std::vector<std::pair<FrequencyTuple, std::pair<double, double>>> byEnergy(whole.begin(), whole.end());
-    std::sort(byEnergy.begin(), byEnergy.end(), [](auto& a, auto& b) { return a.second.second < b.second.second; });
-    os << "\nWhole model per tuple, lowest energy first (top " << std::min<size_t>(10, byEnergy.size()) << ")\n";
+    std::vector<std::pair<FrequencyTuple, std::pair<double, double>>> byEnergy(whole.begin(),
+                                                                               whole.end());
+    std::sort(byEnergy.begin(), byEnergy.end(),
+              [](auto& a, auto& b) { return a.second.second < b.second.second; });
+    os << "\nWhole model per tuple, lowest energy first (top "
+       << std::min<size_t>(10, byEnergy.size()) << ")\n";
     TablePrinter w({"tuple MHz", "latency ms", "energy mJ", "EDP mJ*s"});
     for (size_t i = 0; i < byEnergy.size() && i < 10; ++i) {
         const auto& [tu, v] = byEnergy[i];
@@ -149,7 +158,8 @@ int runProfile(const ProfileOptions& opts) {
     int64_t sessionId = 0;
     try {
         if (!o.noStore || o.resume) {
-            store = std::make_unique<ProfileStore>(o.db.empty() ? ProfileStore::defaultPath() : o.db);
+            store =
+                std::make_unique<ProfileStore>(o.db.empty() ? ProfileStore::defaultPath() : o.db);
             if (o.resume) {
                 const SessionInfo prev = store->session(o.resume);
                 const auto settings = nlohmann::json::parse(prev.settingsJson);
@@ -161,7 +171,8 @@ int runProfile(const ProfileOptions& opts) {
                 o.batch = settings.value("batch", o.batch);
                 done = store->completedTuples(o.resume);
                 sessionId = o.resume;
-                std::cerr << "Resuming session " << sessionId << ": " << done.size() << " tuples already measured\n";
+                std::cerr << "Resuming session " << sessionId << ": " << done.size()
+                          << " tuples already measured\n";
             }
         }
     } catch (const std::exception& e) {
@@ -171,7 +182,8 @@ int runProfile(const ProfileOptions& opts) {
     std::unique_ptr<AgentClient> agent;
     try {
         BoardRegistry registry;
-        agent = connectBoard(o.board, terminalConnectOptions(o.acceptNew, o.acceptFingerprint), &registry);
+        agent = connectBoard(o.board, terminalConnectOptions(o.acceptNew, o.acceptFingerprint),
+                             &registry);
     } catch (const std::exception& e) {
         std::cerr << "dvfo: cannot open board " << o.board << ": " << e.what() << "\n";
         return 3;
@@ -212,21 +224,27 @@ int runProfile(const ProfileOptions& opts) {
             info.model = o.model;
             info.agentVersion = probe.value("version", "");
             info.emulated = probe.value("emulated", false);
-            info.settingsJson = nlohmann::json{{"plan", o.tuples}, {"warmup", o.warmup}, {"repeat", o.repeat},
-                                               {"batch", o.batch}}
-                                    .dump();
+            info.settingsJson = nlohmann::json{
+                {"plan", o.tuples},
+                {"warmup", o.warmup},
+                {"repeat", o.repeat},
+                {"batch", o.batch}}.dump();
             info.conditionsJson = BoardConditions::sessionJsonFromProbe(probe).dump();
             sessionId = store->createSession(info);
         } else if (store) {
             store->setSessionStatus(sessionId, SessionStatus::Running);
         }
-        std::cerr << "Board: " << spec.name << (probe.value("emulated", false) ? " (emulated)" : "") << " via "
-                  << agent->describe() << ", agent " << probe.value("version", "?") << "\n"
-                  << "Plan: " << o.tuples << " = " << tuples.size() << " tuples of " << spec.tupleCount()
-                  << (adaptive ? " (coarse stage, then at most " + std::to_string(adaptive->remainingBudget(costs)) +
-                                     " refinements)"
-                               : std::string())
-                  << "; model " << o.model << ", warm-up " << o.warmup << ", repeat " << o.repeat << "\n";
+        std::cerr << "Board: " << spec.name << (probe.value("emulated", false) ? " (emulated)" : "")
+                  << " via " << agent->describe() << ", agent " << probe.value("version", "?")
+                  << "\n"
+                  << "Plan: " << o.tuples << " = " << tuples.size() << " tuples of "
+                  << spec.tupleCount()
+                  << (adaptive
+                          ? " (coarse stage, then at most " +
+                                std::to_string(adaptive->remainingBudget(costs)) + " refinements)"
+                          : std::string())
+                  << "; model " << o.model << ", warm-up " << o.warmup << ", repeat " << o.repeat
+                  << "\n";
         if (probe.contains("conditions")) {
             const BoardConditions bc = BoardConditions::fromJson(probe["conditions"]);
             std::cerr << "Conditions: "
@@ -244,17 +262,24 @@ int runProfile(const ProfileOptions& opts) {
             std::unique_ptr<ProgressBar> bar;
             agent->call(
                 "profile",
-                {{"model", o.model}, {"tuples", tupleList}, {"warmup", o.warmup}, {"repeat", o.repeat}, {"batch", o.batch}},
+                {{"model", o.model},
+                 {"tuples", tupleList},
+                 {"warmup", o.warmup},
+                 {"repeat", o.repeat},
+                 {"batch", o.batch}},
                 [&](const std::string& event, const nlohmann::json& data) {
                     if (event == "start") {
                         units = data.at("units").size();
-                        std::cerr << o.model << ": " << units << " profiling units, " << units * tuples.size()
-                                  << " measurements" << (stage > 1 ? " (refinement " + std::to_string(stage - 1) + ")" : "")
+                        std::cerr << o.model << ": " << units << " profiling units, "
+                                  << units * tuples.size() << " measurements"
+                                  << (stage > 1 ? " (refinement " + std::to_string(stage - 1) + ")"
+                                                : "")
                                   << "\n";
                         // Older agents do not say where the layers run.
                         if (data.contains("executionDevice"))
-                            std::cerr << "Layers run on: "
-                                      << data["executionDevice"].get<std::string>() << "\n";
+                            std::cerr
+                                << "Layers run on: " << data["executionDevice"].get<std::string>()
+                                << "\n";
                         if (data.contains("warning"))
                             std::cerr << "dvfo: warning: " << data["warning"].get<std::string>()
                                       << "\n";
@@ -296,7 +321,8 @@ int runProfile(const ProfileOptions& opts) {
                         }
                         ++measured;
                         if (bar)
-                            bar->update(measured, records.back().tuple.toString() + " " + records.back().layerName);
+                            bar->update(measured, records.back().tuple.toString() + " " +
+                                                      records.back().layerName);
                     }
                 },
                 &g_interrupted);
@@ -306,22 +332,24 @@ int runProfile(const ProfileOptions& opts) {
         }
     } catch (const AgentError& e) {
         if (store && sessionId) {
-            store->setSessionStatus(sessionId, e.code() == "cancelled" ? SessionStatus::Cancelled : SessionStatus::Failed);
-            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId << "; continue with --resume "
-                      << sessionId;
+            store->setSessionStatus(sessionId, e.code() == "cancelled" ? SessionStatus::Cancelled
+                                                                       : SessionStatus::Failed);
+            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId
+                      << "; continue with --resume " << sessionId;
         }
-        std::cerr << "\ndvfo: " << (e.code() == "cancelled" ? "interrupted: " : "profile failed: ") << e.what()
-                  << "\n";
+        std::cerr << "\ndvfo: " << (e.code() == "cancelled" ? "interrupted: " : "profile failed: ")
+                  << e.what() << "\n";
         if (!records.empty() && !o.csv.empty()) {
             writeCsv(o.csv, o.board, o.model, records);
-            std::cerr << "dvfo: the " << records.size() << " records measured so far are in " << o.csv << "\n";
+            std::cerr << "dvfo: the " << records.size() << " records measured so far are in "
+                      << o.csv << "\n";
         }
         return e.code() == "cancelled" ? 130 : 1;
     } catch (const std::exception& e) {
         if (store && sessionId) {
             store->setSessionStatus(sessionId, SessionStatus::Failed);
-            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId << "; continue with --resume "
-                      << sessionId;
+            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId
+                      << "; continue with --resume " << sessionId;
         }
         std::cerr << "\ndvfo: profile failed: " << e.what() << "\n";
         return 1;
@@ -330,7 +358,8 @@ int runProfile(const ProfileOptions& opts) {
         store->setSessionStatus(sessionId, SessionStatus::Completed);
         std::cerr << "Stored as session " << sessionId << " in " << store->path() << "\n";
         if (o.resume) {
-            records = store->measurements(sessionId); // summarise the whole session, not just this run
+            records =
+                store->measurements(sessionId); // summarise the whole session, not just this run
             tupleConditions = store->tupleConditions(sessionId);
         }
     }
@@ -345,11 +374,19 @@ int runProfile(const ProfileOptions& opts) {
 
 void addProfileCommand(CLI::App& app) {
     auto o = std::make_shared<ProfileOptions>();
-    auto* cmd = app.add_subcommand("profile", "Profile a model layer by layer at frequency tuples of a board");
-    cmd->add_option("--board", o->board, "Board: a name from 'dvfo board list', or emulated:<built-in id, e.g. xavier-nx, orin-nano>")->capture_default_str();
-    cmd->add_option("--model", o->model, "resnet18 | mobilenet_v2 | vgg11 | small_cnn")->capture_default_str();
-    cmd->add_option("--tuples,--plan", o->tuples, "all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)")->capture_default_str();
-    cmd->add_option("--warmup", o->warmup, "Warm-up runs per layer and tuple")->capture_default_str();
+    auto* cmd = app.add_subcommand("profile",
+                                   "Profile a model layer by layer at frequency tuples of a board");
+    cmd->add_option("--board", o->board,
+                    "Board: a name from 'dvfo board list', or emulated:<built-in id, e.g. "
+                    "xavier-nx, orin-nano>")
+        ->capture_default_str();
+    cmd->add_option("--model", o->model, "resnet18 | mobilenet_v2 | vgg11 | small_cnn")
+        ->capture_default_str();
+    cmd->add_option("--tuples,--plan", o->tuples,
+                    "all | max | min | grid:NxMxK | adaptive:NxMxK+B | list:cpu/gpu/emc,... (kHz)")
+        ->capture_default_str();
+    cmd->add_option("--warmup", o->warmup, "Warm-up runs per layer and tuple")
+        ->capture_default_str();
     cmd->add_option("--repeat", o->repeat, "Timed runs per layer and tuple")->capture_default_str();
     cmd->add_option("--batch", o->batch, "Batch size")->capture_default_str();
     cmd->add_option("--csv", o->csv, "Write every record to this CSV file");
@@ -359,7 +396,8 @@ void addProfileCommand(CLI::App& app) {
                     "Trust an unknown SSH host key only if it has this fingerprint (SHA256:...)");
     cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
     cmd->add_flag("--no-store", o->noStore, "Do not record the sweep in the workspace database");
-    cmd->add_option("--resume", o->resume, "Measure only the tuples session ID is missing (same board, model, plan)");
+    cmd->add_option("--resume", o->resume,
+                    "Measure only the tuples session ID is missing (same board, model, plan)");
     cmd->callback([o] { throw CLI::RuntimeError(runProfile(*o)); });
 }
 

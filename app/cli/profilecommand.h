@@ -18,9 +18,9 @@ struct ProfileOptions {
     bool quiet = false;
     bool acceptNew = false;
     std::string acceptFingerprint; // SHA256:...: trust an unknown key only if it is this one
-    std::string db;        // workspace database; empty: ProfileStore::defaultPath()
-    bool noStore = false;  // do not record the sweep in the workspace
-    int64_t resume = 0;    // session id whose missing tuples to measure
+    std::string db;                // workspace database; empty: ProfileStore::defaultPath()
+    bool noStore = false;          // do not record the sweep in the workspace
+    int64_t resume = 0;            // session id whose missing tuples to measure
 };
 
 void addProfileCommand(CLI::App& app);

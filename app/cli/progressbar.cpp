@@ -16,8 +16,8 @@ std::string formatDuration(double s) {
 }
 
 ProgressBar::ProgressBar(size_t total, std::string label)
-    : total_(total), label_(std::move(label)), tty_(isatty(2)), start_(std::chrono::steady_clock::now()),
-      lastDraw_(start_ - std::chrono::seconds(10)) {}
+    : total_(total), label_(std::move(label)), tty_(isatty(2)),
+      start_(std::chrono::steady_clock::now()), lastDraw_(start_ - std::chrono::seconds(10)) {}
 
 void ProgressBar::update(size_t done, const std::string& detail) {
     const auto now = std::chrono::steady_clock::now();
@@ -29,14 +29,15 @@ void ProgressBar::update(size_t done, const std::string& detail) {
             return;
         const int width = 30;
         const int filled = total_ ? int(double(width) * double(done) / double(total_)) : width;
-        fprintf(stderr, "\r\033[K%s [%s%s] %3d%% %zu/%zu  %s  ETA %s", label_.c_str(), std::string(size_t(filled), '#').c_str(),
-                std::string(size_t(width - filled), '.').c_str(), percent, done, total_, detail.c_str(),
-                done ? formatDuration(eta).c_str() : "?");
+        fprintf(stderr, "\r\033[K%s [%s%s] %3d%% %zu/%zu  %s  ETA %s", label_.c_str(),
+                std::string(size_t(filled), '#').c_str(),
+                std::string(size_t(width - filled), '.').c_str(), percent, done, total_,
+                detail.c_str(), done ? formatDuration(eta).c_str() : "?");
     } else {
         if (percent / 10 == lastPercent_ / 10 && done != total_)
             return;
-        fprintf(stderr, "%s %3d%% %zu/%zu %s ETA %s\n", label_.c_str(), percent, done, total_, detail.c_str(),
-                done ? formatDuration(eta).c_str() : "?");
+        fprintf(stderr, "%s %3d%% %zu/%zu %s ETA %s\n", label_.c_str(), percent, done, total_,
+                detail.c_str(), done ? formatDuration(eta).c_str() : "?");
     }
     lastPercent_ = percent;
     lastDraw_ = now;
@@ -44,7 +45,8 @@ void ProgressBar::update(size_t done, const std::string& detail) {
 }
 
 void ProgressBar::finish() {
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (tty_)
         fprintf(stderr, "\r\033[K");
     fprintf(stderr, "%s done in %s\n", label_.c_str(), formatDuration(elapsed).c_str());

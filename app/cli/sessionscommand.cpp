@@ -94,7 +94,9 @@ void showSession(ProfileStore& store, int64_t id) {
     t.print(std::cout);
 }
 
-ProfileStore open(const Args& a) { return ProfileStore(a.db.empty() ? ProfileStore::defaultPath() : a.db); }
+ProfileStore open(const Args& a) {
+    return ProfileStore(a.db.empty() ? ProfileStore::defaultPath() : a.db);
+}
 
 // Runs a store action and turns its errors into a clear message and exit code 2.
 template <typename F> void guarded(F&& f) {
@@ -141,7 +143,9 @@ void addSessionsCommand(CLI::App& app) {
     });
     auto* exp = cmd->add_subcommand("export", "Write a session as CSV or JSON");
     exp->add_option("id", a->id)->required();
-    exp->add_option("--format", a->format)->check(CLI::IsMember({"csv", "json"}))->capture_default_str();
+    exp->add_option("--format", a->format)
+        ->check(CLI::IsMember({"csv", "json"}))
+        ->capture_default_str();
     exp->add_option("-o,--output", a->file, "File (default: standard output)");
     exp->callback([a] {
         guarded([&] {

@@ -26,7 +26,8 @@ void TablePrinter::print(std::ostream& os) const {
     auto line = [&](const std::vector<std::string>& r) {
         for (size_t c = 0; c < w.size(); ++c) {
             const std::string cell = c < r.size() ? r[c] : "";
-            os << (c ? "  " : "") << (numeric[c] ? std::right : std::left) << std::setw(int(w[c])) << cell;
+            os << (c ? "  " : "") << (numeric[c] ? std::right : std::left) << std::setw(int(w[c]))
+               << cell;
         }
         os << "\n";
     };

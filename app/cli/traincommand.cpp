@@ -174,8 +174,8 @@ int runTrain(const TrainOptions& opts) {
 
 void addTrainCommand(CLI::App& app) {
     auto o = std::make_shared<TrainOptions>();
-    auto* cmd = app.add_subcommand(
-        "train", "Train the DVFO policy (factored double DQN, autoregressive heads) on a stored profile session");
+    auto* cmd = app.add_subcommand("train", "Train the DVFO policy (factored double DQN, "
+                                            "autoregressive heads) on a stored profile session");
     cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
     cmd->add_option("--session", o->session, "Profile session id (dvfo sessions list)");
     cmd->add_option("--resume", o->resume, "Continue training run RUN from its checkpoint");

@@ -26,45 +26,63 @@ int main(int argc, char** argv) {
     QCommandLineParser cli;
     cli.addHelpOption();
     cli.addVersionOption();
-    QCommandLineOption connectOpt("connect", "Connect this board at start, e.g. emulated:xavier-nx.", "board");
-    QCommandLineOption shotOpt("screenshot", "Save a PNG of the window once connected, then quit (docs, CI).", "file");
+    QCommandLineOption connectOpt("connect",
+                                  "Connect this board at start, e.g. emulated:xavier-nx.", "board");
+    QCommandLineOption shotOpt(
+        "screenshot", "Save a PNG of the window once connected, then quit (docs, CI).", "file");
     cli.addOption(connectOpt);
     cli.addOption(shotOpt);
-    QCommandLineOption attentionOpt("attention", "Open the Attention tab with this checkpoint directory.", "checkpoint");
-    QCommandLineOption attentionReportOpt("attention-report",
-                                          "Accuracy-vs-share curve from `dvfo attention evaluate --json` instead of "
-                                          "evaluating on load.",
-                                          "file");
-    QCommandLineOption attentionShareOpt("attention-share", "Offload share shown in the Attention tab (0..1).", "share");
-    QCommandLineOption attentionSampleOpt("attention-sample", "Test image shown in the Attention tab.", "index");
+    QCommandLineOption attentionOpt(
+        "attention", "Open the Attention tab with this checkpoint directory.", "checkpoint");
+    QCommandLineOption attentionReportOpt(
+        "attention-report",
+        "Accuracy-vs-share curve from `dvfo attention evaluate --json` instead of "
+        "evaluating on load.",
+        "file");
+    QCommandLineOption attentionShareOpt(
+        "attention-share", "Offload share shown in the Attention tab (0..1).", "share");
+    QCommandLineOption attentionSampleOpt("attention-sample",
+                                          "Test image shown in the Attention tab.", "index");
     cli.addOption(attentionOpt);
     cli.addOption(attentionReportOpt);
     cli.addOption(attentionShareOpt);
     cli.addOption(attentionSampleOpt);
-    QCommandLineOption profileOpt("profile", "Open the Profile tab and sweep this board at start, e.g. emulated:xavier-nx.",
-                                  "board");
-    QCommandLineOption modelOpt("model", "Model for --profile (resnet18, mobilenet_v2, vgg11, small_cnn).", "model",
-                                "resnet18");
-    QCommandLineOption planOpt("plan", "Plan for --profile: all, max, min, grid:NxMxK, adaptive:NxMxK+B, list:...",
-                               "plan", "grid:3x3x2");
-    QCommandLineOption warmupOpt("warmup", "Warm-up runs per layer and tuple for --profile.", "n", "1");
-    QCommandLineOption repeatOpt("repeat", "Timed runs per layer and tuple for --profile.", "n", "5");
-    QCommandLineOption workspaceOpt("workspace", "Workspace database (default ~/.local/share/dvfo/workspace.db).",
-                                    "file");
-    QCommandLineOption resultsShotOpt("results-screenshot",
-                                      "With --profile and --screenshot: also save the Results tab of the sweep.", "file");
-    for (const auto& o : {profileOpt, modelOpt, planOpt, warmupOpt, repeatOpt, workspaceOpt, resultsShotOpt})
+    QCommandLineOption profileOpt(
+        "profile", "Open the Profile tab and sweep this board at start, e.g. emulated:xavier-nx.",
+        "board");
+    QCommandLineOption modelOpt("model",
+                                "Model for --profile (resnet18, mobilenet_v2, vgg11, small_cnn).",
+                                "model", "resnet18");
+    QCommandLineOption planOpt(
+        "plan", "Plan for --profile: all, max, min, grid:NxMxK, adaptive:NxMxK+B, list:...", "plan",
+        "grid:3x3x2");
+    QCommandLineOption warmupOpt("warmup", "Warm-up runs per layer and tuple for --profile.", "n",
+                                 "1");
+    QCommandLineOption repeatOpt("repeat", "Timed runs per layer and tuple for --profile.", "n",
+                                 "5");
+    QCommandLineOption workspaceOpt(
+        "workspace", "Workspace database (default ~/.local/share/dvfo/workspace.db).", "file");
+    QCommandLineOption resultsShotOpt(
+        "results-screenshot",
+        "With --profile and --screenshot: also save the Results tab of the sweep.", "file");
+    for (const auto& o :
+         {profileOpt, modelOpt, planOpt, warmupOpt, repeatOpt, workspaceOpt, resultsShotOpt})
         cli.addOption(o);
-    QCommandLineOption trainSessionOpt("train-session", "Open the Training tab and train on this profile session.",
-                                       "id");
+    QCommandLineOption trainSessionOpt(
+        "train-session", "Open the Training tab and train on this profile session.", "id");
     QCommandLineOption trainStepsOpt("train-steps", "Steps for --train-session.", "n", "3000");
-    QCommandLineOption trainEpisodeOpt("train-episode-steps", "Episode length for --train-session.", "n", "100");
-    QCommandLineOption trainTraceOpt("train-trace", "Link trace for --train-session.", "spec", "field");
+    QCommandLineOption trainEpisodeOpt("train-episode-steps", "Episode length for --train-session.",
+                                       "n", "100");
+    QCommandLineOption trainTraceOpt("train-trace", "Link trace for --train-session.", "spec",
+                                     "field");
     QCommandLineOption trainShotOpt("screenshot-training",
-                                    "With --train-session: save the Training tab once trained, evaluated and through the suite, then quit.",
+                                    "With --train-session: save the Training tab once trained, "
+                                    "evaluated and through the suite, then quit.",
                                     "file");
-    QCommandLineOption trainEtaOpt("train-eta", "eta (energy weight) for --train-session.", "eta", "0.5");
-    for (const auto& o : {trainSessionOpt, trainStepsOpt, trainEpisodeOpt, trainTraceOpt, trainEtaOpt, trainShotOpt})
+    QCommandLineOption trainEtaOpt("train-eta", "eta (energy weight) for --train-session.", "eta",
+                                   "0.5");
+    for (const auto& o : {trainSessionOpt, trainStepsOpt, trainEpisodeOpt, trainTraceOpt,
+                          trainEtaOpt, trainShotOpt})
         cli.addOption(o);
     QCommandLineOption fleetShotOpt(
         "fleet-screenshot",
@@ -95,7 +113,9 @@ int main(int argc, char** argv) {
             attention->setShare(cli.value(attentionShareOpt).toDouble());
         if (cli.isSet(attentionSampleOpt)) // applied once the model is in (the range is known then)
             QObject::connect(attention, &dvfo::AttentionPanel::modelLoaded, attention,
-                             [attention, i = cli.value(attentionSampleOpt).toInt()] { attention->showSample(i); });
+                             [attention, i = cli.value(attentionSampleOpt).toInt()] {
+                                 attention->showSample(i);
+                             });
         attention->setCheckpointDirectory(cli.value(attentionOpt));
         attention->loadCheckpoint(cli.value(attentionOpt));
         if (cli.isSet(attentionReportOpt))
@@ -123,28 +143,35 @@ int main(int argc, char** argv) {
             QObject::connect(w.boardsPanel(), &dvfo::BoardsPanel::sessionConnected, &w,
                              [shoot] { QTimer::singleShot(500, shoot); });
         if (cli.isSet(attentionOpt))
-            QObject::connect(w.attentionPanel(), &dvfo::AttentionPanel::ready, &w, [shoot] { QTimer::singleShot(500, shoot); });
+            QObject::connect(w.attentionPanel(), &dvfo::AttentionPanel::ready, &w,
+                             [shoot] { QTimer::singleShot(500, shoot); });
         if (cli.isSet(profileOpt)) {
-            // Once the sweep has ended and its results are loaded: the Profile tab, then the Results tab.
+            // Once the sweep has ended and its results are loaded: the Profile tab, then the
+            // Results tab.
             const QString resultsFile = cli.value(resultsShotOpt);
-            QObject::connect(w.resultsPanel(), &dvfo::ResultsPanel::loaded, &w, [&w, file, resultsFile] {
-                w.tabs()->setCurrentWidget(w.profilePanel());
-                QTimer::singleShot(500, &w, [&w, file, resultsFile] {
-                    w.grab().save(file);
-                    if (resultsFile.isEmpty()) {
-                        QApplication::quit();
-                        return;
-                    }
-                    w.tabs()->setCurrentWidget(w.resultsPanel());
-                    QTimer::singleShot(800, &w, [&w, resultsFile] {
-                        w.grab().save(resultsFile);
-                        QApplication::quit();
-                    });
-                });
-            });
+            QObject::connect(w.resultsPanel(), &dvfo::ResultsPanel::loaded, &w,
+                             [&w, file, resultsFile] {
+                                 w.tabs()->setCurrentWidget(w.profilePanel());
+                                 QTimer::singleShot(500, &w, [&w, file, resultsFile] {
+                                     w.grab().save(file);
+                                     if (resultsFile.isEmpty()) {
+                                         QApplication::quit();
+                                         return;
+                                     }
+                                     w.tabs()->setCurrentWidget(w.resultsPanel());
+                                     QTimer::singleShot(800, &w, [&w, resultsFile] {
+                                         w.grab().save(resultsFile);
+                                         QApplication::quit();
+                                     });
+                                 });
+                             });
         }
-        const bool attentionEvaluates = cli.isSet(attentionOpt) && !cli.isSet(attentionReportOpt); // minutes
-        QTimer::singleShot(cli.isSet(profileOpt) ? 900000 : attentionEvaluates ? 300000 : 60000, &w,
+        const bool attentionEvaluates =
+            cli.isSet(attentionOpt) && !cli.isSet(attentionReportOpt); // minutes
+        QTimer::singleShot(cli.isSet(profileOpt) ? 900000
+                           : attentionEvaluates  ? 300000
+                                                 : 60000,
+                           &w,
                            shoot); // never hang a docs/CI run
     }
     if (cli.isSet(trainSessionOpt)) {
@@ -152,7 +179,8 @@ int main(int argc, char** argv) {
         w.tabs()->setCurrentWidget(training);
         w.resize(std::max(w.width(), 1600), std::max(w.height(), 1000));
         if (!training->setSession(cli.value(trainSessionOpt).toLongLong()))
-            qWarning("dvfo-studio: the workspace has no profile session %s with data", qPrintable(cli.value(trainSessionOpt)));
+            qWarning("dvfo-studio: the workspace has no profile session %s with data",
+                     qPrintable(cli.value(trainSessionOpt)));
         training->setSteps(cli.value(trainStepsOpt).toInt());
         training->setEpisodeSteps(cli.value(trainEpisodeOpt).toInt());
         training->setTrace(cli.value(trainTraceOpt));
@@ -168,8 +196,10 @@ int main(int argc, char** argv) {
             // Then the robustness suite of the same policy, and the picture once it is drawn.
             QObject::connect(training, &dvfo::TrainingPanel::policyShown, training,
                              [training](qint64 run) { training->runSuite(run); });
-            QObject::connect(training, &dvfo::TrainingPanel::suiteShown, &w, [shoot] { QTimer::singleShot(800, shoot); });
-            QObject::connect(training, &dvfo::TrainingPanel::failed, &w, [shoot] { QTimer::singleShot(300, shoot); });
+            QObject::connect(training, &dvfo::TrainingPanel::suiteShown, &w,
+                             [shoot] { QTimer::singleShot(800, shoot); });
+            QObject::connect(training, &dvfo::TrainingPanel::failed, &w,
+                             [shoot] { QTimer::singleShot(300, shoot); });
             QTimer::singleShot(900000, &w, shoot); // never hang a docs/CI run
         }
     }

@@ -16,14 +16,18 @@ AgentClient::AgentClient(std::unique_ptr<LineTransport> transport, int helloTime
     try {
         m = protocol::parseMessage(*line);
     } catch (const protocol::ProtocolError& e) {
-        throw AgentError(e.code(), transport_->describe() + ": unexpected greeting from the agent: " + e.what());
+        throw AgentError(e.code(), transport_->describe() +
+                                       ": unexpected greeting from the agent: " + e.what());
     }
     if (m.kind != protocol::Message::Kind::Event || m.event != "hello")
-        throw AgentError(protocol::code::kMalformed, transport_->describe() + ": the agent did not start with hello");
+        throw AgentError(protocol::code::kMalformed,
+                         transport_->describe() + ": the agent did not start with hello");
     hello_ = m.body;
 }
 
-AgentClient::~AgentClient() { close(); }
+AgentClient::~AgentClient() {
+    close();
+}
 
 void AgentClient::close() {
     if (transport_)
@@ -50,7 +54,8 @@ json AgentClient::call(const std::string& op, const json& params, const EventHan
         }
         const auto line = transport_->readLine(200);
         if (!line) {
-            if (std::chrono::steady_clock::now() - lastLine > std::chrono::milliseconds(idleTimeoutMs))
+            if (std::chrono::steady_clock::now() - lastLine >
+                std::chrono::milliseconds(idleTimeoutMs))
                 throw TransportError(transport_->describe() + ": no answer to '" + op + "' for " +
                                      std::to_string(idleTimeoutMs / 1000) + " s");
             continue;
@@ -60,7 +65,8 @@ json AgentClient::call(const std::string& op, const json& params, const EventHan
         try {
             m = protocol::parseMessage(*line);
         } catch (const protocol::ProtocolError& e) {
-            throw AgentError(e.code(), transport_->describe() + ": malformed line from the agent: " + e.what());
+            throw AgentError(e.code(), transport_->describe() +
+                                           ": malformed line from the agent: " + e.what());
         }
         if (m.id != r.id)
             continue; // the answer to our cancel, or a stray line of an earlier request

@@ -13,7 +13,8 @@ namespace dvfo {
 // The agent answered with an error object (bad tuple, unknown model, hardware error, ...).
 class AgentError : public std::runtime_error {
 public:
-    AgentError(std::string code, const std::string& message) : std::runtime_error(message), code_(std::move(code)) {}
+    AgentError(std::string code, const std::string& message)
+        : std::runtime_error(message), code_(std::move(code)) {}
     const std::string& code() const { return code_; }
 
 private:
@@ -35,7 +36,8 @@ public:
 
     // Sends a request and waits for its answer, passing events on. `idleTimeoutMs` bounds the
     // silence between two lines, not the whole call (a long profile streams events).
-    nlohmann::json call(const std::string& op, const nlohmann::json& params = nlohmann::json::object(),
+    nlohmann::json call(const std::string& op,
+                        const nlohmann::json& params = nlohmann::json::object(),
                         const EventHandler& onEvent = {}, const std::atomic<bool>* cancel = nullptr,
                         int idleTimeoutMs = 120000);
     void close();

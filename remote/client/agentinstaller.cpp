@@ -18,7 +18,8 @@ AgentVersion AgentInstaller::parseVersionLine(const std::string& line) {
     std::istringstream in(line);
     std::string name, protoWord, archWord;
     in >> name >> v.version >> protoWord >> v.protocol >> archWord >> v.arch;
-    v.present = name == "dvfo-edge" && protoWord == "protocol" && archWord == "arch" && !v.version.empty();
+    v.present =
+        name == "dvfo-edge" && protoWord == "protocol" && archWord == "arch" && !v.version.empty();
     return v;
 }
 
@@ -63,17 +64,20 @@ AgentVersion AgentInstaller::query() {
 
 AgentVersion AgentInstaller::ensure(const std::string& localAgentIn) {
     AgentVersion v = query();
-    const bool current = v.present && v.protocol == protocol::kVersion && compareVersions(v.version, DVFO_VERSION) >= 0;
+    const bool current = v.present && v.protocol == protocol::kVersion &&
+                         compareVersions(v.version, DVFO_VERSION) >= 0;
     if (current)
         return v;
-    const std::string why = !v.present ? "dvfo-edge is not installed at " + remotePath_
-                                       : "dvfo-edge " + v.version + " (protocol " + std::to_string(v.protocol) +
-                                             ") on the board is older than this studio (" DVFO_VERSION ")";
+    const std::string why =
+        !v.present ? "dvfo-edge is not installed at " + remotePath_
+                   : "dvfo-edge " + v.version + " (protocol " + std::to_string(v.protocol) +
+                         ") on the board is older than this studio (" DVFO_VERSION ")";
     if (v.arch != localArch())
-        throw std::runtime_error(why + ", and the board is " + (v.arch.empty() ? "of unknown architecture" : v.arch) +
-                                 " while this build is " + localArch() +
-                                 ": install the dvfo-edge package built for the board (packaging/, cpack) and set the "
-                                 "board's agent path");
+        throw std::runtime_error(
+            why + ", and the board is " + (v.arch.empty() ? "of unknown architecture" : v.arch) +
+            " while this build is " + localArch() +
+            ": install the dvfo-edge package built for the board (packaging/, cpack) and set the "
+            "board's agent path");
     const std::string localAgent = localAgentIn.empty() ? locateEdgeAgent() : localAgentIn;
     if (status_)
         status_(why + ": uploading " + localAgent);
@@ -82,9 +86,10 @@ AgentVersion AgentInstaller::ensure(const std::string& localAgentIn) {
     shell_.upload(localAgent, remotePath_, uo);
     v = query();
     if (!v.present)
-        throw std::runtime_error("uploaded dvfo-edge to " + remotePath_ +
-                                 " but it does not run there (missing shared libraries?); install the dvfo-edge "
-                                 "package on the board");
+        throw std::runtime_error(
+            "uploaded dvfo-edge to " + remotePath_ +
+            " but it does not run there (missing shared libraries?); install the dvfo-edge "
+            "package on the board");
     return v;
 }
 

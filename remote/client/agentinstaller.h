@@ -9,9 +9,9 @@ namespace dvfo {
 // What `dvfo-edge --version` said on a board.
 struct AgentVersion {
     bool present = false;
-    std::string version;  // "0.1.0"
+    std::string version; // "0.1.0"
     int protocol = 0;
-    std::string arch;     // uname -m of the board
+    std::string arch; // uname -m of the board
 };
 
 // Makes sure a usable dvfo-edge is on the board: checks its version and, when it is missing or

@@ -21,7 +21,9 @@ ConnectOptions ConnectOptions::defaults() {
     return o;
 }
 
-bool isEmulatedBoardName(const std::string& board) { return board.rfind("emulated:", 0) == 0; }
+bool isEmulatedBoardName(const std::string& board) {
+    return board.rfind("emulated:", 0) == 0;
+}
 
 BoardEntry emulatedBoardEntry(const std::string& board) {
     BoardEntry entry;
@@ -61,7 +63,8 @@ std::unique_ptr<SshSession> openSsh(const BoardEntry& entry, const ConnectOption
     so.acceptFingerprint = o.acceptFingerprint;
     auto session = std::make_unique<SshSession>(so);
     if (o.acceptNewHostKey)
-        session->setHostKeyCallback([](const HostKeyInfo&) { return HostKeyDecision::AcceptAndSave; });
+        session->setHostKeyCallback(
+            [](const HostKeyInfo&) { return HostKeyDecision::AcceptAndSave; });
     else if (o.hostKey)
         session->setHostKeyCallback(o.hostKey);
     if (o.passphrase)
@@ -90,7 +93,8 @@ std::unique_ptr<AgentClient> connectBoard(const BoardEntry& entry, const Connect
     const std::string command = "exec " + agentCommandLine(entry, "serve");
     if (o.status)
         o.status("starting the agent on " + entry.name);
-    return std::make_unique<AgentClient>(std::make_unique<SshLineTransport>(std::move(session), command));
+    return std::make_unique<AgentClient>(
+        std::make_unique<SshLineTransport>(std::move(session), command));
 }
 
 std::unique_ptr<AgentClient> connectBoard(const std::string& board, const ConnectOptions& o,
@@ -109,8 +113,8 @@ std::unique_ptr<AgentClient> connectBoard(const std::string& board, const Connec
     std::string ids;
     for (const auto& id : BoardSpec::builtinIds())
         ids += (ids.empty() ? "" : "|") + id;
-    throw std::invalid_argument("unknown board '" + board + "': add it with 'dvfo board add' or use emulated:<" +
-                                ids + ">");
+    throw std::invalid_argument("unknown board '" + board +
+                                "': add it with 'dvfo board add' or use emulated:<" + ids + ">");
 }
 
 } // namespace dvfo

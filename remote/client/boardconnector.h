@@ -13,14 +13,14 @@ namespace dvfo {
 
 // How to reach boards: OpenSSH-like files and the callbacks that ask the user.
 struct ConnectOptions {
-    std::string sshConfigFile;   // default $HOME/.ssh/config
-    std::string knownHostsFile;  // default $HOME/.ssh/known_hosts
+    std::string sshConfigFile;  // default $HOME/.ssh/config
+    std::string knownHostsFile; // default $HOME/.ssh/known_hosts
     std::string studioKnownHostsFile = SshOptions::studioKnownHostsFile();
     bool acceptNewHostKey = false; // CLI --accept-new: trust and save an unknown key
     // CLI --accept-fingerprint SHA256:...: trust and save an unknown key only with this
     // fingerprint (the one the user checked on the board); any other key is refused.
     std::string acceptFingerprint;
-    HostKeyCallback hostKey;       // asked for unknown keys when acceptNewHostKey is off (GUI)
+    HostKeyCallback hostKey; // asked for unknown keys when acceptNewHostKey is off (GUI)
     PassphrasePrompt passphrase;
     PasswordPrompt password;
     std::function<void(const std::string&)> status; // "connecting", "uploading agent", ...
@@ -33,8 +33,9 @@ struct ConnectOptions {
 // name of a board in `registry` (dvfo-edge serve over SSH, uploaded first when missing).
 // Throws std::invalid_argument (unknown name), SshError, TransportError, AgentError,
 // std::runtime_error (agent cannot be installed).
-std::unique_ptr<AgentClient> connectBoard(const std::string& board, const ConnectOptions& options = ConnectOptions::defaults(),
-                                          const BoardRegistry* registry = nullptr);
+std::unique_ptr<AgentClient>
+connectBoard(const std::string& board, const ConnectOptions& options = ConnectOptions::defaults(),
+             const BoardRegistry* registry = nullptr);
 std::unique_ptr<AgentClient> connectBoard(const BoardEntry& entry, const ConnectOptions& options);
 
 // The SSH session for a registered board, connected and authenticated (no agent started).

@@ -62,8 +62,8 @@ BundleDeployer::BundleDeployer(BoardEntry board, ConnectOptions connect, DeployO
     : board_(std::move(board)), connect_(std::move(connect)), options_(std::move(options)) {}
 
 const std::vector<std::string> BundleDeployer::kKillPoints = {
-    "lock", "upload", "verify", "switch:previous", "switch:pending", "switch:current",
-    "restart", "health", "confirm"};
+    "lock",           "upload",  "verify", "switch:previous", "switch:pending",
+    "switch:current", "restart", "health", "confirm"};
 
 namespace {
 // "20261205T120000Z-1a2b3c": unique per deploy, sorts by time.
@@ -181,10 +181,13 @@ DeployResult BundleDeployer::deploySteps(const std::string& localBundleDir, Depl
             const std::string rollbackError = runStep(rollback, c, result);
             if (rollbackError.empty()) {
                 result.status = "rolled_back";
-                result.message += c.previousDir.empty() || result.previousVersion.empty()
-                                      ? "; no previous bundle, runtime stopped"
-                                      : "; rolled back to " + result.previousVersion + ", which is running";
-                prune(c, c.previousDir); // the failed bundle stays for inspection until the next deploy
+                result.message +=
+                    c.previousDir.empty() || result.previousVersion.empty()
+                        ? "; no previous bundle, runtime stopped"
+                        : "; rolled back to " + result.previousVersion + ", which is running";
+                prune(
+                    c,
+                    c.previousDir); // the failed bundle stays for inspection until the next deploy
             } else {
                 result.status = "rollback_failed";
                 result.message += "; rollback failed too: " + rollbackError;
@@ -220,7 +223,8 @@ DeployResult BundleDeployer::rollback() {
         c.previousVersion = c.linkVersion("previous");
         result.previousVersion = current;
         if (c.previousDir.empty() || c.previousDir == currentDir) {
-            result.message = "nothing to roll back to on " + board_.name + ": no previous bundle is kept";
+            result.message =
+                "nothing to roll back to on " + board_.name + ": no previous bundle is kept";
             history.finish(result);
             return result;
         }
@@ -233,7 +237,8 @@ DeployResult BundleDeployer::rollback() {
             history.finish(result);
             return result;
         }
-        // Swap: the bundle rolled away from becomes `previous`, so a second rollback undoes this one.
+        // Swap: the bundle rolled away from becomes `previous`, so a second rollback undoes this
+        // one.
         if (!currentDir.empty())
             c.switchLink("previous", currentDir);
         result.version = c.manifest.bundleVersion;

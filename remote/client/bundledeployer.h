@@ -19,9 +19,9 @@ struct DeployStepReport {
 // The outcome of deploying (or rolling back) one board.
 struct DeployResult {
     std::string board;
-    std::string kind = "deploy";   // "deploy" | "rollback"
-    std::string version;           // what was deployed (or, for a rollback, what is running after it)
-    std::string previousVersion;   // what ran before
+    std::string kind = "deploy"; // "deploy" | "rollback"
+    std::string version;         // what was deployed (or, for a rollback, what is running after it)
+    std::string previousVersion; // what ran before
     // "succeeded", "failed" (nothing switched: the old bundle still runs), "rolled_back" (switched,
     // failed, previous bundle back and healthy), "rollback_failed" (the board needs attention)
     std::string status = "failed";
@@ -38,9 +38,9 @@ struct DeployResult {
 // health check of the old one). Crash-consistent: each deploy gets its own directory, files and
 // directories are fsync'ed before anything points at them, `previous` is set before `current`,
 // and the pending marker (PendingDeploy) makes a restart the deploy did not ask for fall back to
-// the previous bundle until the new one passed its health check. A registered board is reached over SSH, an "emulated:<id>" board (see
-// emulatedBoardEntry) through this machine's shell; the steps are the same. Nothing here throws:
-// every failure is in the result.
+// the previous bundle until the new one passed its health check. A registered board is reached over
+// SSH, an "emulated:<id>" board (see emulatedBoardEntry) through this machine's shell; the steps
+// are the same. Nothing here throws: every failure is in the result.
 class BundleDeployer {
 public:
     BundleDeployer(BoardEntry board, ConnectOptions connect, DeployOptions options);

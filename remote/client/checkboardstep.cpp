@@ -10,7 +10,8 @@ void CheckBoardStep::run(DeployContext& c) {
     AgentInstaller installer(c.shell, c.board.agentPath,
                              [&c](const std::string& s) { c.report("check", s); });
     const AgentVersion agent = installer.ensure();
-    const std::string out = c.run(c.agentCommand("probe"), "asking dvfo-edge on " + c.board.name + " for its board");
+    const std::string out =
+        c.run(c.agentCommand("probe"), "asking dvfo-edge on " + c.board.name + " for its board");
     const auto line = out.substr(0, out.find('\n'));
     const auto message = protocol::parseMessage(line);
     const std::string boardId = message.body.value("board", std::string());
@@ -20,7 +21,8 @@ void CheckBoardStep::run(DeployContext& c) {
     expected.boardSpecId = boardId;
     expected.maxProtocolVersion = agent.protocol;
     c.manifest = PolicyBundle::validate(c.localBundleDir, expected);
-    c.report(name(), "board " + boardId + ", dvfo-edge " + agent.version + ", bundle " + c.manifest.bundleVersion + " valid");
+    c.report(name(), "board " + boardId + ", dvfo-edge " + agent.version + ", bundle " +
+                         c.manifest.bundleVersion + " valid");
 }
 
 } // namespace dvfo

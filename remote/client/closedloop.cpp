@@ -384,7 +384,8 @@ std::vector<ClosedLoopRow> ClosedLoop::run(const ClosedLoopOptions& o) {
             row.offloads += r.value("cloudUsed", false) ? 1 : 0;
             row.fallbacks += r.value("fellBack", false) ? 1 : 0;
             row.guarded += r.contains("guard") ? 1 : 0;
-            row.probeBytes = std::max<int64_t>(row.probeBytes, jsonIntegerOr<int64_t>(r, "probeBytes", 0));
+            row.probeBytes =
+                std::max<int64_t>(row.probeBytes, jsonIntegerOr<int64_t>(r, "probeBytes", 0));
         }
         if (row.inferences == 0)
             throw std::runtime_error("the runtime for " + p.name +

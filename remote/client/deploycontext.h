@@ -26,12 +26,14 @@ struct DeployOptions {
     // Runtime root on the boards; empty = each board's default (RuntimeLayout::defaultRootInHome:
     // ~/.local/share/dvfo-edge, or .../emulated-<id> for a board whose agent emulates <id>).
     std::string runtimeRoot;
-    int healthWaitMs = 20000;       // how long the health check waits for the runtime to be healthy
+    int healthWaitMs = 20000; // how long the health check waits for the runtime to be healthy
     std::string input = "synthetic"; // the runtime's input (dvfo-edge run --input)
-    std::string cloudUrl;           // overrides the bundle's endpoint on the board; empty = the bundle's
+    std::string cloudUrl; // overrides the bundle's endpoint on the board; empty = the bundle's
     int periodMs = 100;
     // (board, step, message) for every step start/end; may be called from several threads.
-    std::function<void(const std::string& board, const std::string& step, const std::string& message)> progress;
+    std::function<void(const std::string& board, const std::string& step,
+                       const std::string& message)>
+        progress;
     // Called at every kill point: after each change a deploy makes on a board (see
     // BundleDeployer::kKillPoints), with the board's deploy lock held. Tests (and the CLI's
     // DVFO_DEPLOY_PAUSE_AT) use it to stop a deploy at a known point.

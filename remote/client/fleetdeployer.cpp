@@ -7,7 +7,8 @@
 
 namespace dvfo {
 
-FleetDeployer::FleetDeployer(std::vector<BoardEntry> boards, ConnectOptions connect, DeployOptions options, int parallel)
+FleetDeployer::FleetDeployer(std::vector<BoardEntry> boards, ConnectOptions connect,
+                             DeployOptions options, int parallel)
     : boards_(std::move(boards)), connect_(std::move(connect)), options_(std::move(options)),
       parallel_(std::max(1, parallel)) {}
 
@@ -19,7 +20,8 @@ template <typename Job> std::vector<DeployResult> FleetDeployer::forEachBoard(Jo
             try {
                 BundleDeployer deployer(boards_[i], connect_, options_);
                 results[i] = job(deployer);
-            } catch (const std::exception& e) { // BundleDeployer reports in its result; belt and braces
+            } catch (
+                const std::exception& e) { // BundleDeployer reports in its result; belt and braces
                 results[i].board = boards_[i].name;
                 results[i].message = e.what();
             }
@@ -46,7 +48,8 @@ std::string FleetDeployer::summary(const std::vector<DeployResult>& results) {
     std::map<std::string, int> counts;
     for (const auto& r : results)
         ++counts[r.status];
-    std::string text = std::to_string(results.size()) + (results.size() == 1 ? " board:" : " boards:");
+    std::string text =
+        std::to_string(results.size()) + (results.size() == 1 ? " board:" : " boards:");
     bool first = true;
     for (const auto& [status, n] : counts) {
         std::string label = status;

@@ -11,7 +11,8 @@ namespace dvfo {
 // stops or changes the others.
 class FleetDeployer {
 public:
-    FleetDeployer(std::vector<BoardEntry> boards, ConnectOptions connect, DeployOptions options, int parallel = 4);
+    FleetDeployer(std::vector<BoardEntry> boards, ConnectOptions connect, DeployOptions options,
+                  int parallel = 4);
 
     std::vector<DeployResult> deploy(const std::string& localBundleDir);
     std::vector<DeployResult> rollback();

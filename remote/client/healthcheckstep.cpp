@@ -11,7 +11,8 @@ void HealthCheckStep::run(DeployContext& c) {
                                    " --wait-ms " + std::to_string(c.options.healthWaitMs) +
                                    " --expect-version " + BoardShell::quote(version)),
                     std::chrono::milliseconds(c.options.healthWaitMs + 30000));
-    const auto answer = nlohmann::json::parse(r.stdoutText.substr(0, r.stdoutText.find('\n')), nullptr, false);
+    const auto answer =
+        nlohmann::json::parse(r.stdoutText.substr(0, r.stdoutText.find('\n')), nullptr, false);
     if (r.ok() && !answer.is_discarded()) {
         c.report(name(), "runtime healthy with bundle " + version);
         if (confirm_) {
@@ -22,10 +23,11 @@ void HealthCheckStep::run(DeployContext& c) {
         }
         return;
     }
-    std::string reason = !answer.is_discarded() && answer.is_object() ? answer.value("reason", std::string())
-                                                                        : r.stderrText;
-    throw DeployError("health check of bundle " + version + " on " + c.board.name + " failed: " +
-                      (reason.empty() ? "no answer" : reason));
+    std::string reason = !answer.is_discarded() && answer.is_object()
+                             ? answer.value("reason", std::string())
+                             : r.stderrText;
+    throw DeployError("health check of bundle " + version + " on " + c.board.name +
+                      " failed: " + (reason.empty() ? "no answer" : reason));
 }
 
 } // namespace dvfo

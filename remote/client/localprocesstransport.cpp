@@ -13,7 +13,9 @@
 namespace dvfo {
 
 namespace {
-bool executable(const std::string& p) { return !p.empty() && access(p.c_str(), X_OK) == 0; }
+bool executable(const std::string& p) {
+    return !p.empty() && access(p.c_str(), X_OK) == 0;
+}
 
 std::string selfDir() {
     char buf[4096];
@@ -29,7 +31,8 @@ std::string locateEdgeAgent() {
     if (const char* env = getenv("DVFO_EDGE"); env && executable(env))
         return env;
     const std::string dir = selfDir();
-    for (const std::string& c : {dir + "/dvfo-edge", dir + "/../remote/dvfo-edge", dir + "/../../remote/dvfo-edge"})
+    for (const std::string& c :
+         {dir + "/dvfo-edge", dir + "/../remote/dvfo-edge", dir + "/../../remote/dvfo-edge"})
         if (executable(c))
             return c;
     if (const char* path = getenv("PATH")) {
@@ -37,7 +40,9 @@ std::string locateEdgeAgent() {
         size_t pos = 0;
         while (pos <= p.size()) {
             const size_t colon = p.find(':', pos);
-            const std::string c = p.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos) + "/dvfo-edge";
+            const std::string c =
+                p.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos) +
+                "/dvfo-edge";
             if (executable(c))
                 return c;
             if (colon == std::string::npos)
@@ -45,10 +50,12 @@ std::string locateEdgeAgent() {
             pos = colon + 1;
         }
     }
-    throw TransportError("cannot find the dvfo-edge agent: set DVFO_EDGE or install dvfo-edge next to this program");
+    throw TransportError(
+        "cannot find the dvfo-edge agent: set DVFO_EDGE or install dvfo-edge next to this program");
 }
 
-LocalProcessTransport::LocalProcessTransport(const std::vector<std::string>& argv, std::string description)
+LocalProcessTransport::LocalProcessTransport(const std::vector<std::string>& argv,
+                                             std::string description)
     : description_(std::move(description)) {
     int in[2], out[2], err[2];
     if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
@@ -80,14 +87,17 @@ LocalProcessTransport::LocalProcessTransport(const std::vector<std::string>& arg
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-LocalProcessTransport::~LocalProcessTransport() { close(); }
+LocalProcessTransport::~LocalProcessTransport() {
+    close();
+}
 
 std::string LocalProcessTransport::stderrTail() {
     char buf[4096];
     ssize_t n;
     while (errFromChild_ >= 0 && (n = ::read(errFromChild_, buf, sizeof buf)) > 0)
         errBuffer_.append(buf, size_t(n));
-    std::string tail = errBuffer_.size() > 2000 ? errBuffer_.substr(errBuffer_.size() - 2000) : errBuffer_;
+    std::string tail =
+        errBuffer_.size() > 2000 ? errBuffer_.substr(errBuffer_.size() - 2000) : errBuffer_;
     while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r'))
         tail.pop_back();
     return tail;
@@ -123,7 +133,9 @@ std::optional<std::string> LocalProcessTransport::readLine(int timeoutMs) {
         }
         if (fromChild_ < 0)
             throw TransportError(description_ + ": connection closed");
-        const int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
+        const int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 deadline - std::chrono::steady_clock::now())
+                                 .count());
         if (left <= 0)
             return std::nullopt;
         // Drain stderr too: a chatty agent must never block on a full pipe.
@@ -156,8 +168,9 @@ std::optional<std::string> LocalProcessTransport::readLine(int timeoutMs) {
             const std::string tail = stderrTail();
             std::string status;
             if (exitStatus_ >= 0)
-                status = WIFSIGNALED(exitStatus_) ? " (killed by signal " + std::to_string(WTERMSIG(exitStatus_)) + ")"
-                                                  : " (exit status " + std::to_string(WEXITSTATUS(exitStatus_)) + ")";
+                status = WIFSIGNALED(exitStatus_)
+                             ? " (killed by signal " + std::to_string(WTERMSIG(exitStatus_)) + ")"
+                             : " (exit status " + std::to_string(WEXITSTATUS(exitStatus_)) + ")";
             ::close(fromChild_);
             fromChild_ = -1;
             throw TransportError(description_ + ": agent closed the connection" + status +

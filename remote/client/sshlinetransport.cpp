@@ -11,7 +11,9 @@ SshLineTransport::SshLineTransport(std::unique_ptr<SshSession> session, const st
     }
 }
 
-SshLineTransport::~SshLineTransport() { close(); }
+SshLineTransport::~SshLineTransport() {
+    close();
+}
 
 void SshLineTransport::writeLine(const std::string& line) {
     if (!stream_)

@@ -20,7 +20,8 @@ void UploadBundleStep::run(DeployContext& c) {
     for (const auto& f : c.manifest.files) {
         c.shell.upload(c.localBundleDir + "/" + f.path, staging + "/" + f.path, o);
         done += f.size;
-        c.report(name(), f.path + " (" + std::to_string(done * 100 / std::max<int64_t>(total, 1)) + " %)");
+        c.report(name(),
+                 f.path + " (" + std::to_string(done * 100 / std::max<int64_t>(total, 1)) + " %)");
     }
     c.shell.upload(c.localBundleDir + "/" + BundleManifest::kFileName,
                    staging + "/" + BundleManifest::kFileName, o);

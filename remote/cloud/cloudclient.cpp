@@ -23,7 +23,8 @@ void splitSeconds(double seconds, time_t& sec, time_t& usec) {
 // `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD: what a server sends
 // ends up in error messages, telemetry and status files, all JSON.
 std::string validUtf8(const std::string& text) {
-    const std::string quoted = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string quoted =
+        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return nlohmann::json::parse(quoted).get<std::string>();
 }
 
@@ -69,7 +70,8 @@ struct CloudClient::Impl {
     httplib::Client client;
     std::atomic<uint64_t> requestId{0};
 
-    explicit Impl(CloudClientOptions o) : options(std::move(o)), client(options.host, options.port) {
+    explicit Impl(CloudClientOptions o)
+        : options(std::move(o)), client(options.host, options.port) {
         time_t sec = 0, usec = 0;
         splitSeconds(options.connectTimeoutSeconds, sec, usec);
         client.set_connection_timeout(sec, usec);
@@ -98,18 +100,20 @@ struct CloudClient::Impl {
     std::string where() const { return options.host + ":" + std::to_string(options.port); }
 };
 
-CloudClient::CloudClient(CloudClientOptions options) : d_(std::make_unique<Impl>(std::move(options))) {}
+CloudClient::CloudClient(CloudClientOptions options)
+    : d_(std::make_unique<Impl>(std::move(options))) {}
 
 CloudClient::~CloudClient() = default;
 
 std::string CloudClient::describe() const {
-    return "http://" + d_->where() + d_->modelPath() + (d_->options.binaryTensors ? " (binary tensors)" : " (JSON)");
+    return "http://" + d_->where() + d_->modelPath() +
+           (d_->options.binaryTensors ? " (binary tensors)" : " (JSON)");
 }
 
 CloudReply CloudClient::infer(const CompressedFeatures& features) {
     const std::string id = std::to_string(++d_->requestId);
-    const InferenceProtocol::Body body =
-        InferenceProtocol::encodeRequest(features, d_->options.binaryTensors, d_->options.binaryTensors, id);
+    const InferenceProtocol::Body body = InferenceProtocol::encodeRequest(
+        features, d_->options.binaryTensors, d_->options.binaryTensors, id);
     httplib::Request request;
     request.method = "POST";
     request.path = d_->modelPath() + "/infer";
@@ -119,15 +123,17 @@ CloudReply CloudClient::infer(const CompressedFeatures& features) {
     request.body = body.data;
     // The answer is read into a bounded buffer within a deadline: the server is not trusted to
     // send a reasonable amount (inflated, if it compresses) or to send it at a reasonable pace.
-    const auto deadline =
-        std::chrono::steady_clock::now() +
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(
-            d_->options.connectTimeoutSeconds + d_->options.writeTimeoutSeconds + d_->options.readTimeoutSeconds));
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(d_->options.connectTimeoutSeconds +
+                                                            d_->options.writeTimeoutSeconds +
+                                                            d_->options.readTimeoutSeconds));
     std::string answer;
     std::string abandoned;
     request.content_receiver = [&](const char* data, size_t size, uint64_t, uint64_t) {
         if (size > d_->options.maxResponseBytes - answer.size()) {
-            abandoned = "its response exceeds " + std::to_string(d_->options.maxResponseBytes) + " bytes";
+            abandoned =
+                "its response exceeds " + std::to_string(d_->options.maxResponseBytes) + " bytes";
             return false;
         }
         if (std::chrono::steady_clock::now() > deadline) {
@@ -148,13 +154,14 @@ CloudReply CloudClient::infer(const CompressedFeatures& features) {
         throw CloudError("cloud " + d_->where() + " unreachable: " + httplib::to_string(error));
     }
     if (response.status != 200)
-        throw CloudError("cloud " + d_->where() + " answered HTTP " + std::to_string(response.status) + ": " +
-                         errorText(answer));
+        throw CloudError("cloud " + d_->where() + " answered HTTP " +
+                         std::to_string(response.status) + ": " + errorText(answer));
     CloudReply reply;
     try {
         const std::optional<size_t> headerLength = InferenceProtocol::parseHeaderLength(
             response.get_header_value(InferenceProtocol::kHeaderLength), answer.size());
-        InferenceProtocol::Response decoded = InferenceProtocol::decodeResponse(answer, headerLength);
+        InferenceProtocol::Response decoded =
+            InferenceProtocol::decodeResponse(answer, headerLength);
         reply.logits = std::move(decoded.logits);
         reply.computeMs = decoded.computeMs;
         reply.serverWallMs = decoded.wallMs >= 0 ? decoded.wallMs : decoded.computeMs;
@@ -188,10 +195,11 @@ std::string CloudClient::metadataJson() {
         throw CloudError("cloud " + d_->where() + " abandoned: its response exceeds " +
                          std::to_string(d_->options.maxResponseBytes) + " bytes");
     if (!result)
-        throw CloudError("cloud " + d_->where() + " unreachable: " + httplib::to_string(result.error()));
+        throw CloudError("cloud " + d_->where() +
+                         " unreachable: " + httplib::to_string(result.error()));
     if (result->status != 200)
-        throw CloudError("cloud " + d_->where() + " answered HTTP " + std::to_string(result->status) + ": " +
-                         errorText(body));
+        throw CloudError("cloud " + d_->where() + " answered HTTP " +
+                         std::to_string(result->status) + ": " + errorText(body));
     return validUtf8(body);
 }
 

@@ -37,8 +37,8 @@ public:
     CloudReply infer(const CompressedFeatures& features) override;
     std::string describe() const override;
 
-    bool live();  // GET /v2/health/live == 200; false on any failure
-    bool ready(); // GET /v2/health/ready == 200
+    bool live();                // GET /v2/health/live == 200; false on any failure
+    bool ready();               // GET /v2/health/ready == 200
     std::string metadataJson(); // GET /v2/models/NAME; throws CloudError
 
 private:

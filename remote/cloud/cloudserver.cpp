@@ -69,8 +69,8 @@ void closeAfterResponse() {
 // on the bytes read for it (chunked bodies and endless headers are not bounded by Content-Length).
 class LimitedRequestStream : public httplib::Stream {
 public:
-    LimitedRequestStream(int sock, Clock::time_point deadline, size_t maxBytes, int readTimeoutMs, int writeTimeoutMs,
-                         Exchange& exchange)
+    LimitedRequestStream(int sock, Clock::time_point deadline, size_t maxBytes, int readTimeoutMs,
+                         int writeTimeoutMs, Exchange& exchange)
         : sock_(sock), deadline_(deadline), maxBytes_(maxBytes), readTimeoutMs_(readTimeoutMs),
           writeTimeoutMs_(writeTimeoutMs), exchange_(exchange) {}
 
@@ -89,7 +89,8 @@ public:
             }
             if (!waitUntilReadable())
                 return -1;
-            const ssize_t n = ::recv(sock_, buffer_, std::min(sizeof buffer_, maxBytes_ - received_), 0);
+            const ssize_t n =
+                ::recv(sock_, buffer_, std::min(sizeof buffer_, maxBytes_ - received_), 0);
             if (n <= 0)
                 return n;
             received_ += size_t(n);
@@ -108,15 +109,21 @@ public:
         return ::send(sock_, ptr, size, MSG_NOSIGNAL);
     }
 
-    void get_remote_ip_and_port(std::string& ip, int& port) const override { address(true, ip, port); }
-    void get_local_ip_and_port(std::string& ip, int& port) const override { address(false, ip, port); }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        address(true, ip, port);
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        address(false, ip, port);
+    }
     int socket() const override { return sock_; }
 
 private:
     // Waits for data up to the read timeout, but never past the request's deadline.
     bool waitUntilReadable() const {
         for (;;) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now())
+                    .count();
             if (left <= 0) {
                 exchange_.timedOut = true;
                 return false;
@@ -140,8 +147,9 @@ private:
                                : ::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &length);
         char host[NI_MAXHOST] = {};
         char service[NI_MAXSERV] = {};
-        if (got == 0 && ::getnameinfo(reinterpret_cast<sockaddr*>(&addr), length, host, sizeof host, service,
-                                      sizeof service, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+        if (got == 0 &&
+            ::getnameinfo(reinterpret_cast<sockaddr*>(&addr), length, host, sizeof host, service,
+                          sizeof service, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
             ip = host;
             port = std::atoi(service);
         }
@@ -177,7 +185,8 @@ private:
             Exchange exchange;
             LimitedRequestStream stream(sock, Clock::now() + requestTimeout, maxRequestBytes,
                                         int(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
-                                        int(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000), exchange);
+                                        int(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000),
+                                        exchange);
             bool connectionClosed = false;
             currentExchange = &exchange;
             ok = process_request(stream, left == 1, connectionClosed, nullptr);
@@ -245,13 +254,17 @@ struct CloudServer::Impl {
     // Unknown model or version: 404. Returns false after answering.
     bool checkModel(const httplib::Request& req, httplib::Response& res) const {
         const std::string name = req.matches[1];
-        const std::string version = req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
+        const std::string version =
+            req.matches.size() > 2 ? std::string(req.matches[2]) : std::string();
         if (name != options.modelName) {
-            sendError(res, 404, "unknown model '" + name + "' (this server has '" + options.modelName + "')");
+            sendError(res, 404,
+                      "unknown model '" + name + "' (this server has '" + options.modelName + "')");
             return false;
         }
         if (!version.empty() && version != kModelVersion) {
-            sendError(res, 404, "model '" + name + "' has no version '" + version + "' (only " + kModelVersion + ")");
+            sendError(res, 404,
+                      "model '" + name + "' has no version '" + version + "' (only " +
+                          kModelVersion + ")");
             return false;
         }
         return true;
@@ -265,12 +278,16 @@ struct CloudServer::Impl {
             {"platform", "libtorch_cpp"},
             {"inputs",
              {
-                 {{"name", InferenceProtocol::kFeatures}, {"datatype", "INT8"}, {"shape", {-1, f.height, f.width}}},
+                 {{"name", InferenceProtocol::kFeatures},
+                  {"datatype", "INT8"},
+                  {"shape", {-1, f.height, f.width}}},
                  {{"name", InferenceProtocol::kScales}, {"datatype", "FP32"}, {"shape", {-1}}},
                  {{"name", InferenceProtocol::kChannels}, {"datatype", "INT32"}, {"shape", {-1}}},
              }},
             {"outputs",
-             {{{"name", InferenceProtocol::kLogits}, {"datatype", "FP32"}, {"shape", {model->classes()}}}}},
+             {{{"name", InferenceProtocol::kLogits},
+               {"datatype", "FP32"},
+               {"shape", {model->classes()}}}}},
             {"parameters",
              {{"feature_channels", f.channels},
               {"model", model->modelName()},
@@ -282,7 +299,8 @@ struct CloudServer::Impl {
 
     // Reads the body through `reader` (httplib inflates gzip/deflate/br first), at most
     // maxBodyBytes of it. Returns false after answering 413, 408 or 400.
-    bool readBody(const httplib::ContentReader& reader, httplib::Response& res, std::string& body) const {
+    bool readBody(const httplib::ContentReader& reader, httplib::Response& res,
+                  std::string& body) const {
         bool tooLarge = false;
         const bool complete = reader([&](const char* data, size_t size) {
             if (size > options.maxBodyBytes - body.size()) {
@@ -298,17 +316,21 @@ struct CloudServer::Impl {
         if (tooLarge || res.status == 413 || (currentExchange && currentExchange->overLimit))
             sendError(res, 413, bodyLimitMessage());
         else if (currentExchange && currentExchange->timedOut)
-            sendError(res, 408, "request not received within " + std::to_string(options.requestTimeoutSeconds) + " s");
+            sendError(res, 408,
+                      "request not received within " +
+                          std::to_string(options.requestTimeoutSeconds) + " s");
         else
             sendError(res, 400, "incomplete or undecodable request body");
         return false;
     }
 
     std::string bodyLimitMessage() const {
-        return "request body exceeds the limit of " + std::to_string(options.maxBodyBytes) + " bytes";
+        return "request body exceeds the limit of " + std::to_string(options.maxBodyBytes) +
+               " bytes";
     }
 
-    void infer(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    void infer(const httplib::Request& req, httplib::Response& res,
+               const httplib::ContentReader& reader) {
         if (!checkModel(req, res)) {
             closeAfterResponse(); // the body stays unread
             return;
@@ -323,14 +345,16 @@ struct CloudServer::Impl {
                 InferenceProtocol::decodeRequest(body, headerLength, model->featureShape());
             const auto start = Clock::now();
             const std::vector<float> logits = model->cloudTail(request.features);
-            const double wallMs = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            const double wallMs =
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count();
             const bool emulating = options.emulatedComputeMs >= 0;
             const InferenceProtocol::Body answer = InferenceProtocol::encodeResponse(
                 options.modelName, request.id, logits, request.binaryOutput,
                 emulating ? options.emulatedComputeMs : wallMs, emulating ? wallMs : -1.0);
             res.status = 200;
             if (answer.headerLength)
-                res.set_header(InferenceProtocol::kHeaderLength, std::to_string(*answer.headerLength));
+                res.set_header(InferenceProtocol::kHeaderLength,
+                               std::to_string(*answer.headerLength));
             res.set_content(answer.data, answer.contentType());
             ++inferences;
         } catch (const InferenceRequestError& e) {
@@ -347,31 +371,34 @@ struct CloudServer::Impl {
         });
         server.Get("/v2", [](const httplib::Request&, httplib::Response& res) {
             sendJson(res, 200,
-                     {{"name", "dvfo-cloud"}, {"version", DVFO_VERSION}, {"extensions", {"binary_tensor_data"}}});
+                     {{"name", "dvfo-cloud"},
+                      {"version", DVFO_VERSION},
+                      {"extensions", {"binary_tensor_data"}}});
         });
-        server.Get(std::string(kModelPath) + "/ready", [this](const httplib::Request& req, httplib::Response& res) {
-            if (checkModel(req, res))
-                sendJson(res, 200, {{"name", options.modelName}, {"ready", true}});
-        });
+        server.Get(std::string(kModelPath) + "/ready",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                       if (checkModel(req, res))
+                           sendJson(res, 200, {{"name", options.modelName}, {"ready", true}});
+                   });
         server.Get(kModelPath, [this](const httplib::Request& req, httplib::Response& res) {
             if (checkModel(req, res))
                 sendJson(res, 200, metadata());
         });
         server.Post(std::string(kModelPath) + "/infer",
-                    [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                        infer(req, res, reader);
-                    });
+                    [this](const httplib::Request& req, httplib::Response& res,
+                           const httplib::ContentReader& reader) { infer(req, res, reader); });
         // The edge runtime's bandwidth probe: the body is read (that is the measurement) and
         // dropped; the answer is small so the round trip is the upload.
-        server.Post("/v2/dvfo/probe",
-                    [this](const httplib::Request&, httplib::Response& res, const httplib::ContentReader& reader) {
-                        std::string body;
-                        if (readBody(reader, res, body))
-                            sendJson(res, 200, {{"bytes", body.size()}});
-                    });
+        server.Post("/v2/dvfo/probe", [this](const httplib::Request&, httplib::Response& res,
+                                             const httplib::ContentReader& reader) {
+            std::string body;
+            if (readBody(reader, res, body))
+                sendJson(res, 200, {{"bytes", body.size()}});
+        });
         // Any other POST: answered without reading the body (httplib would read it whole,
         // inflated, before finding no route).
-        server.Post(".*", [](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader&) {
+        server.Post(".*", [](const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader&) {
             closeAfterResponse();
             sendError(res, 404, "no such endpoint: " + req.method + " " + req.path);
         });
@@ -394,8 +421,9 @@ struct CloudServer::Impl {
 
         // httplib answers 404 (no route) and 413 (body over the limit) itself with an empty body;
         // give those the protocol's JSON error too.
-        const httplib::Server::HandlerWithResponse errorHandler = [this](const httplib::Request& req,
-                                                                           httplib::Response& res) {
+        const httplib::Server::HandlerWithResponse errorHandler = [this](
+                                                                      const httplib::Request& req,
+                                                                      httplib::Response& res) {
             if (!res.body.empty())
                 return httplib::Server::HandlerResponse::Unhandled;
             // httplib answers 400 to a request line or headers it could not read; say why.
@@ -404,13 +432,16 @@ struct CloudServer::Impl {
             else if (currentExchange && currentExchange->overLimit)
                 res.status = 413;
             if (res.status == 408)
-                res.set_content(InferenceProtocol::errorJson("request not received within " +
-                                                             std::to_string(options.requestTimeoutSeconds) + " s"),
+                res.set_content(InferenceProtocol::errorJson(
+                                    "request not received within " +
+                                    std::to_string(options.requestTimeoutSeconds) + " s"),
                                 InferenceProtocol::kJsonType);
             else if (res.status == 413)
-                res.set_content(InferenceProtocol::errorJson(bodyLimitMessage()), InferenceProtocol::kJsonType);
+                res.set_content(InferenceProtocol::errorJson(bodyLimitMessage()),
+                                InferenceProtocol::kJsonType);
             else if (res.status == 404)
-                res.set_content(InferenceProtocol::errorJson("no such endpoint: " + req.method + " " + req.path),
+                res.set_content(InferenceProtocol::errorJson("no such endpoint: " + req.method +
+                                                             " " + req.path),
                                 InferenceProtocol::kJsonType);
             else
                 res.set_content(InferenceProtocol::errorJson("HTTP " + std::to_string(res.status)),
@@ -418,18 +449,19 @@ struct CloudServer::Impl {
             return httplib::Server::HandlerResponse::Handled;
         };
         server.set_error_handler(errorHandler);
-        server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-            closeAfterResponse(); // the body may be half read
-            std::string message = "internal error";
-            try {
-                if (ep)
-                    std::rethrow_exception(ep);
-            } catch (const std::exception& e) {
-                message = std::string("internal error: ") + e.what();
-            } catch (...) {
-            }
-            sendError(res, 500, message);
-        });
+        server.set_exception_handler(
+            [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+                closeAfterResponse(); // the body may be half read
+                std::string message = "internal error";
+                try {
+                    if (ep)
+                        std::rethrow_exception(ep);
+                } catch (const std::exception& e) {
+                    message = std::string("internal error: ") + e.what();
+                } catch (...) {
+                }
+                sendError(res, 500, message);
+            });
     }
 };
 
@@ -454,7 +486,9 @@ CloudServer::CloudServer(std::shared_ptr<const SplitModel> model, CloudServerOpt
     d_->setupRoutes();
 }
 
-CloudServer::~CloudServer() { stop(); }
+CloudServer::~CloudServer() {
+    stop();
+}
 
 int CloudServer::start() {
     std::lock_guard<std::mutex> lock(d_->mutex);
@@ -488,7 +522,8 @@ void CloudServer::stop() {
     for (;;) {
         d_->server.stop();
         std::unique_lock<std::mutex> lock(d_->mutex);
-        if (d_->stopped.wait_for(lock, std::chrono::milliseconds(10), [this] { return !d_->running; }))
+        if (d_->stopped.wait_for(lock, std::chrono::milliseconds(10),
+                                 [this] { return !d_->running; }))
             break;
     }
     d_->thread.join();
@@ -499,13 +534,21 @@ void CloudServer::wait() {
     d_->stopped.wait(lock, [this] { return !d_->running; });
 }
 
-int CloudServer::port() const { return d_->port; }
+int CloudServer::port() const {
+    return d_->port;
+}
 
-bool CloudServer::running() const { return d_->server.is_running(); }
+bool CloudServer::running() const {
+    return d_->server.is_running();
+}
 
-int64_t CloudServer::inferenceCount() const { return d_->inferences; }
+int64_t CloudServer::inferenceCount() const {
+    return d_->inferences;
+}
 
-std::string CloudServer::metadataJson() const { return InferenceProtocol::dumpJson(d_->metadata()); }
+std::string CloudServer::metadataJson() const {
+    return InferenceProtocol::dumpJson(d_->metadata());
+}
 
 double emulatedTailMs(const SplitModel& model, const std::string& boardSpecId, double speedup) {
     if (!(speedup > 0))

@@ -60,7 +60,7 @@ public:
 
     int port() const;
     bool running() const;
-    int64_t inferenceCount() const; // successful /infer requests
+    int64_t inferenceCount() const;   // successful /infer requests
     std::string metadataJson() const; // what GET /v2/models/NAME returns
 
 private:

@@ -10,7 +10,8 @@
 #include <map>
 
 // Binary tensors are little endian on the wire and copied with memcpy.
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the binary tensor extension code assumes a little-endian host");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "the binary tensor extension code assumes a little-endian host");
 
 namespace dvfo {
 
@@ -20,7 +21,9 @@ using nlohmann::json;
 
 constexpr const char* kVersion = "1";
 
-InferenceRequestError bad(const std::string& message) { return InferenceRequestError(400, message); }
+InferenceRequestError bad(const std::string& message) {
+    return InferenceRequestError(400, message);
+}
 
 struct TensorSpec {
     std::string datatype;
@@ -29,7 +32,6 @@ struct TensorSpec {
     std::optional<size_t> binarySize;
     size_t binaryOffset = 0;
 };
-
 
 // Row-major flattening of JSON "data" (flat or nested arrays).
 void flatten(const json& value, std::vector<const json*>& out, int depth = 0) {
@@ -44,38 +46,43 @@ void flatten(const json& value, std::vector<const json*>& out, int depth = 0) {
 }
 
 template <typename T>
-std::vector<T> readTensor(const std::string& name, const TensorSpec& spec, const std::string& body, size_t binaryBase) {
+std::vector<T> readTensor(const std::string& name, const TensorSpec& spec, const std::string& body,
+                          size_t binaryBase) {
     const int64_t count = elementCount(spec.shape);
     std::vector<T> values(static_cast<size_t>(count));
     if (spec.binarySize) {
         if (*spec.binarySize != size_t(count) * sizeof(T))
-            throw bad("input '" + name + "': binary_data_size is " + std::to_string(*spec.binarySize) + " bytes but shape " +
+            throw bad("input '" + name + "': binary_data_size is " +
+                      std::to_string(*spec.binarySize) + " bytes but shape " +
                       shapeText(spec.shape) + " of " + spec.datatype + " needs " +
                       std::to_string(size_t(count) * sizeof(T)));
         if (count > 0)
-            std::memcpy(values.data(), body.data() + binaryBase + spec.binaryOffset, size_t(count) * sizeof(T));
+            std::memcpy(values.data(), body.data() + binaryBase + spec.binaryOffset,
+                        size_t(count) * sizeof(T));
         return values;
     }
     std::vector<const json*> flat;
     flatten(*spec.data, flat);
     if (int64_t(flat.size()) != count)
-        throw bad("input '" + name + "': shape " + shapeText(spec.shape) + " needs " + std::to_string(count) +
-                  " values, data has " + std::to_string(flat.size()));
+        throw bad("input '" + name + "': shape " + shapeText(spec.shape) + " needs " +
+                  std::to_string(count) + " values, data has " + std::to_string(flat.size()));
     for (size_t i = 0; i < flat.size(); ++i) {
         const json& v = *flat[i];
         if constexpr (std::is_floating_point_v<T>) {
             // Range-checked as double: a value beyond float's range would be undefined as a float.
-            if (!v.is_number() || !(std::fabs(v.get<double>()) <= double(std::numeric_limits<T>::max())))
-                throw bad("input '" + name + "': element " + std::to_string(i) + " is not a finite " +
-                          spec.datatype + " number");
+            if (!v.is_number() ||
+                !(std::fabs(v.get<double>()) <= double(std::numeric_limits<T>::max())))
+                throw bad("input '" + name + "': element " + std::to_string(i) +
+                          " is not a finite " + spec.datatype + " number");
             values[i] = T(v.get<double>());
         } else {
             if (!v.is_number_integer())
-                throw bad("input '" + name + "': element " + std::to_string(i) + " is not an integer");
+                throw bad("input '" + name + "': element " + std::to_string(i) +
+                          " is not an integer");
             const int64_t x = v.get<int64_t>();
             if (x < std::numeric_limits<T>::min() || x > std::numeric_limits<T>::max())
-                throw bad("input '" + name + "': element " + std::to_string(i) + " (" + std::to_string(x) +
-                          ") out of range for " + spec.datatype);
+                throw bad("input '" + name + "': element " + std::to_string(i) + " (" +
+                          std::to_string(x) + ") out of range for " + spec.datatype);
             values[i] = T(x);
         }
     }
@@ -92,30 +99,38 @@ json parseJson(const std::string& text, const char* what) {
 
 } // namespace
 
-std::string InferenceProtocol::dumpJson(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string InferenceProtocol::dumpJson(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
-std::string InferenceProtocol::errorJson(const std::string& message) { return dumpJson(json{{"error", message}}); }
+std::string InferenceProtocol::errorJson(const std::string& message) {
+    return dumpJson(json{{"error", message}});
+}
 
-std::optional<size_t> InferenceProtocol::parseHeaderLength(const std::string& value, size_t bodySize) {
+std::optional<size_t> InferenceProtocol::parseHeaderLength(const std::string& value,
+                                                           size_t bodySize) {
     if (value.empty())
         return std::nullopt;
     size_t length = 0;
     for (char c : value) {
         if (c < '0' || c > '9' || length > bodySize)
-            throw bad(std::string(kHeaderLength) + " must be a byte count within the body, got '" + value + "'");
+            throw bad(std::string(kHeaderLength) + " must be a byte count within the body, got '" +
+                      value + "'");
         length = length * 10 + size_t(c - '0');
     }
     if (length > bodySize || length == 0)
-        throw bad(std::string(kHeaderLength) + " is " + value + " but the body has " + std::to_string(bodySize) +
-                  " bytes");
+        throw bad(std::string(kHeaderLength) + " is " + value + " but the body has " +
+                  std::to_string(bodySize) + " bytes");
     return length;
 }
 
-InferenceProtocol::Body InferenceProtocol::encodeRequest(const CompressedFeatures& f, bool binaryInputs,
-                                                         bool binaryOutput, const std::string& id) {
+InferenceProtocol::Body InferenceProtocol::encodeRequest(const CompressedFeatures& f,
+                                                         bool binaryInputs, bool binaryOutput,
+                                                         const std::string& id) {
     f.validate();
     const int64_t k = f.sentChannels();
-    json features = {{"name", kFeatures}, {"datatype", "INT8"}, {"shape", {k, f.shape.height, f.shape.width}}};
+    json features = {
+        {"name", kFeatures}, {"datatype", "INT8"}, {"shape", {k, f.shape.height, f.shape.width}}};
     json scales = {{"name", kScales}, {"datatype", "FP32"}, {"shape", {k}}};
     json channels = {{"name", kChannels}, {"datatype", "INT32"}, {"shape", {k}}};
     if (binaryInputs) {
@@ -136,13 +151,16 @@ InferenceProtocol::Body InferenceProtocol::encodeRequest(const CompressedFeature
     if (binaryInputs) {
         body.headerLength = body.data.size();
         body.data.append(reinterpret_cast<const char*>(f.data.data()), f.data.size());
-        body.data.append(reinterpret_cast<const char*>(f.scales.data()), f.scales.size() * sizeof(float));
-        body.data.append(reinterpret_cast<const char*>(f.channels.data()), f.channels.size() * sizeof(int32_t));
+        body.data.append(reinterpret_cast<const char*>(f.scales.data()),
+                         f.scales.size() * sizeof(float));
+        body.data.append(reinterpret_cast<const char*>(f.channels.data()),
+                         f.channels.size() * sizeof(int32_t));
     }
     return body;
 }
 
-InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& body, std::optional<size_t> headerLength,
+InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& body,
+                                                            std::optional<size_t> headerLength,
                                                             const FeatureShape& expected) {
     const size_t jsonLength = headerLength.value_or(body.size());
     if (jsonLength > body.size())
@@ -160,7 +178,8 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
     if (inputs == header.end() || !inputs->is_array())
         throw bad("request has no \"inputs\" array");
 
-    const std::map<std::string, std::string> wanted = {{kFeatures, "INT8"}, {kScales, "FP32"}, {kChannels, "INT32"}};
+    const std::map<std::string, std::string> wanted = {
+        {kFeatures, "INT8"}, {kScales, "FP32"}, {kChannels, "INT32"}};
     std::map<std::string, TensorSpec> specs;
     size_t binaryTotal = 0;
     for (const json& input : *inputs) {
@@ -181,7 +200,8 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
         if (!input.contains("shape") || !input["shape"].is_array())
             throw bad("input '" + name + "' needs a \"shape\" array");
         for (const json& d : input["shape"]) {
-            if (!d.is_number_integer() || d.get<int64_t>() < 0 || d.get<int64_t>() > (int64_t(1) << 24))
+            if (!d.is_number_integer() || d.get<int64_t>() < 0 ||
+                d.get<int64_t>() > (int64_t(1) << 24))
                 throw bad("input '" + name + "': shape dimensions must be integers in 0..2^24");
             spec.shape.push_back(d.get<int64_t>());
         }
@@ -217,7 +237,8 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
     const TensorSpec& features = specs[kFeatures];
     const TensorSpec& scales = specs[kScales];
     const TensorSpec& channels = specs[kChannels];
-    if (features.shape.size() != 3 || features.shape[1] != expected.height || features.shape[2] != expected.width)
+    if (features.shape.size() != 3 || features.shape[1] != expected.height ||
+        features.shape[2] != expected.width)
         throw bad("input 'features' must have shape [k, " + std::to_string(expected.height) + ", " +
                   std::to_string(expected.width) + "], got " + shapeText(features.shape));
     const int64_t k = features.shape[0];
@@ -225,9 +246,11 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
         throw bad("input 'features' has " + std::to_string(k) + " maps but the model has " +
                   std::to_string(expected.channels) + " channels");
     if (scales.shape != std::vector<int64_t>{k})
-        throw bad("input 'scales' must have shape [" + std::to_string(k) + "], got " + shapeText(scales.shape));
+        throw bad("input 'scales' must have shape [" + std::to_string(k) + "], got " +
+                  shapeText(scales.shape));
     if (channels.shape != std::vector<int64_t>{k})
-        throw bad("input 'channels' must have shape [" + std::to_string(k) + "], got " + shapeText(channels.shape));
+        throw bad("input 'channels' must have shape [" + std::to_string(k) + "], got " +
+                  shapeText(channels.shape));
 
     CompressedFeatures& f = request.features;
     f.shape = expected;
@@ -248,8 +271,10 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
             throw bad("\"outputs\" must be an array");
         for (const json& output : *outputs) {
             if (!output.is_object() || !output.contains("name") || output["name"] != kLogits)
-                throw bad(std::string("unknown output requested (the only output is '") + kLogits + "')");
-            if (auto params = output.find("parameters"); params != output.end() && params->is_object())
+                throw bad(std::string("unknown output requested (the only output is '") + kLogits +
+                          "')");
+            if (auto params = output.find("parameters");
+                params != output.end() && params->is_object())
                 if (auto b = params->find("binary_data"); b != params->end() && b->is_boolean())
                     request.binaryOutput = b->get<bool>();
         }
@@ -257,9 +282,11 @@ InferenceProtocol::Request InferenceProtocol::decodeRequest(const std::string& b
     return request;
 }
 
-InferenceProtocol::Body InferenceProtocol::encodeResponse(const std::string& modelName, const std::string& id,
-                                                          const std::vector<float>& logits, bool binaryOutput,
-                                                          double computeMs, double wallMs) {
+InferenceProtocol::Body InferenceProtocol::encodeResponse(const std::string& modelName,
+                                                          const std::string& id,
+                                                          const std::vector<float>& logits,
+                                                          bool binaryOutput, double computeMs,
+                                                          double wallMs) {
     json output = {{"name", kLogits}, {"datatype", "FP32"}, {"shape", {int64_t(logits.size())}}};
     if (binaryOutput)
         output["parameters"] = {{"binary_data_size", logits.size() * sizeof(float)}};
@@ -276,7 +303,8 @@ InferenceProtocol::Body InferenceProtocol::encodeResponse(const std::string& mod
     body.data = dumpJson(response);
     if (binaryOutput) {
         body.headerLength = body.data.size();
-        body.data.append(reinterpret_cast<const char*>(logits.data()), logits.size() * sizeof(float));
+        body.data.append(reinterpret_cast<const char*>(logits.data()),
+                         logits.size() * sizeof(float));
     }
     return body;
 }
@@ -313,7 +341,8 @@ InferenceProtocol::Response InferenceProtocol::decodeResponse(const std::string&
             throw runtime_error("response output is not an object");
         std::optional<size_t> binarySize;
         if (auto params = output.find("parameters"); params != output.end() && params->is_object())
-            if (auto size = params->find("binary_data_size"); size != params->end() && size->is_number_unsigned())
+            if (auto size = params->find("binary_data_size");
+                size != params->end() && size->is_number_unsigned())
                 binarySize = size->get<size_t>();
         // Checked against what is left, before any offset arithmetic: sizes must not wrap around.
         if (binarySize && *binarySize > body.size() - offset)
@@ -351,7 +380,8 @@ InferenceProtocol::Response InferenceProtocol::decodeResponse(const std::string&
             for (size_t i = 0; i < response.logits.size(); ++i) {
                 const json& v = (*data)[i];
                 // As double first: a value beyond float's range would be undefined as a float.
-                if (!v.is_number() || !(std::fabs(v.get<double>()) <= std::numeric_limits<float>::max()))
+                if (!v.is_number() ||
+                    !(std::fabs(v.get<double>()) <= std::numeric_limits<float>::max()))
                     throw runtime_error("response logits are not finite float numbers");
                 response.logits[i] = float(v.get<double>());
             }

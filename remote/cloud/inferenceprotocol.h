@@ -31,7 +31,8 @@ namespace dvfo {
 // 404 unknown). Not the agent protocol's protocol::ProtocolError.
 class InferenceRequestError : public std::runtime_error {
 public:
-    InferenceRequestError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+    InferenceRequestError(int status, const std::string& message)
+        : std::runtime_error(message), status_(status) {}
     int status() const { return status_; }
 
 private:
@@ -71,27 +72,30 @@ public:
     static constexpr int64_t kMaxLogits = int64_t(1) << 20;
 
     // Client side.
-    static Body encodeRequest(const CompressedFeatures& features, bool binaryInputs, bool binaryOutput,
-                              const std::string& id = "");
+    static Body encodeRequest(const CompressedFeatures& features, bool binaryInputs,
+                              bool binaryOutput, const std::string& id = "");
     // Throws std::runtime_error for a malformed response or one without FP32 logits. The body
     // comes from the network: every size in it is checked against the body before use.
     static Response decodeResponse(const std::string& body, std::optional<size_t> headerLength);
 
-    // Server side: throws InferenceRequestError(400, ...) for anything that is not a well-formed request
-    // for tensors of `expected` shape (names, datatypes, shapes, sizes, channel indices, scales).
+    // Server side: throws InferenceRequestError(400, ...) for anything that is not a well-formed
+    // request for tensors of `expected` shape (names, datatypes, shapes, sizes, channel indices,
+    // scales).
     static Request decodeRequest(const std::string& body, std::optional<size_t> headerLength,
                                  const FeatureShape& expected);
     // computeMs < 0 leaves "compute_ms" out, wallMs < 0 "wall_ms" (an emulating server reports
     // its emulated compute time and its real wall time).
-    static Body encodeResponse(const std::string& modelName, const std::string& id, const std::vector<float>& logits,
-                               bool binaryOutput, double computeMs = -1, double wallMs = -1);
+    static Body encodeResponse(const std::string& modelName, const std::string& id,
+                               const std::vector<float>& logits, bool binaryOutput,
+                               double computeMs = -1, double wallMs = -1);
 
     // {"error": message}; bytes of `message` that are not UTF-8 (a path, a quoted request)
     // become U+FFFD, so this never throws.
     static std::string errorJson(const std::string& message);
     // JSON text of `j` with invalid UTF-8 replaced, never throwing; what every reply uses.
     static std::string dumpJson(const nlohmann::json& j);
-    // Parses the Inference-Header-Content-Length value; throws InferenceRequestError(400) if invalid.
+    // Parses the Inference-Header-Content-Length value; throws InferenceRequestError(400) if
+    // invalid.
     static std::optional<size_t> parseHeaderLength(const std::string& value, size_t bodySize);
 };
 

@@ -15,7 +15,8 @@
 using namespace dvfo;
 
 int main(int argc, char** argv) {
-    CLI::App app{"dvfo-cloud: DVFO cloud tail server (KServe v2 / Open Inference Protocol over HTTP)"};
+    CLI::App app{
+        "dvfo-cloud: DVFO cloud tail server (KServe v2 / Open Inference Protocol over HTTP)"};
     std::string checkpoint;
     CloudServerOptions options;
     int torchThreads = 0;
@@ -23,20 +24,24 @@ int main(int argc, char** argv) {
     app.add_flag("--version", showVersion, "Print the version");
     std::string zooModel, splitLayer, emulateBoard;
     double cloudSpeedup = 20;
-    app.add_option("--checkpoint", checkpoint, "Checkpoint directory written by `dvfo attention train`");
-    app.add_option("--model", zooModel,
-                   "Serve the tail of this zoo model instead (resnet18, mobilenet_v2, vgg11, small_cnn; "
-                   "the zoo's deterministic weights, as the edge runtime has them)");
+    app.add_option("--checkpoint", checkpoint,
+                   "Checkpoint directory written by `dvfo attention train`");
+    app.add_option(
+        "--model", zooModel,
+        "Serve the tail of this zoo model instead (resnet18, mobilenet_v2, vgg11, small_cnn; "
+        "the zoo's deterministic weights, as the edge runtime has them)");
     app.add_option("--split", splitLayer, "Split layer of --model (default: the model's default)");
-    app.add_option("--emulate-board", emulateBoard,
-                   "Emulate a cloud GPU --cloud-speedup times faster than this emulated board at its "
-                   "highest clocks: report that as compute_ms (and the real time as wall_ms)");
+    app.add_option(
+        "--emulate-board", emulateBoard,
+        "Emulate a cloud GPU --cloud-speedup times faster than this emulated board at its "
+        "highest clocks: report that as compute_ms (and the real time as wall_ms)");
     app.add_option("--cloud-speedup", cloudSpeedup, "With --emulate-board")->capture_default_str();
     app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
     app.add_option("--port", options.port, "Port (0 = any free port, printed on start)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
-    app.add_option("--model-name", options.modelName, "Model name in the /v2/models/NAME URLs")->capture_default_str();
+    app.add_option("--model-name", options.modelName, "Model name in the /v2/models/NAME URLs")
+        ->capture_default_str();
     app.add_option("--max-body-bytes", options.maxBodyBytes, "Larger request bodies get HTTP 413")
         ->check(CLI::Range(size_t(1024), size_t(1) << 30))
         ->capture_default_str();
@@ -47,7 +52,8 @@ int main(int argc, char** argv) {
     app.add_option("--threads", options.threads, "HTTP worker threads (concurrent requests)")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
-    app.add_option("--torch-threads", torchThreads, "LibTorch intra-op threads (0 = LibTorch default)")
+    app.add_option("--torch-threads", torchThreads,
+                   "LibTorch intra-op threads (0 = LibTorch default)")
         ->check(CLI::Range(0, 256));
     CLI11_PARSE(app, argc, argv);
     if (showVersion) {
@@ -81,10 +87,11 @@ int main(int argc, char** argv) {
             options.emulatedComputeMs = emulatedTailMs(*model, emulateBoard, cloudSpeedup);
         CloudServer server(model, options);
         const int port = server.start();
-        const std::string what = model->modelName() + " split after " + model->splitLayerName() +
-                                 (options.emulatedComputeMs >= 0
-                                      ? ", emulated compute " + std::to_string(options.emulatedComputeMs) + " ms"
-                                      : std::string());
+        const std::string what =
+            model->modelName() + " split after " + model->splitLayerName() +
+            (options.emulatedComputeMs >= 0
+                 ? ", emulated compute " + std::to_string(options.emulatedComputeMs) + " ms"
+                 : std::string());
         std::cout << "dvfo-cloud: serving " << options.modelName << " (" << what << ") at http://"
                   << options.host << ":" << port << "/v2/models/" << options.modelName << std::endl;
         // The server runs on its own threads; this one just waits for SIGINT/SIGTERM.

@@ -43,19 +43,22 @@ json AgentServer::hello() const {
     uname(&u);
     char host[256] = {};
     gethostname(host, sizeof host - 1);
-    return {{"agent", "dvfo-edge"},      {"version", DVFO_VERSION}, {"protocol", protocol::kVersion},
-            {"board", hal_.spec().id},   {"emulated", hal_.emulated()}, {"arch", u.machine},
-            {"hostname", host},          {"pid", int(getpid())}};
+    return {
+        {"agent", "dvfo-edge"},    {"version", DVFO_VERSION},     {"protocol", protocol::kVersion},
+        {"board", hal_.spec().id}, {"emulated", hal_.emulated()}, {"arch", u.machine},
+        {"hostname", host},        {"pid", int(getpid())}};
 }
 
 std::vector<FrequencyTuple> AgentServer::tuplesFrom(const json& params) const {
     if (params.contains("tuples")) {
         if (!params["tuples"].is_array())
-            throw protocol::ProtocolError(pc::kBadParams, "\"tuples\" must be an array of \"cpu/gpu/emc\" strings");
+            throw protocol::ProtocolError(pc::kBadParams,
+                                          "\"tuples\" must be an array of \"cpu/gpu/emc\" strings");
         std::vector<FrequencyTuple> out;
         for (const auto& t : params["tuples"]) {
             if (!t.is_string())
-                throw protocol::ProtocolError(pc::kBadParams, "\"tuples\" must be an array of \"cpu/gpu/emc\" strings");
+                throw protocol::ProtocolError(
+                    pc::kBadParams, "\"tuples\" must be an array of \"cpu/gpu/emc\" strings");
             try {
                 out.push_back(FrequencyTuple::parse(t.get<std::string>()));
             } catch (const std::invalid_argument& e) {
@@ -73,7 +76,8 @@ std::vector<FrequencyTuple> AgentServer::tuplesFrom(const json& params) const {
             throw protocol::ProtocolError(pc::kBadParams, e.what());
         }
     }
-    throw protocol::ProtocolError(pc::kBadParams, "profile needs \"tuples\" (array) or \"plan\" (string)");
+    throw protocol::ProtocolError(pc::kBadParams,
+                                  "profile needs \"tuples\" (array) or \"plan\" (string)");
 }
 
 json AgentServer::probe() {
@@ -97,20 +101,24 @@ json AgentServer::readPower() {
     double total = 0, input = -1;
     const std::string inputRail = hal_.spec().inputRail();
     for (const auto& r : hal_.readPower()) {
-        rails.push_back({{"name", r.name}, {"mw", r.milliwatts}, {"mv", r.millivolts}, {"ma", r.milliamps}});
+        rails.push_back(
+            {{"name", r.name}, {"mw", r.milliwatts}, {"mv", r.millivolts}, {"ma", r.milliamps}});
         total += r.milliwatts;
         if (r.name == inputRail)
             input = r.milliwatts;
     }
-    return {{"rails", rails}, {"totalMw", input >= 0 ? input : total}, {"tuple", hal_.currentFrequencies().toString()}};
+    return {{"rails", rails},
+            {"totalMw", input >= 0 ? input : total},
+            {"tuple", hal_.currentFrequencies().toString()}};
 }
 
 json AgentServer::profile(const protocol::Request& r) {
     ProfileRequest pr;
     const json& p = r.params;
     if (!p.contains("model") || !p["model"].is_string())
-        throw protocol::ProtocolError(pc::kBadParams, "profile needs \"model\" (string); warmup/repeat/batch are integers",
-                                      r.id);
+        throw protocol::ProtocolError(
+            pc::kBadParams, "profile needs \"model\" (string); warmup/repeat/batch are integers",
+            r.id);
     pr.model = p["model"].get<std::string>();
     // Bounded: a batch of a million would be one allocation too many for the board.
     pr.warmup = int(protocol::integerParam(p, "warmup", 1, 0, 1000, r.id));
@@ -172,8 +180,9 @@ json AgentServer::profile(const protocol::Request& r) {
             [&](size_t index, const FrequencyTuple& t) {
                 tuplesDone = index;
                 pinnedTuple = t;
-                emit(protocol::eventLine(r.id, "tuple",
-                                         {{"index", index}, {"total", pr.tuples.size()}, {"tuple", t.toString()}}));
+                emit(protocol::eventLine(
+                    r.id, "tuple",
+                    {{"index", index}, {"total", pr.tuples.size()}, {"tuple", t.toString()}}));
             },
             [&](const LayerRecord& rec) {
                 if (size_t(rec.layerIndex) + 1 == unitCount)
@@ -192,8 +201,9 @@ json AgentServer::profile(const protocol::Request& r) {
     }
     if (!finished)
         throw protocol::ProtocolError(pc::kCancelled,
-                                      "profile cancelled after " + std::to_string(records) + " records (" +
-                                          std::to_string(tuplesDone) + " complete tuples); board clocks restored",
+                                      "profile cancelled after " + std::to_string(records) +
+                                          " records (" + std::to_string(tuplesDone) +
+                                          " complete tuples); board clocks restored",
                                       r.id);
     return {{"tuples", pr.tuples.size()}, {"records", records}, {"emulated", hal_.emulated()}};
 }
@@ -203,21 +213,25 @@ json AgentServer::profile(const protocol::Request& r) {
 // monitor never runs during a sweep: a profile sent meanwhile waits until the monitor ends.
 json AgentServer::monitor(const protocol::Request& r) {
     MonitorOptions o;
-    o.rateHz = int(protocol::integerParam(r.params, "rateHz", 50, 1, MonitorOptions::kMaxRateHz, r.id));
+    o.rateHz =
+        int(protocol::integerParam(r.params, "rateHz", 50, 1, MonitorOptions::kMaxRateHz, r.id));
     o.batchMs = int(protocol::integerParam(r.params, "batchMs", 50, 0, 1000, r.id));
     if (r.params.contains("durationS")) {
         const json& d = r.params["durationS"];
         if (!d.is_number() || !(d.get<double>() >= 0 && d.get<double>() <= 7 * 86400))
-            throw protocol::ProtocolError(pc::kBadParams, "\"durationS\" must be a number of seconds in 0..604800 (0: until cancelled)", r.id);
+            throw protocol::ProtocolError(
+                pc::kBadParams,
+                "\"durationS\" must be a number of seconds in 0..604800 (0: until cancelled)",
+                r.id);
         o.durationS = d.get<double>();
     }
     BoardMonitor monitor(hal_, halMutex_);
     const MonitorSummary s = monitor.run(o, cancel_, [&](const std::vector<MonitorSample>& batch) {
         emit(protocol::eventLine(r.id, "samples", monitorBatchJson(batch)));
     });
-    return {{"samples", s.samples},         {"skipped", s.skippedTicks},
-            {"elapsedS", s.elapsedS},       {"achievedHz", s.achievedHz()},
-            {"rateHz", o.rateHz},           {"cancelled", s.cancelled}};
+    return {{"samples", s.samples},   {"skipped", s.skippedTicks},
+            {"elapsedS", s.elapsedS}, {"achievedHz", s.achievedHz()},
+            {"rateHz", o.rateHz},     {"cancelled", s.cancelled}};
 }
 
 json AgentServer::dispatch(const protocol::Request& r) {
@@ -234,8 +248,9 @@ json AgentServer::dispatch(const protocol::Request& r) {
         try {
             t = FrequencyTuple::parse(r.params.at("tuple").get<std::string>());
         } catch (const std::exception& e) {
-            throw protocol::ProtocolError(pc::kBadParams, std::string("set-freq needs \"tuple\": \"cpu/gpu/emc\" in kHz (") +
-                                                              e.what() + ")");
+            throw protocol::ProtocolError(
+                pc::kBadParams,
+                std::string("set-freq needs \"tuple\": \"cpu/gpu/emc\" in kHz (") + e.what() + ")");
         }
         std::lock_guard<std::mutex> lock(halMutex_);
         hal_.setFrequencies(t);
@@ -258,11 +273,12 @@ json AgentServer::dispatch(const protocol::Request& r) {
         return runtimeStatus(r);
     if (r.op == "telemetry")
         return telemetry(r);
-    throw protocol::ProtocolError(pc::kUnknownOp,
-                                  "unknown op '" + r.op +
-                                      "' (known: hello, probe, set-freq, read-power, governors, restore, profile, monitor, "
-                                      "runtime-status, telemetry, cancel, shutdown)",
-                                  r.id);
+    throw protocol::ProtocolError(
+        pc::kUnknownOp,
+        "unknown op '" + r.op +
+            "' (known: hello, probe, set-freq, read-power, governors, restore, profile, monitor, "
+            "runtime-status, telemetry, cancel, shutdown)",
+        r.id);
 }
 
 RuntimeLayout AgentServer::runtimeLayoutFrom(const protocol::Request& r) const {
@@ -275,7 +291,8 @@ RuntimeLayout AgentServer::runtimeLayoutFrom(const protocol::Request& r) const {
     return RuntimeLayout(RuntimeLayout::expandHome(r.params["root"].get<std::string>()));
 }
 
-// The runtime's own answer when it is running, else what its last status.json said, marked not running.
+// The runtime's own answer when it is running, else what its last status.json said, marked not
+// running.
 json AgentServer::runtimeStatus(const protocol::Request& r) {
     const RuntimeLayout layout = runtimeLayoutFrom(r);
     const int pid = RuntimeService(layout).runningPid();
@@ -300,9 +317,11 @@ json AgentServer::runtimeStatus(const protocol::Request& r) {
 json AgentServer::telemetry(const protocol::Request& r) {
     const RuntimeLayout layout = runtimeLayoutFrom(r);
     const int64_t since = protocol::integerParam(r.params, "since", 0, INT64_MIN, INT64_MAX, r.id);
-    const int64_t asked = protocol::integerParam(r.params, "limit", 1000, INT64_MIN, INT64_MAX, r.id);
+    const int64_t asked =
+        protocol::integerParam(r.params, "limit", 1000, INT64_MIN, INT64_MAX, r.id);
     const size_t limit = size_t(std::clamp<int64_t>(asked, 1, 10000));
-    auto records = TelemetryWriter::readSince(layout.telemetryPath(), layout.rotatedTelemetryPath(), since, limit);
+    auto records = TelemetryWriter::readSince(layout.telemetryPath(), layout.rotatedTelemetryPath(),
+                                              since, limit);
     const int64_t last = records.empty() ? since : records.back().value("seq", since);
     return {{"records", std::move(records)}, {"lastSeq", last}};
 }
@@ -322,7 +341,8 @@ bool AgentServer::execute(const protocol::Request& r) {
         emit(protocol::errorLine(r.id, pc::kHardware, e.what()));
     } catch (const std::invalid_argument& e) {
         const std::string what = e.what();
-        emit(protocol::errorLine(r.id, what.rfind("unknown model", 0) == 0 ? pc::kUnknownModel : pc::kBadParams, what));
+        emit(protocol::errorLine(
+            r.id, what.rfind("unknown model", 0) == 0 ? pc::kUnknownModel : pc::kBadParams, what));
     } catch (const std::exception& e) {
         emit(protocol::errorLine(r.id, pc::kInternal, e.what()));
     }
@@ -350,8 +370,9 @@ void AgentServer::readerLoop() {
             if (r.op == "cancel") {
                 const auto target = r.params.find("id");
                 if (target == r.params.end() || !target->is_number_integer()) {
-                    emit(protocol::errorLine(r.id, pc::kBadParams,
-                                             "cancel needs \"id\": the integer id of the request to cancel"));
+                    emit(protocol::errorLine(
+                        r.id, pc::kBadParams,
+                        "cancel needs \"id\": the integer id of the request to cancel"));
                     continue;
                 }
                 const int64_t id = target->get<int64_t>();
@@ -364,7 +385,8 @@ void AgentServer::readerLoop() {
         } catch (const protocol::ProtocolError&) {
             // Reported by the executing side, in order with the other answers.
         } catch (const std::exception& e) {
-            // This thread must not end on a bad line: that would abort the agent with the clocks pinned.
+            // This thread must not end on a bad line: that would abort the agent with the clocks
+            // pinned.
             emit(protocol::errorLine(0, pc::kInternal, e.what()));
             continue;
         }
@@ -401,7 +423,8 @@ int AgentServer::serve() {
         }
         if (inputClosed_ && r.op == "profile") {
             // Nobody is left to read a long stream; short requests piped in still get answers.
-            emit(protocol::errorLine(r.id, pc::kCancelled, "input closed before the profile started"));
+            emit(protocol::errorLine(r.id, pc::kCancelled,
+                                     "input closed before the profile started"));
             continue;
         }
         execute(r);
@@ -412,7 +435,8 @@ int AgentServer::serve() {
         hal_.restore();
     } catch (const std::exception& e) {
         // Said on both channels: the studio may still read stdout, a log keeps stderr.
-        const std::string message = std::string("restoring the board at the end of the session failed: ") + e.what();
+        const std::string message =
+            std::string("restoring the board at the end of the session failed: ") + e.what();
         emit(protocol::eventLine(0, "restore-failed", {{"message", message}}));
         std::fprintf(stderr, "dvfo-edge serve: %s\n", message.c_str());
         exitCode = 1;

@@ -59,7 +59,8 @@ public:
     // Profiling: begin before the timed repetitions of a unit, finish after them with the
     // host-measured durations (seconds). Returns latency stats and per-rail power/energy.
     virtual void beginMeasurement() = 0;
-    virtual LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) = 0;
+    virtual LayerRecord finishMeasurement(const LayerInfo& layer,
+                                          const std::vector<double>& hostSeconds) = 0;
 
     // How often the rails publish a new reading (ms; an INA3221 averages over this interval and
     // holds the result). 0 when the board does not say. The profiler warms a unit up for two
@@ -78,7 +79,8 @@ public:
     // it. Real boards: wall time, and the energy of the rails sampled over that window (this
     // default, through begin/finishMeasurement). Emulated boards: the emulation model's cost of
     // `units` at the clocks in force, the same numbers their profile holds.
-    virtual PhaseCost measurePhase(const std::vector<LayerInfo>& units, const std::function<void()>& work);
+    virtual PhaseCost measurePhase(const std::vector<LayerInfo>& units,
+                                   const std::function<void()>& work);
 };
 
 } // namespace dvfo

@@ -42,7 +42,8 @@ json decisionJson(const RuntimeDecision& d) {
 class HalPhaseMeter : public PhaseMeter {
 public:
     explicit HalPhaseMeter(BoardHal& hal) : hal_(hal) {}
-    PhaseCost measure(const std::vector<LayerInfo>& units, const std::function<void()>& work) override {
+    PhaseCost measure(const std::vector<LayerInfo>& units,
+                      const std::function<void()>& work) override {
         return hal_.measurePhase(units, work);
     }
 
@@ -69,7 +70,8 @@ struct EdgeRuntime::Impl {
     int64_t guardActivations = 0; // decisions the trained policy's guard took over
     double lastBusyMs = 0;
     // What the last inference executed: the decision with share 0 when the link was known down.
-    // The policy sees this as "in force", as the environment shows its policies the executed action.
+    // The policy sees this as "in force", as the environment shows its policies the executed
+    // action.
     std::optional<RuntimeDecision> lastExecuted;
     // Measurements of the offloads since the last control step (free-running mode).
     int64_t pendingOffloadBytes = 0;
@@ -117,10 +119,16 @@ struct EdgeRuntime::Impl {
                   {"fallbacks", fallbacks},
                   {"guardActivations", guardActivations},
                   {"lastSeq", telemetry ? telemetry->lastSeq() : 0},
-                  {"link", {{"bandwidthMbps", link.bandwidthMbps}, {"rttMs", link.rttMs}, {"cloudReachable", cloudReachable},
-                            {"up", estimator.up()}, {"probeBytes", meter ? meter->probeBytesSent() : 0},
-                            {"emulated", emulatedLink ? emulatedLink->describe() : std::string()}}},
-                  {"splitModel", model ? model->modelName() + " @ " + model->splitLayerName() + ", ranking " + model->rankingName() : std::string()},
+                  {"link",
+                   {{"bandwidthMbps", link.bandwidthMbps},
+                    {"rttMs", link.rttMs},
+                    {"cloudReachable", cloudReachable},
+                    {"up", estimator.up()},
+                    {"probeBytes", meter ? meter->probeBytesSent() : 0},
+                    {"emulated", emulatedLink ? emulatedLink->describe() : std::string()}}},
+                  {"splitModel", model ? model->modelName() + " @ " + model->splitLayerName() +
+                                             ", ranking " + model->rankingName()
+                                       : std::string()},
                   {"stepped", options.stepped || !options.trace.empty()},
                   {"cloudUrl", cloud ? cloud->describe() : std::string()},
                   {"decision", decisionJson(decision)}};
@@ -135,7 +143,8 @@ struct EdgeRuntime::Impl {
         const std::string tmp = layout.statusPath() + ".tmp";
         {
             std::ofstream out(tmp);
-            out << status().dump(2, ' ', false, json::error_handler_t::replace) << "\n"; // error texts may not be UTF-8
+            out << status().dump(2, ' ', false, json::error_handler_t::replace)
+                << "\n"; // error texts may not be UTF-8
         }
         std::rename(tmp.c_str(), layout.statusPath().c_str());
     }
@@ -200,15 +209,17 @@ struct EdgeRuntime::Impl {
         if (!url.empty()) {
             auto co = CloudClientOptions::fromAddress(url);
             co.modelName = m.endpoint.model;
-            co.connectTimeoutSeconds = co.readTimeoutSeconds = co.writeTimeoutSeconds = m.endpoint.timeoutMs / 1000.0;
+            co.connectTimeoutSeconds = co.readTimeoutSeconds = co.writeTimeoutSeconds =
+                m.endpoint.timeoutMs / 1000.0;
             cloud = std::make_unique<CloudClient>(co);
         }
         if (!options.trace.empty()) {
             if (!hal.emulated())
                 throw std::runtime_error("--trace emulates the link of an emulated board; a real "
                                          "board's network is measured, not emulated");
-            emulatedLink = std::make_unique<EmulatedLink>(options.trace, controlPeriodMs,
-                                                          options.traceSeed, std::max<int64_t>(options.once, 1) + 1);
+            emulatedLink =
+                std::make_unique<EmulatedLink>(options.trace, controlPeriodMs, options.traceSeed,
+                                               std::max<int64_t>(options.once, 1) + 1);
             if (cloud)
                 linkedCloud = std::make_unique<EmulatedLinkEndpoint>(*cloud, *emulatedLink);
         }
@@ -226,9 +237,10 @@ struct EdgeRuntime::Impl {
         if (op == "status")
             return status();
         if (op == "telemetry") {
-            const auto records = TelemetryWriter::readSince(layout.telemetryPath(), layout.rotatedTelemetryPath(),
-                                                            protocol::integerParam(req, "since", 0, INT64_MIN, INT64_MAX),
-                                                            size_t(protocol::integerParam(req, "limit", 1000, 1, 10000)));
+            const auto records = TelemetryWriter::readSince(
+                layout.telemetryPath(), layout.rotatedTelemetryPath(),
+                protocol::integerParam(req, "since", 0, INT64_MIN, INT64_MAX),
+                size_t(protocol::integerParam(req, "limit", 1000, 1, 10000)));
             return {{"records", records}, {"lastSeq", telemetry ? telemetry->lastSeq() : 0}};
         }
         throw std::runtime_error("unknown op '" + op + "' (known: status, telemetry)");
@@ -244,8 +256,10 @@ struct EdgeRuntime::Impl {
     }
 
     // One step's link measurement into the estimator, then the next decision from it.
-    RuntimeDecision measureAndDecide(int64_t offloadedBytes, double offloadNetworkMs, bool offloadFailed) {
-        const LinkMeasurement m = meter->measure(estimator, offloadedBytes, offloadNetworkMs, offloadFailed);
+    RuntimeDecision measureAndDecide(int64_t offloadedBytes, double offloadNetworkMs,
+                                     bool offloadFailed) {
+        const LinkMeasurement m =
+            meter->measure(estimator, offloadedBytes, offloadNetworkMs, offloadFailed);
         RuntimeObservation o;
         {
             std::lock_guard<std::mutex> lock(mutex);
@@ -282,8 +296,10 @@ struct EdgeRuntime::Impl {
                 bool failed;
                 {
                     std::lock_guard<std::mutex> lock(mutex);
-                    bytes = pendingOffloadBytes, networkMs = pendingOffloadNetworkMs, failed = pendingOffloadFailed;
-                    pendingOffloadBytes = 0, pendingOffloadNetworkMs = 0, pendingOffloadFailed = false;
+                    bytes = pendingOffloadBytes, networkMs = pendingOffloadNetworkMs,
+                    failed = pendingOffloadFailed;
+                    pendingOffloadBytes = 0, pendingOffloadNetworkMs = 0,
+                    pendingOffloadFailed = false;
                 }
                 commit(measureAndDecide(bytes, networkMs, failed));
             } catch (const std::exception& e) {
@@ -344,9 +360,10 @@ struct EdgeRuntime::Impl {
             executed.share = 0;
         }
         const SplitStepResult r = executor.run(sample.image, share);
-        const double radioMj = hal.emulated() && r.wireBytes > 0 && !r.fellBack
-                                   ? double(r.wireBytes) * hal.spec().emulation.radioNanojoulePerByte * 1e-6
-                                   : 0.0;
+        const double radioMj =
+            hal.emulated() && r.wireBytes > 0 && !r.fellBack
+                ? double(r.wireBytes) * hal.spec().emulation.radioNanojoulePerByte * 1e-6
+                : 0.0;
         const double busyMs = r.head.latencyMs + r.edgeTail.latencyMs + r.fallbackTail.latencyMs;
         const bool failed = r.fellBack && manifest.endpoint.fallback == "fail";
         json rec = decisionJson(d);
@@ -460,7 +477,9 @@ struct EdgeRuntime::Impl {
         }
     }
 
-    bool sloViolated(double latencyMs) const { return manifest.sloMs > 0 && latencyMs > manifest.sloMs; }
+    bool sloViolated(double latencyMs) const {
+        return manifest.sloMs > 0 && latencyMs > manifest.sloMs;
+    }
 };
 
 EdgeRuntime::EdgeRuntime(BoardHal& hal, std::mutex& halMutex, EdgeRuntimeOptions options)
@@ -476,22 +495,27 @@ void EdgeRuntime::requestStop() {
     d_->stopCv.notify_all();
 }
 
-json EdgeRuntime::status() const { return d_->status(); }
+json EdgeRuntime::status() const {
+    return d_->status();
+}
 
 int EdgeRuntime::run() {
     Impl& d = *d_;
     std::filesystem::create_directories(d.layout.runtimeDir());
-    d.telemetry = std::make_unique<TelemetryWriter>(d.layout.telemetryPath(), d.layout.rotatedTelemetryPath());
+    d.telemetry = std::make_unique<TelemetryWriter>(d.layout.telemetryPath(),
+                                                    d.layout.rotatedTelemetryPath());
     d.writeStatus();
     // The socket comes up first so that a health check can read why loading failed.
-    RuntimeControlServer server(d.layout.socketPath(), [&d](const json& req) { return d.handle(req); });
+    RuntimeControlServer server(d.layout.socketPath(),
+                                [&d](const json& req) { return d.handle(req); });
     std::unique_ptr<InputSource> input;
     try {
         server.start();
         d.load();
         // Images of C x H x W values as C * H rows of W (one channel for Fashion-MNIST models).
         const std::vector<int64_t> shape = d.model->inputShape();
-        input = InputSource::create(d.options.input, int(shape.at(0) * shape.at(1)), int(shape.at(2)));
+        input =
+            InputSource::create(d.options.input, int(shape.at(0) * shape.at(1)), int(shape.at(2)));
         d.apply(d.decision);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "dvfo-edge run: %s\n", e.what());
@@ -506,8 +530,9 @@ int EdgeRuntime::run() {
     }
     d.setState("running");
     const bool stepped = d.options.stepped || !d.options.trace.empty();
-    std::fprintf(stderr, "dvfo-edge run: bundle %s, policy %s, input %s, cloud %s\n", d.manifest.bundleVersion.c_str(),
-                 d.policyName.c_str(), input->describe().c_str(), d.cloud ? d.cloud->describe().c_str() : "none");
+    std::fprintf(stderr, "dvfo-edge run: bundle %s, policy %s, input %s, cloud %s\n",
+                 d.manifest.bundleVersion.c_str(), d.policyName.c_str(), input->describe().c_str(),
+                 d.cloud ? d.cloud->describe().c_str() : "none");
     std::thread control;
     if (!stepped)
         control = std::thread([&d] { d.controlLoop(); });

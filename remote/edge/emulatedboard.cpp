@@ -111,7 +111,8 @@ void EmulatedBoard::restore() {
     pinned_ = false;
 }
 
-LayerRecord EmulatedBoard::finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) {
+LayerRecord EmulatedBoard::finishMeasurement(const LayerInfo& layer,
+                                             const std::vector<double>& hostSeconds) {
     const LatencyStats host = computeLatencyStats(hostSeconds);
     const FrequencyTuple t = currentFrequencies();
     const double k = EmulationModel::kindEfficiency(layer.kind);
@@ -142,13 +143,14 @@ LayerRecord EmulatedBoard::finishMeasurement(const LayerInfo& layer, const std::
 }
 
 PhaseCost EmulatedBoard::measurePhase(const std::vector<LayerInfo>& units,
-                                     const std::function<void()>& work) {
+                                      const std::function<void()>& work) {
     const auto t0 = std::chrono::steady_clock::now();
     work(); // for the logits; the board's time is the model's
     const FrequencyTuple t = currentFrequencies();
     if (units.empty()) { // no zoo description: this machine's time, at the board's idle power
         const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
         return {ms, model_.totalPowerMw(model_.idlePowerMw(t)) * ms * 1e-3};
     }
     PhaseCost c;

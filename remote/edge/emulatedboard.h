@@ -39,12 +39,14 @@ public:
     nlohmann::json governors() override;
     void restore() override;
     void beginMeasurement() override;
-    LayerRecord finishMeasurement(const LayerInfo& layer, const std::vector<double>& hostSeconds) override;
+    LayerRecord finishMeasurement(const LayerInfo& layer,
+                                  const std::vector<double>& hostSeconds) override;
     double railUpdateIntervalMs() override { return railIntervalMs_; }
     double unitRan(const LayerInfo& layer, double hostSeconds) override;
     // Tests and studies of the window strategy: restarts the rails' history.
     void setRailUpdateIntervalMs(double ms);
-    PhaseCost measurePhase(const std::vector<LayerInfo>& units, const std::function<void()>& work) override;
+    PhaseCost measurePhase(const std::vector<LayerInfo>& units,
+                           const std::function<void()>& work) override;
 
     const EmulationModel& model() const { return model_; }
     const HostCalibration& hostCalibration();

@@ -25,7 +25,9 @@ namespace dvfo {
 
 namespace {
 
-float normalise(float pixel01) { return (pixel01 - FashionMnist::kMean) / FashionMnist::kStd; }
+float normalise(float pixel01) {
+    return (pixel01 - FashionMnist::kMean) / FashionMnist::kStd;
+}
 
 // Paced like a camera: at most `rate` samples per second, so an idle board is not kept busy.
 class SyntheticSource : public InputSource {
@@ -61,7 +63,8 @@ private:
 
 class DirectorySource : public InputSource {
 public:
-    DirectorySource(const std::string& dir, int rows, int cols) : dir_(dir), size_(size_t(rows) * cols) {
+    DirectorySource(const std::string& dir, int rows, int cols)
+        : dir_(dir), size_(size_t(rows) * cols) {
         if (!std::filesystem::is_directory(dir))
             throw std::runtime_error("input directory " + dir + " does not exist");
         for (const auto& e : std::filesystem::directory_iterator(dir))
@@ -79,19 +82,23 @@ public:
         std::vector<unsigned char> bytes(size_);
         in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(size_));
         if (in.gcount() != std::streamsize(size_))
-            throw std::runtime_error(path + ": expected " + std::to_string(size_) + " bytes of pixels");
+            throw std::runtime_error(path + ": expected " + std::to_string(size_) +
+                                     " bytes of pixels");
         InputSample s;
         s.image.reserve(size_);
         for (unsigned char b : bytes)
             s.image.push_back(normalise(b / 255.0f));
         const std::string stem = std::filesystem::path(path).stem().string();
         const auto us = stem.rfind('_');
-        if (us != std::string::npos && us + 2 == stem.size() && std::isdigit(static_cast<unsigned char>(stem.back())))
+        if (us != std::string::npos && us + 2 == stem.size() &&
+            std::isdigit(static_cast<unsigned char>(stem.back())))
             s.label = stem.back() - '0';
         s.origin = path;
         return s;
     }
-    std::string describe() const override { return "dir:" + dir_ + " (" + std::to_string(files_.size()) + " files)"; }
+    std::string describe() const override {
+        return "dir:" + dir_ + " (" + std::to_string(files_.size()) + " files)";
+    }
 
 private:
     std::string dir_;
@@ -103,7 +110,8 @@ private:
 class SocketSource : public InputSource {
 public:
     SocketSource(const std::string& path, int rows, int cols)
-        : path_(path), size_(size_t(rows) * cols), listenFd_(listenOnPrivateUnixSocket(path, 4, "input socket")) {}
+        : path_(path), size_(size_t(rows) * cols),
+          listenFd_(listenOnPrivateUnixSocket(path, 4, "input socket")) {}
     ~SocketSource() override {
         if (clientFd_ >= 0)
             ::close(clientFd_);
@@ -116,7 +124,8 @@ public:
             std::string line;
             const LineBuffer::Status status = lines_.next(line);
             if (status == LineBuffer::Status::Overlong) {
-                std::fprintf(stderr, "dvfo-edge run: input socket: skipped a line longer than %zu bytes\n",
+                std::fprintf(stderr,
+                             "dvfo-edge run: input socket: skipped a line longer than %zu bytes\n",
                              kMaxInputLine);
                 continue;
             }
@@ -124,8 +133,10 @@ public:
                 std::string error;
                 if (auto s = parseSocketInputLine(line, size_, error))
                     return s;
-                // A malformed line is skipped with a message on stderr (the runtime log): the source goes on.
-                std::fprintf(stderr, "dvfo-edge run: input socket: skipped a line: %s\n", error.c_str());
+                // A malformed line is skipped with a message on stderr (the runtime log): the
+                // source goes on.
+                std::fprintf(stderr, "dvfo-edge run: input socket: skipped a line: %s\n",
+                             error.c_str());
                 continue;
             }
             const int fd = clientFd_ >= 0 ? clientFd_ : listenFd_;
@@ -135,7 +146,8 @@ public:
             if (clientFd_ < 0) {
                 clientFd_ = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
                 if (clientFd_ >= 0 && !unixPeerAllowed(clientFd_)) {
-                    std::fprintf(stderr, "dvfo-edge run: input socket: refused a client of another user\n");
+                    std::fprintf(stderr,
+                                 "dvfo-edge run: input socket: refused a client of another user\n");
                     ::close(clientFd_);
                     clientFd_ = -1;
                 }
@@ -165,7 +177,8 @@ private:
 
 } // namespace
 
-std::optional<InputSample> parseSocketInputLine(const std::string& line, size_t pixels, std::string& error) {
+std::optional<InputSample> parseSocketInputLine(const std::string& line, size_t pixels,
+                                                std::string& error) {
     const auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
         error = "not a JSON object";
@@ -188,7 +201,8 @@ std::optional<InputSample> parseSocketInputLine(const std::string& line, size_t 
     InputSample s;
     if (const auto label = j.find("label"); label != j.end()) {
         // -1 is "no label", as in InputSample.
-        if (!label->is_number_integer() || label->get<int64_t>() < -1 || label->get<int64_t>() > INT32_MAX) {
+        if (!label->is_number_integer() || label->get<int64_t>() < -1 ||
+            label->get<int64_t>() > INT32_MAX) {
             error = "\"label\" must be an integer >= 0 (or -1: none)";
             return std::nullopt;
         }
@@ -213,14 +227,16 @@ std::unique_ptr<InputSource> InputSource::create(const std::string& spec, int ro
             rate = -1;
         }
         if (!(rate >= 0))
-            throw std::invalid_argument("synthetic:RATE needs samples per second >= 0 (0 = as fast as possible)");
+            throw std::invalid_argument(
+                "synthetic:RATE needs samples per second >= 0 (0 = as fast as possible)");
         return std::make_unique<SyntheticSource>(rows, cols, rate);
     }
     if (spec.rfind("dir:", 0) == 0)
         return std::make_unique<DirectorySource>(spec.substr(4), rows, cols);
     if (spec.rfind("socket:", 0) == 0)
         return std::make_unique<SocketSource>(spec.substr(7), rows, cols);
-    throw std::invalid_argument("unknown input '" + spec + "': use synthetic, dir:PATH or socket:PATH");
+    throw std::invalid_argument("unknown input '" + spec +
+                                "': use synthetic, dir:PATH or socket:PATH");
 }
 
 } // namespace dvfo

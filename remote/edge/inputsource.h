@@ -37,8 +37,9 @@ public:
 constexpr size_t kMaxInputLine = size_t(1) << 20;
 
 // One line of a socket: input: {"image":[pixels numbers in 0..1 or 0..255],"label":n} (label an
-// integer >= 0, optional; -1 = none). Returns the normalised sample, or nullopt with the reason in `error`.
-// Never throws: a bad line is skipped and the runtime goes on.
-std::optional<InputSample> parseSocketInputLine(const std::string& line, size_t pixels, std::string& error);
+// integer >= 0, optional; -1 = none). Returns the normalised sample, or nullopt with the reason in
+// `error`. Never throws: a bad line is skipped and the runtime goes on.
+std::optional<InputSample> parseSocketInputLine(const std::string& line, size_t pixels,
+                                                std::string& error);
 
 } // namespace dvfo

@@ -91,8 +91,9 @@ LayerRecord LayerProfiler::measure(DnnModel& m, const std::vector<size_t>& units
     return rec;
 }
 
-bool LayerProfiler::run(const ProfileRequest& request, const std::atomic<bool>& cancel, const StartSink& onStart,
-                        const TupleSink& onTuple, const RecordSink& onRecord) {
+bool LayerProfiler::run(const ProfileRequest& request, const std::atomic<bool>& cancel,
+                        const StartSink& onStart, const TupleSink& onTuple,
+                        const RecordSink& onRecord) {
     if (request.tuples.empty())
         throw std::invalid_argument("no tuples to profile");
     if (request.warmup < 0 || request.repeat < 1 || request.batch < 1)

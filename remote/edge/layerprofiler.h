@@ -62,8 +62,8 @@ public:
 
     // Validates everything before touching the clocks. Returns false when cancelled.
     // Throws InvalidTupleError, std::invalid_argument (unknown model or device), HalError.
-    bool run(const ProfileRequest& request, const std::atomic<bool>& cancel, const StartSink& onStart,
-             const TupleSink& onTuple, const RecordSink& onRecord);
+    bool run(const ProfileRequest& request, const std::atomic<bool>& cancel,
+             const StartSink& onStart, const TupleSink& onTuple, const RecordSink& onRecord);
 
     // The whole model as one unit at `tuple` (units back to back in each run), measured with the
     // same warm-up and window as run()'s units: what per-layer energies must add up to. The

@@ -44,9 +44,11 @@ void startSignalThread(BoardHal& hal, std::mutex& halMutex) {
             std::lock_guard<std::mutex> lock(halMutex);
             try {
                 hal.restore();
-                std::cerr << "dvfo-edge: signal " << sig << ": board clocks and governors restored\n";
+                std::cerr << "dvfo-edge: signal " << sig
+                          << ": board clocks and governors restored\n";
             } catch (const std::exception& e) {
-                std::cerr << "dvfo-edge: signal " << sig << ": restoring the board failed: " << e.what() << "\n";
+                std::cerr << "dvfo-edge: signal " << sig
+                          << ": restoring the board failed: " << e.what() << "\n";
             }
         }
         std::_Exit(128 + sig);
@@ -71,7 +73,8 @@ void startRuntimeSignalThread(EdgeRuntime& runtime, BoardHal& hal, std::mutex& h
             hal.restore();
         } catch (const std::exception&) {
         }
-        std::cerr << "dvfo-edge run: signal " << sig << ": did not stop in time; clocks restored, exiting\n";
+        std::cerr << "dvfo-edge run: signal " << sig
+                  << ": did not stop in time; clocks restored, exiting\n";
         std::_Exit(128 + sig);
     }).detach();
 }
@@ -86,7 +89,9 @@ void blockSignals() {
     std::signal(SIGPIPE, SIG_IGN); // a closed pipe shows up as a failed write / EOF instead
 }
 
-std::string argv0Name() { return "dvfo-edge"; }
+std::string argv0Name() {
+    return "dvfo-edge";
+}
 
 } // namespace
 
@@ -99,8 +104,10 @@ int main(int argc, char** argv) {
     app.add_flag("--version", showVersion, "Print agent and protocol version, architecture");
     app.add_option("--emulate", emulate, "Emulate a board instead of using sysfs")
         ->check(CLI::IsMember(BoardSpec::builtinIds()));
-    app.add_option("--sysfs-root", sysfsRoot, "Root of the sysfs/debugfs tree (tests use a fake tree)");
-    app.add_option("--board", boardId, "Board spec for sysfs mode (auto reads the device-tree model)");
+    app.add_option("--sysfs-root", sysfsRoot,
+                   "Root of the sysfs/debugfs tree (tests use a fake tree)");
+    app.add_option("--board", boardId,
+                   "Board spec for sysfs mode (auto reads the device-tree model)");
     app.add_option("--threads", threads, "LibTorch intra-op threads (0 = LibTorch default)");
     std::string device = "auto";
     app.add_option("--device", device,
@@ -111,18 +118,24 @@ int main(int argc, char** argv) {
     auto* probe = app.add_subcommand("probe", "Print the board's capabilities as JSON");
     auto* setFreq = app.add_subcommand("set-freq", "Pin CPU/GPU/EMC clocks (kept after exit)");
     std::string tupleText;
-    setFreq->add_option("tuple", tupleText, "cpu/gpu/emc in kHz, e.g. 1907200/1109250/1600000")->required();
+    setFreq->add_option("tuple", tupleText, "cpu/gpu/emc in kHz, e.g. 1907200/1109250/1600000")
+        ->required();
     auto* readPower = app.add_subcommand("read-power", "Read the power rails once");
     auto* restore = app.add_subcommand("restore", "Hand the clocks back to the governors");
-    auto* profile = app.add_subcommand("profile", "Profile a model per layer; one JSON line per layer and tuple");
+    auto* profile = app.add_subcommand(
+        "profile", "Profile a model per layer; one JSON line per layer and tuple");
     std::string model, plan = "max";
     int warmup = 1, repeat = 5, batch = 1;
-    profile->add_option("--model", model, "Model")->required()->check(CLI::IsMember(DnnModel::available()));
-    profile->add_option("--tuples", plan, "all | max | min | grid:NxMxK | list:c/g/e,...")->capture_default_str();
+    profile->add_option("--model", model, "Model")
+        ->required()
+        ->check(CLI::IsMember(DnnModel::available()));
+    profile->add_option("--tuples", plan, "all | max | min | grid:NxMxK | list:c/g/e,...")
+        ->capture_default_str();
     profile->add_option("--warmup", warmup, "Warm-up runs per layer")->capture_default_str();
     profile->add_option("--repeat", repeat, "Timed runs per layer")->capture_default_str();
     profile->add_option("--batch", batch, "Batch size")->capture_default_str();
-    auto* serve = app.add_subcommand("serve", "JSON-lines session on stdin/stdout (used by the studio)");
+    auto* serve =
+        app.add_subcommand("serve", "JSON-lines session on stdin/stdout (used by the studio)");
 
     // Empty until parsed: the default depends on --emulate (one root per emulated board).
     std::string root, input = "synthetic", cloudUrl;
@@ -131,12 +144,17 @@ int main(int argc, char** argv) {
                                  ")";
     int64_t once = 0;
     int periodMs = 100;
-    auto* run = app.add_subcommand("run", "The edge runtime: run the deployed bundle (policy, DVFS, split inference)");
+    auto* run = app.add_subcommand(
+        "run", "The edge runtime: run the deployed bundle (policy, DVFS, split inference)");
     run->add_option("--root", root, rootHelp + ": bundles/, current, runtime/");
-    run->add_option("--input", input, "synthetic | dir:PATH (*.raw, label in _N.raw) | socket:PATH")->capture_default_str();
+    run->add_option("--input", input, "synthetic | dir:PATH (*.raw, label in _N.raw) | socket:PATH")
+        ->capture_default_str();
     run->add_option("--once", once, "Stop after N inferences (0: until SIGTERM)");
-    run->add_option("--period-ms", periodMs, "Control period of the policy")->capture_default_str()->check(CLI::Range(1, 60000));
-    run->add_option("--cloud", cloudUrl, "Override the bundle's cloud endpoint URL (none = edge-only)");
+    run->add_option("--period-ms", periodMs, "Control period of the policy")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 60000));
+    run->add_option("--cloud", cloudUrl,
+                    "Override the bundle's cloud endpoint URL (none = edge-only)");
     std::string runTrace;
     uint64_t runTraceSeed = 1;
     bool runStepped = false;
@@ -144,19 +162,23 @@ int main(int argc, char** argv) {
                     "Emulated boards: the cloud traffic follows this link trace, one sample per "
                     "inference (constant:BW,RTT | step:... | randomwalk:... | csv:FILE; 0 Mbit/s = "
                     "outage); implies --stepped");
-    run->add_option("--trace-seed", runTraceSeed, "Episode seed of the trace's realisation")->capture_default_str();
+    run->add_option("--trace-seed", runTraceSeed, "Episode seed of the trace's realisation")
+        ->capture_default_str();
     run->add_flag("--stepped", runStepped,
                   "One decision between inferences, from the link measured up to the last one (as "
                   "the environment steps), instead of a control thread every period");
 
-    auto* runtimeCmd = app.add_subcommand("runtime", "Start/stop/query the runtime as a detached process");
+    auto* runtimeCmd =
+        app.add_subcommand("runtime", "Start/stop/query the runtime as a detached process");
     runtimeCmd->require_subcommand(1);
     int waitMs = 0;
     std::string expectVersion;
-    for (auto* sub : {runtimeCmd->add_subcommand("start", "Start `run` detached (pid file, runtime.log)"),
-                      runtimeCmd->add_subcommand("restart", "Stop, then start"),
-                      runtimeCmd->add_subcommand("stop", "SIGTERM the runtime (SIGKILL after 10 s)"),
-                      runtimeCmd->add_subcommand("status", "Health of the runtime as JSON; exit 0 when healthy")}) {
+    for (auto* sub :
+         {runtimeCmd->add_subcommand("start", "Start `run` detached (pid file, runtime.log)"),
+          runtimeCmd->add_subcommand("restart", "Stop, then start"),
+          runtimeCmd->add_subcommand("stop", "SIGTERM the runtime (SIGKILL after 10 s)"),
+          runtimeCmd->add_subcommand("status",
+                                     "Health of the runtime as JSON; exit 0 when healthy")}) {
         sub->add_option("--root", root, rootHelp);
         if (sub->get_name() == "start" || sub->get_name() == "restart") {
             sub->add_option("--input", input, "As for run");
@@ -165,14 +187,18 @@ int main(int argc, char** argv) {
         }
         if (sub->get_name() == "status") {
             sub->add_option("--wait-ms", waitMs, "Wait up to this long for a healthy runtime");
-            sub->add_option("--expect-version", expectVersion, "Healthy only when running this bundle version");
+            sub->add_option("--expect-version", expectVersion,
+                            "Healthy only when running this bundle version");
         }
     }
-    auto* deployLock = app.add_subcommand("deploy-lock", "Hold the board's deploy lock until stdin closes (deployments)");
+    auto* deployLock = app.add_subcommand(
+        "deploy-lock", "Hold the board's deploy lock until stdin closes (deployments)");
     int lockWaitMs = 30000;
     deployLock->add_option("--root", root, rootHelp);
-    deployLock->add_option("--wait-ms", lockWaitMs, "Wait up to this long for the lock")->capture_default_str();
-    auto* verify = app.add_subcommand("verify-bundle", "Check a bundle's manifest, checksums and board; exit 0 when valid");
+    deployLock->add_option("--wait-ms", lockWaitMs, "Wait up to this long for the lock")
+        ->capture_default_str();
+    auto* verify = app.add_subcommand(
+        "verify-bundle", "Check a bundle's manifest, checksums and board; exit 0 when valid");
     std::string bundleDir;
     verify->add_option("dir", bundleDir, "Bundle directory")->required();
 
@@ -181,8 +207,8 @@ int main(int argc, char** argv) {
     if (showVersion) {
         utsname u{};
         uname(&u);
-        std::cout << "dvfo-edge " << DVFO_VERSION << " protocol " << protocol::kVersion << " arch " << u.machine
-                  << "\n";
+        std::cout << "dvfo-edge " << DVFO_VERSION << " protocol " << protocol::kVersion << " arch "
+                  << u.machine << "\n";
         return 0;
     }
     if (app.get_subcommands().empty()) {
@@ -197,10 +223,12 @@ int main(int argc, char** argv) {
     if (verify->parsed()) {
         try {
             BundleExpectations expected;
-            expected.boardSpecId = !emulate.empty() ? emulate : boardId == "auto" ? detectBoardId(sysfsRoot) : boardId;
+            expected.boardSpecId = !emulate.empty()    ? emulate
+                                   : boardId == "auto" ? detectBoardId(sysfsRoot)
+                                                       : boardId;
             const auto m = PolicyBundle::validate(bundleDir, expected);
-            std::cout << "bundle " << m.bundleVersion << " ok: " << m.files.size() << " files verified for "
-                      << expected.boardSpecId << "\n";
+            std::cout << "bundle " << m.bundleVersion << " ok: " << m.files.size()
+                      << " files verified for " << expected.boardSpecId << "\n";
             return 0;
         } catch (const std::exception& e) {
             std::cerr << "dvfo-edge: " << e.what() << "\n";
@@ -208,7 +236,8 @@ int main(int argc, char** argv) {
         }
     }
     if (deployLock->parsed())
-        return DeployLock::holdWhileInputOpen(RuntimeLayout(root), lockWaitMs, std::cout, std::cerr);
+        return DeployLock::holdWhileInputOpen(RuntimeLayout(root), lockWaitMs, std::cout,
+                                              std::cerr);
     if (runtimeCmd->parsed()) {
         RuntimeService service{RuntimeLayout(root)};
         const auto* sub = runtimeCmd->get_subcommands().front();
@@ -216,12 +245,14 @@ int main(int argc, char** argv) {
         try {
             if (what == "status") {
                 const auto h = service.health(waitMs, expectVersion);
-                std::cout << h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+                std::cout << h.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                          << "\n";
                 return h["healthy"].get<bool>() ? 0 : 1;
             }
             if (what == "stop") {
                 const bool was = service.stop();
-                std::cerr << (was ? "dvfo-edge: runtime stopped\n" : "dvfo-edge: runtime was not running\n");
+                std::cerr << (was ? "dvfo-edge: runtime stopped\n"
+                                  : "dvfo-edge: runtime was not running\n");
             }
             if (what == "start" || what == "restart") {
                 std::vector<std::string> argv{argv0Name()};
@@ -233,13 +264,14 @@ int main(int argc, char** argv) {
                     argv.insert(argv.end(), {"--board", boardId});
                 if (threads > 0)
                     argv.insert(argv.end(), {"--threads", std::to_string(threads)});
-                argv.insert(argv.end(), {"run", "--root", root, "--input", input, "--period-ms", std::to_string(periodMs)});
+                argv.insert(argv.end(), {"run", "--root", root, "--input", input, "--period-ms",
+                                         std::to_string(periodMs)});
                 if (!cloudUrl.empty())
                     argv.insert(argv.end(), {"--cloud", cloudUrl});
                 if (what == "restart") { // through systemctl when the unit runs this root
                     const bool was = service.restart(argv);
-                    std::cout << "dvfo-edge: runtime " << (was ? "restarted" : "started") << ", pid "
-                              << service.runningPid() << "\n";
+                    std::cout << "dvfo-edge: runtime " << (was ? "restarted" : "started")
+                              << ", pid " << service.runningPid() << "\n";
                 } else {
                     std::cout << "dvfo-edge: runtime started, pid " << service.start(argv) << "\n";
                 }
@@ -294,7 +326,8 @@ int main(int argc, char** argv) {
     }
 
     std::istringstream noInput;
-    AgentServer server(*hal, serve->parsed() ? std::cin : static_cast<std::istream&>(noInput), std::cout);
+    AgentServer server(*hal, serve->parsed() ? std::cin : static_cast<std::istream&>(noInput),
+                       std::cout);
     try {
         server.profiler().setDefaultDevice(device);
     } catch (const std::invalid_argument& e) {
@@ -318,10 +351,15 @@ int main(int argc, char** argv) {
         r.op = "restore";
     } else if (profile->parsed()) {
         r.op = "profile";
-        r.params = {{"model", model}, {"plan", plan}, {"warmup", warmup}, {"repeat", repeat}, {"batch", batch}};
+        r.params = {{"model", model},
+                    {"plan", plan},
+                    {"warmup", warmup},
+                    {"repeat", repeat},
+                    {"batch", batch}};
     }
     const bool ok = server.execute(r);
     if (setFreq->parsed() && ok)
-        (void)hal.release(); // set-freq exists to leave the clocks pinned: skip the HAL's restore-on-destroy
+        (void)hal.release(); // set-freq exists to leave the clocks pinned: skip the HAL's
+                             // restore-on-destroy
     return ok ? 0 : 1;
 }

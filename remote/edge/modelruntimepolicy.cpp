@@ -30,7 +30,7 @@ json ModelRuntimePolicy::sidecar(const DvfoEnvironment& env, const std::string& 
 }
 
 std::unique_ptr<DvfoEnvironment> ModelRuntimePolicy::costModelFrom(const json& j,
-                                                                 const BoardSpec& board) {
+                                                                   const BoardSpec& board) {
     if (!j.is_object() || !j.contains("settings") || !j.contains("records") || !j.contains("model"))
         return nullptr;
     try {

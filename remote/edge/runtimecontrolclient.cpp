@@ -27,15 +27,18 @@ nlohmann::json RuntimeControlClient::request(const nlohmann::json& req) const {
         ~Closer() { ::close(fd); }
     } closer{fd};
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-        throw RuntimeUnavailable("the runtime is not listening on " + socketPath_ + " (" + std::strerror(errno) + ")");
-    const std::string line = req.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        throw RuntimeUnavailable("the runtime is not listening on " + socketPath_ + " (" +
+                                 std::strerror(errno) + ")");
+    const std::string line =
+        req.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size()))
         throw RuntimeUnavailable("cannot write to " + socketPath_);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs_);
     std::string buf;
     char chunk[4096];
     while (buf.find('\n') == std::string::npos) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)
             throw RuntimeUnavailable("the runtime did not answer on " + socketPath_ + " within " +
                                      std::to_string(timeoutMs_) + " ms");
@@ -56,8 +59,9 @@ nlohmann::json RuntimeControlClient::request(const nlohmann::json& req) const {
     const auto ok = answer.find("ok");
     if (ok == answer.end() || !ok->is_boolean() || !ok->get<bool>()) {
         const auto error = answer.find("error");
-        throw std::runtime_error("runtime: " + (error != answer.end() && error->is_string() ? error->get<std::string>()
-                                                                                             : std::string("unknown error")));
+        throw std::runtime_error("runtime: " + (error != answer.end() && error->is_string()
+                                                    ? error->get<std::string>()
+                                                    : std::string("unknown error")));
     }
     const auto result = answer.find("result");
     return result != answer.end() ? *result : nlohmann::json::object();

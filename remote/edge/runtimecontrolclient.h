@@ -13,7 +13,8 @@ public:
 };
 
 // Asks a running `dvfo-edge run` over its unix socket (<root>/runtime/runtime.sock):
-// one JSON request line, one JSON answer line {"ok":true,"result":...} or {"ok":false,"error":"..."}.
+// one JSON request line, one JSON answer line {"ok":true,"result":...} or
+// {"ok":false,"error":"..."}.
 class RuntimeControlClient {
 public:
     // An answer longer than this (10,000 telemetry records fit) is refused rather than buffered.

@@ -9,7 +9,8 @@
 
 namespace dvfo {
 
-// One operating point chosen by the policy: the raw factored action and what it means on this board.
+// One operating point chosen by the policy: the raw factored action and what it means on this
+// board.
 struct RuntimeDecision {
     FactoredAction action; // {cpu level, gpu level, emc level, offload-share index}
     FrequencyTuple tuple;  // the clocks those levels select
@@ -21,11 +22,11 @@ struct RuntimeDecision {
 
 // What the runtime knows at a decision point: the same inputs the environment gives its policies.
 struct RuntimeObservation {
-    LinkSample link;             // LinkEstimator's estimate: the link measured up to the last step
-    bool offloadAllowed = true;  // false while the link is known to be down
-    RuntimeDecision previous;    // what is in force
-    double lastBusyMs = 0;       // the board's busy time (head + edge tails) of the last inference
-    double periodMs = 50;        // the control period
+    LinkSample link;            // LinkEstimator's estimate: the link measured up to the last step
+    bool offloadAllowed = true; // false while the link is known to be down
+    RuntimeDecision previous;   // what is in force
+    double lastBusyMs = 0;      // the board's busy time (head + edge tails) of the last inference
+    double periodMs = 50;       // the control period
 };
 
 // The policy step of the edge runtime: link state + what was in force -> the next operating point.
@@ -43,6 +44,7 @@ public:
 
 // Loads the policy of a bundle (its policy/ directory) for `board`. Throws std::runtime_error with
 // the file and reason when it cannot be loaded (the runtime then reports itself failed).
-std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir, const BoardSpec& board);
+std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir,
+                                                 const BoardSpec& board);
 
 } // namespace dvfo

@@ -1,4 +1,5 @@
-// loadRuntimePolicy (remote/edge/runtimepolicy.h): picks the policy class from the sidecar's format.
+// loadRuntimePolicy (remote/edge/runtimepolicy.h): picks the policy class from the sidecar's
+// format.
 #include "remote/edge/fixedruntimepolicy.h"
 #include "remote/edge/governorruntimepolicy.h"
 #include "remote/edge/modelruntimepolicy.h"
@@ -14,7 +15,8 @@
 
 namespace dvfo {
 
-std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir, const BoardSpec& board) {
+std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir,
+                                                 const BoardSpec& board) {
     const std::string path = policyDir + "/policy.json";
     std::ifstream in(path);
     if (!in)
@@ -33,12 +35,14 @@ std::unique_ptr<RuntimePolicy> loadRuntimePolicy(const std::string& policyDir, c
 #ifdef DVFO_HAVE_TRAINED_RUNTIME_POLICY
         return TrainedRuntimePolicy::load(policyDir, board);
 #else
-        throw std::runtime_error("policy " + path + " is a trained TorchScript policy, which this dvfo-edge build "
+        throw std::runtime_error("policy " + path +
+                                 " is a trained TorchScript policy, which this dvfo-edge build "
                                  "cannot run yet (no TrainedPolicy)");
 #endif
     }
-    throw std::runtime_error("policy sidecar " + path + ": unknown format '" + format +
-                             "' (expected dvfo-policy, dvfo-fixed-policy, dvfo-model-policy or dvfo-governor-policy)");
+    throw std::runtime_error(
+        "policy sidecar " + path + ": unknown format '" + format +
+        "' (expected dvfo-policy, dvfo-fixed-policy, dvfo-model-policy or dvfo-governor-policy)");
 }
 
 } // namespace dvfo

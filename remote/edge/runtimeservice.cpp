@@ -20,7 +20,9 @@
 namespace dvfo {
 
 namespace {
-void sleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+void sleepMs(int ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 } // namespace
 
 int RuntimeService::runningPid() const {
@@ -34,7 +36,8 @@ int RuntimeService::start(const std::vector<std::string>& argv) {
     const RuntimePidFile pidFile(layout_.pidPath());
     const auto holder = pidFile.holder();
     if (holder.pid)
-        throw std::runtime_error("the runtime is already running (pid " + std::to_string(holder.pid) + ")");
+        throw std::runtime_error("the runtime is already running (pid " +
+                                 std::to_string(holder.pid) + ")");
     if (holder.unverifiedPid)
         throw std::runtime_error("the pid file is held by another process: " + holder.reason);
     std::filesystem::create_directories(layout_.runtimeDir());
@@ -42,7 +45,8 @@ int RuntimeService::start(const std::vector<std::string>& argv) {
     if (child < 0)
         throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     if (child == 0) {
-        // Double fork: the runtime is reparented to init and outlives the SSH session that started it.
+        // Double fork: the runtime is reparented to init and outlives the SSH session that started
+        // it.
         ::setsid();
         if (::fork() != 0)
             ::_exit(0);
@@ -141,14 +145,15 @@ nlohmann::json RuntimeService::health(int waitMs, const std::string& expectVersi
             if (pid && jsonIntegerOr<int64_t>(status, "pid", 0) != pid)
                 reason = "the socket belongs to another process than the pid file's";
             else if (state == "failed")
-                reason = "the runtime failed: " + status.value("error", std::string("unknown error"));
+                reason =
+                    "the runtime failed: " + status.value("error", std::string("unknown error"));
             else if (state != "running")
                 reason = "the runtime is " + state;
             else if (!status.value("policyLoaded", false))
                 reason = "the runtime has no policy loaded";
             else if (!expectVersion.empty() && status.value("bundleVersion", "") != expectVersion)
-                reason = "the runtime runs bundle " + status.value("bundleVersion", std::string("?")) + ", not " +
-                         expectVersion;
+                reason = "the runtime runs bundle " +
+                         status.value("bundleVersion", std::string("?")) + ", not " + expectVersion;
             else
                 return {{"healthy", true}, {"reason", ""}, {"status", status}};
             if (state == "failed")
@@ -161,7 +166,8 @@ nlohmann::json RuntimeService::health(int waitMs, const std::string& expectVersi
                 auto j = nlohmann::json::parse(in, nullptr, false);
                 if (!j.is_discarded() && j.value("state", "") == "failed") {
                     status = j;
-                    reason = "the runtime failed: " + j.value("error", std::string("unknown error"));
+                    reason =
+                        "the runtime failed: " + j.value("error", std::string("unknown error"));
                     break;
                 }
                 reason = "the runtime is not running" + logTail();

@@ -723,7 +723,8 @@ void SysfsBoard::restoreLocked() {
 
     if (!errors.empty())
         throw HalError("restore incomplete (will retry on the next restore; the original clocks "
-                       "stay in " + stateFile_.path() + "): " + join(errors, "; "));
+                       "stay in " +
+                       stateFile_.path() + "): " + join(errors, "; "));
     stateFile_.remove();
     saved_.reset();
     setTuple_.reset();

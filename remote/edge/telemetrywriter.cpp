@@ -9,7 +9,8 @@
 namespace dvfo {
 
 namespace {
-void readFile(const std::string& path, int64_t since, std::vector<nlohmann::json>& out, int64_t* maxSeq) {
+void readFile(const std::string& path, int64_t since, std::vector<nlohmann::json>& out,
+              int64_t* maxSeq) {
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
@@ -17,7 +18,8 @@ void readFile(const std::string& path, int64_t since, std::vector<nlohmann::json
             continue;
         // A line cut by a crash mid-write is skipped, not fatal.
         auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer())
+        if (j.is_discarded() || !j.is_object() || !j.contains("seq") ||
+            !j["seq"].is_number_integer())
             continue;
         const int64_t seq = jsonInteger<int64_t>(j["seq"]);
         if (maxSeq && seq > *maxSeq)
@@ -43,7 +45,8 @@ int64_t TelemetryWriter::write(nlohmann::json record) {
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
     std::error_code ec;
-    if (std::filesystem::exists(path_, ec) && int64_t(std::filesystem::file_size(path_, ec)) >= maxBytes_)
+    if (std::filesystem::exists(path_, ec) &&
+        int64_t(std::filesystem::file_size(path_, ec)) >= maxBytes_)
         std::filesystem::rename(path_, rotatedPath_, ec);
     std::ofstream out(path_, std::ios::app);
     // Records carry error texts from the network (a cloud's error page) that need not be UTF-8.
@@ -57,7 +60,8 @@ int64_t TelemetryWriter::lastSeq() const {
     return seq_;
 }
 
-std::vector<nlohmann::json> TelemetryWriter::readSince(const std::string& path, const std::string& rotatedPath,
+std::vector<nlohmann::json> TelemetryWriter::readSince(const std::string& path,
+                                                       const std::string& rotatedPath,
                                                        int64_t since, size_t limit) {
     std::vector<nlohmann::json> out;
     readFile(rotatedPath, since, out, nullptr);

@@ -14,13 +14,16 @@ class TelemetryWriter {
 public:
     TelemetryWriter(std::string path, std::string rotatedPath, int64_t maxBytes = 1 << 20);
 
-    // Stamps "seq" (and "t", unix ms, when missing), appends and flushes. Returns the seq. Thread-safe.
+    // Stamps "seq" (and "t", unix ms, when missing), appends and flushes. Returns the seq.
+    // Thread-safe.
     int64_t write(nlohmann::json record);
     int64_t lastSeq() const;
 
-    // Records with seq > since, oldest first, at most `limit`, from the rotated and the current file.
-    static std::vector<nlohmann::json> readSince(const std::string& path, const std::string& rotatedPath,
-                                                 int64_t since, size_t limit = 1000);
+    // Records with seq > since, oldest first, at most `limit`, from the rotated and the current
+    // file.
+    static std::vector<nlohmann::json> readSince(const std::string& path,
+                                                 const std::string& rotatedPath, int64_t since,
+                                                 size_t limit = 1000);
 
 private:
     std::string path_, rotatedPath_;

@@ -10,7 +10,8 @@
 namespace dvfo {
 
 namespace {
-template <typename T> std::vector<T> list(const nlohmann::json& j, const char* key, const std::string& file) {
+template <typename T>
+std::vector<T> list(const nlohmann::json& j, const char* key, const std::string& file) {
     try {
         return j.at(key).get<std::vector<T>>();
     } catch (const nlohmann::json::exception&) {
@@ -19,7 +20,8 @@ template <typename T> std::vector<T> list(const nlohmann::json& j, const char* k
 }
 } // namespace
 
-std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::string& dir, const BoardSpec& board) {
+std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::string& dir,
+                                                                 const BoardSpec& board) {
     std::unique_ptr<TrainedRuntimePolicy> p(new TrainedRuntimePolicy);
     p->policy_ = TrainedPolicy::load(dir);
     const std::string file = dir + "/policy.json";
@@ -47,13 +49,19 @@ std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::stri
     const auto& b = p->policy_->branchSizes();
     if (b.size() != 4 || b[0] != int(p->cpuKhz_.size()) || b[1] != int(p->gpuKhz_.size()) ||
         b[2] != int(p->emcKhz_.size()) || b[3] != int(p->shares_.size()))
-        throw std::runtime_error(file + ": branch sizes do not match the sidecar's tables and shares");
-    for (const auto& [table, khz] : {std::pair{"CPU", &p->cpuKhz_}, {"GPU", &p->gpuKhz_}, {"EMC", &p->emcKhz_}})
+        throw std::runtime_error(file +
+                                 ": branch sizes do not match the sidecar's tables and shares");
+    for (const auto& [table, khz] :
+         {std::pair{"CPU", &p->cpuKhz_}, {"GPU", &p->gpuKhz_}, {"EMC", &p->emcKhz_}})
         for (const auto f : *khz) {
-            const auto& spec = std::string(table) == "CPU" ? board.cpu : std::string(table) == "GPU" ? board.gpu : board.emc;
-            if (std::find(spec.frequenciesKhz.begin(), spec.frequenciesKhz.end(), f) == spec.frequenciesKhz.end())
-                throw std::runtime_error(file + ": " + table + " level " + std::to_string(f) + " kHz is not in " +
-                                         board.id + "'s table: the policy was trained for another board");
+            const auto& spec = std::string(table) == "CPU"   ? board.cpu
+                               : std::string(table) == "GPU" ? board.gpu
+                                                             : board.emc;
+            if (std::find(spec.frequenciesKhz.begin(), spec.frequenciesKhz.end(), f) ==
+                spec.frequenciesKhz.end())
+                throw std::runtime_error(file + ": " + table + " level " + std::to_string(f) +
+                                         " kHz is not in " + board.id +
+                                         "'s table: the policy was trained for another board");
         }
     try {
         p->guard_ = PolicyGuard::fromSidecar(sidecar);
@@ -70,7 +78,8 @@ std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::stri
         try {
             p->fallback_ = std::make_unique<ModelRuntimePolicy>(optimiser, board);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "%s: the guard falls back to max clocks: %s\n", file.c_str(), e.what());
+            std::fprintf(stderr, "%s: the guard falls back to max clocks: %s\n", file.c_str(),
+                         e.what());
         }
     }
     p->policy_->reset();
@@ -80,16 +89,19 @@ std::unique_ptr<TrainedRuntimePolicy> TrainedRuntimePolicy::load(const std::stri
 std::string TrainedRuntimePolicy::describe() const {
     std::ostringstream s;
     s << policy_->name() << " (" << (policy_->concurrent() ? "concurrent" : "sequential") << ", "
-      << cpuKhz_.size() << "x" << gpuKhz_.size() << "x" << emcKhz_.size() << "x" << shares_.size() << " actions; "
-      << guard_.describe() << "; fallback "
-      << (fallback_ ? "model-based optimiser" : "max clocks, no offload (the sidecar has no cost model)") << ")";
+      << cpuKhz_.size() << "x" << gpuKhz_.size() << "x" << emcKhz_.size() << "x" << shares_.size()
+      << " actions; " << guard_.describe() << "; fallback "
+      << (fallback_ ? "model-based optimiser"
+                    : "max clocks, no offload (the sidecar has no cost model)")
+      << ")";
     return s.str();
 }
 
 RuntimeDecision TrainedRuntimePolicy::decisionFor(const FactoredAction& a) const {
     RuntimeDecision d;
     d.action = a;
-    d.tuple = {cpuKhz_.at(size_t(a.at(0))), gpuKhz_.at(size_t(a.at(1))), emcKhz_.at(size_t(a.at(2)))};
+    d.tuple = {cpuKhz_.at(size_t(a.at(0))), gpuKhz_.at(size_t(a.at(1))),
+               emcKhz_.at(size_t(a.at(2)))};
     d.share = shares_.at(size_t(a.at(3)));
     return d;
 }
@@ -97,7 +109,8 @@ RuntimeDecision TrainedRuntimePolicy::decisionFor(const FactoredAction& a) const
 // Highest clocks, nothing offloaded, until the first decision (what reset() assumes is level 0
 // for the network's previous-action input; the clocks in force are reported in the observation).
 RuntimeDecision TrainedRuntimePolicy::initial() const {
-    return decisionFor({int(cpuKhz_.size()) - 1, int(gpuKhz_.size()) - 1, int(emcKhz_.size()) - 1, 0});
+    return decisionFor(
+        {int(cpuKhz_.size()) - 1, int(gpuKhz_.size()) - 1, int(emcKhz_.size()) - 1, 0});
 }
 
 RuntimeDecision TrainedRuntimePolicy::decide(const RuntimeObservation& o) {
@@ -113,7 +126,9 @@ RuntimeDecision TrainedRuntimePolicy::decide(const RuntimeObservation& o) {
     const FactoredAction a = policy_->decide(lastObservation_);
     if (policy_->concurrent() && controlPeriodMs_ > 0)
         policy_->setSelectionDelay(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / controlPeriodMs_);
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count() /
+            controlPeriodMs_);
     return decisionFor(a);
 }
 

@@ -25,7 +25,8 @@ class TrainedRuntimePolicy : public RuntimePolicy {
 public:
     // Throws std::runtime_error (PolicyError included) naming the file and what is wrong, also
     // when the sidecar's tables do not belong to `board`.
-    static std::unique_ptr<TrainedRuntimePolicy> load(const std::string& dir, const BoardSpec& board);
+    static std::unique_ptr<TrainedRuntimePolicy> load(const std::string& dir,
+                                                      const BoardSpec& board);
 
     std::string describe() const override;
     RuntimeDecision initial() const override;

@@ -25,29 +25,42 @@ namespace {
 // libssh 0.10 write path, which sends one request per call.
 constexpr std::size_t kChunk = 32 * 1024;
 
-const char* sftpErrorText(int code)
-{
+const char* sftpErrorText(int code) {
     switch (code) {
-    case SSH_FX_OK: return "no error";
-    case SSH_FX_EOF: return "unexpected end of file";
-    case SSH_FX_NO_SUCH_FILE: return "no such file or directory";
-    case SSH_FX_PERMISSION_DENIED: return "permission denied";
-    case SSH_FX_FAILURE: return "operation failed";
-    case SSH_FX_BAD_MESSAGE: return "bad message";
-    case SSH_FX_NO_CONNECTION: return "no connection";
-    case SSH_FX_CONNECTION_LOST: return "connection lost";
-    case SSH_FX_OP_UNSUPPORTED: return "operation not supported by the server";
-    case SSH_FX_INVALID_HANDLE: return "invalid handle";
-    case SSH_FX_NO_SUCH_PATH: return "no such path";
-    case SSH_FX_FILE_ALREADY_EXISTS: return "file already exists";
-    case SSH_FX_WRITE_PROTECT: return "write protected";
-    case SSH_FX_NO_MEDIA: return "no media";
-    default: return "unknown SFTP error";
+    case SSH_FX_OK:
+        return "no error";
+    case SSH_FX_EOF:
+        return "unexpected end of file";
+    case SSH_FX_NO_SUCH_FILE:
+        return "no such file or directory";
+    case SSH_FX_PERMISSION_DENIED:
+        return "permission denied";
+    case SSH_FX_FAILURE:
+        return "operation failed";
+    case SSH_FX_BAD_MESSAGE:
+        return "bad message";
+    case SSH_FX_NO_CONNECTION:
+        return "no connection";
+    case SSH_FX_CONNECTION_LOST:
+        return "connection lost";
+    case SSH_FX_OP_UNSUPPORTED:
+        return "operation not supported by the server";
+    case SSH_FX_INVALID_HANDLE:
+        return "invalid handle";
+    case SSH_FX_NO_SUCH_PATH:
+        return "no such path";
+    case SSH_FX_FILE_ALREADY_EXISTS:
+        return "file already exists";
+    case SSH_FX_WRITE_PROTECT:
+        return "write protected";
+    case SSH_FX_NO_MEDIA:
+        return "no media";
+    default:
+        return "unknown SFTP error";
     }
 }
 
-std::string parentOf(const std::string& path)
-{
+std::string parentOf(const std::string& path) {
     const auto slash = path.find_last_of('/');
     if (slash == std::string::npos)
         return {};
@@ -56,8 +69,7 @@ std::string parentOf(const std::string& path)
     return path.substr(0, slash);
 }
 
-std::string randomSuffix()
-{
+std::string randomSuffix() {
     static const char* digits = "0123456789abcdef";
     std::random_device rd;
     std::string s;
@@ -68,15 +80,13 @@ std::string randomSuffix()
 
 struct AttrGuard {
     sftp_attributes attr = nullptr;
-    ~AttrGuard()
-    {
+    ~AttrGuard() {
         if (attr)
             sftp_attributes_free(attr);
     }
 };
 
-RemoteFileInfo toInfo(sftp_attributes a)
-{
+RemoteFileInfo toInfo(sftp_attributes a) {
     RemoteFileInfo info;
     info.size = a->size;
     info.permissions = a->permissions & 07777;
@@ -90,8 +100,7 @@ RemoteFileInfo toInfo(sftp_attributes a)
 
 } // namespace
 
-SftpClient::SftpClient(SshSession& session) : m_session(session)
-{
+SftpClient::SftpClient(SshSession& session) : m_session(session) {
     auto guard = m_session.lock();
     if (!m_session.isConnected())
         throw SshError(SshError::Kind::ConnectionLost, "Not connected to " + m_session.describe());
@@ -105,14 +114,13 @@ SftpClient::SftpClient(SshSession& session) : m_session(session)
         sftp_free(m_sftp);
         m_sftp = nullptr;
         m_session.throwSessionError(SshError::Kind::Sftp,
-                                    "SFTP subsystem of " + m_session.describe()
-                                        + " did not start (" + sftpErrorText(code)
-                                        + "; is 'Subsystem sftp' enabled in sshd_config?)");
+                                    "SFTP subsystem of " + m_session.describe() +
+                                        " did not start (" + sftpErrorText(code) +
+                                        "; is 'Subsystem sftp' enabled in sshd_config?)");
     }
 }
 
-SftpClient::~SftpClient()
-{
+SftpClient::~SftpClient() {
     auto guard = m_session.lock();
     // After a disconnect libssh already freed the channel inside m_sftp; calling
     // sftp_free would touch freed memory, so the small struct is leaked instead.
@@ -121,14 +129,13 @@ SftpClient::~SftpClient()
     m_sftp = nullptr;
 }
 
-void SftpClient::fail(const std::string& what, const std::string& path) const
-{
+void SftpClient::fail(const std::string& what, const std::string& path) const {
     const int code = m_sftp ? sftp_get_error(m_sftp) : SSH_FX_NO_CONNECTION;
     const std::string where = m_session.describe() + ":" + path;
     if (m_session.transportDead()) {
-        throw SshError(SshError::Kind::ConnectionLost,
-                       "Connection to " + m_session.describe() + " lost during " + what + " of " + path
-                           + ": " + m_session.lastError());
+        throw SshError(SshError::Kind::ConnectionLost, "Connection to " + m_session.describe() +
+                                                           " lost during " + what + " of " + path +
+                                                           ": " + m_session.lastError());
     }
     std::string detail = sftpErrorText(code);
     if (code == SSH_FX_FAILURE || code == SSH_FX_OK) {
@@ -139,8 +146,7 @@ void SftpClient::fail(const std::string& what, const std::string& path) const
     throw SshError(SshError::Kind::Sftp, "SFTP " + what + " of " + where + " failed: " + detail);
 }
 
-const std::string& SftpClient::homeDirectory()
-{
+const std::string& SftpClient::homeDirectory() {
     if (m_home.empty()) {
         auto guard = m_session.lock();
         char* p = sftp_canonicalize_path(m_sftp, ".");
@@ -152,8 +158,7 @@ const std::string& SftpClient::homeDirectory()
     return m_home;
 }
 
-std::string SftpClient::resolve(const std::string& remotePath)
-{
+std::string SftpClient::resolve(const std::string& remotePath) {
     if (remotePath.empty() || remotePath == "~")
         return homeDirectory();
     if (remotePath.rfind("~/", 0) == 0)
@@ -163,8 +168,7 @@ std::string SftpClient::resolve(const std::string& remotePath)
     return remotePath;
 }
 
-std::optional<RemoteFileInfo> SftpClient::statImpl(const std::string& path, bool follow)
-{
+std::optional<RemoteFileInfo> SftpClient::statImpl(const std::string& path, bool follow) {
     const std::string p = resolve(path);
     auto guard = m_session.lock();
     AttrGuard a;
@@ -178,18 +182,15 @@ std::optional<RemoteFileInfo> SftpClient::statImpl(const std::string& path, bool
     return toInfo(a.attr);
 }
 
-std::optional<RemoteFileInfo> SftpClient::stat(const std::string& remotePath)
-{
+std::optional<RemoteFileInfo> SftpClient::stat(const std::string& remotePath) {
     return statImpl(remotePath, true);
 }
 
-std::optional<RemoteFileInfo> SftpClient::lstat(const std::string& remotePath)
-{
+std::optional<RemoteFileInfo> SftpClient::lstat(const std::string& remotePath) {
     return statImpl(remotePath, false);
 }
 
-void SftpClient::mkdirs(const std::string& remotePath, unsigned int mode)
-{
+void SftpClient::mkdirs(const std::string& remotePath, unsigned int mode) {
     const std::string path = resolve(remotePath);
     std::string prefix;
     std::size_t pos = 0;
@@ -202,9 +203,9 @@ void SftpClient::mkdirs(const std::string& remotePath, unsigned int mode)
         auto info = stat(prefix);
         if (info) {
             if (!info->isDirectory) {
-                throw SshError(SshError::Kind::Sftp, "Cannot create directory " + m_session.describe()
-                                                         + ":" + path + ": " + prefix
-                                                         + " exists and is not a directory");
+                throw SshError(SshError::Kind::Sftp, "Cannot create directory " +
+                                                         m_session.describe() + ":" + path + ": " +
+                                                         prefix + " exists and is not a directory");
             }
             continue;
         }
@@ -222,16 +223,14 @@ void SftpClient::mkdirs(const std::string& remotePath, unsigned int mode)
     }
 }
 
-void SftpClient::chmod(const std::string& remotePath, unsigned int mode)
-{
+void SftpClient::chmod(const std::string& remotePath, unsigned int mode) {
     const std::string p = resolve(remotePath);
     auto guard = m_session.lock();
     if (sftp_chmod(m_sftp, p.c_str(), mode_t(mode)) != SSH_OK)
         fail("chmod", p);
 }
 
-bool SftpClient::remove(const std::string& remotePath)
-{
+bool SftpClient::remove(const std::string& remotePath) {
     const std::string p = resolve(remotePath);
     auto guard = m_session.lock();
     if (sftp_unlink(m_sftp, p.c_str()) == SSH_OK)
@@ -242,8 +241,7 @@ bool SftpClient::remove(const std::string& remotePath)
     fail("remove", p);
 }
 
-bool SftpClient::removeDirectory(const std::string& remotePath)
-{
+bool SftpClient::removeDirectory(const std::string& remotePath) {
     const std::string p = resolve(remotePath);
     auto guard = m_session.lock();
     if (sftp_rmdir(m_sftp, p.c_str()) == SSH_OK)
@@ -254,8 +252,7 @@ bool SftpClient::removeDirectory(const std::string& remotePath)
     fail("rmdir", p);
 }
 
-void SftpClient::renameOver(const std::string& from, const std::string& to)
-{
+void SftpClient::renameOver(const std::string& from, const std::string& to) {
     {
         auto guard = m_session.lock();
         if (sftp_rename(m_sftp, from.c_str(), to.c_str()) == SSH_OK)
@@ -271,18 +268,16 @@ void SftpClient::renameOver(const std::string& from, const std::string& to)
                     std::chrono::seconds(30));
 }
 
-void SftpClient::rename(const std::string& from, const std::string& to)
-{
+void SftpClient::rename(const std::string& from, const std::string& to) {
     renameOver(resolve(from), resolve(to));
 }
 
-void SftpClient::symlink(const std::string& target, const std::string& linkPath)
-{
+void SftpClient::symlink(const std::string& target, const std::string& linkPath) {
     const std::string link = resolve(linkPath);
     if (auto info = lstat(link)) {
         if (!info->isSymlink) {
-            throw SshError(SshError::Kind::Sftp, "Cannot create symlink " + m_session.describe() + ":"
-                                                     + link + ": a non-link file exists there");
+            throw SshError(SshError::Kind::Sftp, "Cannot create symlink " + m_session.describe() +
+                                                     ":" + link + ": a non-link file exists there");
         }
         remove(link);
     }
@@ -292,8 +287,7 @@ void SftpClient::symlink(const std::string& target, const std::string& linkPath)
         fail("symlink", link + " -> " + target);
 }
 
-std::string SftpClient::readLink(const std::string& remotePath)
-{
+std::string SftpClient::readLink(const std::string& remotePath) {
     const std::string p = resolve(remotePath);
     auto guard = m_session.lock();
     char* t = sftp_readlink(m_sftp, p.c_str());
@@ -304,8 +298,7 @@ std::string SftpClient::readLink(const std::string& remotePath)
     return out;
 }
 
-std::string SftpClient::remoteSha256(const std::string& remotePath)
-{
+std::string SftpClient::remoteSha256(const std::string& remotePath) {
     const std::string p = resolve(remotePath);
     SshExec exec(m_session);
     ExecOptions options;
@@ -313,9 +306,9 @@ std::string SftpClient::remoteSha256(const std::string& remotePath)
     const ExecResult r = exec.run("sha256sum -b -- " + SshExec::shellQuote(p), options);
     if (!r.ok() || r.stdoutText.size() < 64) {
         throw SshError(SshError::Kind::Verify,
-                       "Cannot compute SHA-256 of " + m_session.describe() + ":" + p
-                           + " with sha256sum (exit status " + std::to_string(r.exitStatus)
-                           + (r.stderrText.empty() ? std::string() : "; " + r.stderrText) + ")");
+                       "Cannot compute SHA-256 of " + m_session.describe() + ":" + p +
+                           " with sha256sum (exit status " + std::to_string(r.exitStatus) +
+                           (r.stderrText.empty() ? std::string() : "; " + r.stderrText) + ")");
     }
     std::string hex = r.stdoutText.substr(0, 64);
     for (char& c : hex) {
@@ -329,8 +322,7 @@ std::string SftpClient::remoteSha256(const std::string& remotePath)
 }
 
 std::string SftpClient::upload(const std::string& localPath, const std::string& remotePath,
-                               const UploadOptions& options)
-{
+                               const UploadOptions& options) {
     const int localFd = ::open(localPath.c_str(), O_RDONLY | O_CLOEXEC);
     if (localFd < 0) {
         throw SshError(SshError::Kind::Config,
@@ -344,7 +336,8 @@ std::string SftpClient::upload(const std::string& localPath, const std::string& 
     if (::fstat(localFd, &st) != 0 || !S_ISREG(st.st_mode))
         throw SshError(SshError::Kind::Config, localPath + " is not a regular file");
     const std::uint64_t total = std::uint64_t(st.st_size);
-    const unsigned int mode = options.mode >= 0 ? unsigned(options.mode) : unsigned(st.st_mode & 07777);
+    const unsigned int mode =
+        options.mode >= 0 ? unsigned(options.mode) : unsigned(st.st_mode & 07777);
 
     const std::string target = resolve(remotePath);
     if (options.createParents) {
@@ -358,7 +351,8 @@ std::string SftpClient::upload(const std::string& localPath, const std::string& 
     std::uint64_t done = 0;
     {
         auto guard = m_session.lock();
-        sftp_file file = sftp_open(m_sftp, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode_t(0600));
+        sftp_file file =
+            sftp_open(m_sftp, temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode_t(0600));
         if (!file)
             fail("upload", temp);
         guard.unlock();
@@ -416,9 +410,9 @@ std::string SftpClient::upload(const std::string& localPath, const std::string& 
             const std::string remoteHash = remoteSha256(temp);
             if (remoteHash != localHash) {
                 throw SshError(SshError::Kind::Verify,
-                               "Checksum mismatch after uploading " + localPath + " to "
-                                   + m_session.describe() + ":" + target + ": local " + localHash
-                                   + ", remote " + remoteHash);
+                               "Checksum mismatch after uploading " + localPath + " to " +
+                                   m_session.describe() + ":" + target + ": local " + localHash +
+                                   ", remote " + remoteHash);
             }
         }
         if (options.atomic)
@@ -434,8 +428,7 @@ std::string SftpClient::upload(const std::string& localPath, const std::string& 
 }
 
 std::string SftpClient::download(const std::string& remotePath, const std::string& localPath,
-                                 const TransferProgress& progress, bool verifySha256)
-{
+                                 const TransferProgress& progress, bool verifySha256) {
     const std::string source = resolve(remotePath);
     const std::string temp = localPath + ".dvfo-part";
     const int localFd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -448,8 +441,7 @@ std::string SftpClient::download(const std::string& remotePath, const std::strin
         int fd;
         const std::string& path;
         bool& keep;
-        ~Cleanup()
-        {
+        ~Cleanup() {
             if (fd >= 0)
                 ::close(fd);
             if (!keep)
@@ -469,8 +461,7 @@ std::string SftpClient::download(const std::string& remotePath, const std::strin
         struct FileGuard {
             SshSession& s;
             sftp_file f;
-            ~FileGuard()
-            {
+            ~FileGuard() {
                 auto g = s.lock();
                 sftp_close(f);
             }
@@ -518,33 +509,34 @@ std::string SftpClient::download(const std::string& remotePath, const std::strin
     if (verifySha256) {
         const std::string remoteHash = remoteSha256(source);
         if (remoteHash != localHash) {
-            throw SshError(SshError::Kind::Verify, "Checksum mismatch after downloading "
-                                                       + m_session.describe() + ":" + source + ": remote "
-                                                       + remoteHash + ", local " + localHash);
+            throw SshError(SshError::Kind::Verify,
+                           "Checksum mismatch after downloading " + m_session.describe() + ":" +
+                               source + ": remote " + remoteHash + ", local " + localHash);
         }
     }
     ::fchmod(localFd, remoteMode);
     if (::fsync(localFd) != 0 || ::close(localFd) != 0) {
         cleanup.fd = -1;
-        throw SshError(SshError::Kind::Config, "Cannot write " + temp + ": " + std::strerror(errno));
+        throw SshError(SshError::Kind::Config,
+                       "Cannot write " + temp + ": " + std::strerror(errno));
     }
     cleanup.fd = -1;
     if (::rename(temp.c_str(), localPath.c_str()) != 0) {
-        throw SshError(SshError::Kind::Config, "Cannot rename " + temp + " to " + localPath + ": "
-                                                   + std::strerror(errno));
+        throw SshError(SshError::Kind::Config,
+                       "Cannot rename " + temp + " to " + localPath + ": " + std::strerror(errno));
     }
     keep = true;
     return localHash;
 }
 
-void SftpClient::writeFile(const std::string& remotePath, const std::string& content, int mode)
-{
+void SftpClient::writeFile(const std::string& remotePath, const std::string& content, int mode) {
     // Reuse the upload path (atomic, verified) through a private temporary file: the
     // extra local I/O is negligible for the small files this is meant for.
     char tmpl[] = "/tmp/dvfo-sftp-XXXXXX";
     const int fd = ::mkstemp(tmpl);
     if (fd < 0)
-        throw SshError(SshError::Kind::Config, std::string("Cannot create a temporary file: ") + std::strerror(errno));
+        throw SshError(SshError::Kind::Config,
+                       std::string("Cannot create a temporary file: ") + std::strerror(errno));
     struct Unlink {
         const char* p;
         ~Unlink() { ::unlink(p); }
@@ -559,8 +551,7 @@ void SftpClient::writeFile(const std::string& remotePath, const std::string& con
     upload(tmpl, remotePath, options);
 }
 
-std::string SftpClient::readFile(const std::string& remotePath, std::uint64_t maxBytes)
-{
+std::string SftpClient::readFile(const std::string& remotePath, std::uint64_t maxBytes) {
     const std::string p = resolve(remotePath);
     auto guard = m_session.lock();
     sftp_file file = sftp_open(m_sftp, p.c_str(), O_RDONLY, 0);
@@ -580,8 +571,9 @@ std::string SftpClient::readFile(const std::string& remotePath, std::uint64_t ma
             break;
         out.append(buf.data(), std::size_t(n));
         if (out.size() > maxBytes) {
-            throw SshError(SshError::Kind::Sftp, m_session.describe() + ":" + p + " is larger than "
-                                                     + std::to_string(maxBytes) + " bytes");
+            throw SshError(SshError::Kind::Sftp, m_session.describe() + ":" + p +
+                                                     " is larger than " + std::to_string(maxBytes) +
+                                                     " bytes");
         }
     }
     return out;

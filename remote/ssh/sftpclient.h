@@ -16,7 +16,7 @@ using TransferProgress = std::function<bool(std::uint64_t done, std::uint64_t to
 
 struct RemoteFileInfo {
     std::uint64_t size = 0;
-    unsigned int permissions = 0;  // mode bits (07777)
+    unsigned int permissions = 0; // mode bits (07777)
     bool isDirectory = false;
     bool isRegular = false;
     bool isSymlink = false;

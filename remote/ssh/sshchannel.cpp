@@ -12,48 +12,41 @@ namespace dvfo {
 
 SshChannel::SshChannel(SshSession& session) : m_session(session) {}
 
-SshChannel::~SshChannel()
-{
+SshChannel::~SshChannel() {
     close();
 }
 
-bool SshChannel::channelAlive() const
-{
+bool SshChannel::channelAlive() const {
     return m_channel && m_generation == m_session.generation() && m_session.handle();
 }
 
-void SshChannel::onExitStatus(ssh_session, ssh_channel, int status, void* self)
-{
+void SshChannel::onExitStatus(ssh_session, ssh_channel, int status, void* self) {
     static_cast<SshChannel*>(self)->m_exitStatus = status;
 }
 
 void SshChannel::onExitSignal(ssh_session, ssh_channel, const char* signal, int, const char*,
-                              const char*, void* self)
-{
+                              const char*, void* self) {
     static_cast<SshChannel*>(self)->m_exitSignal = signal ? signal : "?";
 }
 
-void SshChannel::onClose(ssh_session, ssh_channel, void* self)
-{
+void SshChannel::onClose(ssh_session, ssh_channel, void* self) {
     auto* me = static_cast<SshChannel*>(self);
     me->m_remoteClosed = true;
     me->m_remoteEof = true;
 }
 
-void SshChannel::onEof(ssh_session, ssh_channel, void* self)
-{
+void SshChannel::onEof(ssh_session, ssh_channel, void* self) {
     static_cast<SshChannel*>(self)->m_remoteEof = true;
 }
 
-void SshChannel::startCommand(const std::string& command, const std::string& label)
-{
+void SshChannel::startCommand(const std::string& command, const std::string& label) {
     auto guard = m_session.lock();
     if (m_channel)
         throw SshError(SshError::Kind::Channel, "Channel already started");
     if (!m_session.handle() || !m_session.isConnected()) {
-        throw SshError(SshError::Kind::ConnectionLost,
-                       "Not connected to " + m_session.describe() + "; cannot run '"
-                           + (label.empty() ? command : label) + "'");
+        throw SshError(SshError::Kind::ConnectionLost, "Not connected to " + m_session.describe() +
+                                                           "; cannot run '" +
+                                                           (label.empty() ? command : label) + "'");
     }
     m_command = label.empty() ? command : label;
     m_channel = ssh_channel_new(m_session.handle());
@@ -86,14 +79,13 @@ void SshChannel::startCommand(const std::string& command, const std::string& lab
     m_session.noteActivity();
 }
 
-bool SshChannel::readAvailable(std::string& out, std::string& err)
-{
+bool SshChannel::readAvailable(std::string& out, std::string& err) {
     auto guard = m_session.lock();
     if (!channelAlive()) {
         if (m_channel) {
-            throw SshError(SshError::Kind::ConnectionLost,
-                           "Connection to " + m_session.describe() + " was closed while '" + m_command
-                               + "' was running");
+            throw SshError(SshError::Kind::ConnectionLost, "Connection to " + m_session.describe() +
+                                                               " was closed while '" + m_command +
+                                                               "' was running");
         }
         return false;
     }
@@ -119,8 +111,8 @@ bool SshChannel::readAvailable(std::string& out, std::string& err)
         if (n == SSH_ERROR || ne == SSH_ERROR) {
             if (m_session.transportDead()) {
                 throw SshError(SshError::Kind::ConnectionLost,
-                               "Connection to " + m_session.describe() + " lost while '" + m_command
-                                   + "' was running: " + m_session.lastError());
+                               "Connection to " + m_session.describe() + " lost while '" +
+                                   m_command + "' was running: " + m_session.lastError());
             }
             // A channel closed by the peer reports errors on read; that is just "finished".
             if (ssh_channel_is_closed(m_channel)) {
@@ -146,16 +138,15 @@ bool SshChannel::readAvailable(std::string& out, std::string& err)
         ssh_set_blocking(s, 1);
         if (rc == SSH_ERROR && m_session.transportDead()) {
             throw SshError(SshError::Kind::ConnectionLost,
-                           "Connection to " + m_session.describe() + " lost while '" + m_command
-                               + "' was finishing: " + m_session.lastError());
+                           "Connection to " + m_session.describe() + " lost while '" + m_command +
+                               "' was finishing: " + m_session.lastError());
         }
         got = finished();
     }
     return got;
 }
 
-void SshChannel::waitForData(std::chrono::milliseconds max) const
-{
+void SshChannel::waitForData(std::chrono::milliseconds max) const {
     if (max.count() <= 0)
         return;
     const int fd = m_session.socketFd();
@@ -169,20 +160,19 @@ void SshChannel::waitForData(std::chrono::milliseconds max) const
     ::poll(&p, 1, int(std::min<long long>(max.count(), 20)));
 }
 
-void SshChannel::write(const std::string& data)
-{
+void SshChannel::write(const std::string& data) {
     std::size_t off = 0;
     while (off < data.size()) {
         auto guard = m_session.lock();
         if (!channelAlive()) {
-            throw SshError(SshError::Kind::ConnectionLost,
-                           "Connection to " + m_session.describe() + " is closed; cannot write to '"
-                               + m_command + "'");
+            throw SshError(SshError::Kind::ConnectionLost, "Connection to " + m_session.describe() +
+                                                               " is closed; cannot write to '" +
+                                                               m_command + "'");
         }
         if (m_remoteClosed || ssh_channel_is_closed(m_channel)) {
             throw SshError(SshError::Kind::RemoteExited,
-                           "'" + m_command + "' on " + m_session.describe() + " has ended ("
-                               + describeExit() + "); cannot write to it");
+                           "'" + m_command + "' on " + m_session.describe() + " has ended (" +
+                               describeExit() + "); cannot write to it");
         }
         const std::size_t chunk = std::min<std::size_t>(data.size() - off, 1u << 20);
         const int n = ssh_channel_write(m_channel, data.data() + off, uint32_t(chunk));
@@ -197,8 +187,7 @@ void SshChannel::write(const std::string& data)
     }
 }
 
-void SshChannel::sendEof()
-{
+void SshChannel::sendEof() {
     auto guard = m_session.lock();
     if (!channelAlive() || m_eofSent)
         return;
@@ -207,16 +196,14 @@ void SshChannel::sendEof()
     m_session.noteActivity();
 }
 
-void SshChannel::sendSignal(const char* name) noexcept
-{
+void SshChannel::sendSignal(const char* name) noexcept {
     auto guard = m_session.lock();
     if (!channelAlive() || ssh_channel_is_closed(m_channel))
         return;
     ssh_channel_request_send_signal(m_channel, name);
 }
 
-void SshChannel::release() noexcept
-{
+void SshChannel::release() noexcept {
     // Callbacks point at this object: unregister before libssh may keep the channel
     // around waiting for the peer's CLOSE.
     if (channelAlive()) {
@@ -227,8 +214,7 @@ void SshChannel::release() noexcept
     m_channel = nullptr;
 }
 
-void SshChannel::close() noexcept
-{
+void SshChannel::close() noexcept {
     auto guard = m_session.lock();
     if (!m_channel)
         return;
@@ -237,39 +223,34 @@ void SshChannel::close() noexcept
     release();
 }
 
-bool SshChannel::remoteEof() const
-{
+bool SshChannel::remoteEof() const {
     auto guard = m_session.lock();
     if (!channelAlive())
         return true;
     return ssh_channel_is_eof(m_channel) != 0;
 }
 
-bool SshChannel::finished() const
-{
+bool SshChannel::finished() const {
     auto guard = m_session.lock();
     if (!channelAlive())
         return true;
     if (!ssh_channel_is_eof(m_channel))
         return false;
-    return m_remoteClosed || m_exitStatus.has_value() || !m_exitSignal.empty()
-        || ssh_channel_is_closed(m_channel);
+    return m_remoteClosed || m_exitStatus.has_value() || !m_exitSignal.empty() ||
+           ssh_channel_is_closed(m_channel);
 }
 
-std::optional<int> SshChannel::exitStatus() const
-{
+std::optional<int> SshChannel::exitStatus() const {
     auto guard = m_session.lock();
     return m_exitStatus;
 }
 
-std::string SshChannel::exitSignal() const
-{
+std::string SshChannel::exitSignal() const {
     auto guard = m_session.lock();
     return m_exitSignal;
 }
 
-std::string SshChannel::describeExit() const
-{
+std::string SshChannel::describeExit() const {
     auto guard = m_session.lock();
     if (!m_exitSignal.empty())
         return "killed by signal " + m_exitSignal;
@@ -278,8 +259,7 @@ std::string SshChannel::describeExit() const
     return "no exit status reported";
 }
 
-std::optional<std::string> SshChannel::takeLine(std::string& buffer)
-{
+std::optional<std::string> SshChannel::takeLine(std::string& buffer) {
     const auto nl = buffer.find('\n');
     if (nl == std::string::npos)
         return std::nullopt;

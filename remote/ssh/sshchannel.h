@@ -62,7 +62,8 @@ private:
     bool channelAlive() const;
     void release() noexcept;
 
-    static void onExitStatus(struct ssh_session_struct*, ssh_channel_struct*, int status, void* self);
+    static void onExitStatus(struct ssh_session_struct*, ssh_channel_struct*, int status,
+                             void* self);
     static void onExitSignal(struct ssh_session_struct*, ssh_channel_struct*, const char* signal,
                              int core, const char* errmsg, const char* lang, void* self);
     static void onClose(struct ssh_session_struct*, ssh_channel_struct*, void* self);
@@ -72,7 +73,7 @@ private:
     ssh_channel_struct* m_channel = nullptr;
     std::uint64_t m_generation = 0;
     std::unique_ptr<ssh_channel_callbacks_struct> m_callbacks;
-    std::optional<int> m_exitStatus;  // written by libssh callbacks under the session lock
+    std::optional<int> m_exitStatus; // written by libssh callbacks under the session lock
     std::string m_exitSignal;
     bool m_remoteClosed = false;
     bool m_remoteEof = false;

@@ -7,36 +7,30 @@ constexpr std::size_t kStderrTailLines = 20;
 }
 
 SshChannelStream::SshChannelStream(SshSession& session, const std::string& command)
-    : m_channel(session), m_command(command)
-{
+    : m_channel(session), m_command(command) {
     m_channel.startCommand(command);
 }
 
-SshChannelStream::~SshChannelStream()
-{
+SshChannelStream::~SshChannelStream() {
     close();
 }
 
-void SshChannelStream::setStderrLineCallback(std::function<void(const std::string&)> callback)
-{
+void SshChannelStream::setStderrLineCallback(std::function<void(const std::string&)> callback) {
     m_stderrCallback = std::move(callback);
 }
 
-bool SshChannelStream::isOpen() const
-{
+bool SshChannelStream::isOpen() const {
     return !m_closed && m_channel.started() && !m_channel.finished();
 }
 
-std::string SshChannelStream::stderrTail() const
-{
+std::string SshChannelStream::stderrTail() const {
     std::string s;
     for (const auto& line : m_stderrTail)
         s += (s.empty() ? "" : "\n") + line;
     return s;
 }
 
-void SshChannelStream::consumeStderr(const std::string& data)
-{
+void SshChannelStream::consumeStderr(const std::string& data) {
     m_stderrPending += data;
     while (auto line = SshChannel::takeLine(m_stderrPending)) {
         if (m_stderrCallback)
@@ -47,28 +41,24 @@ void SshChannelStream::consumeStderr(const std::string& data)
     }
 }
 
-void SshChannelStream::writeLine(const std::string& line)
-{
+void SshChannelStream::writeLine(const std::string& line) {
     if (m_closed)
         throw SshError(SshError::Kind::Channel, "Stream to '" + m_command + "' is closed");
     m_channel.write(line + "\n");
 }
 
-void SshChannelStream::closeInput()
-{
+void SshChannelStream::closeInput() {
     m_channel.sendEof();
 }
 
-void SshChannelStream::close()
-{
+void SshChannelStream::close() {
     if (m_closed)
         return;
     m_closed = true;
     m_channel.close();
 }
 
-void SshChannelStream::pump(bool& gotData)
-{
+void SshChannelStream::pump(bool& gotData) {
     std::string out, err;
     gotData = m_channel.readAvailable(out, err);
     m_stdout += out;
@@ -76,8 +66,7 @@ void SshChannelStream::pump(bool& gotData)
         consumeStderr(err);
 }
 
-void SshChannelStream::throwEnded()
-{
+void SshChannelStream::throwEnded() {
     // The exit status/signal travels just before the channel close; give it a moment
     // so the error says *how* the command ended.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
@@ -90,14 +79,14 @@ void SshChannelStream::throwEnded()
     if (!m_stderrPending.empty())
         consumeStderr("\n");
     const std::string tail = stderrTail();
-    const std::string msg = "'" + m_command + "' on " + m_channel.session().describe() + " ended ("
-        + m_channel.describeExit() + ")" + (tail.empty() ? std::string(".") : "; stderr:\n" + tail);
+    const std::string msg = "'" + m_command + "' on " + m_channel.session().describe() +
+                            " ended (" + m_channel.describeExit() + ")" +
+                            (tail.empty() ? std::string(".") : "; stderr:\n" + tail);
     close();
     throw SshError(SshError::Kind::RemoteExited, msg);
 }
 
-std::optional<std::string> SshChannelStream::readLine(std::chrono::milliseconds timeout)
-{
+std::optional<std::string> SshChannelStream::readLine(std::chrono::milliseconds timeout) {
     if (auto line = SshChannel::takeLine(m_stdout))
         return line;
     if (m_closed)
@@ -138,9 +127,9 @@ std::optional<std::string> SshChannelStream::readLine(std::chrono::milliseconds 
         if (now >= deadline)
             return std::nullopt;
         if (!got) {
-            m_channel.waitForData(std::min(
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
-                std::chrono::milliseconds(50)));
+            m_channel.waitForData(
+                std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
+                         std::chrono::milliseconds(50)));
         }
     }
 }

@@ -17,12 +17,12 @@ struct StreamSink {
     bool* truncated = nullptr;
     std::string pending;
 
-    void feed(const std::string& data)
-    {
+    void feed(const std::string& data) {
         if (data.empty())
             return;
         if (capture) {
-            const std::size_t room = capture->size() < maxCapture ? maxCapture - capture->size() : 0;
+            const std::size_t room =
+                capture->size() < maxCapture ? maxCapture - capture->size() : 0;
             capture->append(data, 0, std::min(room, data.size()));
             if (room < data.size())
                 *truncated = true;
@@ -33,8 +33,7 @@ struct StreamSink {
                 (*onLine)(*line);
         }
     }
-    void finish()
-    {
+    void finish() {
         if (onLine && *onLine && !pending.empty()) {
             (*onLine)(pending);
             pending.clear();
@@ -43,7 +42,8 @@ struct StreamSink {
 };
 
 // Sent by the command prefix below as the first stderr line; stripped again.
-constexpr const char* kPgidMarker = "\x1f" "dvfo-pgid:";
+constexpr const char* kPgidMarker = "\x1f"
+                                    "dvfo-pgid:";
 
 // Pulls the process group line off the front of stderr. Until the first line is
 // complete everything is held back, because it may be ours.
@@ -52,8 +52,7 @@ struct PgidFilter {
     std::string held;
     long pgid = 0;
 
-    std::string feed(const std::string& data)
-    {
+    std::string feed(const std::string& data) {
         if (done)
             return data;
         held += data;
@@ -66,13 +65,12 @@ struct PgidFilter {
             pgid = std::atol(held.c_str() + std::strlen(kPgidMarker));
             rest = held.substr(nl + 1);
         } else {
-            rest = held;  // the prefix never ran (e.g. syntax error): pass through untouched
+            rest = held; // the prefix never ran (e.g. syntax error): pass through untouched
         }
         held.clear();
         return rest;
     }
-    std::string finish()
-    {
+    std::string finish() {
         done = true;
         std::string rest;
         rest.swap(held);
@@ -84,8 +82,7 @@ struct PgidFilter {
 
 SshExec::SshExec(SshSession& session) : m_session(session) {}
 
-std::string SshExec::shellQuote(std::string_view text)
-{
+std::string SshExec::shellQuote(std::string_view text) {
     std::string out = "'";
     for (char c : text) {
         if (c == '\'')
@@ -97,8 +94,7 @@ std::string SshExec::shellQuote(std::string_view text)
     return out;
 }
 
-ExecResult SshExec::run(const std::string& command, const ExecOptions& options)
-{
+ExecResult SshExec::run(const std::string& command, const ExecOptions& options) {
     using clock = std::chrono::steady_clock;
     ExecResult result;
     const auto start = clock::now();
@@ -111,10 +107,16 @@ ExecResult SshExec::run(const std::string& command, const ExecOptions& options)
         ~ResetFlag() { flag.store(false); }
     } resetFlag{m_cancel};
 
-    StreamSink out{&options.onStdoutLine, options.captureOutput ? &result.stdoutText : nullptr,
-                   options.maxCaptureBytes, &result.outputTruncated, {}};
-    StreamSink err{&options.onStderrLine, options.captureOutput ? &result.stderrText : nullptr,
-                   options.maxCaptureBytes, &result.outputTruncated, {}};
+    StreamSink out{&options.onStdoutLine,
+                   options.captureOutput ? &result.stdoutText : nullptr,
+                   options.maxCaptureBytes,
+                   &result.outputTruncated,
+                   {}};
+    StreamSink err{&options.onStderrLine,
+                   options.captureOutput ? &result.stderrText : nullptr,
+                   options.maxCaptureBytes,
+                   &result.outputTruncated,
+                   {}};
 
     if (cancelRequested()) {
         result.cancelled = true;
@@ -127,9 +129,9 @@ ExecResult SshExec::run(const std::string& command, const ExecOptions& options)
     // (no post-auth privilege separation) and closing the channel alone leaves e.g.
     // "sleep 60" running until it next writes.
     PgidFilter pgidFilter;
-    const std::string wrapped = options.killOnCancel
-        ? std::string("printf '") + kPgidMarker + "%s\\n' \"$$\" >&2; " + command
-        : command;
+    const std::string wrapped = options.killOnCancel ? std::string("printf '") + kPgidMarker +
+                                                           "%s\\n' \"$$\" >&2; " + command
+                                                     : command;
 
     SshChannel channel(m_session);
     channel.startCommand(wrapped, command);
@@ -178,8 +180,7 @@ ExecResult SshExec::run(const std::string& command, const ExecOptions& options)
     return result;
 }
 
-void SshExec::killProcessGroup(long pgid) noexcept
-{
+void SshExec::killProcessGroup(long pgid) noexcept {
     try {
         SshChannel killer(m_session);
         killer.startCommand("kill -TERM -- -" + std::to_string(pgid) + " 2>/dev/null");
@@ -195,8 +196,7 @@ void SshExec::killProcessGroup(long pgid) noexcept
     }
 }
 
-std::string SshExec::runChecked(const std::string& command, std::chrono::milliseconds timeout)
-{
+std::string SshExec::runChecked(const std::string& command, std::chrono::milliseconds timeout) {
     ExecOptions options;
     options.timeout = timeout;
     ExecResult r = run(command, options);
@@ -214,10 +214,11 @@ std::string SshExec::runChecked(const std::string& command, std::chrono::millise
     std::string err = r.stderrText;
     while (!err.empty() && (err.back() == '\n' || err.back() == '\r'))
         err.pop_back();
-    throw SshError(r.cancelled ? SshError::Kind::Cancelled
-                               : (r.timedOut ? SshError::Kind::Timeout : SshError::Kind::RemoteExited),
-                   "'" + command + "' on " + m_session.describe() + " " + why
-                       + (err.empty() ? std::string(".") : ": " + err));
+    throw SshError(r.cancelled
+                       ? SshError::Kind::Cancelled
+                       : (r.timedOut ? SshError::Kind::Timeout : SshError::Kind::RemoteExited),
+                   "'" + command + "' on " + m_session.describe() + " " + why +
+                       (err.empty() ? std::string(".") : ": " + err));
 }
 
 } // namespace dvfo

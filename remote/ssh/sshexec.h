@@ -35,8 +35,8 @@ struct ExecOptions {
 };
 
 struct ExecResult {
-    int exitStatus = -1;     // -1 when none was reported (killed by signal, cancelled)
-    std::string exitSignal;  // e.g. "KILL" when the command died from a signal
+    int exitStatus = -1;    // -1 when none was reported (killed by signal, cancelled)
+    std::string exitSignal; // e.g. "KILL" when the command died from a signal
     std::string stdoutText;
     std::string stderrText;
     bool timedOut = false;

@@ -25,8 +25,7 @@ namespace dvfo {
 
 namespace {
 
-std::string homeDir()
-{
+std::string homeDir() {
     if (const char* h = std::getenv("HOME"); h && *h)
         return h;
     if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_dir)
@@ -34,8 +33,7 @@ std::string homeDir()
     return "/";
 }
 
-std::string localUserName()
-{
+std::string localUserName() {
     if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name)
         return pw->pw_name;
     if (const char* u = std::getenv("USER"); u && *u)
@@ -43,8 +41,7 @@ std::string localUserName()
     return "root";
 }
 
-std::string expandHome(const std::string& path)
-{
+std::string expandHome(const std::string& path) {
     if (path == "~")
         return homeDir();
     if (path.rfind("~/", 0) == 0)
@@ -52,15 +49,13 @@ std::string expandHome(const std::string& path)
     return path;
 }
 
-void wipe(std::string& secret)
-{
+void wipe(std::string& secret) {
     if (!secret.empty())
         explicit_bzero(secret.data(), secret.size());
     secret.clear();
 }
 
-bool fileExists(const std::string& path)
-{
+bool fileExists(const std::string& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
 }
@@ -68,15 +63,13 @@ bool fileExists(const std::string& path)
 // RAII for libssh keys: every early return/throw below must free them.
 struct KeyGuard {
     ssh_key key = nullptr;
-    ~KeyGuard()
-    {
+    ~KeyGuard() {
         if (key)
             ssh_key_free(key);
     }
 };
 
-std::string fingerprintOf(ssh_key key)
-{
+std::string fingerprintOf(ssh_key key) {
     unsigned char* hash = nullptr;
     size_t hlen = 0;
     if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != SSH_OK)
@@ -88,23 +81,20 @@ std::string fingerprintOf(ssh_key key)
     return out;
 }
 
-std::string keyTypeOf(ssh_key key)
-{
+std::string keyTypeOf(ssh_key key) {
     const char* t = ssh_key_type_to_char(ssh_key_type(key));
     return t ? t : "unknown";
 }
 
-void appendKnownHostLine(const std::string& file, const std::string& line)
-{
+void appendKnownHostLine(const std::string& file, const std::string& line) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::path parent = fs::path(file).parent_path();
     if (!parent.empty() && !fs::exists(parent, ec)) {
         fs::create_directories(parent, ec);
         if (ec) {
-            throw SshError(SshError::Kind::Config,
-                           "Cannot create directory " + parent.string() + " for " + file + ": "
-                               + ec.message());
+            throw SshError(SshError::Kind::Config, "Cannot create directory " + parent.string() +
+                                                       " for " + file + ": " + ec.message());
         }
         // The directory holds trust decisions: keep it private like ~/.ssh.
         fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, ec);
@@ -140,60 +130,50 @@ void appendKnownHostLine(const std::string& file, const std::string& line)
 
 } // namespace
 
-std::string SshOptions::studioKnownHostsFile()
-{
+std::string SshOptions::studioKnownHostsFile() {
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
         return std::string(x) + "/dvfo/known_hosts";
     return homeDir() + "/.local/share/dvfo/known_hosts";
 }
 
 SshSession::SshSession(SshOptions options)
-    : m_options(std::move(options)), m_lastActivity(std::chrono::steady_clock::now())
-{
+    : m_options(std::move(options)), m_lastActivity(std::chrono::steady_clock::now()) {
     m_host = m_options.host;
     m_port = m_options.port > 0 ? m_options.port : 22;
     m_user = m_options.user.empty() ? localUserName() : m_options.user;
 }
 
-SshSession::~SshSession()
-{
+SshSession::~SshSession() {
     disconnect();
 }
 
-void SshSession::setHostKeyCallback(HostKeyCallback callback)
-{
+void SshSession::setHostKeyCallback(HostKeyCallback callback) {
     m_hostKeyCallback = std::move(callback);
 }
 
-void SshSession::setPassphrasePrompt(PassphrasePrompt prompt)
-{
+void SshSession::setPassphrasePrompt(PassphrasePrompt prompt) {
     m_passphrasePrompt = std::move(prompt);
 }
 
-void SshSession::setPasswordPrompt(PasswordPrompt prompt)
-{
+void SshSession::setPasswordPrompt(PasswordPrompt prompt) {
     m_passwordPrompt = std::move(prompt);
 }
 
-std::string SshSession::describe() const
-{
+std::string SshSession::describe() const {
     return m_user + "@" + m_host + ":" + std::to_string(m_port);
 }
 
-bool SshSession::isConnected() const
-{
+bool SshSession::isConnected() const {
     auto guard = lock();
     return m_connected && m_session && ssh_is_connected(m_session) && !transportDead();
 }
 
-int SshSession::socketFd() const
-{
+int SshSession::socketFd() const {
     auto guard = lock();
     return m_session ? ssh_get_fd(m_session) : -1;
 }
 
-std::string SshSession::lastError() const
-{
+std::string SshSession::lastError() const {
     auto guard = lock();
     if (!m_session)
         return "not connected";
@@ -201,8 +181,7 @@ std::string SshSession::lastError() const
     return e && *e ? e : "unknown error";
 }
 
-bool SshSession::transportDead() const
-{
+bool SshSession::transportDead() const {
     auto guard = lock();
     if (!m_session)
         return true;
@@ -210,8 +189,7 @@ bool SshSession::transportDead() const
     return (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0 || !ssh_is_connected(m_session);
 }
 
-void SshSession::throwSessionError(SshError::Kind kind, const std::string& what) const
-{
+void SshSession::throwSessionError(SshError::Kind kind, const std::string& what) const {
     const std::string detail = lastError();
     if (m_connected && transportDead()) {
         throw SshError(SshError::Kind::ConnectionLost,
@@ -220,13 +198,11 @@ void SshSession::throwSessionError(SshError::Kind kind, const std::string& what)
     throw SshError(kind, what + ": " + detail);
 }
 
-void SshSession::noteActivity()
-{
+void SshSession::noteActivity() {
     m_lastActivity = std::chrono::steady_clock::now();
 }
 
-void SshSession::keepAliveIfIdle()
-{
+void SshSession::keepAliveIfIdle() {
     if (!m_session || !m_connected || m_options.keepAliveSec <= 0)
         return;
     const auto now = std::chrono::steady_clock::now();
@@ -238,8 +214,7 @@ void SshSession::keepAliveIfIdle()
     ssh_send_ignore(m_session, "keepalive@dvfo");
 }
 
-void SshSession::freeSession()
-{
+void SshSession::freeSession() {
     if (m_session) {
         ssh_disconnect(m_session);
         ssh_free(m_session);
@@ -249,14 +224,12 @@ void SshSession::freeSession()
     m_connected = false;
 }
 
-void SshSession::disconnect()
-{
+void SshSession::disconnect() {
     auto guard = lock();
     freeSession();
 }
 
-void SshSession::applyOptions()
-{
+void SshSession::applyOptions() {
     auto setOpt = [this](ssh_options_e opt, const void* value, const char* what) {
         if (ssh_options_set(m_session, opt, value) < 0) {
             throw SshError(SshError::Kind::Config,
@@ -327,8 +300,7 @@ void SshSession::applyOptions()
     ssh_set_callbacks(m_session, m_callbacks.get());
 }
 
-void SshSession::readBackResolvedOptions()
-{
+void SshSession::readBackResolvedOptions() {
     char* value = nullptr;
     if (ssh_options_get(m_session, SSH_OPTIONS_HOST, &value) == SSH_OK && value) {
         m_host = value;
@@ -344,8 +316,7 @@ void SshSession::readBackResolvedOptions()
         m_port = int(port);
 }
 
-void SshSession::connect()
-{
+void SshSession::connect() {
     auto guard = lock();
     freeSession();
     m_session = ssh_new();
@@ -358,18 +329,19 @@ void SshSession::connect()
         if (ssh_connect(m_session) != SSH_OK) {
             const std::string err = lastError();
             const int secs = m_options.connectTimeoutSec > 0 ? m_options.connectTimeoutSec : 10;
-            if (err.find("imeout") != std::string::npos || err.find("timed out") != std::string::npos) {
+            if (err.find("imeout") != std::string::npos ||
+                err.find("timed out") != std::string::npos) {
                 throw SshError(SshError::Kind::Timeout,
-                               "Timed out after " + std::to_string(secs) + " s connecting to " + where
-                                   + " (" + err
-                                   + "). Check that the board is powered, on the network, and that "
-                                     "the address and port are right.");
+                               "Timed out after " + std::to_string(secs) + " s connecting to " +
+                                   where + " (" + err +
+                                   "). Check that the board is powered, on the network, and that "
+                                   "the address and port are right.");
             }
             if (err.find("refused") != std::string::npos) {
                 throw SshError(SshError::Kind::Connect,
-                               "Connection refused by " + where
-                                   + ": no SSH server is listening there (is sshd running on the "
-                                     "board, is the port right?).");
+                               "Connection refused by " + where +
+                                   ": no SSH server is listening there (is sshd running on the "
+                                   "board, is the port right?).");
             }
             if (err.find("resolve") != std::string::npos) {
                 throw SshError(SshError::Kind::Connect,
@@ -389,8 +361,7 @@ void SshSession::connect()
     }
 }
 
-void SshSession::verifyHostKey()
-{
+void SshSession::verifyHostKey() {
     KeyGuard server;
     if (ssh_get_server_publickey(m_session, &server.key) != SSH_OK || !server.key)
         throwSessionError(SshError::Kind::Connect, "Cannot get the host key of " + describe());
@@ -401,9 +372,9 @@ void SshSession::verifyHostKey()
     m_hostKey.port = m_port;
     m_hostKey.keyType = keyTypeOf(server.key);
     m_hostKey.fingerprint = fingerprintOf(server.key);
-    m_hostKey.saveFile = expandHome(m_options.extraKnownHostsFile.empty()
-                                        ? m_options.knownHostsFile
-                                        : m_options.extraKnownHostsFile);
+    m_hostKey.saveFile =
+        expandHome(m_options.extraKnownHostsFile.empty() ? m_options.knownHostsFile
+                                                         : m_options.extraKnownHostsFile);
 
     std::vector<std::string> files;
     for (const std::string& f : {m_options.knownHostsFile, m_options.extraKnownHostsFile,
@@ -483,18 +454,19 @@ void SshSession::verifyHostKey()
     }
     if (decision == HostKeyDecision::Reject) {
         throw SshError(SshError::Kind::HostKeyUnknown,
-                       "The host key of " + hostEntry + " is not known (" + m_hostKey.keyType + " "
-                           + m_hostKey.fingerprint
-                           + "). Verify the fingerprint on the board (ssh-keygen -lf "
-                             "/etc/ssh/ssh_host_*_key.pub) and reconnect with "
-                             "--accept-fingerprint " + m_hostKey.fingerprint
-                           + " to trust exactly this key; it will be recorded in "
-                           + m_hostKey.saveFile + ".");
+                       "The host key of " + hostEntry + " is not known (" + m_hostKey.keyType +
+                           " " + m_hostKey.fingerprint +
+                           "). Verify the fingerprint on the board (ssh-keygen -lf "
+                           "/etc/ssh/ssh_host_*_key.pub) and reconnect with "
+                           "--accept-fingerprint " +
+                           m_hostKey.fingerprint +
+                           " to trust exactly this key; it will be recorded in " +
+                           m_hostKey.saveFile + ".");
     }
     if (decision == HostKeyDecision::AcceptAndSave) {
         if (m_hostKey.saveFile.empty()) {
-            throw SshError(SshError::Kind::Config,
-                           "Cannot record the host key of " + hostEntry + ": no known_hosts file configured");
+            throw SshError(SshError::Kind::Config, "Cannot record the host key of " + hostEntry +
+                                                       ": no known_hosts file configured");
         }
         // Exactly the key whose fingerprint was shown (m_hostKey), never a later connection's.
         appendKnownHostLine(m_hostKey.saveFile,
@@ -503,15 +475,15 @@ void SshSession::verifyHostKey()
 }
 
 int SshSession::authCallback(const char* prompt, char* buf, std::size_t len, int /*echo*/,
-                             int /*verify*/, void* userdata)
-{
+                             int /*verify*/, void* userdata) {
     auto* self = static_cast<SshSession*>(userdata);
     ++self->m_promptCount;
     std::string keyPath = self->m_promptKeyPath;
     if (keyPath.empty()) {
         // Called from ssh_userauth_publickey_auto: ask libssh which file it is on.
         char* id = nullptr;
-        if (ssh_userauth_publickey_auto_get_current_identity(self->m_session, &id) == SSH_OK && id) {
+        if (ssh_userauth_publickey_auto_get_current_identity(self->m_session, &id) == SSH_OK &&
+            id) {
             keyPath = id;
             ssh_string_free_char(id);
         }
@@ -543,8 +515,7 @@ int SshSession::authCallback(const char* prompt, char* buf, std::size_t len, int
     return 0;
 }
 
-bool SshSession::authWithIdentityFile(std::vector<std::string>& tried)
-{
+bool SshSession::authWithIdentityFile(std::vector<std::string>& tried) {
     const std::string path = expandHome(m_options.identityFile);
     if (!fileExists(path)) {
         throw SshError(SshError::Kind::Config, "Identity file '" + path + "' does not exist");
@@ -580,8 +551,8 @@ bool SshSession::authWithIdentityFile(std::vector<std::string>& tried)
         if (rc == SSH_EOF)
             throw SshError(SshError::Kind::Config, "Cannot read identity file '" + path + "'");
         if (m_promptCount == 0) {
-            throw SshError(SshError::Kind::Config,
-                           "Cannot load private key '" + path + "': unsupported format or damaged file");
+            throw SshError(SshError::Kind::Config, "Cannot load private key '" + path +
+                                                       "': unsupported format or damaged file");
         }
         if (m_promptCancelled) {
             tried.back() += m_passphrasePrompt ? " (no passphrase given)"
@@ -603,8 +574,7 @@ bool SshSession::authWithIdentityFile(std::vector<std::string>& tried)
     return false;
 }
 
-bool SshSession::authWithAgent(std::vector<std::string>& tried)
-{
+bool SshSession::authWithAgent(std::vector<std::string>& tried) {
     tried.push_back("ssh-agent");
     const int rc = ssh_userauth_agent(m_session, nullptr);
     if (rc == SSH_AUTH_SUCCESS)
@@ -614,8 +584,7 @@ bool SshSession::authWithAgent(std::vector<std::string>& tried)
     return false;
 }
 
-bool SshSession::authWithDefaultIdentities(std::vector<std::string>& tried)
-{
+bool SshSession::authWithDefaultIdentities(std::vector<std::string>& tried) {
     if (m_options.useAgent)
         tried.push_back("ssh-agent");
     tried.push_back("publickey (config IdentityFile and ~/.ssh/id_*)");
@@ -632,8 +601,7 @@ bool SshSession::authWithDefaultIdentities(std::vector<std::string>& tried)
     return false;
 }
 
-bool SshSession::authWithPassword(std::vector<std::string>& tried)
-{
+bool SshSession::authWithPassword(std::vector<std::string>& tried) {
     tried.push_back("password");
     for (int attempt = 0; attempt < 3; ++attempt) {
         std::optional<std::string> pw;
@@ -654,8 +622,7 @@ bool SshSession::authWithPassword(std::vector<std::string>& tried)
     return false;
 }
 
-bool SshSession::authWithKeyboardInteractive(std::vector<std::string>& tried)
-{
+bool SshSession::authWithKeyboardInteractive(std::vector<std::string>& tried) {
     tried.push_back("keyboard-interactive");
     int rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
     for (int round = 0; rc == SSH_AUTH_INFO && round < 6; ++round) {
@@ -683,8 +650,7 @@ bool SshSession::authWithKeyboardInteractive(std::vector<std::string>& tried)
     return false;
 }
 
-void SshSession::authenticate()
-{
+void SshSession::authenticate() {
     std::vector<std::string> tried;
     int rc = ssh_userauth_none(m_session, nullptr);
     if (rc == SSH_AUTH_SUCCESS) {
@@ -714,8 +680,8 @@ void SshSession::authenticate()
         m_authMethod = "password";
         return;
     }
-    if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && m_passwordPrompt
-        && authWithKeyboardInteractive(tried)) {
+    if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && m_passwordPrompt &&
+        authWithKeyboardInteractive(tried)) {
         m_authMethod = "keyboard-interactive";
         return;
     }
@@ -738,15 +704,14 @@ void SshSession::authenticate()
             s += (s.empty() ? "" : ", ") + x;
         return s.empty() ? std::string("none") : s;
     };
-    std::string msg = "Authentication failed for " + describe() + ". Tried: " + join(tried)
-        + ". The server accepts: " + join(accepted) + ".";
+    std::string msg = "Authentication failed for " + describe() + ". Tried: " + join(tried) +
+                      ". The server accepts: " + join(accepted) + ".";
     if ((methods & (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE)) && !m_passwordPrompt)
         msg += " Password login is possible but no password prompt is available.";
     throw SshError(SshError::Kind::Auth, msg);
 }
 
-void SshSession::armTcpKeepAlive()
-{
+void SshSession::armTcpKeepAlive() {
     if (m_options.keepAliveSec <= 0)
         return;
     const int fd = ssh_get_fd(m_session);

@@ -60,11 +60,11 @@ struct SshOptions {
 };
 
 struct HostKeyInfo {
-    std::string host;         // as written to known_hosts: "name" or "[name]:port"
+    std::string host; // as written to known_hosts: "name" or "[name]:port"
     int port = 22;
-    std::string keyType;      // e.g. "ssh-ed25519"
-    std::string fingerprint;  // OpenSSH form "SHA256:<base64 without padding>"
-    std::string saveFile;     // where AcceptAndSave will record it
+    std::string keyType;     // e.g. "ssh-ed25519"
+    std::string fingerprint; // OpenSSH form "SHA256:<base64 without padding>"
+    std::string saveFile;    // where AcceptAndSave will record it
 };
 
 enum class HostKeyDecision { Reject, AcceptOnce, AcceptAndSave };
@@ -115,8 +115,7 @@ public:
 
     // --- for SshExec / SshChannelStream / SftpClient ---------------------------------
     ssh_session_struct* handle() const { return m_session; }
-    std::unique_lock<std::recursive_mutex> lock() const
-    {
+    std::unique_lock<std::recursive_mutex> lock() const {
         return std::unique_lock<std::recursive_mutex>(m_mutex);
     }
     int socketFd() const;
@@ -148,8 +147,8 @@ private:
     void readBackResolvedOptions();
     void freeSession();
 
-    static int authCallback(const char* prompt, char* buf, std::size_t len, int echo,
-                            int verify, void* userdata);
+    static int authCallback(const char* prompt, char* buf, std::size_t len, int echo, int verify,
+                            void* userdata);
 
     SshOptions m_options;
     HostKeyCallback m_hostKeyCallback;

@@ -1,8 +1,8 @@
 // The KServe v2 codecs (remote/cloud/inferenceprotocol.*): a request body as dvfo-cloud receives
 // it and a response body as the edge receives it from a cloud that may be anyone (plain HTTP).
 // The first byte chooses the codec and whether Inference-Header-Content-Length is set (from the
-// next two bytes). decodeRequest may only throw InferenceRequestError, decodeResponse std::runtime_error;
-// a decoded request must encode and decode back to the same features.
+// next two bytes). decodeRequest may only throw InferenceRequestError, decodeResponse
+// std::runtime_error; a decoded request must encode and decode back to the same features.
 #include "remote/cloud/inferenceprotocol.h"
 
 #include <cstdint>

@@ -12,7 +12,8 @@ using namespace dvfo;
 using nlohmann::json;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    const json j = json::parse(std::string(reinterpret_cast<const char*>(data), size), nullptr, false);
+    const json j =
+        json::parse(std::string(reinterpret_cast<const char*>(data), size), nullptr, false);
     if (j.is_discarded())
         return 0;
     try {

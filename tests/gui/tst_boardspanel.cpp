@@ -26,7 +26,9 @@ using namespace dvfo;
 namespace {
 QString stateOf(BoardsPanel* p, const QString& board) {
     const int r = p->model()->indexOf(board);
-    return p->model()->data(p->model()->index(r, BoardListModel::State), Qt::DisplayRole).toString();
+    return p->model()
+        ->data(p->model()->index(r, BoardListModel::State), Qt::DisplayRole)
+        .toString();
 }
 QStringList topLevelTexts(QTreeWidget* t) {
     QStringList out;
@@ -53,7 +55,8 @@ private slots:
         MainWindow w(nullptr, home_.filePath("boards.json"));
         w.show();
         BoardsPanel* p = w.boardsPanel();
-        QCOMPARE(p->model()->rowCount(), int(BoardSpec::builtinIds().size())); // the emulated boards
+        QCOMPARE(p->model()->rowCount(),
+                 int(BoardSpec::builtinIds().size())); // the emulated boards
         QCOMPARE(p->selectedBoard(), QString("emulated:xavier-nx"));
         p->connectSelected();
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, "emulated:xavier-nx"), QString("connected"), 30000);
@@ -83,7 +86,8 @@ private slots:
         QVERIFY(m->running());
         QTRY_VERIFY2_WITH_TIMEOUT(m->series().received() >= 150, qPrintable(m->noteLabel()->text()),
                                   20000); // 1.5 s at 100 Hz
-        QTRY_VERIFY_WITH_TIMEOUT(m->powerPlot()->graphCount() == 3 && m->thermalPlot()->graphCount() == 4 &&
+        QTRY_VERIFY_WITH_TIMEOUT(m->powerPlot()->graphCount() == 3 &&
+                                     m->thermalPlot()->graphCount() == 4 &&
                                      m->thermalPlot()->graph(3)->dataCount() > 100,
                                  5000);
         QCOMPARE(m->clockPlot()->graphCount(), 3);
@@ -94,17 +98,25 @@ private slots:
         // The newest point is at 0 s ago; the plots redraw at their own pace, not per sample.
         QVERIFY(std::abs((m->clockPlot()->graph(0)->data()->constEnd() - 1)->key) < 1e-9);
         QVERIFY2(m->redraws() < int(m->series().received()) / 2,
-                 qPrintable(QString("%1 redraws for %2 samples").arg(m->redraws()).arg(m->series().received())));
-        QVERIFY2(m->rateLabel()->text().contains("Hz achieved"), qPrintable(m->rateLabel()->text()));
-        QVERIFY2(m->series().achievedHz() > 40, qPrintable(QString::number(m->series().achievedHz())));
+                 qPrintable(QString("%1 redraws for %2 samples")
+                                .arg(m->redraws())
+                                .arg(m->series().received())));
+        QVERIFY2(m->rateLabel()->text().contains("Hz achieved"),
+                 qPrintable(m->rateLabel()->text()));
+        QVERIFY2(m->series().achievedHz() > 40,
+                 qPrintable(QString::number(m->series().achievedHz())));
         // The clocks set through the session show up in the plots (the monitor pauses for it).
-        const auto minTuple = BoardSpec::fromJson(p->session("emulated:xavier-nx")->probeResult().at("spec")).minTuple();
-        p->session("emulated:xavier-nx")->request("set", "set-freq", {{"tuple", minTuple.toString()}});
+        const auto minTuple =
+            BoardSpec::fromJson(p->session("emulated:xavier-nx")->probeResult().at("spec"))
+                .minTuple();
+        p->session("emulated:xavier-nx")
+            ->request("set", "set-freq", {{"tuple", minTuple.toString()}});
         QTRY_VERIFY_WITH_TIMEOUT(m->series().latest().cpuKhz == minTuple.cpuKhz, 10000);
         const uint64_t atMin = m->series().received();
         QTRY_VERIFY_WITH_TIMEOUT(m->series().received() >= atMin + 100, 10000);
         QTest::qWait(2 * BoardMonitorView::kRedrawIntervalMs);
-        QCOMPARE((m->clockPlot()->graph(0)->data()->constEnd() - 1)->value, minTuple.cpuKhz / 1000.0);
+        QCOMPARE((m->clockPlot()->graph(0)->data()->constEnd() - 1)->value,
+                 minTuple.cpuKhz / 1000.0);
         const QString shot = qEnvironmentVariable("DVFO_MONITOR_SHOT"); // docs/monitor-view.png
         if (!shot.isEmpty())
             QVERIFY(w.grab().save(shot));
@@ -115,7 +127,8 @@ private slots:
         BoardSession* session = p->session("emulated:xavier-nx");
         QSignalSpy stopped(session, &BoardSession::monitorStopped);
         int answered = 0; // the Fleet view's polls answer on the same session
-        connect(session, &BoardSession::finished, this, [&answered](const QString& tag) { answered += tag == "t"; });
+        connect(session, &BoardSession::finished, this,
+                [&answered](const QString& tag) { answered += tag == "t"; });
         const double lastMs = m->series().latest().tMs;
         const uint64_t before = m->series().received();
         session->request("t", "hello", nlohmann::json::object());
@@ -128,7 +141,8 @@ private slots:
         QTest::mouseClick(m->startButton(), Qt::LeftButton); // stop
         QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 5000);
         QVERIFY(!m->running());
-        QVERIFY2(stopped.at(0).at(0).toString().contains("samples"), qPrintable(stopped.at(0).at(0).toString()));
+        QVERIFY2(stopped.at(0).at(0).toString().contains("samples"),
+                 qPrintable(stopped.at(0).at(0).toString()));
 
         // Start again, then stop with the button.
         QTest::mouseClick(m->startButton(), Qt::LeftButton);
@@ -179,7 +193,8 @@ private slots:
         p->addBoard(e);
         p->connectSelected();
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, "offline"), QString("failed"), 30000);
-        QVERIFY2(p->statusLabel()->text().contains("Cannot use offline"), qPrintable(p->statusLabel()->text()));
+        QVERIFY2(p->statusLabel()->text().contains("Cannot use offline"),
+                 qPrintable(p->statusLabel()->text()));
     }
 };
 

@@ -54,7 +54,8 @@ std::vector<LayerRecord> layersOf(const Whole& w, double scale = 1.0) {
         r.layerIndex = l;
         r.layerName = names[l];
         r.kind = l == 0 ? "conv" : "classifier";
-        r.latency = {w.ms * latShare[l] * scale, w.ms * latShare[l] * 0.9, w.ms * latShare[l] * 1.1, 5};
+        r.latency = {w.ms * latShare[l] * scale, w.ms * latShare[l] * 0.9, w.ms * latShare[l] * 1.1,
+                     5};
         r.totalEnergyMj = w.mj * enShare[l] * scale;
         r.energyMj = {{"VDD_IN", r.totalEnergyMj}};
         r.powerMw = {{"VDD_IN", r.totalEnergyMj / r.latency.medianMs * 1000.0}};
@@ -63,7 +64,8 @@ std::vector<LayerRecord> layersOf(const Whole& w, double scale = 1.0) {
     return out;
 }
 
-int64_t storeSession(ProfileStore& store, const std::string& board, double scale, size_t tuples = kWhole.size()) {
+int64_t storeSession(ProfileStore& store, const std::string& board, double scale,
+                     size_t tuples = kWhole.size()) {
     SessionInfo info;
     info.name = board + " sweep";
     info.boardId = "xavier-nx";
@@ -95,15 +97,18 @@ std::vector<double> barValues(QCPBars* b) {
         out.push_back(it->value);
     return out;
 }
-bool near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a)); }
+bool near(double a, double b) {
+    return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a));
+}
 
 QString listPlan(const BoardSpec& b, size_t n) {
     // n tuples along the CPU table at the highest GPU and EMC clocks.
     QStringList items;
     for (size_t i = 0; i < n; ++i)
-        items << QString::fromStdString(FrequencyTuple{b.cpu.frequenciesKhz[b.cpu.frequenciesKhz.size() - 1 - i],
-                                                       b.gpu.frequenciesKhz.back(), b.emc.frequenciesKhz.back()}
-                                            .toString());
+        items << QString::fromStdString(
+            FrequencyTuple{b.cpu.frequenciesKhz[b.cpu.frequenciesKhz.size() - 1 - i],
+                           b.gpu.frequenciesKhz.back(), b.emc.frequenciesKhz.back()}
+                .toString());
     return QStringLiteral("list:") + items.join(',');
 }
 } // namespace
@@ -117,7 +122,8 @@ private slots:
         qputenv("HOME", home_.path().toUtf8());
         qputenv("XDG_CONFIG_HOME", home_.filePath("config").toUtf8());
         qputenv("XDG_DATA_HOME", home_.filePath("data").toUtf8());
-        QVERIFY2(qEnvironmentVariableIsSet("DVFO_EDGE"), "DVFO_EDGE must name the dvfo-edge binary");
+        QVERIFY2(qEnvironmentVariableIsSet("DVFO_EDGE"),
+                 "DVFO_EDGE must name the dvfo-edge binary");
     }
 
     void resultModelArraysAndParetoFront() {
@@ -143,19 +149,23 @@ private slots:
         const auto s = m.slice(200000);
         QCOMPARE(s.cpuKhz, (std::vector<int64_t>{100000, 200000}));
         QCOMPARE(s.gpuKhz, (std::vector<int64_t>{100000, 200000}));
-        QVERIFY(near(s.at(0, 0), 10) && near(s.at(0, 1), 6) && near(s.at(1, 0), 8) && near(s.at(1, 1), 4));
-        const auto s4 = m.slice(400000, 1); // layer "fc" at EMC 400 MHz: two tuples, the rest missing
+        QVERIFY(near(s.at(0, 0), 10) && near(s.at(0, 1), 6) && near(s.at(1, 0), 8) &&
+                near(s.at(1, 1), 4));
+        const auto s4 =
+            m.slice(400000, 1); // layer "fc" at EMC 400 MHz: two tuples, the rest missing
         QVERIFY(near(s4.at(0, 0), 0.6 * 9) && near(s4.at(1, 1), 0.6 * 3));
         QVERIFY(std::isnan(s4.at(0, 1)) && std::isnan(s4.at(1, 0)));
         // Ties and duplicates: equal points keep one on the front.
-        QCOMPARE(ProfileResultModel::paretoFront({1, 1, 2}, {5, 5, 1}), (std::vector<size_t>{0, 2}));
+        QCOMPARE(ProfileResultModel::paretoFront({1, 1, 2}, {5, 5, 1}),
+                 (std::vector<size_t>{0, 2}));
     }
 
     void plotsShowTheModelsData() {
         QTemporaryDir dir;
         ProfileStore store(dir.filePath("w.db").toStdString());
         const int64_t a = storeSession(store, "nx-a", 1.0);
-        const int64_t b = storeSession(store, "nx-b", 2.0, 4); // twice the cost, first 4 tuples only
+        const int64_t b =
+            storeSession(store, "nx-b", 2.0, 4); // twice the cost, first 4 tuples only
         ResultsPanel panel(dir.filePath("w.db"));
         panel.resize(1400, 900);
         panel.show();
@@ -177,8 +187,8 @@ private slots:
         panel.heatmap()->setSliceEmc(200000);
         QCOMPARE(cells->keySize(), 2);
         QCOMPARE(cells->valueSize(), 2);
-        QVERIFY(near(cells->cell(1, 0), 6));  // GPU 200, CPU 100
-        QVERIFY(near(cells->cell(0, 1), 8));  // GPU 100, CPU 200
+        QVERIFY(near(cells->cell(1, 0), 6)); // GPU 200, CPU 100
+        QVERIFY(near(cells->cell(0, 1), 8)); // GPU 100, CPU 200
         QVERIFY(near(cells->cell(1, 1), 4));
 
         // Pareto: all points sorted by latency, the front line T5, T4, T2, T6.
@@ -194,8 +204,10 @@ private slots:
 
         // Clicking T2 in the Pareto plot selects it for the breakdown; the tooltip has its values.
         pareto->replot();
-        const QPoint t2(int(std::lround(pareto->xAxis->coordToPixel(6))), int(std::lround(pareto->yAxis->coordToPixel(3))));
-        QVERIFY2(pareto->hoverText(t2).contains("latency 6.000 ms"), qPrintable(pareto->hoverText(t2)));
+        const QPoint t2(int(std::lround(pareto->xAxis->coordToPixel(6))),
+                        int(std::lround(pareto->yAxis->coordToPixel(3))));
+        QVERIFY2(pareto->hoverText(t2).contains("latency 6.000 ms"),
+                 qPrintable(pareto->hoverText(t2)));
         QVERIFY(pareto->hoverText(t2).contains("(Pareto)"));
         QTest::mouseClick(pareto, Qt::LeftButton, Qt::NoModifier, t2);
         QCOMPARE(pareto->selectedTuple(), 2);
@@ -230,7 +242,8 @@ private slots:
         QSignalSpy failed(&panel, &ResultsPanel::loadFailed);
         panel.openSession(999);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
-        QVERIFY2(failed.front().front().toString().contains("999"), qPrintable(failed.front().front().toString()));
+        QVERIFY2(failed.front().front().toString().contains("999"),
+                 qPrintable(failed.front().front().toString()));
         QCOMPARE(panel.result()->session().id, a);
     }
 
@@ -239,26 +252,29 @@ private slots:
         ProfileStore store(dir.filePath("w.db").toStdString());
         const int64_t plain = storeSession(store, "old", 1.0); // stored without conditions
         const int64_t id = storeSession(store, "orin", 1.0, 0);
-        store.updateSessionConditions(id, {{"boardModel", "NVIDIA Jetson Orin Nano Developer Kit"},
-                                           {"l4tRelease", "R36.3.0"},
-                                           {"nvpmodel", {{"id", 0}, {"name", "15W"}, {"source", "status"}}},
-                                           {"executionDevice", "cpu"},
-                                           {"warning", "GPU clocks swept while the layers run on the CPU"}});
+        store.updateSessionConditions(
+            id, {{"boardModel", "NVIDIA Jetson Orin Nano Developer Kit"},
+                 {"l4tRelease", "R36.3.0"},
+                 {"nvpmodel", {{"id", 0}, {"name", "15W"}, {"source", "status"}}},
+                 {"executionDevice", "cpu"},
+                 {"warning", "GPU clocks swept while the layers run on the CPU"}});
         for (size_t i = 0; i < 3; ++i) {
             const FrequencyTuple t = kWhole[i].t;
             const FrequencyTuple inForce{t.cpuKhz, i == 2 ? t.gpuKhz / 2 : t.gpuKhz, t.emcKhz};
-            store.addCompletedTuple(id, t, layersOf(kWhole[i]),
-                                    TupleConditions::observe(t, inForce, {{"tj-thermal", 50.0 + double(i)}}));
+            store.addCompletedTuple(
+                id, t, layersOf(kWhole[i]),
+                TupleConditions::observe(t, inForce, {{"tj-thermal", 50.0 + double(i)}}));
         }
         ResultsPanel panel(dir.filePath("w.db"));
         QSignalSpy loaded(&panel, &ResultsPanel::loaded);
         panel.openSession(id);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
         const QString text = panel.conditionsText();
-        for (const char* part : {"NVIDIA Jetson Orin Nano Developer Kit", "L4T R36.3.0", "nvpmodel 15W (id 0)",
-                                 "layers on cpu", "hottest zone 52.0", "throttled at 1 of 3 tuples",
-                                 "Warning: GPU clocks swept"})
-            QVERIFY2(text.contains(QString::fromUtf8(part)), qPrintable(part + QString(" not in: ") + text));
+        for (const char* part : {"NVIDIA Jetson Orin Nano Developer Kit", "L4T R36.3.0",
+                                 "nvpmodel 15W (id 0)", "layers on cpu", "hottest zone 52.0",
+                                 "throttled at 1 of 3 tuples", "Warning: GPU clocks swept"})
+            QVERIFY2(text.contains(QString::fromUtf8(part)),
+                     qPrintable(part + QString(" not in: ") + text));
         panel.openSession(plain);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
         QVERIFY2(panel.conditionsText().isEmpty(), qPrintable(panel.conditionsText()));
@@ -273,12 +289,14 @@ private slots:
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.data(model.index(1, SessionListModel::Tuples)).toLongLong(), 3);
         QCOMPARE(model.data(model.index(1, SessionListModel::Records)).toLongLong(), 6);
-        QCOMPARE(model.data(model.index(0, SessionListModel::Status)).toString(), QString("completed"));
+        QCOMPARE(model.data(model.index(0, SessionListModel::Status)).toString(),
+                 QString("completed"));
         QVERIFY(model.flags(model.index(0, SessionListModel::Name)) & Qt::ItemIsEditable);
         QVERIFY(!(model.flags(model.index(0, SessionListModel::Model)) & Qt::ItemIsEditable));
         QVERIFY(model.setData(model.index(0, SessionListModel::Name), "baseline"));
         QCOMPARE(store.session(a).name, std::string("baseline"));
-        QCOMPARE(model.data(model.index(0, SessionListModel::Name)).toString(), QString("baseline"));
+        QCOMPARE(model.data(model.index(0, SessionListModel::Name)).toString(),
+                 QString("baseline"));
 
         SessionsPanel panel(&store);
         panel.selectSession(b);
@@ -323,16 +341,17 @@ private slots:
         const auto records = store.measurements(id);
         const size_t units = records.size() / 2;
         QVERIFY(units >= 4);
-        // Live views: the bars of the last tuple (one per unit), each rail's timeline (one point per
-        // layer measured), the progress bar full.
+        // Live views: the bars of the last tuple (one per unit), each rail's timeline (one point
+        // per layer measured), the progress bar full.
         QCOMPARE(size_t(panel.layerBars()->data()->size()), units);
         // The list runs down the CPU table: the second tuple is the last one measured.
-        const FrequencyTuple lastTuple{nx.cpu.frequenciesKhz[nx.cpu.frequenciesKhz.size() - 2], nx.gpu.frequenciesKhz.back(),
-                                       nx.emc.frequenciesKhz.back()};
+        const FrequencyTuple lastTuple{nx.cpu.frequenciesKhz[nx.cpu.frequenciesKhz.size() - 2],
+                                       nx.gpu.frequenciesKhz.back(), nx.emc.frequenciesKhz.back()};
         const auto last = store.measurements(id, lastTuple);
         QCOMPARE(last.size(), units);
         size_t i = 0;
-        for (auto it = panel.layerBars()->data()->constBegin(); it != panel.layerBars()->data()->constEnd(); ++it, ++i)
+        for (auto it = panel.layerBars()->data()->constBegin();
+             it != panel.layerBars()->data()->constEnd(); ++it, ++i)
             QVERIFY(near(it->value, last[i].latency.medianMs));
         QCOMPARE(panel.rails().size(), int(nx.rails.size()));
         for (const QString& rail : panel.rails())
@@ -348,14 +367,17 @@ private slots:
         QCOMPARE(conditions.value("boardId", ""), std::string("xavier-nx"));
         QVERIFY2(conditions.contains("executionDevice"), info.conditionsJson.c_str());
         QCOMPARE(info.observedTupleCount, int64_t(2));
-        QCOMPARE(info.throttledTupleCount, int64_t(0)); // an emulated board runs what it is pinned to
+        QCOMPARE(info.throttledTupleCount,
+                 int64_t(0)); // an emulated board runs what it is pinned to
         QCOMPARE(store.tupleConditions(id).size(), size_t(2));
         ResultsPanel results(dir.filePath("w.db"));
         QSignalSpy loaded(&results, &ResultsPanel::loaded);
         results.openSession(id);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
-        QVERIFY2(results.conditionsText().contains("L4T emulated"), qPrintable(results.conditionsText()));
-        QVERIFY2(results.conditionsText().contains("throttled at 0 of 2 tuples"), qPrintable(results.conditionsText()));
+        QVERIFY2(results.conditionsText().contains("L4T emulated"),
+                 qPrintable(results.conditionsText()));
+        QVERIFY2(results.conditionsText().contains("throttled at 0 of 2 tuples"),
+                 qPrintable(results.conditionsText()));
 
         // A bad plan is refused with the reason; nothing is created.
         panel.setPlan("grid:99x1x1");
@@ -388,7 +410,8 @@ private slots:
         const int64_t id = panel.sessionId();
         const size_t afterPause = store.completedTuples(id).size();
         QVERIFY2(afterPause >= 1 && afterPause < 40, qPrintable(QString::number(afterPause)));
-        QCOMPARE(size_t(stored.count()), afterPause); // everything announced is stored, no partial tuple
+        QCOMPARE(size_t(stored.count()),
+                 afterPause); // everything announced is stored, no partial tuple
         QCOMPARE(store.measurements(id).size() % afterPause, size_t(0));
         QCOMPARE(store.session(id).status, SessionStatus::Cancelled);
         QCOMPARE(panel.resumableSession(), id);
@@ -421,7 +444,8 @@ private slots:
         QStringList tabs;
         for (int i = 0; i < w.tabs()->count(); ++i)
             tabs << w.tabs()->tabText(i);
-        QVERIFY2(tabs.contains("&Profile") && tabs.contains("&Results") && tabs.contains("&Sessions"),
+        QVERIFY2(tabs.contains("&Profile") && tabs.contains("&Results") &&
+                     tabs.contains("&Sessions"),
                  qPrintable(tabs.join(",")));
         QVERIFY(w.profilePanel() && w.resultsPanel() && w.sessionsPanel());
     }

@@ -109,7 +109,8 @@ private slots:
             std::ofstream f(e.agentPath);
             f << "#!/bin/sh\necho \"dvfo-edge 0.0.1 protocol 1 arch $(uname -m)\"\n";
         }
-        QFile::setPermissions(QString::fromStdString(e.agentPath), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(QString::fromStdString(e.agentPath),
+                              QFileDevice::ReadOwner | QFileDevice::ExeOwner);
         auto session = openSsh(e, options(true));
         SshBoardShell shell(*session);
         AgentInstaller installer(shell, e.agentPath);
@@ -118,7 +119,8 @@ private slots:
     }
 
     void installerRefusesForeignArchitecture() {
-        QCOMPARE(AgentInstaller::parseVersionLine("dvfo-edge 1.2.3 protocol 4 arch aarch64").arch, std::string("aarch64"));
+        QCOMPARE(AgentInstaller::parseVersionLine("dvfo-edge 1.2.3 protocol 4 arch aarch64").arch,
+                 std::string("aarch64"));
         QVERIFY(!AgentInstaller::parseVersionLine("bash: dvfo-edge: command not found").present);
         QCOMPARE(AgentInstaller::compareVersions("0.10.0", "0.9.9"), 1);
         QCOMPARE(AgentInstaller::compareVersions("0.1", "0.1.0"), 0);
@@ -128,16 +130,20 @@ private slots:
     void cliNeedsTheCheckedFingerprintForAnUnknownHostThenRemembers() {
         QTemporaryDir boardDir;
         QString out, err;
-        QCOMPARE(cli({"board", "add", "nx1", "--host", "127.0.0.1", "--port", QString::number(sshd_.port()), "--user",
-                      QString::fromStdString(sshd_.user()), "--identity", QString::fromStdString(sshd_.clientKey()),
-                      "--agent-path", boardDir.filePath("bin/dvfo-edge"), "--emulate", "jetson-nano"},
+        QCOMPARE(cli({"board", "add", "nx1", "--host", "127.0.0.1", "--port",
+                      QString::number(sshd_.port()), "--user", QString::fromStdString(sshd_.user()),
+                      "--identity", QString::fromStdString(sshd_.clientKey()), "--agent-path",
+                      boardDir.filePath("bin/dvfo-edge"), "--emulate", "jetson-nano"},
                      &out, &err),
                  0);
         QCOMPARE(cli({"board", "probe", "nx1"}, &out, &err), 4);
-        QVERIFY2(err.contains("--accept-fingerprint " + QString::fromStdString(sshd_.hostKeyFingerprint())),
+        QVERIFY2(err.contains("--accept-fingerprint " +
+                              QString::fromStdString(sshd_.hostKeyFingerprint())),
                  qPrintable(err));
         // Only the key the user checked is trusted: another fingerprint saves nothing.
-        QCOMPARE(cli({"board", "probe", "nx1", "--accept-fingerprint", "SHA256:notTheBoardsKey"}, &out, &err), 4);
+        QCOMPARE(cli({"board", "probe", "nx1", "--accept-fingerprint", "SHA256:notTheBoardsKey"},
+                     &out, &err),
+                 4);
         QVERIFY2(err.contains("not SHA256:notTheBoardsKey"), qPrintable(err));
         QCOMPARE(cli({"board", "probe", "nx1"}, &out, &err), 4);
         QCOMPARE(cli({"board", "probe", "nx1", "--accept-fingerprint",
@@ -149,7 +155,8 @@ private slots:
         QCOMPARE(cli({"board", "list"}, &out, &err), 0);
         QVERIFY(out.contains("nx1") && out.contains("emulated:agx-orin"));
         // Profiling goes through the same path as emulated boards.
-        QCOMPARE(cli({"profile", "--board", "nx1", "--model", "small_cnn", "--tuples", "max", "--repeat", "1", "--quiet"},
+        QCOMPARE(cli({"profile", "--board", "nx1", "--model", "small_cnn", "--tuples", "max",
+                      "--repeat", "1", "--quiet"},
                      &out, &err),
                  0);
         QVERIFY2(out.contains("Per-layer summary over 1 tuples"), qPrintable(out + err));
@@ -174,7 +181,9 @@ private slots:
             QFAIL("a changed host key must be refused");
         } catch (const SshError& err) {
             QCOMPARE(int(err.kind()), int(SshError::Kind::HostKeyChanged));
-            QVERIFY2(QString(err.what()).contains(QString::fromStdString(sshd_.hostKeyFingerprint())), err.what());
+            QVERIFY2(
+                QString(err.what()).contains(QString::fromStdString(sshd_.hostKeyFingerprint())),
+                err.what());
         }
         QFile::remove(home_.filePath("studio_known_hosts"));
     }

@@ -90,8 +90,9 @@ private slots:
         // its policy carries the cost model (trained and model-based policies): what the Fleet
         // view shows for a running board.
         for (const char* name : {"dvfo-dqn", "model-based"}) {
-            std::ifstream in(dir_.filePath(QString("work/%1/root/runtime/telemetry.jsonl").arg(name))
-                                 .toStdString());
+            std::ifstream in(
+                dir_.filePath(QString("work/%1/root/runtime/telemetry.jsonl").arg(name))
+                    .toStdString());
             int n = 0;
             double realised = 0;
             for (std::string line; std::getline(in, line); ++n) {
@@ -100,7 +101,8 @@ private slots:
                 realised += r["cost"].get<double>();
             }
             QCOMPARE(n, 60);
-            QVERIFY(std::abs(realised / n - rows[name]["realised"]["mean_cost"].get<double>()) < 1e-9);
+            QVERIFY(std::abs(realised / n - rows[name]["realised"]["mean_cost"].get<double>()) <
+                    1e-9);
         }
         QVERIFY(rows["edge-only"]["probe_bytes"].get<int64_t>() > 0);
     }

@@ -103,7 +103,8 @@ std::string exchangeWhileSending(int port, const std::string& request) {
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     std::thread writer([&] {
         for (size_t sent = 0; sent < request.size();) {
-            const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            const ssize_t n =
+                ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
             if (n <= 0)
                 break;
             sent += size_t(n);
@@ -121,7 +122,8 @@ std::string exchangeWhileSending(int port, const std::string& request) {
 
 std::string gzip(const std::string& data) {
     z_stream z{};
-    deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY); // 16: gzip wrapper
+    deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9,
+                 Z_DEFAULT_STRATEGY); // 16: gzip wrapper
     std::string out(deflateBound(&z, uLong(data.size())), '\0');
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     z.avail_in = uInt(data.size());
@@ -133,7 +135,9 @@ std::string gzip(const std::string& data) {
     return out;
 }
 
-std::string statusLine(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
+std::string statusLine(const std::string& answer) {
+    return answer.substr(0, answer.find("\r\n"));
+}
 
 } // namespace
 
@@ -182,7 +186,8 @@ void TestCloudServer::initTestCase() {
     AttentionSplitConfig config;
     config.seed = 21;
     m_model = std::shared_ptr<AttentionSplit>(AttentionSplit::create(config).release());
-    const FashionMnist test = FashionMnist::load(FashionMnist::defaultDirectory(), FashionMnist::Split::Test, 8);
+    const FashionMnist test =
+        FashionMnist::load(FashionMnist::defaultDirectory(), FashionMnist::Split::Test, 8);
     m_images.assign(test.images().begin(), test.images().end());
     CloudServerOptions options;
     options.port = 0;
@@ -199,7 +204,8 @@ void TestCloudServer::cleanupTestCase() {
         m_server->stop();
 }
 
-httplib::Result TestCloudServer::post(const std::string& path, const InferenceProtocol::Body& body) {
+httplib::Result TestCloudServer::post(const std::string& path,
+                                      const InferenceProtocol::Body& body) {
     httplib::Client client("127.0.0.1", m_port);
     client.set_read_timeout(10, 0);
     httplib::Headers headers;
@@ -209,10 +215,12 @@ httplib::Result TestCloudServer::post(const std::string& path, const InferencePr
 }
 
 CompressedFeatures TestCloudServer::sampleFeatures(double share, int index) const {
-    const std::vector<float> image(m_images.begin() + index * 784, m_images.begin() + (index + 1) * 784);
+    const std::vector<float> image(m_images.begin() + index * 784,
+                                   m_images.begin() + (index + 1) * 784);
     const auto head = m_model->edgeHead(image, 1);
     const ChannelSplit split = ChannelSplit::rank(head.channelWeights.data(), 32, share);
-    return CompressedFeatures::compress(head.features.data(), m_model->featureShape(), split.offloaded);
+    return CompressedFeatures::compress(head.features.data(), m_model->featureShape(),
+                                        split.offloaded);
 }
 
 json TestCloudServer::errorOf(const httplib::Result& result) const {
@@ -245,7 +253,8 @@ void TestCloudServer::healthAndMetadata() {
     const json m = json::parse(meta->body);
     QCOMPARE(m["name"], json(kModel));
     QCOMPARE(m["inputs"].size(), size_t(3));
-    QCOMPARE(m["inputs"][0], json({{"name", "features"}, {"datatype", "INT8"}, {"shape", {-1, 14, 14}}}));
+    QCOMPARE(m["inputs"][0],
+             json({{"name", "features"}, {"datatype", "INT8"}, {"shape", {-1, 14, 14}}}));
     QCOMPARE(m["inputs"][1], json({{"name", "scales"}, {"datatype", "FP32"}, {"shape", {-1}}}));
     QCOMPARE(m["inputs"][2], json({{"name", "channels"}, {"datatype", "INT32"}, {"shape", {-1}}}));
     QCOMPARE(m["outputs"][0], json({{"name", "logits"}, {"datatype", "FP32"}, {"shape", {10}}}));
@@ -273,7 +282,8 @@ void TestCloudServer::goodRequestJsonAndBinary() {
     QCOMPARE(response["model_name"], json(kModel));
     QCOMPARE(response["outputs"][0]["datatype"], json("FP32"));
     QCOMPARE(response["outputs"][0]["shape"], json({10}));
-    QVERIFY(sameBits(InferenceProtocol::decodeResponse(jsonResult->body, std::nullopt).logits, expected));
+    QVERIFY(sameBits(InferenceProtocol::decodeResponse(jsonResult->body, std::nullopt).logits,
+                     expected));
 
     // Binary tensors in (the extension), binary logits out.
     const InferenceProtocol::Body binary = InferenceProtocol::encodeRequest(cf, true, true);
@@ -282,15 +292,19 @@ void TestCloudServer::goodRequestJsonAndBinary() {
     QVERIFY(binaryResult);
     QCOMPARE(binaryResult->status, 200);
     QVERIFY(binaryResult->has_header(InferenceProtocol::kHeaderLength));
-    const size_t headerLength = std::stoul(binaryResult->get_header_value(InferenceProtocol::kHeaderLength));
+    const size_t headerLength =
+        std::stoul(binaryResult->get_header_value(InferenceProtocol::kHeaderLength));
     QCOMPARE(binaryResult->body.size(), headerLength + 40);
-    QVERIFY(sameBits(InferenceProtocol::decodeResponse(binaryResult->body, headerLength).logits, expected));
+    QVERIFY(sameBits(InferenceProtocol::decodeResponse(binaryResult->body, headerLength).logits,
+                     expected));
 
     // Binary in, JSON out; versioned path; nothing sent at all (k = 0).
-    auto mixed = post(std::string("/v2/models/") + kModel + "/versions/1/infer", InferenceProtocol::encodeRequest(cf, true, false));
+    auto mixed = post(std::string("/v2/models/") + kModel + "/versions/1/infer",
+                      InferenceProtocol::encodeRequest(cf, true, false));
     QVERIFY(mixed);
     QCOMPARE(mixed->status, 200);
-    QVERIFY(sameBits(InferenceProtocol::decodeResponse(mixed->body, std::nullopt).logits, expected));
+    QVERIFY(
+        sameBits(InferenceProtocol::decodeResponse(mixed->body, std::nullopt).logits, expected));
     const CompressedFeatures none = sampleFeatures(0.0);
     QCOMPARE(none.sentChannels(), int64_t(0));
     auto empty = post(path, InferenceProtocol::encodeRequest(none, true, true));
@@ -302,7 +316,8 @@ void TestCloudServer::clientRoundTripBothEncodings() {
     const CompressedFeatures cf = sampleFeatures(0.3, 2);
     const std::vector<float> expected = m_model->cloudTail(cf);
     for (bool binary : {true, false}) {
-        CloudClientOptions options = CloudClientOptions::fromAddress("http://127.0.0.1:" + std::to_string(m_port));
+        CloudClientOptions options =
+            CloudClientOptions::fromAddress("http://127.0.0.1:" + std::to_string(m_port));
         options.binaryTensors = binary;
         CloudClient client(options);
         QVERIFY(client.live());
@@ -312,7 +327,8 @@ void TestCloudServer::clientRoundTripBothEncodings() {
         QVERIFY(sameBits(reply.logits, expected));
         QVERIFY(reply.requestBytes > cf.wireBytes());
         if (binary)
-            QVERIFY(reply.requestBytes < cf.wireBytes() + 1000); // JSON header only on top of the tensors
+            QVERIFY(reply.requestBytes <
+                    cf.wireBytes() + 1000); // JSON header only on top of the tensors
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CloudClientOptions::fromAddress("https://x:1"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CloudClientOptions::fromAddress("localhost"));
@@ -329,7 +345,8 @@ void TestCloudServer::wrongShapeIs400() {
     auto r1 = post(path, {wrongMap.dump(), std::nullopt});
     QVERIFY(r1);
     QCOMPARE(r1->status, 400);
-    QVERIFY2(errorOf(r1)["error"].get<std::string>().find("shape") != std::string::npos, r1->body.c_str());
+    QVERIFY2(errorOf(r1)["error"].get<std::string>().find("shape") != std::string::npos,
+             r1->body.c_str());
 
     json wrongScales = request;
     wrongScales["inputs"][1]["shape"] = {15};
@@ -361,7 +378,8 @@ void TestCloudServer::wrongDatatypeIs400() {
     auto r1 = post(path, {fp32.dump(), std::nullopt});
     QVERIFY(r1);
     QCOMPARE(r1->status, 400);
-    QVERIFY2(errorOf(r1)["error"].get<std::string>().find("INT8") != std::string::npos, r1->body.c_str());
+    QVERIFY2(errorOf(r1)["error"].get<std::string>().find("INT8") != std::string::npos,
+             r1->body.c_str());
     json int64Channels = request;
     int64Channels["inputs"][2]["datatype"] = "INT64";
     auto r2 = post(path, {int64Channels.dump(), std::nullopt});
@@ -383,7 +401,8 @@ void TestCloudServer::otherMalformedRequestsAre400() {
         QCOMPARE(r->status, 400);
         QCOMPARE(r->get_header_value("Content-Type"), std::string("application/json"));
         const std::string message = errorOf(r).value("error", "");
-        QVERIFY2(message.find(fragment) != std::string::npos, (message + " lacks " + fragment).c_str());
+        QVERIFY2(message.find(fragment) != std::string::npos,
+                 (message + " lacks " + fragment).c_str());
     };
     expect400({"{not json", std::nullopt}, "JSON");
     expect400({"[1,2]", std::nullopt}, "object");
@@ -425,9 +444,11 @@ void TestCloudServer::otherMalformedRequestsAre400() {
 void TestCloudServer::oversizedBodyIs413() {
     // Declared too large: answered from the headers, before any body is read.
     const std::string path = std::string("/v2/models/") + kModel + "/infer";
-    const std::string answer = rawExchange(m_port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                   "Content-Type: application/json\r\nContent-Length: " +
-                                                       std::to_string(kMaxBody + 1) + "\r\nConnection: close\r\n\r\n");
+    const std::string answer =
+        rawExchange(m_port, "POST " + path +
+                                " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                "Content-Type: application/json\r\nContent-Length: " +
+                                std::to_string(kMaxBody + 1) + "\r\nConnection: close\r\n\r\n");
     QVERIFY2(answer.rfind("HTTP/1.1 413", 0) == 0, answer.c_str());
     QVERIFY2(answer.find("\"error\"") != std::string::npos, answer.c_str());
     QVERIFY(answer.find(std::to_string(kMaxBody)) != std::string::npos);
@@ -533,7 +554,8 @@ void TestCloudServer::serverDownFallsBackToEdgeOnly() {
     run.share = 0.7;
     const auto start = std::chrono::steady_clock::now();
     const auto results = CollaborativeInference(*m_model, &client).run(m_images, 8, run);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::vector<float> edgeOnly = m_model->edgeOnly(m_images, 8);
     for (size_t i = 0; i < 8; ++i) {
         const auto& r = results[i];
@@ -541,11 +563,15 @@ void TestCloudServer::serverDownFallsBackToEdgeOnly() {
         QVERIFY(!r.cloudUsed);
         QVERIFY(!r.fallbackReason.empty());
         QCOMPARE(r.logits.size(), size_t(10));
-        QVERIFY(sameBits(r.logits, std::vector<float>(edgeOnly.begin() + long(i) * 10, edgeOnly.begin() + long(i + 1) * 10)));
+        QVERIFY(sameBits(r.logits, std::vector<float>(edgeOnly.begin() + long(i) * 10,
+                                                      edgeOnly.begin() + long(i + 1) * 10)));
         QVERIFY(r.predicted >= 0 && r.predicted < 10);
     }
-    QVERIFY2(results[0].fallbackReason.find("unreachable") != std::string::npos, results[0].fallbackReason.c_str());
-    QVERIFY2(seconds < 5.0, qPrintable(QString("fallback took %1 s").arg(seconds))); // one failed connect, not eight
+    QVERIFY2(results[0].fallbackReason.find("unreachable") != std::string::npos,
+             results[0].fallbackReason.c_str());
+    QVERIFY2(
+        seconds < 5.0,
+        qPrintable(QString("fallback took %1 s").arg(seconds))); // one failed connect, not eight
 }
 
 void TestCloudServer::serverErrorFallsBackToEdgeOnly() {
@@ -561,7 +587,8 @@ void TestCloudServer::serverErrorFallsBackToEdgeOnly() {
         QVERIFY(r.fellBack);
         QCOMPARE(r.logits.size(), size_t(10));
     }
-    QVERIFY2(results[0].fallbackReason.find("404") != std::string::npos, results[0].fallbackReason.c_str());
+    QVERIFY2(results[0].fallbackReason.find("404") != std::string::npos,
+             results[0].fallbackReason.c_str());
 }
 
 void TestCloudServer::dvfoCloudExecutable() {
@@ -569,14 +596,15 @@ void TestCloudServer::dvfoCloudExecutable() {
     if (edge.isEmpty())
         QSKIP("DVFO_EDGE not set (run through ctest)");
     const QString binary = QFileInfo(QString::fromLocal8Bit(edge)).absolutePath() + "/dvfo-cloud";
-    QVERIFY2(QFileInfo(binary).isExecutable(), qPrintable(binary + " missing: build the dvfo-cloud target"));
+    QVERIFY2(QFileInfo(binary).isExecutable(),
+             qPrintable(binary + " missing: build the dvfo-cloud target"));
     const std::string checkpoint = (m_dir.path() + "/ckpt").toStdString();
     m_model->save(checkpoint);
 
     QProcess process;
     process.setProgram(binary);
-    process.setArguments({"--checkpoint", QString::fromStdString(checkpoint), "--host", "127.0.0.1", "--port", "0",
-                          "--threads", "2", "--max-body-bytes", "100000"});
+    process.setArguments({"--checkpoint", QString::fromStdString(checkpoint), "--host", "127.0.0.1",
+                          "--port", "0", "--threads", "2", "--max-body-bytes", "100000"});
     process.start();
     QVERIFY(process.waitForStarted(5000));
     QString banner;
@@ -588,8 +616,10 @@ void TestCloudServer::dvfoCloudExecutable() {
         if (process.state() == QProcess::NotRunning)
             break;
     }
-    QVERIFY2(banner.contains("http://127.0.0.1:"), qPrintable(banner + process.readAllStandardError()));
-    const QRegularExpressionMatch match = QRegularExpression("127\\.0\\.0\\.1:(\\d+)").match(banner);
+    QVERIFY2(banner.contains("http://127.0.0.1:"),
+             qPrintable(banner + process.readAllStandardError()));
+    const QRegularExpressionMatch match =
+        QRegularExpression("127\\.0\\.0\\.1:(\\d+)").match(banner);
     QVERIFY(match.hasMatch());
     CloudClientOptions options;
     options.port = match.captured(1).toInt();
@@ -624,7 +654,8 @@ void TestCloudServer::aPercentEncodedInvalidUtf8PathIs404AndTheServerKeepsServin
     // Reproduced: GET /%ff aborted dvfo-cloud (the 404 message was dumped strictly, outside
     // httplib's try block). The executable is checked too, in dvfoCloudExecutable.
     httplib::Client client("127.0.0.1", m_port);
-    for (const char* path : {"/%ff", "/v2/models/%ff%fe", "/v2/models/%ff/ready", "/v2/models/dvfo_cloud_tail/versions/%c3"}) {
+    for (const char* path : {"/%ff", "/v2/models/%ff%fe", "/v2/models/%ff/ready",
+                             "/v2/models/dvfo_cloud_tail/versions/%c3"}) {
         auto r = client.Get(path);
         QVERIFY2(r, path);
         QCOMPARE(r->status, 404);
@@ -642,7 +673,7 @@ void TestCloudServer::aJsonBodyWithInvalidUtf8Is400() {
     // Reproduced: the parse error quoted the bad bytes, its dump threw, and the answer was 500.
     const std::string path = std::string("/v2/models/") + kModel + "/infer";
     for (const std::string& body : {std::string("{\"id\":\"\xff\"}"), std::string("\xff\xfe"),
-                                   std::string("{\"inputs\":[{\"name\":\"\xc3\"}]}")}) {
+                                    std::string("{\"inputs\":[{\"name\":\"\xc3\"}]}")}) {
         auto r = post(path, {body, std::nullopt});
         QVERIFY(r);
         QCOMPARE(r->status, 400);
@@ -653,7 +684,8 @@ void TestCloudServer::aJsonBodyWithInvalidUtf8Is400() {
 void TestCloudServer::aChunkedBodyOverTheLimitIs413() {
     // Reproduced: --max-body-bytes was only compared with Content-Length; 5 MiB chunked passed.
     const std::string path = std::string("/v2/models/") + kModel + "/infer";
-    std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    std::string request = "POST " + path +
+                          " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                           "Transfer-Encoding: chunked\r\n\r\n";
     const std::string chunk(16 * 1024, ' ');
     for (size_t sent = 0; sent < 20 * kMaxBody; sent += chunk.size())
@@ -663,11 +695,13 @@ void TestCloudServer::aChunkedBodyOverTheLimitIs413() {
     QVERIFY2(statusLine(answer) == "HTTP/1.1 413 Payload Too Large", answer.substr(0, 300).c_str());
     QVERIFY(answer.find(std::to_string(kMaxBody)) != std::string::npos);
     // A chunked body within the limit is still read (and then judged as a request).
-    const std::string small = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+    const std::string small = "POST " + path +
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
                               "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
     const std::string smallAnswer = exchangeWhileSending(m_port, small);
     QVERIFY2(statusLine(smallAnswer) == "HTTP/1.1 400 Bad Request", smallAnswer.c_str());
-    QVERIFY(smallAnswer.find("missing input") != std::string::npos || smallAnswer.find("inputs") != std::string::npos);
+    QVERIFY(smallAnswer.find("missing input") != std::string::npos ||
+            smallAnswer.find("inputs") != std::string::npos);
 }
 
 void TestCloudServer::aGzipBodyInflatingOverTheLimitIs413() {
@@ -676,32 +710,39 @@ void TestCloudServer::aGzipBodyInflatingOverTheLimitIs413() {
     const std::string bomb = gzip(std::string(900 * 1000, ' '));
     QVERIFY(bomb.size() < 2000);
     const std::string answer = exchangeWhileSending(
-        m_port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+        m_port, "POST " + path +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    "Content-Encoding: gzip\r\nContent-Length: " +
+                    std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
     QVERIFY2(statusLine(answer) == "HTTP/1.1 413 Payload Too Large", answer.substr(0, 300).c_str());
     // A compressed request within the limit is served.
     const CompressedFeatures cf = sampleFeatures(0.5);
     const std::string json = InferenceProtocol::encodeRequest(cf, false, false).data;
     const std::string packed = gzip(json);
     const std::string ok = exchangeWhileSending(
-        m_port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                "Content-Encoding: gzip\r\nConnection: close\r\nContent-Length: " + std::to_string(packed.size()) +
-                "\r\n\r\n" + packed);
+        m_port, "POST " + path +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    "Content-Encoding: gzip\r\nConnection: close\r\nContent-Length: " +
+                    std::to_string(packed.size()) + "\r\n\r\n" + packed);
     QVERIFY2(statusLine(ok) == "HTTP/1.1 200 OK", ok.substr(0, 300).c_str());
 }
 
 void TestCloudServer::otherMethodsAre405AndTheirBodiesAreNotRead() {
     const std::string bomb = gzip(std::string(900 * 1000, ' '));
     for (const std::string method : {"PUT", "PATCH", "DELETE", "PRI"}) {
-        const std::string answer = exchangeWhileSending(
-            m_port, method + " /v2/models/" + kModel + "/infer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
-        QVERIFY2(statusLine(answer).rfind("HTTP/1.1 405", 0) == 0, (method + ": " + answer.substr(0, 200)).c_str());
+        const std::string answer =
+            exchangeWhileSending(m_port, method + " /v2/models/" + kModel +
+                                             "/infer HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                             "Content-Encoding: gzip\r\nContent-Length: " +
+                                             std::to_string(bomb.size()) + "\r\n\r\n" + bomb);
+        QVERIFY2(statusLine(answer).rfind("HTTP/1.1 405", 0) == 0,
+                 (method + ": " + answer.substr(0, 200)).c_str());
     }
     // A POST elsewhere is 404 without its body being read either.
     const std::string answer = exchangeWhileSending(
-        m_port, "POST /v2/elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                    std::string(4 * kMaxBody, 'x'));
+        m_port,
+        "POST /v2/elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            std::string(4 * kMaxBody, 'x'));
     QVERIFY2(statusLine(answer).rfind("HTTP/1.1 404", 0) == 0, answer.substr(0, 200).c_str());
 }
 
@@ -715,9 +756,13 @@ void TestCloudServer::slowClientsCannotHoldTheWorkers() {
     const int port = server.start();
     const std::string infer = std::string("/v2/models/") + kModel + "/infer";
     const std::vector<std::string> slowStarts = {
-        "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n",                                  // headers never end
-        "POST " + infer + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{",      // body never ends
-        "POST " + infer + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nff\r\n{"}; // chunk never ends
+        "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n", // headers never end
+        "POST " + infer +
+            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{", // body never ends
+        "POST " + infer +
+            " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nff\r\n{"}; // chunk
+                                                                                          // never
+                                                                                          // ends
     std::vector<std::string> answers(slowStarts.size());
     std::vector<std::thread> drippers;
     const auto start = std::chrono::steady_clock::now();
@@ -743,11 +788,13 @@ void TestCloudServer::slowClientsCannotHoldTheWorkers() {
     httplib::Client client("127.0.0.1", port);
     client.set_read_timeout(10, 0);
     auto live = client.Get("/v2/health/live");
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (auto& thread : drippers)
         thread.join();
     QVERIFY(live && live->status == 200);
-    QVERIFY2(seconds < 4.0, qPrintable(QString("a normal request waited %1 s behind slow clients").arg(seconds)));
+    QVERIFY2(seconds < 4.0,
+             qPrintable(QString("a normal request waited %1 s behind slow clients").arg(seconds)));
     for (const std::string& answer : answers)
         QVERIFY2(statusLine(answer) == "HTTP/1.1 408 Request Timeout", answer.c_str());
 }
@@ -760,9 +807,11 @@ void TestCloudServer::inferenceAnswersReportTheServersComputeTime() {
         options.binaryTensors = binary;
         CloudClient client(options);
         const CloudReply reply = client.infer(cf);
-        QVERIFY2(reply.computeMs >= 0 && reply.computeMs < 10000, qPrintable(QString::number(reply.computeMs)));
+        QVERIFY2(reply.computeMs >= 0 && reply.computeMs < 10000,
+                 qPrintable(QString::number(reply.computeMs)));
     }
-    auto raw = post(std::string("/v2/models/") + kModel + "/infer", InferenceProtocol::encodeRequest(cf, false, false));
+    auto raw = post(std::string("/v2/models/") + kModel + "/infer",
+                    InferenceProtocol::encodeRequest(cf, false, false));
     QVERIFY(raw && raw->status == 200);
     QVERIFY(json::parse(raw->body)["parameters"]["compute_ms"].is_number());
 }
@@ -779,10 +828,13 @@ void TestCloudServer::aRogueCloudIsAnErrorForTheClientNotACrash() {
             res.set_content("\xff\xfe<html>bad gateway \xc3", "text/html");
             break;
         case 1: { // binary sizes that wrap the offset around
-            const json header = {{"outputs",
-                                  {{{"name", "x"}, {"parameters", {{"binary_data_size", UINT64_MAX - 19}}}},
-                                   {{"name", "logits"}, {"datatype", "FP32"}, {"shape", {10}},
-                                    {"parameters", {{"binary_data_size", 40}}}}}}};
+            const json header = {
+                {"outputs",
+                 {{{"name", "x"}, {"parameters", {{"binary_data_size", UINT64_MAX - 19}}}},
+                  {{"name", "logits"},
+                   {"datatype", "FP32"},
+                   {"shape", {10}},
+                   {"parameters", {{"binary_data_size", 40}}}}}}};
             const std::string text = header.dump();
             res.set_header(InferenceProtocol::kHeaderLength, std::to_string(text.size()));
             res.set_content(text + std::string(40, '\0'), InferenceProtocol::kBinaryType);
@@ -797,7 +849,8 @@ void TestCloudServer::aRogueCloudIsAnErrorForTheClientNotACrash() {
         }
     });
     rogue.Get(".*", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(std::string(3 << 20, ' '), "application/json"); // health and metadata: endless
+        res.set_content(std::string(3 << 20, ' '),
+                        "application/json"); // health and metadata: endless
     });
     const int port = rogue.bind_to_any_port("127.0.0.1");
     std::thread serving([&] { rogue.listen_after_bind(); });
@@ -817,7 +870,8 @@ void TestCloudServer::aRogueCloudIsAnErrorForTheClientNotACrash() {
             problems += std::string("unexpected metadata error: ") + e.what() + "; ";
     }
     const CompressedFeatures cf = sampleFeatures(0.5);
-    const std::vector<std::string> expected = {"HTTP 502", "bad response", "exceeds", "bad response"};
+    const std::vector<std::string> expected = {"HTTP 502", "bad response", "exceeds",
+                                               "bad response"};
     for (int m = 0; m < 4; ++m) {
         mode = m;
         try {

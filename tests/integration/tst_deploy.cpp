@@ -33,7 +33,9 @@ class TestDeploy : public QObject {
     std::string attention_;
     std::vector<std::string> roots_; // runtime roots whose runtimes cleanup stops
 
-    std::string path(const std::string& rel) const { return tmp_.filePath(QString::fromStdString(rel)).toStdString(); }
+    std::string path(const std::string& rel) const {
+        return tmp_.filePath(QString::fromStdString(rel)).toStdString();
+    }
 
     BoardEntry board(const std::string& name) {
         BoardEntry e;
@@ -64,17 +66,20 @@ class TestDeploy : public QObject {
             roots_.push_back(o.runtimeRoot);
         auto mutex = std::make_shared<std::mutex>();
         if (log)
-            o.progress = [log, mutex](const std::string& b, const std::string& step, const std::string& msg) {
+            o.progress = [log, mutex](const std::string& b, const std::string& step,
+                                      const std::string& msg) {
                 std::lock_guard<std::mutex> lock(*mutex);
                 log->push_back(b + " " + step + " " + msg);
             };
         return o;
     }
-    std::string makeBundle(const std::string& version, const std::string& tuple, const std::string& board = "xavier-nx") {
+    std::string makeBundle(const std::string& version, const std::string& tuple,
+                           const std::string& board = "xavier-nx") {
         return deploytest::makeFixedPolicyBundle(tmp_.path().toStdString(), attention_, version,
                                                  tuple, board);
     }
-    nlohmann::json agentCall(const BoardEntry& e, const std::string& op, const nlohmann::json& params) {
+    nlohmann::json agentCall(const BoardEntry& e, const std::string& op,
+                             const nlohmann::json& params) {
         auto agent = connectBoard(e, connect());
         auto r = agent->call(op, params);
         agent->close();
@@ -93,7 +98,8 @@ private slots:
         // The runtimes are detached from sshd on purpose (they outlive SSH sessions): stop them.
         for (const auto& root : roots_) {
             QProcess p;
-            p.start(qEnvironmentVariable("DVFO_EDGE"), {"runtime", "stop", "--root", QString::fromStdString(root)});
+            p.start(qEnvironmentVariable("DVFO_EDGE"),
+                    {"runtime", "stop", "--root", QString::fromStdString(root)});
             p.waitForFinished(30000);
         }
     }
@@ -153,7 +159,8 @@ private slots:
             QVERIFY(r["seq"].get<int64_t>() > last);
 
         // Explicit rollback: nothing older than good-1 was running before, so `previous` is what
-        // the failed deploy left: good-1 itself. Deploy another good bundle and roll back to good-1.
+        // the failed deploy left: good-1 itself. Deploy another good bundle and roll back to
+        // good-1.
         const DeployResult third = deployer.deploy(makeBundle("good-3", "max"));
         QVERIFY2(third.ok(), describe(third).c_str());
         QCOMPARE(linkTarget(root + "/previous"), std::string("good-1"));
@@ -170,7 +177,8 @@ private slots:
         const BoardEntry e = board("nx2");
         const std::string dir = makeBundle("corrupt-1", "max");
         {
-            std::fstream f(dir + "/attention/weights.pt", std::ios::in | std::ios::out | std::ios::binary);
+            std::fstream f(dir + "/attention/weights.pt",
+                           std::ios::in | std::ios::out | std::ios::binary);
             f.seekp(64);
             f.write("\x01\x02\x03", 3);
         }
@@ -178,12 +186,14 @@ private slots:
         DeployResult r = deployer.deploy(dir);
         QCOMPARE(r.status, std::string("failed"));
         QCOMPARE(r.steps.back().step, std::string("check"));
-        QVERIFY2(r.message.find("checksum mismatch for attention/weights.pt") != std::string::npos, describe(r).c_str());
+        QVERIFY2(r.message.find("checksum mismatch for attention/weights.pt") != std::string::npos,
+                 describe(r).c_str());
         QVERIFY(!fs::exists(path("nx2/root/staging")) && !fs::exists(path("nx2/root/bundles")));
 
         r = deployer.deploy(makeBundle("nano-1", "max", "jetson-nano"));
         QCOMPARE(r.status, std::string("failed"));
-        QVERIFY2(r.message.find("is for board 'jetson-nano' but the target is 'xavier-nx'") != std::string::npos,
+        QVERIFY2(r.message.find("is for board 'jetson-nano' but the target is 'xavier-nx'") !=
+                     std::string::npos,
                  describe(r).c_str());
         QVERIFY(!fs::exists(path("nx2/root/current")));
     }
@@ -208,7 +218,8 @@ private slots:
         QCOMPARE(results.size(), size_t(2));
         QCOMPARE(results[0].board, std::string("fleet-down"));
         QCOMPARE(results[0].status, std::string("failed"));
-        QVERIFY2(results[0].message.find("cannot connect") != std::string::npos, describe(results[0]).c_str());
+        QVERIFY2(results[0].message.find("cannot connect") != std::string::npos,
+                 describe(results[0]).c_str());
         QVERIFY2(results[1].ok(), describe(results[1]).c_str());
         QCOMPARE(FleetDeployer::summary(results), std::string("2 boards: 1 failed, 1 succeeded"));
         QCOMPARE(linkTarget(path("fleet/root/current")), std::string("fleet-1"));
@@ -233,15 +244,18 @@ private slots:
         QString out;
         const std::string policy = path("policies/cli");
         fs::create_directories(policy);
-        std::ofstream(policy + "/policy.json") << R"({"format":"dvfo-fixed-policy","tuple":"max","share":0})";
-        QCOMPARE(cli({"board", "add", "clinx", "--host", "127.0.0.1", "--port", QString::number(sshd_.port()), "--user",
-                      QString::fromStdString(sshd_.user()), "--identity", QString::fromStdString(sshd_.clientKey()),
-                      "--agent-path", QString::fromStdString(path("clinx/bin/dvfo-edge")), "--emulate", "xavier-nx",
+        std::ofstream(policy + "/policy.json")
+            << R"({"format":"dvfo-fixed-policy","tuple":"max","share":0})";
+        QCOMPARE(cli({"board", "add", "clinx", "--host", "127.0.0.1", "--port",
+                      QString::number(sshd_.port()), "--user", QString::fromStdString(sshd_.user()),
+                      "--identity", QString::fromStdString(sshd_.clientKey()), "--agent-path",
+                      QString::fromStdString(path("clinx/bin/dvfo-edge")), "--emulate", "xavier-nx",
                       "--group", "lab"},
                      &out),
                  0);
         QCOMPARE(cli({"bundle", "create", "--policy", QString::fromStdString(policy), "--attention",
-                      QString::fromStdString(attention_), "--board", "emulated:xavier-nx", "--version", "cli-1"},
+                      QString::fromStdString(attention_), "--board", "emulated:xavier-nx",
+                      "--version", "cli-1"},
                      &out),
                  0);
         QVERIFY2(out.contains("bundle 1: cli-1"), qPrintable(out));
@@ -251,17 +265,20 @@ private slots:
         QVERIFY2(out.contains("but the target is 'jetson-nano'"), qPrintable(out));
         const QString root = QString::fromStdString(path("clinx/root"));
         roots_.push_back(root.toStdString());
-        QCOMPARE(cli({"deploy", "--bundle", "1", "--group", "lab", "--runtime-root", root, "--accept-new",
-                      "--health-wait-ms", "60000"},
+        QCOMPARE(cli({"deploy", "--bundle", "1", "--group", "lab", "--runtime-root", root,
+                      "--accept-new", "--health-wait-ms", "60000"},
                      &out),
                  0);
         QVERIFY2(out.contains("1 board: 1 succeeded"), qPrintable(out));
-        QCOMPARE(cli({"telemetry", "--board", "clinx", "--runtime-root", root, "--status"}, &out), 0);
+        QCOMPARE(cli({"telemetry", "--board", "clinx", "--runtime-root", root, "--status"}, &out),
+                 0);
         QVERIFY2(out.contains("\"bundleVersion\": \"cli-1\""), qPrintable(out));
-        QCOMPARE(cli({"deploy", "--rollback", "--board", "clinx", "--runtime-root", root}, &out), 1);
+        QCOMPARE(cli({"deploy", "--rollback", "--board", "clinx", "--runtime-root", root}, &out),
+                 1);
         QVERIFY2(out.contains("nothing to roll back to"), qPrintable(out));
         QCOMPARE(cli({"deploy", "--history", "--board", "clinx"}, &out), 0);
-        QVERIFY2(out.contains("deploy") && out.contains("succeeded") && out.contains("rollback") && out.contains("failed"),
+        QVERIFY2(out.contains("deploy") && out.contains("succeeded") && out.contains("rollback") &&
+                     out.contains("failed"),
                  qPrintable(out));
         QCOMPARE(cli({"deploy", "--bundle", "77", "--board", "clinx"}, &out), 2);
         QVERIFY2(out.contains("no bundle '77'"), qPrintable(out));

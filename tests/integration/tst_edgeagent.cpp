@@ -21,7 +21,8 @@ using namespace dvfo;
 
 namespace {
 // Names the files that differ, so a failed restore says what was left behind.
-QString snapshotDiff(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+QString snapshotDiff(const std::map<std::string, std::string>& a,
+                     const std::map<std::string, std::string>& b) {
     QStringList out;
     for (const auto& [k, v] : a) {
         auto it = b.find(k);
@@ -36,11 +37,14 @@ QString snapshotDiff(const std::map<std::string, std::string>& a, const std::map
     return out.join("; ");
 }
 
-std::string edge() { return qEnvironmentVariable("DVFO_EDGE").toStdString(); }
+std::string edge() {
+    return qEnvironmentVariable("DVFO_EDGE").toStdString();
+}
 
 std::unique_ptr<AgentClient> sysfsAgent(const std::string& root, LocalProcessTransport** raw) {
     auto t = std::make_unique<LocalProcessTransport>(
-        std::vector<std::string>{edge(), "--sysfs-root", root, "--board", "xavier-nx", "serve"}, "fake sysfs");
+        std::vector<std::string>{edge(), "--sysfs-root", root, "--board", "xavier-nx", "serve"},
+        "fake sysfs");
     *raw = t.get();
     return std::make_unique<AgentClient>(std::move(t));
 }
@@ -61,13 +65,16 @@ bool waitExited(pid_t pid, int ms) {
 class TestEdgeAgent : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { QVERIFY2(!edge().empty(), "DVFO_EDGE must point at the dvfo-edge binary"); }
+    void initTestCase() {
+        QVERIFY2(!edge().empty(), "DVFO_EDGE must point at the dvfo-edge binary");
+    }
 
     void versionLine() {
         QProcess p;
         p.start(QString::fromStdString(edge()), {"--version"});
         QVERIFY(p.waitForFinished(10000));
-        QVERIFY(p.readAllStandardOutput().startsWith("dvfo-edge " DVFO_VERSION " protocol 1 arch "));
+        QVERIFY(
+            p.readAllStandardOutput().startsWith("dvfo-edge " DVFO_VERSION " protocol 1 arch "));
     }
 
     void oneShotProbeAndErrors() {
@@ -89,13 +96,15 @@ private slots:
         auto agent = connectBoard("emulated:xavier-nx");
         QCOMPARE(agent->hello()["board"].get<std::string>(), std::string("xavier-nx"));
         std::vector<LayerRecord> recs;
-        const auto result = agent->call(
-            "profile",
-            {{"model", "small_cnn"}, {"tuples", {"1907200/1109250/1600000", "729600/510000/665600"}}, {"repeat", 2}},
-            [&](const std::string& ev, const nlohmann::json& d) {
-                if (ev == "layer")
-                    recs.push_back(LayerRecord::fromJson(d));
-            });
+        const auto result =
+            agent->call("profile",
+                        {{"model", "small_cnn"},
+                         {"tuples", {"1907200/1109250/1600000", "729600/510000/665600"}},
+                         {"repeat", 2}},
+                        [&](const std::string& ev, const nlohmann::json& d) {
+                            if (ev == "layer")
+                                recs.push_back(LayerRecord::fromJson(d));
+                        });
         const size_t units = DnnModel::create("small_cnn")->layers().size();
         QCOMPARE(recs.size(), 2 * units);
         QCOMPARE(result["records"].get<size_t>(), 2 * units);
@@ -127,8 +136,9 @@ private slots:
     }
 
     void killedAgentIsReportedPromptly() {
-        auto t = std::make_unique<LocalProcessTransport>(std::vector<std::string>{edge(), "--emulate", "xavier-nx", "serve"},
-                                                         "emulated xavier-nx");
+        auto t = std::make_unique<LocalProcessTransport>(
+            std::vector<std::string>{edge(), "--emulate", "xavier-nx", "serve"},
+            "emulated xavier-nx");
         const pid_t pid = t->pid();
         AgentClient agent(std::move(t));
         QElapsedTimer timer;
@@ -156,7 +166,9 @@ private slots:
         QVERIFY(fake.restorableSnapshot() != before);
         QCOMPARE(agent->call("governors")["cpu"].get<std::string>(), std::string("userspace"));
         kill(raw->pid(), SIGTERM);
-        QTRY_VERIFY2_WITH_TIMEOUT(fake.restorableSnapshot() == before, qPrintable(snapshotDiff(before, fake.restorableSnapshot())), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(fake.restorableSnapshot() == before,
+                                  qPrintable(snapshotDiff(before, fake.restorableSnapshot())),
+                                  5000);
         QVERIFY_THROWS_EXCEPTION(TransportError, agent->call("hello"));
     }
 
@@ -171,7 +183,8 @@ private slots:
         const pid_t pid = raw->pid();
         agent->close(); // stdin EOF, as when an SSH connection drops
         QVERIFY(waitExited(pid, 5000));
-        QVERIFY2(fake.restorableSnapshot() == before, qPrintable(snapshotDiff(before, fake.restorableSnapshot())));
+        QVERIFY2(fake.restorableSnapshot() == before,
+                 qPrintable(snapshotDiff(before, fake.restorableSnapshot())));
     }
 
     void aCancelWithAStringIdIsAnsweredAndTheAgentKeepsServing() {
@@ -202,10 +215,12 @@ private slots:
         QTemporaryDir dir;
         test::FakeSysfs fake(BoardSpec::builtin("xavier-nx"), dir.path().toStdString());
         QProcess p;
-        p.start(QString::fromStdString(edge()), {"--sysfs-root", QString::fromStdString(fake.root()), "--board",
-                                                 "xavier-nx", "serve"});
+        p.start(
+            QString::fromStdString(edge()),
+            {"--sysfs-root", QString::fromStdString(fake.root()), "--board", "xavier-nx", "serve"});
         QVERIFY(p.waitForStarted(10000));
-        p.write("{\"v\":1,\"id\":1,\"op\":\"set-freq\",\"params\":{\"tuple\":\"115200/114750/204000\"}}\n");
+        p.write("{\"v\":1,\"id\":1,\"op\":\"set-freq\",\"params\":{\"tuple\":\"115200/114750/"
+                "204000\"}}\n");
         QByteArray out;
         while (!out.contains("\"id\":1") && p.waitForReadyRead(10000))
             out += p.readAllStandardOutput();
@@ -218,16 +233,18 @@ private slots:
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(out.contains("\"event\":\"restore-failed\""), out.constData());
-        QVERIFY(p.readAllStandardError().contains("restoring the board at the end of the session failed"));
+        QVERIFY(p.readAllStandardError().contains(
+            "restoring the board at the end of the session failed"));
     }
 
     void cliProfilesEveryUnitAtEveryTuple() {
         QTemporaryDir dir;
         const QString csv = dir.filePath("p.csv");
         QProcess p;
-        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18",
-                                                   "--tuples", "grid:2x1x2", "--warmup", "0", "--repeat", "1",
-                                                   "--csv", csv, "--quiet", "--db", dir.filePath("w.db")});
+        p.start(qEnvironmentVariable("DVFO_CLI"),
+                {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18", "--tuples",
+                 "grid:2x1x2", "--warmup", "0", "--repeat", "1", "--csv", csv, "--quiet", "--db",
+                 dir.filePath("w.db")});
         QVERIFY(p.waitForFinished(300000));
         const QString out = p.readAllStandardOutput();
         QVERIFY2(p.exitCode() == 0, qPrintable(p.readAllStandardError()));
@@ -251,8 +268,9 @@ private slots:
         QTemporaryDir dir;
         const QString db = dir.filePath("workspace.db");
         QProcess p;
-        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18",
-                                                   "--tuples", "grid:5x3x3", "--repeat", "5", "--quiet", "--db", db});
+        p.start(qEnvironmentVariable("DVFO_CLI"),
+                {"profile", "--board", "emulated:xavier-nx", "--model", "resnet18", "--tuples",
+                 "grid:5x3x3", "--repeat", "5", "--quiet", "--db", db});
         QVERIFY(p.waitForStarted());
         size_t completedAtKill = 0;
         QElapsedTimer t;
@@ -261,7 +279,8 @@ private slots:
             if (QFile::exists(db)) {
                 ProfileStore store(db.toStdString());
                 const auto sessions = store.sessions();
-                if (!sessions.empty() && (completedAtKill = store.completedTuples(sessions[0].id).size()) >= 2) {
+                if (!sessions.empty() &&
+                    (completedAtKill = store.completedTuples(sessions[0].id).size()) >= 2) {
                     ::kill(pid_t(p.processId()), SIGKILL); // no chance to clean up
                     break;
                 }
@@ -271,7 +290,8 @@ private slots:
         p.waitForFinished(10000);
         QVERIFY2(completedAtKill >= 2 && completedAtKill < 45, "the sweep must be killed half way");
         QProcess r;
-        r.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--resume", "1", "--quiet", "--db", db});
+        r.start(qEnvironmentVariable("DVFO_CLI"),
+                {"profile", "--resume", "1", "--quiet", "--db", db});
         QVERIFY(r.waitForFinished(300000));
         QVERIFY2(r.exitCode() == 0, qPrintable(r.readAllStandardError()));
         ProfileStore store(db.toStdString());
@@ -288,14 +308,16 @@ private slots:
 
     void cliReportsBadInput() {
         QProcess p;
-        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:xavier-nx", "--model", "small_cnn",
-                                                   "--tuples", "list:1900000/1109250/1600000", "--no-store"});
+        p.start(qEnvironmentVariable("DVFO_CLI"),
+                {"profile", "--board", "emulated:xavier-nx", "--model", "small_cnn", "--tuples",
+                 "list:1900000/1109250/1600000", "--no-store"});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY(p.exitCode() != 0);
         const QString err = p.readAllStandardError();
         QVERIFY2(err.contains("1881600") && err.contains("1907200"), qPrintable(err));
 
-        p.start(qEnvironmentVariable("DVFO_CLI"), {"profile", "--board", "emulated:jetson-xx", "--no-store"});
+        p.start(qEnvironmentVariable("DVFO_CLI"),
+                {"profile", "--board", "emulated:jetson-xx", "--no-store"});
         QVERIFY(p.waitForFinished(60000));
         QVERIFY(p.exitCode() != 0);
         QVERIFY(p.readAllStandardError().contains("unknown board"));

@@ -24,9 +24,7 @@
 
 // Readable QCOMPARE failures for std::string.
 namespace QTest {
-template <>
-inline char* toString(const std::string& s)
-{
+template <> inline char* toString(const std::string& s) {
     return qstrdup(s.c_str());
 }
 } // namespace QTest
@@ -37,9 +35,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-template <typename F>
-std::optional<SshError> errorOf(F&& f)
-{
+template <typename F> std::optional<SshError> errorOf(F&& f) {
     try {
         f();
     } catch (const SshError& e) {
@@ -48,13 +44,11 @@ std::optional<SshError> errorOf(F&& f)
     return std::nullopt;
 }
 
-long long msSince(Clock::time_point t)
-{
+long long msSince(Clock::time_point t) {
     return std::chrono::duration_cast<milliseconds>(Clock::now() - t).count();
 }
 
-std::string slurp(const std::string& path)
-{
+std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
@@ -69,11 +63,12 @@ private:
     int m_counter = 0;
 
     // A fresh private path in the fixture dir for every call.
-    std::string scratch(const std::string& name) { return m_sshd.dir() + "/t" + std::to_string(++m_counter) + "-" + name; }
+    std::string scratch(const std::string& name) {
+        return m_sshd.dir() + "/t" + std::to_string(++m_counter) + "-" + name;
+    }
 
     // Options that trust the fixture's current host key and touch nothing in $HOME.
-    SshOptions baseOptions()
-    {
+    SshOptions baseOptions() {
         SshOptions o;
         o.host = m_sshd.host();
         o.port = m_sshd.port();
@@ -88,8 +83,7 @@ private:
         return o;
     }
 
-    std::unique_ptr<SshSession> connected(SshOptions o = {})
-    {
+    std::unique_ptr<SshSession> connected(SshOptions o = {}) {
         if (o.host.empty())
             o = baseOptions();
         auto s = std::make_unique<SshSession>(o);
@@ -98,27 +92,27 @@ private:
     }
 
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         if (!m_sshd.start())
             QFAIL(("cannot start sshd: " + m_sshd.error()).c_str());
     }
 
-    void sha256KnownVectors()
-    {
-        QCOMPARE(Sha256::hexOf(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-        QCOMPARE(Sha256::hexOf("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    void sha256KnownVectors() {
+        QCOMPARE(Sha256::hexOf(""),
+                 std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(Sha256::hexOf("abc"),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         QCOMPARE(Sha256::hexOf("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
                  std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
         Sha256 h;
         const std::string chunk(1000, 'a');
         for (int i = 0; i < 1000; ++i)
             h.update(chunk);
-        QCOMPARE(h.hexDigest(), std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        QCOMPARE(h.hexDigest(),
+                 std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
     }
 
-    void keyAuthWithIdentityFile()
-    {
+    void keyAuthWithIdentityFile() {
         auto s = connected();
         QVERIFY(s->isConnected());
         QCOMPARE(s->authMethod(), std::string("publickey"));
@@ -129,8 +123,7 @@ private slots:
         QVERIFY(!s->isConnected());
     }
 
-    void passphraseKeyThroughCallback()
-    {
+    void passphraseKeyThroughCallback() {
         SshOptions o = baseOptions();
         o.identityFile = m_sshd.clientKeyWithPassphrase();
         {
@@ -157,11 +150,12 @@ private slots:
             auto err = errorOf([&] { s.connect(); });
             QVERIFY(err);
             QCOMPARE(int(err->kind()), int(SshError::Kind::Auth));
-            QVERIFY2(std::string(err->what()).find("wrong passphrase") != std::string::npos, err->what());
+            QVERIFY2(std::string(err->what()).find("wrong passphrase") != std::string::npos,
+                     err->what());
             QCOMPARE(calls, 3);
         }
         {
-            SshSession s(o);  // no prompt at all
+            SshSession s(o); // no prompt at all
             auto err = errorOf([&] { s.connect(); });
             QVERIFY(err);
             QCOMPARE(int(err->kind()), int(SshError::Kind::Auth));
@@ -169,8 +163,7 @@ private slots:
         }
     }
 
-    void agentAuth()
-    {
+    void agentAuth() {
         const std::string sock = m_sshd.startAgent();
         QVERIFY2(!sock.empty(), m_sshd.error().c_str());
         SshOptions o = baseOptions();
@@ -202,8 +195,7 @@ private slots:
         }
     }
 
-    void configFileAlias()
-    {
+    void configFileAlias() {
         const std::string config = scratch("ssh_config");
         std::ofstream(config) << "Host dvfo-board\n"
                               << "    HostName 127.0.0.1\n"
@@ -215,7 +207,7 @@ private slots:
         o.port = 0;
         o.user.clear();
         o.identityFile.clear();
-        o.useDefaultIdentities = true;  // config IdentityFile entries go through this path
+        o.useDefaultIdentities = true; // config IdentityFile entries go through this path
         o.configFile = config;
         SshSession s(o);
         s.connect();
@@ -225,8 +217,7 @@ private slots:
         QCOMPARE(s.user(), m_sshd.user());
     }
 
-    void unknownHostRejectedByDefault()
-    {
+    void unknownHostRejectedByDefault() {
         SshOptions o = baseOptions();
         o.knownHostsFile = scratch("empty_known_hosts");
         SshSession s(o);
@@ -234,15 +225,15 @@ private slots:
         QVERIFY(err);
         QCOMPARE(int(err->kind()), int(SshError::Kind::HostKeyUnknown));
         const std::string msg = err->what();
-        QVERIFY2(msg.find("--accept-fingerprint " + m_sshd.hostKeyFingerprint()) != std::string::npos,
+        QVERIFY2(msg.find("--accept-fingerprint " + m_sshd.hostKeyFingerprint()) !=
+                     std::string::npos,
                  msg.c_str());
         QVERIFY(!s.isConnected());
     }
 
-    void unknownHostAcceptedByCallback()
-    {
+    void unknownHostAcceptedByCallback() {
         SshOptions o = baseOptions();
-        o.knownHostsFile = scratch("user_known_hosts");  // never written by us
+        o.knownHostsFile = scratch("user_known_hosts"); // never written by us
         o.extraKnownHostsFile = scratch("studio") + "/dvfo/known_hosts";
         HostKeyInfo seen;
         int calls = 0;
@@ -274,8 +265,8 @@ private slots:
             s.connect();
             QCOMPARE(calls, 2);
             const std::string saved = slurp(o.extraKnownHostsFile);
-            QVERIFY2(saved.find("[127.0.0.1]:" + std::to_string(m_sshd.port()) + " ssh-ed25519 ")
-                         != std::string::npos,
+            QVERIFY2(saved.find("[127.0.0.1]:" + std::to_string(m_sshd.port()) + " ssh-ed25519 ") !=
+                         std::string::npos,
                      saved.c_str());
             QVERIFY(::access(o.knownHostsFile.c_str(), F_OK) != 0);
         }
@@ -297,8 +288,7 @@ private slots:
         }
     }
 
-    void unreachablePortFailsQuickly()
-    {
+    void unreachablePortFailsQuickly() {
         SshOptions o = baseOptions();
         // Bound but not listening: nothing can connect to it.
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -319,8 +309,7 @@ private slots:
         QVERIFY(msSince(t0) < 2000);
     }
 
-    void connectTimeoutHonoured()
-    {
+    void connectTimeoutHonoured() {
         // Listening but never accepting/answering: TCP connects, the SSH banner never comes.
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -340,12 +329,12 @@ private slots:
         ::close(fd);
         QVERIFY(err);
         QCOMPARE(int(err->kind()), int(SshError::Kind::Timeout));
-        QVERIFY2(std::string(err->what()).find("Timed out after 1 s") != std::string::npos, err->what());
+        QVERIFY2(std::string(err->what()).find("Timed out after 1 s") != std::string::npos,
+                 err->what());
         QVERIFY2(elapsed >= 900 && elapsed < 4000, std::to_string(elapsed).c_str());
     }
 
-    void execExitStatusAndStderr()
-    {
+    void execExitStatusAndStderr() {
         auto s = connected();
         SshExec exec(*s);
         ExecResult r = exec.run("echo out; echo err >&2; exit 3");
@@ -364,14 +353,15 @@ private slots:
         auto err = errorOf([&] { exec.runChecked("echo boom >&2; exit 2"); });
         QVERIFY(err);
         QCOMPARE(int(err->kind()), int(SshError::Kind::RemoteExited));
-        QVERIFY2(std::string(err->what()).find("exit status 2: boom") != std::string::npos, err->what());
+        QVERIFY2(std::string(err->what()).find("exit status 2: boom") != std::string::npos,
+                 err->what());
 
         QCOMPARE(SshExec::shellQuote("it's"), std::string("'it'\\''s'"));
-        QCOMPARE(exec.runChecked("printf %s " + SshExec::shellQuote("a 'b' $c")), std::string("a 'b' $c"));
+        QCOMPARE(exec.runChecked("printf %s " + SshExec::shellQuote("a 'b' $c")),
+                 std::string("a 'b' $c"));
     }
 
-    void execStreamsLines()
-    {
+    void execStreamsLines() {
         auto s = connected();
         SshExec exec(*s);
         std::vector<std::pair<std::string, long long>> lines;
@@ -380,20 +370,21 @@ private slots:
         ExecOptions o;
         o.onStdoutLine = [&](const std::string& l) { lines.emplace_back(l, msSince(t0)); };
         o.onStderrLine = [&](const std::string& l) { errLines.push_back(l); };
-        ExecResult r = exec.run("for i in 1 2 3; do echo line$i; echo e$i >&2; sleep 0.3; done; printf tail", o);
+        ExecResult r = exec.run(
+            "for i in 1 2 3; do echo line$i; echo e$i >&2; sleep 0.3; done; printf tail", o);
         const auto total = msSince(t0);
         QVERIFY(r.ok());
         QCOMPARE(lines.size(), size_t(4));
         QCOMPARE(lines[0].first, std::string("line1"));
         QCOMPARE(lines[2].first, std::string("line3"));
-        QCOMPARE(lines[3].first, std::string("tail"));  // unterminated last line still delivered
+        QCOMPARE(lines[3].first, std::string("tail")); // unterminated last line still delivered
         QCOMPARE(errLines, (std::vector<std::string>{"e1", "e2", "e3"}));
         // The first line arrived while the command was still running.
-        QVERIFY2(total - lines[0].second > 500, (std::to_string(total) + " " + std::to_string(lines[0].second)).c_str());
+        QVERIFY2(total - lines[0].second > 500,
+                 (std::to_string(total) + " " + std::to_string(lines[0].second)).c_str());
     }
 
-    void execCancelAndTimeout()
-    {
+    void execCancelAndTimeout() {
         auto s = connected();
         SshExec exec(*s);
         const std::string marker = "sleep 61.25";
@@ -434,8 +425,7 @@ private slots:
         QCOMPARE(exec.runChecked("echo ok"), std::string("ok\n"));
     }
 
-    void streamEchoRoundTrip()
-    {
+    void streamEchoRoundTrip() {
         auto s = connected();
         SshChannelStream stream(*s, "cat");
         for (int i = 0; i < 200; ++i) {
@@ -465,8 +455,7 @@ private slots:
         QCOMPARE(stream.exitStatus().value_or(-1), 0);
     }
 
-    void streamReportsStderrAndCancel()
-    {
+    void streamReportsStderrAndCancel() {
         auto s = connected();
         {
             SshChannelStream stream(*s, "echo 'fatal: bad config' >&2; exit 5");
@@ -494,8 +483,7 @@ private slots:
         }
     }
 
-    void streamRemoteProcessKilled()
-    {
+    void streamRemoteProcessKilled() {
         auto s = connected();
         SshChannelStream stream(*s, "echo $$; exec cat");
         auto pidLine = stream.readLine(milliseconds(5000));
@@ -517,8 +505,7 @@ private slots:
         QVERIFY(writeErr);
     }
 
-    void concurrentChannelsOnOneSession()
-    {
+    void concurrentChannelsOnOneSession() {
         auto s = connected();
         std::atomic<int> failures{0};
         std::string firstError;
@@ -557,8 +544,7 @@ private slots:
         QVERIFY2(failures == 0, firstError.c_str());
     }
 
-    void keepAliveKeepsStreamUsable()
-    {
+    void keepAliveKeepsStreamUsable() {
         SshOptions o = baseOptions();
         o.keepAliveSec = 1;
         auto s = connected(o);
@@ -569,8 +555,7 @@ private slots:
         QCOMPARE(stream.readLine(milliseconds(5000)).value_or("?"), std::string("after idle"));
     }
 
-    void sftpTransfers()
-    {
+    void sftpTransfers() {
         auto s = connected();
         SftpClient sftp(*s);
         const std::string root = m_sshd.dir() + "/remote-" + std::to_string(++m_counter);
@@ -578,7 +563,7 @@ private slots:
 
         sftp.mkdirs(dir);
         QVERIFY(sftp.stat(dir) && sftp.stat(dir)->isDirectory);
-        sftp.mkdirs(dir);  // idempotent
+        sftp.mkdirs(dir); // idempotent
         QVERIFY(!sftp.homeDirectory().empty());
         QCOMPARE(sftp.resolve("~/x"), sftp.homeDirectory() + "/x");
 
@@ -607,7 +592,7 @@ private slots:
         auto info = sftp.stat(remote);
         QVERIFY(info);
         QCOMPARE(info->size, std::uint64_t(data.size()));
-        QCOMPARE(info->permissions, 0755u);  // copied from the local file
+        QCOMPARE(info->permissions, 0755u); // copied from the local file
         QVERIFY(info->isRegular);
 
         // Explicit mode, overwriting the existing file (atomic rename over it).
@@ -618,7 +603,8 @@ private slots:
 
         // No temporary files are left behind.
         SshExec exec(*s);
-        QCOMPARE(exec.runChecked("ls -A " + SshExec::shellQuote(dir)), std::string("payload.bin\n"));
+        QCOMPARE(exec.runChecked("ls -A " + SshExec::shellQuote(dir)),
+                 std::string("payload.bin\n"));
 
         // Download.
         const std::string back = scratch("back.bin");
@@ -656,8 +642,7 @@ private slots:
         QVERIFY2(std::string(err->what()).find("no such file") != std::string::npos, err->what());
     }
 
-    void sftpUploadCancelledByProgress()
-    {
+    void sftpUploadCancelledByProgress() {
         auto s = connected();
         SftpClient sftp(*s);
         const std::string dir = m_sshd.dir() + "/cancel-" + std::to_string(++m_counter);
@@ -675,9 +660,8 @@ private slots:
 
     // The tests below restart or kill sshd; keep them last.
 
-    void changedHostKeyRefused()
-    {
-        SshOptions o = baseOptions();  // records the current key
+    void changedHostKeyRefused() {
+        SshOptions o = baseOptions(); // records the current key
         const std::string oldFp = m_sshd.hostKeyFingerprint();
         QVERIFY(m_sshd.regenerateHostKey());
         QVERIFY2(m_sshd.restart(), m_sshd.error().c_str());
@@ -692,7 +676,7 @@ private slots:
         });
         auto err = errorOf([&] { s.connect(); });
         QVERIFY(err);
-        QVERIFY(!asked);  // a changed key is never negotiable
+        QVERIFY(!asked); // a changed key is never negotiable
         QCOMPARE(int(err->kind()), int(SshError::Kind::HostKeyChanged));
         const std::string msg = err->what();
         QVERIFY2(msg.find(oldFp) != std::string::npos, msg.c_str());
@@ -712,8 +696,7 @@ private slots:
         QVERIFY(ok->isConnected());
     }
 
-    void killedServerFailsReadPromptly()
-    {
+    void killedServerFailsReadPromptly() {
         auto s = connected();
         SshChannelStream stream(*s, "cat");
         stream.writeLine("ping");
@@ -724,7 +707,8 @@ private slots:
         auto err = errorOf([&] { stream.readLine(milliseconds(20000)); });
         QVERIFY(err);
         QVERIFY2(msSince(t0) < 2000, std::to_string(msSince(t0)).c_str());
-        QVERIFY2(err->kind() == SshError::Kind::ConnectionLost || err->kind() == SshError::Kind::RemoteExited,
+        QVERIFY2(err->kind() == SshError::Kind::ConnectionLost ||
+                     err->kind() == SshError::Kind::RemoteExited,
                  err->what());
         QVERIFY(!s->isConnected());
 

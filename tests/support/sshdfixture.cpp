@@ -25,16 +25,14 @@ extern char** environ;
 
 namespace {
 
-std::string readFile(const std::string& path)
-{
+std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
 }
 
-bool writeFile(const std::string& path, const std::string& content, mode_t mode = 0600)
-{
+bool writeFile(const std::string& path, const std::string& content, mode_t mode = 0600) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << content;
     out.close();
@@ -42,8 +40,7 @@ bool writeFile(const std::string& path, const std::string& content, mode_t mode 
     return bool(out);
 }
 
-int freeLoopbackPort()
-{
+int freeLoopbackPort() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return 0;
@@ -53,16 +50,15 @@ int freeLoopbackPort()
     addr.sin_port = 0;
     int port = 0;
     socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0
-        && ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
         port = ntohs(addr.sin_port);
     }
     ::close(fd);
     return port;
 }
 
-bool portAccepts(int port)
-{
+bool portAccepts(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return false;
@@ -75,8 +71,7 @@ bool portAccepts(int port)
     return ok;
 }
 
-std::string findTool(const char* name)
-{
+std::string findTool(const char* name) {
     for (const char* dir : {"/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"}) {
         const std::string p = std::string(dir) + "/" + name;
         if (::access(p.c_str(), X_OK) == 0)
@@ -93,8 +88,8 @@ struct ExecSpec {
     std::vector<char*> argvPtrs;
     std::vector<char*> envPtrs;
 
-    ExecSpec(std::vector<std::string> a, const std::vector<std::string>& extraEnv) : argv(std::move(a))
-    {
+    ExecSpec(std::vector<std::string> a, const std::vector<std::string>& extraEnv)
+        : argv(std::move(a)) {
         for (char** e = environ; e && *e; ++e) {
             const std::string entry = *e;
             const std::string name = entry.substr(0, entry.find('=') + 1);
@@ -117,8 +112,7 @@ struct ExecSpec {
 
 } // namespace
 
-SshdFixture::SshdFixture()
-{
+SshdFixture::SshdFixture() {
     char tmpl[] = "/tmp/dvfo-sshd-XXXXXX";
     if (char* d = ::mkdtemp(tmpl))
         m_dir = d;
@@ -126,8 +120,7 @@ SshdFixture::SshdFixture()
         m_error = std::string("mkdtemp failed: ") + std::strerror(errno);
 }
 
-SshdFixture::~SshdFixture()
-{
+SshdFixture::~SshdFixture() {
     stop();
     if (m_agentPid > 0) {
         ::kill(m_agentPid, SIGTERM);
@@ -140,23 +133,21 @@ SshdFixture::~SshdFixture()
     }
 }
 
-std::string SshdFixture::sshdExecutable()
-{
-    if (const char* e = std::getenv("SSHD_EXECUTABLE"); e && *e && std::string(e).find("NOTFOUND") == std::string::npos)
+std::string SshdFixture::sshdExecutable() {
+    if (const char* e = std::getenv("SSHD_EXECUTABLE");
+        e && *e && std::string(e).find("NOTFOUND") == std::string::npos)
         return e;
     return "/usr/sbin/sshd";
 }
 
-std::string SshdFixture::user() const
-{
+std::string SshdFixture::user() const {
     if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name)
         return pw->pw_name;
     return "root";
 }
 
 bool SshdFixture::runTool(const std::vector<std::string>& argv, std::string* output,
-                          const std::vector<std::string>& extraEnv)
-{
+                          const std::vector<std::string>& extraEnv) {
     ExecSpec spec(argv, extraEnv);
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC) != 0) {
@@ -196,8 +187,7 @@ bool SshdFixture::runTool(const std::vector<std::string>& argv, std::string* out
     return true;
 }
 
-bool SshdFixture::regenerateHostKey()
-{
+bool SshdFixture::regenerateHostKey() {
     const std::string key = m_dir + "/ssh_host_ed25519_key";
     ::unlink(key.c_str());
     ::unlink((key + ".pub").c_str());
@@ -205,8 +195,7 @@ bool SshdFixture::regenerateHostKey()
                     "-f", key});
 }
 
-bool SshdFixture::prepare()
-{
+bool SshdFixture::prepare() {
     if (m_prepared)
         return true;
     if (m_dir.empty())
@@ -218,14 +207,16 @@ bool SshdFixture::prepare()
     if (!regenerateHostKey())
         return false;
     const std::string keygen = findTool("ssh-keygen");
-    if (!runTool({keygen, "-q", "-t", "ed25519", "-N", "", "-C", "dvfo-client", "-f", clientKey()})
-        || !runTool({keygen, "-q", "-t", "ed25519", "-N", passphrase(), "-C", "dvfo-client-pass", "-f",
-                     clientKeyWithPassphrase()})
-        || !runTool({keygen, "-q", "-t", "ed25519", "-N", "", "-C", "dvfo-agent", "-f", agentKey()})) {
+    if (!runTool(
+            {keygen, "-q", "-t", "ed25519", "-N", "", "-C", "dvfo-client", "-f", clientKey()}) ||
+        !runTool({keygen, "-q", "-t", "ed25519", "-N", passphrase(), "-C", "dvfo-client-pass", "-f",
+                  clientKeyWithPassphrase()}) ||
+        !runTool({keygen, "-q", "-t", "ed25519", "-N", "", "-C", "dvfo-agent", "-f", agentKey()})) {
         return false;
     }
-    const std::string authorized = readFile(clientKey() + ".pub") + readFile(clientKeyWithPassphrase() + ".pub")
-        + readFile(agentKey() + ".pub");
+    const std::string authorized = readFile(clientKey() + ".pub") +
+                                   readFile(clientKeyWithPassphrase() + ".pub") +
+                                   readFile(agentKey() + ".pub");
     writeFile(m_dir + "/authorized_keys", authorized, 0600);
 
     // sshd insists on its privilege separation directory even when it runs as root.
@@ -263,8 +254,7 @@ bool SshdFixture::prepare()
     return true;
 }
 
-bool SshdFixture::spawnSshd()
-{
+bool SshdFixture::spawnSshd() {
     ExecSpec spec({sshdExecutable(), "-D", "-e", "-f", m_dir + "/sshd_config"}, {});
     const std::string logPath = m_dir + "/sshd.log";
     const int logFd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -306,8 +296,7 @@ bool SshdFixture::spawnSshd()
     return false;
 }
 
-bool SshdFixture::start()
-{
+bool SshdFixture::start() {
     if (isRunning())
         return true;
     m_error.clear();
@@ -316,13 +305,11 @@ bool SshdFixture::start()
     return spawnSshd();
 }
 
-bool SshdFixture::isRunning() const
-{
+bool SshdFixture::isRunning() const {
     return m_sshdPid > 0;
 }
 
-std::vector<pid_t> SshdFixture::processTree(pid_t root) const
-{
+std::vector<pid_t> SshdFixture::processTree(pid_t root) const {
     // Parent links from /proc: sshd's per-connection processes call setsid(), so a
     // process group kill would miss them; the parent chain does not.
     std::multimap<pid_t, pid_t> children;
@@ -352,16 +339,14 @@ std::vector<pid_t> SshdFixture::processTree(pid_t root) const
     return tree;
 }
 
-void SshdFixture::signalTree(int sig)
-{
+void SshdFixture::signalTree(int sig) {
     if (m_sshdPid <= 0)
         return;
     for (pid_t pid : processTree(m_sshdPid))
         ::kill(pid, sig);
 }
 
-void SshdFixture::reapSshd(int timeoutMs)
-{
+void SshdFixture::reapSshd(int timeoutMs) {
     if (m_sshdPid <= 0)
         return;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
@@ -377,8 +362,7 @@ void SshdFixture::reapSshd(int timeoutMs)
     m_sshdPid = -1;
 }
 
-void SshdFixture::stop()
-{
+void SshdFixture::stop() {
     if (m_sshdPid <= 0)
         return;
     const std::vector<pid_t> tree = processTree(m_sshdPid);
@@ -390,8 +374,7 @@ void SshdFixture::stop()
         ::kill(tree[i], SIGKILL);
 }
 
-void SshdFixture::dropConnections()
-{
+void SshdFixture::dropConnections() {
     if (m_sshdPid <= 0)
         return;
     const std::vector<pid_t> tree = processTree(m_sshdPid);
@@ -399,46 +382,41 @@ void SshdFixture::dropConnections()
         ::kill(tree[i], SIGKILL);
 }
 
-void SshdFixture::killAll()
-{
+void SshdFixture::killAll() {
     signalTree(SIGKILL);
     reapSshd(2000);
 }
 
-bool SshdFixture::restart()
-{
+bool SshdFixture::restart() {
     stop();
     return start();
 }
 
-std::string SshdFixture::hostKeyFingerprint() const
-{
+std::string SshdFixture::hostKeyFingerprint() const {
     // Same computation as `ssh-keygen -lf`: SHA-256 of the key blob, base64 without padding.
     std::string out;
     const_cast<SshdFixture*>(this)->runTool(
-        {findTool("ssh-keygen"), "-l", "-E", "sha256", "-f", m_dir + "/ssh_host_ed25519_key.pub"}, &out);
+        {findTool("ssh-keygen"), "-l", "-E", "sha256", "-f", m_dir + "/ssh_host_ed25519_key.pub"},
+        &out);
     std::istringstream in(out);
     std::string bits, fp;
     in >> bits >> fp;
     return fp;
 }
 
-std::string SshdFixture::knownHostsLine() const
-{
+std::string SshdFixture::knownHostsLine() const {
     std::istringstream in(readFile(m_dir + "/ssh_host_ed25519_key.pub"));
     std::string type, blob;
     in >> type >> blob;
     return "[127.0.0.1]:" + std::to_string(m_port) + " " + type + " " + blob;
 }
 
-std::string SshdFixture::writeKnownHosts(const std::string& path) const
-{
+std::string SshdFixture::writeKnownHosts(const std::string& path) const {
     writeFile(path, knownHostsLine() + "\n", 0600);
     return path;
 }
 
-std::string SshdFixture::startAgent()
-{
+std::string SshdFixture::startAgent() {
     if (m_agentPid > 0)
         return m_agentSocket;
     if (!prepare())
@@ -478,7 +456,6 @@ std::string SshdFixture::startAgent()
     return m_agentSocket;
 }
 
-std::string SshdFixture::log() const
-{
+std::string SshdFixture::log() const {
     return readFile(m_dir + "/sshd.log");
 }

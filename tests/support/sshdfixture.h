@@ -44,7 +44,7 @@ public:
     std::string agentKey() const { return m_dir + "/id_agent"; }
 
     // Current host key, OpenSSH style.
-    std::string hostKeyFingerprint() const;  // "SHA256:..."
+    std::string hostKeyFingerprint() const; // "SHA256:..."
     std::string hostKeyType() const { return "ssh-ed25519"; }
     // "[127.0.0.1]:<port> ssh-ed25519 AAAA..."
     std::string knownHostsLine() const;

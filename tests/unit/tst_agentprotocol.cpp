@@ -1,4 +1,5 @@
-// The agent's protocol handling, in process: AgentServer over string streams with an emulated board.
+// The agent's protocol handling, in process: AgentServer over string streams with an emulated
+// board.
 #include "core/protocol.h"
 #include "remote/edge/agentserver.h"
 #include "remote/edge/emulatedboard.h"
@@ -86,9 +87,11 @@ private slots:
         QCOMPARE(code("{not json"), std::string(protocol::code::kMalformed));
         QCOMPARE(code("[1,2]"), std::string(protocol::code::kMalformed));
         QCOMPARE(code(R"({"id":1,"op":"probe"})"), std::string(protocol::code::kMalformed));
-        QCOMPARE(code(R"({"v":99,"id":1,"op":"probe"})"), std::string(protocol::code::kUnsupportedVersion));
+        QCOMPARE(code(R"({"v":99,"id":1,"op":"probe"})"),
+                 std::string(protocol::code::kUnsupportedVersion));
         QCOMPARE(code(R"({"v":1,"id":"x","op":"probe"})"), std::string(protocol::code::kMalformed));
-        QCOMPARE(code(R"({"v":1,"id":1,"op":"probe","params":[]})"), std::string(protocol::code::kMalformed));
+        QCOMPARE(code(R"({"v":1,"id":1,"op":"probe","params":[]})"),
+                 std::string(protocol::code::kMalformed));
         QCOMPARE(code(R"({"v":1,"id":1})"), std::string(protocol::code::kMalformed));
     }
 
@@ -101,12 +104,14 @@ private slots:
         QCOMPARE(int(err.kind), int(protocol::Message::Kind::Error));
         QCOMPARE(err.errorCode, std::string("invalid_tuple"));
         QCOMPARE(err.errorMessage, std::string("nope"));
-        QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::parseMessage(R"({"v":1,"id":1})"));
+        QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError,
+                                 protocol::parseMessage(R"({"v":1,"id":1})"));
     }
 
     void malformedLinesGetErrorsAndServingGoesOn() {
         auto board = makeBoard();
-        const auto msgs = runSession(board, "garbage\n" + req(2, "frobnicate") + "{\"v\":1,\"id\":3}\n" + req(4, "hello"));
+        const auto msgs = runSession(board, "garbage\n" + req(2, "frobnicate") +
+                                                "{\"v\":1,\"id\":3}\n" + req(4, "hello"));
         QCOMPARE(msgs.front().event, std::string("hello"));
         QCOMPARE(answer(msgs, 0).errorCode, std::string(protocol::code::kMalformed));
         QCOMPARE(answer(msgs, 2).errorCode, std::string(protocol::code::kUnknownOp));
@@ -117,12 +122,14 @@ private slots:
 
     void setFreqValidatesAndInputCloseRestores() {
         auto board = makeBoard();
-        const auto msgs = runSession(board, req(1, "set-freq", {{"tuple", "1907200/1109250/1700000"}}) +
-                                                req(2, "set-freq", {{"tuple", "115200/114750/204000"}}) +
-                                                req(3, "governors") + req(4, "set-freq", {{"tuple", "bad"}}));
+        const auto msgs =
+            runSession(board, req(1, "set-freq", {{"tuple", "1907200/1109250/1700000"}}) +
+                                  req(2, "set-freq", {{"tuple", "115200/114750/204000"}}) +
+                                  req(3, "governors") + req(4, "set-freq", {{"tuple", "bad"}}));
         QCOMPARE(answer(msgs, 1).errorCode, std::string(protocol::code::kInvalidTuple));
         QVERIFY(QString::fromStdString(answer(msgs, 1).errorMessage).contains("EMC"));
-        QCOMPARE(answer(msgs, 2).body["tuple"].get<std::string>(), std::string("115200/114750/204000"));
+        QCOMPARE(answer(msgs, 2).body["tuple"].get<std::string>(),
+                 std::string("115200/114750/204000"));
         QCOMPARE(answer(msgs, 3).body["cpu"].get<std::string>(), std::string("userspace"));
         QCOMPARE(answer(msgs, 4).errorCode, std::string(protocol::code::kBadParams));
         // The session's input closed: the board is handed back to its governors.
@@ -132,7 +139,8 @@ private slots:
 
     void profileRefusedOnceInputClosed() {
         auto board = makeBoard();
-        const auto msgs = runSession(board, req(1, "profile", {{"model", "small_cnn"}, {"plan", "max"}}));
+        const auto msgs =
+            runSession(board, req(1, "profile", {{"model", "small_cnn"}, {"plan", "max"}}));
         QCOMPARE(answer(msgs, 1).errorCode, std::string(protocol::code::kCancelled));
         QCOMPARE(board.governors()["cpu"].get<std::string>(), std::string("schedutil"));
     }
@@ -174,7 +182,8 @@ private slots:
             QCOMPARE(fast.layerIndex, int(i));
             QVERIFY(fast.emulated);
             QCOMPARE(fast.latency.n, 3);
-            QVERIFY(fast.latency.p10Ms <= fast.latency.medianMs && fast.latency.medianMs <= fast.latency.p90Ms);
+            QVERIFY(fast.latency.p10Ms <= fast.latency.medianMs &&
+                    fast.latency.medianMs <= fast.latency.p90Ms);
             QVERIFY2(slow.latency.medianMs > fast.latency.medianMs, fast.layerName.c_str());
             QVERIFY(fast.totalEnergyMj > 0);
             QCOMPARE(fast.energyMj.size(), size_t(3));
@@ -185,11 +194,13 @@ private slots:
 
     void profileErrorsBeforeTouchingClocks() {
         auto board = makeBoard();
-        const auto msgs = runRequests(board, req(1, "profile", {{"model", "alexnet"}, {"plan", "max"}}) +
-                                                req(2, "profile", {{"model", "small_cnn"}, {"tuples", {"1/2/3"}}}) +
-                                                req(3, "profile", {{"model", "small_cnn"}}) +
-                                                req(4, "profile", {{"model", "small_cnn"}, {"plan", "grid:99x1x1"}}));
-        QVERIFY2(answer(msgs, 1).errorCode == protocol::code::kUnknownModel, answer(msgs, 1).errorMessage.c_str());
+        const auto msgs = runRequests(
+            board, req(1, "profile", {{"model", "alexnet"}, {"plan", "max"}}) +
+                       req(2, "profile", {{"model", "small_cnn"}, {"tuples", {"1/2/3"}}}) +
+                       req(3, "profile", {{"model", "small_cnn"}}) +
+                       req(4, "profile", {{"model", "small_cnn"}, {"plan", "grid:99x1x1"}}));
+        QVERIFY2(answer(msgs, 1).errorCode == protocol::code::kUnknownModel,
+                 answer(msgs, 1).errorMessage.c_str());
         QCOMPARE(answer(msgs, 2).errorCode, std::string(protocol::code::kInvalidTuple));
         QCOMPARE(answer(msgs, 3).errorCode, std::string(protocol::code::kBadParams));
         QCOMPARE(answer(msgs, 4).errorCode, std::string(protocol::code::kBadParams));
@@ -201,15 +212,19 @@ private slots:
 class BoardThatCannotRestore : public EmulatedBoard {
 public:
     BoardThatCannotRestore() : EmulatedBoard(BoardSpec::builtin("xavier-nx")) {}
-    void restore() override { throw HalError("write /sys/devices/gpu/min_freq: Device or resource busy"); }
+    void restore() override {
+        throw HalError("write /sys/devices/gpu/min_freq: Device or resource busy");
+    }
 };
 
 void TestAgentProtocol::aCancelWhoseIdIsNotAnIntegerIsAnsweredAndTheAgentGoesOn() {
-    // Reproduced: "id":"7" used to throw a json type_error on the reader thread and abort the agent.
+    // Reproduced: "id":"7" used to throw a json type_error on the reader thread and abort the
+    // agent.
     EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
-    const auto msgs = runSession(hal, "{\"v\":1,\"id\":2,\"op\":\"cancel\",\"params\":{\"id\":\"7\"}}\n"
-                                      "{\"v\":1,\"id\":4,\"op\":\"cancel\"}\n"
-                                      "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
+    const auto msgs =
+        runSession(hal, "{\"v\":1,\"id\":2,\"op\":\"cancel\",\"params\":{\"id\":\"7\"}}\n"
+                        "{\"v\":1,\"id\":4,\"op\":\"cancel\"}\n"
+                        "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
     QCOMPARE(msgs.size(), size_t(4)); // hello event, two errors, hello result
     QCOMPARE(msgs[1].id, int64_t(2));
     QCOMPARE(int(msgs[1].kind), int(protocol::Message::Kind::Error));
@@ -222,11 +237,15 @@ void TestAgentProtocol::aCancelWhoseIdIsNotAnIntegerIsAnsweredAndTheAgentGoesOn(
 
 void TestAgentProtocol::aLineOfInvalidUtf8IsAnsweredWithValidJson() {
     EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
-    const auto msgs = runSession(hal, "\xff\xfe{\n{\"v\":1,\"id\":5,\"op\":\"\xff\"}\n{\"v\":1,\"id\":6,\"op\":\"hello\"}\n");
+    const auto msgs = runSession(
+        hal,
+        "\xff\xfe{\n{\"v\":1,\"id\":5,\"op\":\"\xff\"}\n{\"v\":1,\"id\":6,\"op\":\"hello\"}\n");
     QCOMPARE(msgs.size(), size_t(4));
     QCOMPARE(msgs[1].errorCode, std::string(protocol::code::kMalformed));
-    QVERIFY(msgs[1].errorMessage.find("\xef\xbf\xbd") != std::string::npos); // U+FFFD for the bad bytes
-    QCOMPARE(msgs[2].errorCode, std::string(protocol::code::kMalformed)); // JSON strings must be UTF-8
+    QVERIFY(msgs[1].errorMessage.find("\xef\xbf\xbd") !=
+            std::string::npos); // U+FFFD for the bad bytes
+    QCOMPARE(msgs[2].errorCode,
+             std::string(protocol::code::kMalformed)); // JSON strings must be UTF-8
     QCOMPARE(msgs[3].id, int64_t(6));
     QCOMPARE(int(msgs[3].kind), int(protocol::Message::Kind::Result));
 }
@@ -257,14 +276,16 @@ void TestAgentProtocol::aRestoreThatFailsWhenTheSessionEndsIsReportedAndServeRet
     QCOMPARE(int(msgs[1].kind), int(protocol::Message::Kind::Result));
     QCOMPARE(int(msgs[2].kind), int(protocol::Message::Kind::Event));
     QCOMPARE(msgs[2].event, std::string("restore-failed"));
-    QVERIFY(msgs[2].body["message"].get<std::string>().find("Device or resource busy") != std::string::npos);
+    QVERIFY(msgs[2].body["message"].get<std::string>().find("Device or resource busy") !=
+            std::string::npos);
 }
 
 void TestAgentProtocol::linesCarryingInvalidUtf8AreWrittenWithReplacementCharacters() {
     const std::string bad = "page \xff\xfe end";
-    for (const std::string& line : {protocol::resultLine(1, {{"text", bad}}), protocol::errorLine(1, "x", bad),
-                                    protocol::eventLine(1, "e", {{"text", bad}}),
-                                    protocol::requestLine({1, "op", {{"text", bad}}})}) {
+    for (const std::string& line :
+         {protocol::resultLine(1, {{"text", bad}}), protocol::errorLine(1, "x", bad),
+          protocol::eventLine(1, "e", {{"text", bad}}),
+          protocol::requestLine({1, "op", {{"text", bad}}})}) {
         const json j = json::parse(line); // valid UTF-8 JSON
         QVERIFY(j.dump().find("page \xef\xbf\xbd") != std::string::npos);
     }
@@ -272,9 +293,11 @@ void TestAgentProtocol::linesCarryingInvalidUtf8AreWrittenWithReplacementCharact
 
 void TestAgentProtocol::agentLinesWithFieldsOfTheWrongTypeAreMalformed() {
     // A float id such as 7e23 (found by fuzzing) was converted to an integer: undefined behaviour.
-    for (const std::string line : {"{\"v\":1,\"id\":\"7\",\"ok\":true}", "{\"v\":1,\"id\":7,\"ok\":false,\"error\":5}",
-                                   "{\"v\":1,\"id\":711111111111111111111111,\"ok\":true}", "{\"v\":1,\"id\":1.5,\"event\":\"x\"}",
-                                   "{\"v\":1,\"id\":7,\"ok\":false,\"error\":{\"code\":5}}"}) {
+    for (const std::string line :
+         {"{\"v\":1,\"id\":\"7\",\"ok\":true}", "{\"v\":1,\"id\":7,\"ok\":false,\"error\":5}",
+          "{\"v\":1,\"id\":711111111111111111111111,\"ok\":true}",
+          "{\"v\":1,\"id\":1.5,\"event\":\"x\"}",
+          "{\"v\":1,\"id\":7,\"ok\":false,\"error\":{\"code\":5}}"}) {
         try {
             protocol::parseMessage(line);
             QFAIL(("accepted " + line).c_str());
@@ -288,31 +311,38 @@ void TestAgentProtocol::numbersBeyondDoubleRangeAreMalformedNotFatal() {
     // Found by fuzzing: json::parse throws out_of_range (not parse_error) for 1e999, which
     // escaped the reader thread and aborted the agent.
     EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
-    const auto msgs = runSession(hal, "1e999\n{\"v\":1,\"id\":2,\"op\":\"hello\",\"params\":{\"x\":-1e400}}\n"
-                                      "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
+    const auto msgs =
+        runSession(hal, "1e999\n{\"v\":1,\"id\":2,\"op\":\"hello\",\"params\":{\"x\":-1e400}}\n"
+                        "{\"v\":1,\"id\":3,\"op\":\"hello\"}\n");
     QCOMPARE(msgs.size(), size_t(4));
     QCOMPARE(msgs[1].errorCode, std::string(protocol::code::kMalformed));
     QCOMPARE(msgs[2].errorCode, std::string(protocol::code::kMalformed));
     QCOMPARE(msgs[3].id, int64_t(3));
-    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::parseMessage("{\"v\":1,\"ok\":true,\"result\":1e999}"));
+    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError,
+                             protocol::parseMessage("{\"v\":1,\"ok\":true,\"result\":1e999}"));
 }
 
 void TestAgentProtocol::integerParamsMustBeIntegersInRange() {
     EmulatedBoard hal(BoardSpec::builtin("xavier-nx"));
     // Executed one by one as in a live session (serve() on a finished stream refuses profiles).
-    const auto answers = runRequests(
-        hal, "{\"v\":1,\"id\":1,\"op\":\"telemetry\",\"params\":{\"since\":1e300}}\n"
-             "{\"v\":1,\"id\":2,\"op\":\"profile\",\"params\":{\"model\":\"resnet18\",\"plan\":\"max\",\"batch\":1000000}}\n"
-             "{\"v\":1,\"id\":3,\"op\":\"profile\",\"params\":{\"model\":\"resnet18\",\"plan\":\"max\",\"repeat\":2.5}}\n");
+    const auto answers =
+        runRequests(hal, "{\"v\":1,\"id\":1,\"op\":\"telemetry\",\"params\":{\"since\":1e300}}\n"
+                         "{\"v\":1,\"id\":2,\"op\":\"profile\",\"params\":{\"model\":\"resnet18\","
+                         "\"plan\":\"max\",\"batch\":1000000}}\n"
+                         "{\"v\":1,\"id\":3,\"op\":\"profile\",\"params\":{\"model\":\"resnet18\","
+                         "\"plan\":\"max\",\"repeat\":2.5}}\n");
     QCOMPARE(answers.size(), size_t(3));
     for (size_t i = 0; i < 3; ++i) {
         QCOMPARE(answers[i].id, int64_t(i + 1));
-        QVERIFY2(answers[i].errorCode == protocol::code::kBadParams, answers[i].errorMessage.c_str());
+        QVERIFY2(answers[i].errorCode == protocol::code::kBadParams,
+                 answers[i].errorMessage.c_str());
     }
     QCOMPARE(protocol::integerParam(json{{"n", 7}}, "n", 1, 0, 10), int64_t(7));
     QCOMPARE(protocol::integerParam(json::object(), "n", 1, 0, 10), int64_t(1));
-    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::integerParam(json{{"n", 11}}, "n", 1, 0, 10));
-    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError, protocol::integerParam(json{{"n", UINT64_MAX}}, "n", 1, 0, INT64_MAX));
+    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError,
+                             protocol::integerParam(json{{"n", 11}}, "n", 1, 0, 10));
+    QVERIFY_THROWS_EXCEPTION(protocol::ProtocolError,
+                             protocol::integerParam(json{{"n", UINT64_MAX}}, "n", 1, 0, INT64_MAX));
 }
 
 QTEST_GUILESS_MAIN(TestAgentProtocol)

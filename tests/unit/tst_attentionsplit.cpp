@@ -105,7 +105,8 @@ void TestAttentionSplit::quantiseRoundTripErrorBound() {
     std::fill(sample.begin() + 2 * 35, sample.begin() + 3 * 35, 0.0f);
     std::fill(sample.begin() + 4 * 35, sample.begin() + 5 * 35, 0.0f);
     sample[4 * 35 + 9] = -3.25f;
-    const CompressedFeatures cf = CompressedFeatures::compress(sample.data(), shape, {0, 1, 2, 3, 4, 5});
+    const CompressedFeatures cf =
+        CompressedFeatures::compress(sample.data(), shape, {0, 1, 2, 3, 4, 5});
     QCOMPARE(cf.sentChannels(), int64_t(6));
     const std::vector<float> back = cf.decompress();
     for (int c = 0; c < 6; ++c) {
@@ -119,7 +120,11 @@ void TestAttentionSplit::quantiseRoundTripErrorBound() {
             const float error = std::fabs(sample[k] - back[k]);
             // scale / 2 from rounding, plus float rounding of q * scale.
             QVERIFY2(error <= scale / 2 + 1e-6f * maxAbs,
-                     qPrintable(QString("channel %1 element %2: error %3 > scale/2 %4").arg(c).arg(i).arg(error).arg(scale / 2)));
+                     qPrintable(QString("channel %1 element %2: error %3 > scale/2 %4")
+                                    .arg(c)
+                                    .arg(i)
+                                    .arg(error)
+                                    .arg(scale / 2)));
             QVERIFY(std::abs(int(cf.data[k])) <= 127);
         }
     }
@@ -133,13 +138,16 @@ void TestAttentionSplit::quantiseRoundTripErrorBound() {
 void TestAttentionSplit::zeroSkippingDropsOnlyNearZeroChannels() {
     const FeatureShape shape{8, 4, 4};
     std::vector<float> sample = randomFeatures(shape, 11);
-    auto setChannel = [&](int c, float value) { std::fill(sample.begin() + c * 16, sample.begin() + (c + 1) * 16, value); };
+    auto setChannel = [&](int c, float value) {
+        std::fill(sample.begin() + c * 16, sample.begin() + (c + 1) * 16, value);
+    };
     setChannel(1, 0.0f);     // exactly zero
     setChannel(3, 0.0004f);  // below the threshold
     setChannel(5, -0.0009f); // |x| below the threshold
     setChannel(6, 0.001f);   // exactly at the threshold: kept (skip is max|x| < threshold)
     const std::vector<int32_t> offloaded = {7, 1, 3, 5, 6, 2};
-    const CompressedFeatures cf = CompressedFeatures::compress(sample.data(), shape, offloaded, 0.001f);
+    const CompressedFeatures cf =
+        CompressedFeatures::compress(sample.data(), shape, offloaded, 0.001f);
     QCOMPARE(cf.channels, (std::vector<int32_t>{7, 6, 2}));
     QCOMPARE(cf.skippedChannels, 3);
     QCOMPARE(cf.payloadBytes(), int64_t(3 * 16));
@@ -147,7 +155,8 @@ void TestAttentionSplit::zeroSkippingDropsOnlyNearZeroChannels() {
     QCOMPARE(cf.indexBytes(), int64_t(3 * 4));
     QCOMPARE(cf.wireBytes(), int64_t(3 * (16 + 4 + 4)));
     QCOMPARE(cf.float32Bytes(), int64_t(3 * 16 * 4));
-    QCOMPARE(int64_t(cf.encode().size()), int64_t(CompressedFeatures::kHeaderBytes) + cf.wireBytes());
+    QCOMPARE(int64_t(cf.encode().size()),
+             int64_t(CompressedFeatures::kHeaderBytes) + cf.wireBytes());
 
     // Without a threshold nothing is skipped, zero channels included.
     const CompressedFeatures all = CompressedFeatures::compress(sample.data(), shape, offloaded);
@@ -161,24 +170,26 @@ void TestAttentionSplit::zeroSkippingDropsOnlyNearZeroChannels() {
         for (int i = 0; i < 16; ++i)
             QCOMPARE(back[size_t(c * 16 + i)], 0.0f);
 
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CompressedFeatures::compress(sample.data(), shape, {8}));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CompressedFeatures::compress(sample.data(), shape, {2, 2}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             CompressedFeatures::compress(sample.data(), shape, {8}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             CompressedFeatures::compress(sample.data(), shape, {2, 2}));
 }
 
 void TestAttentionSplit::channelRankingAndRounding() {
     QCOMPARE(ChannelSplit::keptCount(32, 0.0), 32);
     QCOMPARE(ChannelSplit::keptCount(32, 1.0), 0);
     QCOMPARE(ChannelSplit::keptCount(32, 0.25), 24);
-    QCOMPARE(ChannelSplit::keptCount(32, 0.1), 29);  // 28.8 -> 29
-    QCOMPARE(ChannelSplit::keptCount(10, 0.25), 8);  // 7.5 -> 8 (half away from zero)
+    QCOMPARE(ChannelSplit::keptCount(32, 0.1), 29); // 28.8 -> 29
+    QCOMPARE(ChannelSplit::keptCount(10, 0.25), 8); // 7.5 -> 8 (half away from zero)
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ChannelSplit::keptCount(32, -0.01));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ChannelSplit::keptCount(32, 1.01));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ChannelSplit::keptCount(32, std::nan("")));
 
     const float weights[6] = {0.2f, 0.9f, 0.5f, 0.9f, 0.1f, 0.7f};
     const ChannelSplit split = ChannelSplit::rank(weights, 6, 0.5);
-    QCOMPARE(split.kept, (std::vector<int32_t>{1, 3, 5}));        // ties by lower index
-    QCOMPARE(split.offloaded, (std::vector<int32_t>{2, 0, 4}));   // highest attention first
+    QCOMPARE(split.kept, (std::vector<int32_t>{1, 3, 5}));      // ties by lower index
+    QCOMPARE(split.offloaded, (std::vector<int32_t>{2, 0, 4})); // highest attention first
     QCOMPARE(split.effectiveShare(), 0.5);
     QCOMPARE(split.keepMask(), (std::vector<uint8_t>{0, 1, 0, 1, 0, 1}));
 }
@@ -205,7 +216,8 @@ void TestAttentionSplit::encodeDecodeRoundTripAndRejectsBadBlobs() {
     badMagic[0] ^= 0xff;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CompressedFeatures::decode(badMagic));
     std::vector<uint8_t> duplicate = blob;
-    std::memcpy(duplicate.data() + CompressedFeatures::kHeaderBytes + 4, duplicate.data() + CompressedFeatures::kHeaderBytes, 4);
+    std::memcpy(duplicate.data() + CompressedFeatures::kHeaderBytes + 4,
+                duplicate.data() + CompressedFeatures::kHeaderBytes, 4);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, CompressedFeatures::decode(duplicate));
     std::vector<uint8_t> outOfRange = blob;
     outOfRange[CompressedFeatures::kHeaderBytes] = 9;
@@ -243,7 +255,8 @@ void TestAttentionSplit::shareZeroEqualsUnsplitEdgeModelExactly() {
     for (int i = 0; i < 8; ++i) {
         const auto& r = results[size_t(i)];
         const std::vector<float> expected(unsplit.begin() + i * 10, unsplit.begin() + (i + 1) * 10);
-        QVERIFY2(sameBits(r.logits, expected), qPrintable(QString("sample %1 differs from the unsplit model").arg(i)));
+        QVERIFY2(sameBits(r.logits, expected),
+                 qPrintable(QString("sample %1 differs from the unsplit model").arg(i)));
         QVERIFY(!r.fellBack);
         QVERIFY(!r.cloudUsed);
         QCOMPARE(r.keptChannels, int(split->featureShape().channels));
@@ -272,7 +285,8 @@ void TestAttentionSplit::shareOneSendsAllChannels() {
         QCOMPARE(r.wireBytes, int64_t(32 * (14 * 14 + 4 + 4)));
         QCOMPARE(r.float32Bytes, int64_t(32 * 14 * 14 * 4));
         QVERIFY(r.cloudUsed);
-        QVERIFY(sameBits(r.logits, split->cloudTail(cloud.sent[i]))); // nothing kept: the cloud's answer
+        QVERIFY(sameBits(r.logits,
+                         split->cloudTail(cloud.sent[i]))); // nothing kept: the cloud's answer
     }
 }
 
@@ -295,10 +309,14 @@ void TestAttentionSplit::pipelineOffloadsLowestAttentionChannels() {
         float minKept = 2.0f, maxOffloaded = -1.0f;
         for (int32_t c = 0; c < 32; ++c) {
             const bool off = std::find(offloaded.begin(), offloaded.end(), c) != offloaded.end();
-            (off ? maxOffloaded : minKept) = off ? std::max(maxOffloaded, w[c]) : std::min(minKept, w[c]);
+            (off ? maxOffloaded : minKept) =
+                off ? std::max(maxOffloaded, w[c]) : std::min(minKept, w[c]);
         }
-        QVERIFY2(maxOffloaded <= minKept, qPrintable(QString("sample %1: offloaded weight %2 > kept weight %3")
-                                                         .arg(i).arg(maxOffloaded).arg(minKept)));
+        QVERIFY2(maxOffloaded <= minKept,
+                 qPrintable(QString("sample %1: offloaded weight %2 > kept weight %3")
+                                .arg(i)
+                                .arg(maxOffloaded)
+                                .arg(minKept)));
         // The fused output is the documented weighted sum of the two tails.
         std::vector<float> masked(head.features.begin() + long(i) * 32 * 196,
                                   head.features.begin() + long(i + 1) * 32 * 196);
@@ -310,7 +328,8 @@ void TestAttentionSplit::pipelineOffloadsLowestAttentionChannels() {
         for (int j = 0; j < 10; ++j) {
             const double w8 = split->edgeFusionWeight(j, 24);
             QVERIFY(w8 > 0.0 && w8 < 1.0);
-            QVERIFY(std::fabs(results[i].logits[size_t(j)] - fused[size_t(j)]) <= 1e-4f * (1 + std::fabs(fused[size_t(j)])));
+            QVERIFY(std::fabs(results[i].logits[size_t(j)] - fused[size_t(j)]) <=
+                    1e-4f * (1 + std::fabs(fused[size_t(j)])));
         }
     }
 }
@@ -327,7 +346,9 @@ void TestAttentionSplit::missingCloudFallsBackToEdgeOnly() {
         QVERIFY(results[i].fellBack);
         QVERIFY(!results[i].cloudUsed);
         QVERIFY(!results[i].fallbackReason.empty());
-        QVERIFY(sameBits(results[i].logits, std::vector<float>(unsplit.begin() + long(i) * 10, unsplit.begin() + long(i + 1) * 10)));
+        QVERIFY(
+            sameBits(results[i].logits, std::vector<float>(unsplit.begin() + long(i) * 10,
+                                                           unsplit.begin() + long(i + 1) * 10)));
     }
 }
 
@@ -352,15 +373,18 @@ void TestAttentionSplit::checkpointRoundTrip() {
     QVERIFY(sameBits(split->edgeOnly(images, 2), loaded->edgeOnly(images, 2)));
     const auto head = split->edgeHead(images, 2);
     QVERIFY(sameBits(split->cloudTail(head.features, 2), loaded->cloudTail(head.features, 2)));
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, AttentionSplit::load((dir.path() + "/nothing").toStdString()));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, AttentionSplit::create({"small_cnn", "fc1", 1})); // not a feature map
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             AttentionSplit::load((dir.path() + "/nothing").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             AttentionSplit::create({"small_cnn", "fc1", 1})); // not a feature map
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, AttentionSplit::create({"vgg99", "", 1}));
 }
 
 void TestAttentionSplit::tritonExportIsRealTorchScript_data() {
     QTest::addColumn<QString>("model");
     QTest::newRow("small_cnn") << "small_cnn";
-    QTest::newRow("resnet_mini") << "resnet_mini"; // residual blocks, shortcut convolutions, global pooling
+    QTest::newRow("resnet_mini")
+        << "resnet_mini"; // residual blocks, shortcut convolutions, global pooling
 }
 
 void TestAttentionSplit::tritonExportIsRealTorchScript() {
@@ -370,22 +394,26 @@ void TestAttentionSplit::tritonExportIsRealTorchScript() {
     AttentionSplitConfig config;
     config.model = model.toStdString();
     const auto split = AttentionSplit::create(config);
-    const TritonExportResult result = TritonExporter(*split).exportRepository(dir.path().toStdString(), "tail");
+    const TritonExportResult result =
+        TritonExporter(*split).exportRepository(dir.path().toStdString(), "tail");
     QVERIFY(QFile::exists(QString::fromStdString(result.modelFile)));
     QVERIFY(result.maxAbsDifference <= 1e-5);
     QFile pbtxt(QString::fromStdString(result.configFile));
     QVERIFY(pbtxt.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(pbtxt.readAll());
     QVERIFY(text.contains("platform: \"pytorch_libtorch\""));
-    QVERIFY(text.contains("name: \"features\"\n    data_type: TYPE_INT8\n    dims: [ -1, 14, 14 ]"));
+    QVERIFY(
+        text.contains("name: \"features\"\n    data_type: TYPE_INT8\n    dims: [ -1, 14, 14 ]"));
     QVERIFY(text.contains("name: \"scales\"\n    data_type: TYPE_FP32\n    dims: [ -1 ]"));
     QVERIFY(text.contains("name: \"channels\"\n    data_type: TYPE_INT32\n    dims: [ -1 ]"));
     QVERIFY(text.contains("name: \"logits\"\n    data_type: TYPE_FP32\n    dims: [ 10 ]"));
     // The saved TorchScript reproduces the C++ cloud tail on real features.
     const FashionMnist test = FashionMnist::load(dataDir(), FashionMnist::Split::Test, 1);
-    const auto head = split->edgeHead(std::vector<float>(test.images().begin(), test.images().end()), 1);
+    const auto head =
+        split->edgeHead(std::vector<float>(test.images().begin(), test.images().end()), 1);
     const ChannelSplit channels = ChannelSplit::rank(head.channelWeights.data(), 32, 0.5);
-    const CompressedFeatures cf = CompressedFeatures::compress(head.features.data(), split->featureShape(), channels.offloaded);
+    const CompressedFeatures cf = CompressedFeatures::compress(
+        head.features.data(), split->featureShape(), channels.offloaded);
     const std::vector<float> script = TritonExporter::runTorchScript(result.modelFile, cf);
     const std::vector<float> cpp = split->cloudTail(cf);
     QCOMPARE(script.size(), cpp.size());
@@ -407,7 +435,8 @@ void TestAttentionSplit::fashionMnistLoadsRealFiles() {
     double sum = 0;
     for (float x : test.images())
         sum += x;
-    QVERIFY(std::fabs(sum / double(test.images().size())) < 0.05); // normalised with the training mean
+    QVERIFY(std::fabs(sum / double(test.images().size())) <
+            0.05); // normalised with the training mean
     QCOMPARE(FashionMnist::load(dataDir(), FashionMnist::Split::Train, 100).size(), size_t(100));
 }
 
@@ -421,8 +450,9 @@ void TestAttentionSplit::fashionMnistRejectsCorruptFiles() {
             FashionMnist::loadFiles(images.toStdString(), labels.toStdString());
         } catch (const std::runtime_error& e) {
             const std::string message = e.what();
-            const bool found = std::any_of(fragments.begin(), fragments.end(),
-                                           [&](const char* f) { return message.find(f) != std::string::npos; });
+            const bool found = std::any_of(fragments.begin(), fragments.end(), [&](const char* f) {
+                return message.find(f) != std::string::npos;
+            });
             QVERIFY2(found, e.what());
             return;
         }
@@ -496,13 +526,17 @@ void TestAttentionSplit::shortTrainingReachesAccuracy() {
     evaluation.shares = {0.0, 0.5, 1.0};
     const EvaluationReport report = trainer.evaluate(test, evaluation);
     qInfo("trained in %.1f s; unsplit %.2f%%, share 0.5 %.2f%%, share 1 %.2f%%", summary.seconds,
-          100 * report.unsplitAccuracy, 100 * report.shares[1].accuracy, 100 * report.shares[2].accuracy);
+          100 * report.unsplitAccuracy, 100 * report.shares[1].accuracy,
+          100 * report.shares[2].accuracy);
     QCOMPARE(report.samples, size_t(2000));
-    QVERIFY2(report.unsplitAccuracy >= 0.75, qPrintable(QString("unsplit accuracy %1").arg(report.unsplitAccuracy)));
+    QVERIFY2(report.unsplitAccuracy >= 0.75,
+             qPrintable(QString("unsplit accuracy %1").arg(report.unsplitAccuracy)));
     QCOMPARE(report.shares[0].accuracy, report.unsplitAccuracy); // share 0 is the unsplit model
     QCOMPARE(report.shares[0].meanWireBytes, 0.0);
-    QVERIFY2(report.shares[1].accuracy >= 0.65, qPrintable(QString("share 0.5 accuracy %1").arg(report.shares[1].accuracy)));
-    QVERIFY2(report.shares[2].accuracy >= 0.65, qPrintable(QString("share 1 accuracy %1").arg(report.shares[2].accuracy)));
+    QVERIFY2(report.shares[1].accuracy >= 0.65,
+             qPrintable(QString("share 0.5 accuracy %1").arg(report.shares[1].accuracy)));
+    QVERIFY2(report.shares[2].accuracy >= 0.65,
+             qPrintable(QString("share 1 accuracy %1").arg(report.shares[2].accuracy)));
     // Exact bytes without zero-skipping: 16 maps of 14x14 int8 + 16 scales + 16 indices.
     QCOMPARE(report.shares[1].meanWireBytes, 16.0 * (196 + 4 + 4));
     QCOMPARE(report.shares[2].meanWireBytes, 32.0 * (196 + 4 + 4));

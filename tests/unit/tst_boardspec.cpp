@@ -18,10 +18,14 @@ private slots:
         QTest::addColumn<qlonglong>("gpuMax");
         QTest::addColumn<qlonglong>("emcMax");
         // Counts and maxima from shared/reference/jetson-boards.md (sysfs available_frequencies).
-        QTest::newRow("nano") << "jetson-nano" << 15 << 12 << 7 << 1479000LL << 921600LL << 1600000LL;
-        QTest::newRow("tx2") << "jetson-tx2" << 12 << 13 << 11 << 2035200LL << 1300500LL << 1866000LL;
-        QTest::newRow("xavier-nx") << "xavier-nx" << 25 << 15 << 7 << 1907200LL << 1109250LL << 1600000LL;
-        QTest::newRow("agx-orin") << "agx-orin" << 29 << 11 << 4 << 2201600LL << 1300500LL << 3199000LL;
+        QTest::newRow("nano") << "jetson-nano" << 15 << 12 << 7 << 1479000LL << 921600LL
+                              << 1600000LL;
+        QTest::newRow("tx2") << "jetson-tx2" << 12 << 13 << 11 << 2035200LL << 1300500LL
+                             << 1866000LL;
+        QTest::newRow("xavier-nx")
+            << "xavier-nx" << 25 << 15 << 7 << 1907200LL << 1109250LL << 1600000LL;
+        QTest::newRow("agx-orin") << "agx-orin" << 29 << 11 << 4 << 2201600LL << 1300500LL
+                                  << 3199000LL;
     }
     void builtinBoardsMatchReferenceTables() {
         QFETCH(QString, id);
@@ -56,7 +60,8 @@ private slots:
             QFAIL("a CPU frequency off the table must be rejected");
         } catch (const InvalidTupleError& e) {
             const QString msg = e.what();
-            QVERIFY2(msg.contains("CPU") && msg.contains("1881600") && msg.contains("1907200"), e.what());
+            QVERIFY2(msg.contains("CPU") && msg.contains("1881600") && msg.contains("1907200"),
+                     e.what());
         }
         QVERIFY_THROWS_EXCEPTION(InvalidTupleError, b.validate({1907200, 1109000, 1600000}));
         QVERIFY_THROWS_EXCEPTION(InvalidTupleError, b.validate({1907200, 1109250, 1866000}));
@@ -135,7 +140,8 @@ private slots:
     void plannerListAndErrors() {
         const BoardSpec b = BoardSpec::builtin("xavier-nx");
         SweepPlanner p(b);
-        const auto l = p.plan("list:1907200/1109250/1600000,115200/114750/204000,1907200/1109250/1600000");
+        const auto l =
+            p.plan("list:1907200/1109250/1600000,115200/114750/204000,1907200/1109250/1600000");
         QCOMPARE(l.size(), size_t(2)); // duplicates dropped, order kept
         QCOMPARE(l[1], (FrequencyTuple{115200, 114750, 204000}));
         QCOMPARE(p.plan("max").front(), b.maxTuple());

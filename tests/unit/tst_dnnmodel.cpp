@@ -64,16 +64,18 @@ std::vector<float> patternInput(const DnnModel& model, double phase) {
 // MACs of torchvision's ResNet-18 convolutions and fc at 224x224, written out from the
 // architecture (output side x side x out x in x k x k), independent of the zoo's cost code.
 int64_t resnet18Macs() {
-    auto conv = [](int64_t side, int64_t out, int64_t in, int64_t k) { return side * side * out * in * k * k; };
+    auto conv = [](int64_t side, int64_t out, int64_t in, int64_t k) {
+        return side * side * out * in * k * k;
+    };
     int64_t macs = conv(112, 64, 3, 7); // stem
     macs += 4 * conv(56, 64, 64, 3);    // layer1: 2 blocks x 2 convs
     const int64_t planes[] = {128, 256, 512};
     const int64_t sides[] = {28, 14, 7};
     for (int s = 0; s < 3; ++s) {
         const int64_t p = planes[s], side = sides[s];
-        macs += conv(side, p, p / 2, 3);  // first conv, stride 2
-        macs += 3 * conv(side, p, p, 3);  // the other three
-        macs += conv(side, p, p / 2, 1);  // downsample shortcut
+        macs += conv(side, p, p / 2, 3); // first conv, stride 2
+        macs += 3 * conv(side, p, p, 3); // the other three
+        macs += conv(side, p, p / 2, 1); // downsample shortcut
     }
     macs += 512 * 1000; // fc
     return macs;
@@ -83,8 +85,8 @@ int64_t resnet18Macs() {
 int64_t vgg11Macs() {
     auto conv = [](int64_t side, int64_t out, int64_t in) { return side * side * out * in * 9; };
     return conv(224, 64, 3) + conv(112, 128, 64) + conv(56, 256, 128) + conv(56, 256, 256) +
-           conv(28, 512, 256) + conv(28, 512, 512) + 2 * conv(14, 512, 512) + 25088 * 4096 + 4096 * 4096 +
-           4096 * 1000;
+           conv(28, 512, 256) + conv(28, 512, 512) + 2 * conv(14, 512, 512) + 25088 * 4096 +
+           4096 * 4096 + 4096 * 1000;
 }
 
 } // namespace
@@ -103,8 +105,8 @@ private slots:
             DnnModel::create("resnet1000");
             QFAIL("no exception for an unknown model");
         } catch (const std::invalid_argument& e) {
-            QCOMPARE(QString(e.what()),
-                     QString("unknown model 'resnet1000' (known: resnet18, mobilenet_v2, vgg11, small_cnn)"));
+            QCOMPARE(QString(e.what()), QString("unknown model 'resnet1000' (known: resnet18, "
+                                                "mobilenet_v2, vgg11, small_cnn)"));
         }
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DnnModel::create("small_cnn", 0));
     }
@@ -151,7 +153,8 @@ private slots:
         const auto& layers = model->layers();
         QVERIFY(!layers.empty());
         QCOMPARE(model->inputShape().front(), int64_t(batch));
-        QVERIFY2(layers.front().inputShape == model->inputShape(), qPrintable(shapeText(layers.front().inputShape)));
+        QVERIFY2(layers.front().inputShape == model->inputShape(),
+                 qPrintable(shapeText(layers.front().inputShape)));
         for (size_t i = 0; i < layers.size(); ++i) {
             const LayerInfo& info = layers[i];
             QVERIFY2(!info.name.empty() && !info.kind.empty(), qPrintable(QString::number(i)));
@@ -163,19 +166,21 @@ private slots:
             QVERIFY2(info.ops >= 1, info.name.c_str());
             if (i + 1 < layers.size())
                 QVERIFY2(info.outputShape == layers[i + 1].inputShape,
-                         qPrintable(QString::fromStdString(info.name) + " outputs " + shapeText(info.outputShape) +
-                                    " but " + QString::fromStdString(layers[i + 1].name) + " takes " +
+                         qPrintable(QString::fromStdString(info.name) + " outputs " +
+                                    shapeText(info.outputShape) + " but " +
+                                    QString::fromStdString(layers[i + 1].name) + " takes " +
                                     shapeText(layers[i + 1].inputShape)));
         }
         const std::vector<int64_t> logits{batch, classes};
-        QVERIFY2(layers.back().outputShape == logits, qPrintable(shapeText(layers.back().outputShape)));
+        QVERIFY2(layers.back().outputShape == logits,
+                 qPrintable(shapeText(layers.back().outputShape)));
     }
 
     void resnet18Layout() {
         const auto model = DnnModel::create("resnet18");
-        const std::vector<std::string> expected{"stem",     "maxpool",  "layer1.0", "layer1.1", "layer2.0",
-                                                "layer2.1", "layer3.0", "layer3.1", "layer4.0", "layer4.1",
-                                                "avgpool",  "fc"};
+        const std::vector<std::string> expected{"stem",     "maxpool",  "layer1.0", "layer1.1",
+                                                "layer2.0", "layer2.1", "layer3.0", "layer3.1",
+                                                "layer4.0", "layer4.1", "avgpool",  "fc"};
         QVERIFY(unitNames(*model) == expected);
         QCOMPARE(countKind(*model, "residual"), 8);
         QCOMPARE(unitNamed(*model, "fc").kind, std::string("classifier"));
@@ -199,9 +204,10 @@ private slots:
 
         const auto vgg = DnnModel::create("vgg11");
         const std::vector<std::string> expected{
-            "features.0",  "features.2",  "features.3",  "features.5",  "features.6",   "features.8",
-            "features.10", "features.11", "features.13", "features.15", "features.16",  "features.18",
-            "features.20", "avgpool",     "classifier.0", "classifier.3", "classifier.6"};
+            "features.0",   "features.2",  "features.3",  "features.5",  "features.6",
+            "features.8",   "features.10", "features.11", "features.13", "features.15",
+            "features.16",  "features.18", "features.20", "avgpool",     "classifier.0",
+            "classifier.3", "classifier.6"};
         QVERIFY(unitNames(*vgg) == expected);
         QCOMPARE(countKind(*vgg, "conv"), 8);
         QCOMPARE(countKind(*vgg, "pool"), 6); // 5 max pools + avgpool
@@ -211,7 +217,8 @@ private slots:
 
     void resnet18FlopsMatchTheArchitecture() {
         const int64_t macs = resnet18Macs();
-        QCOMPARE(macs, int64_t(1'814'073'344)); // torchvision's 1.814 GMACs: guards the helper itself
+        QCOMPARE(macs,
+                 int64_t(1'814'073'344)); // torchvision's 1.814 GMACs: guards the helper itself
         const auto model = DnnModel::create("resnet18");
         const int64_t flops = totalFlops(*model);
         // Conv/linear dominate; batch norm, ReLU, adds and pooling add well under 1 %.

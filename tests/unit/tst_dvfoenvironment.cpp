@@ -426,7 +426,13 @@ private slots:
                                               std::log2(21.0) / rtt,
                                               (std::log2(51.0) - std::log2(61.0)) / bw,
                                               (std::log2(21.0) - std::log2(16.0)) / rtt,
-                                              0.5, 1.0, 0.0, 0.5, 0.5, 4.0, 1.0};
+                                              0.5,
+                                              1.0,
+                                              0.0,
+                                              0.5,
+                                              0.5,
+                                              4.0,
+                                              1.0};
         QCOMPARE(o.size(), expected.size());
         QCOMPARE(o.size(), size_t(ObservationLayout::kSize));
         for (size_t i = 0; i < o.size(); ++i)
@@ -577,8 +583,10 @@ private slots:
             }
         }
         QTemporaryDir empty;
-        QVERIFY_THROWS_EXCEPTION(LinkTraceError, LinkTrace::parse("dir:" + empty.path().toStdString(), 50));
-        std::ofstream(empty.filePath("broken.csv").toStdString()) << "t_s,bandwidth_mbps,rtt_ms\n0,x,1\n";
+        QVERIFY_THROWS_EXCEPTION(LinkTraceError,
+                                 LinkTrace::parse("dir:" + empty.path().toStdString(), 50));
+        std::ofstream(empty.filePath("broken.csv").toStdString())
+            << "t_s,bandwidth_mbps,rtt_ms\n0,x,1\n";
         try {
             LinkTrace::parse("dir:" + empty.path().toStdString(), 50);
             QFAIL("a broken csv in a trace directory was accepted");
@@ -588,7 +596,8 @@ private slots:
     }
 
     void realTracesWithOutagesLoadAndEvaluate() {
-        const QString dir = QString::fromLocal8Bit(qgetenv("DVFO_SOURCE_DIR")) + "/../shared/traces";
+        const QString dir =
+            QString::fromLocal8Bit(qgetenv("DVFO_SOURCE_DIR")) + "/../shared/traces";
         const QStringList files = QDir(dir).entryList({"*.csv"});
         if (files.isEmpty())
             QSKIP("no ../shared/traces beside the source tree");
@@ -737,7 +746,7 @@ private slots:
         const std::vector<float> o0 = env.reset(1);
         QCOMPARE(o0.size(), size_t(env.observationSize()));
         QVERIFY(near(o0[0], std::log2(9.0) / bwScale, 1e-6)); // sample 0, measured at start
-        QCOMPARE(o0[4], 1.0f); // episodes start at max clocks
+        QCOMPARE(o0[4], 1.0f);                                // episodes start at max clocks
         QCOMPARE(o0[7], 0.0f);
         QCOMPARE(o0[10], 1.0f);
         RlStep s = env.step({1, 1, 0, 5});

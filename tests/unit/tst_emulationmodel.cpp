@@ -72,14 +72,19 @@ private slots:
                                 if (!ok)
                                     continue;
                                 const double tHi = m.timing(unit, hi, k).totalS;
-                                QVERIFY2(tHi <= tLo * (1 + 1e-12),
-                                         qPrintable(QString("%1 slower at %2 than at %3").arg(unit.name.c_str(),
-                                                         hi.toString().c_str(), lo.toString().c_str())));
+                                QVERIFY2(
+                                    tHi <= tLo * (1 + 1e-12),
+                                    qPrintable(QString("%1 slower at %2 than at %3")
+                                                   .arg(unit.name.c_str(), hi.toString().c_str(),
+                                                        lo.toString().c_str())));
                                 const auto pHi = m.railPowerMw(unit, hi, k);
                                 for (const auto& [rail, mw] : pLo)
-                                    QVERIFY2(mw <= pHi.at(rail) * (1 + 1e-12),
-                                             qPrintable(QString("%1 draws more at the lower tuple %2 on %3")
-                                                            .arg(unit.name.c_str(), lo.toString().c_str(), rail.c_str())));
+                                    QVERIFY2(
+                                        mw <= pHi.at(rail) * (1 + 1e-12),
+                                        qPrintable(
+                                            QString("%1 draws more at the lower tuple %2 on %3")
+                                                .arg(unit.name.c_str(), lo.toString().c_str(),
+                                                     rail.c_str())));
                                 ++checked;
                             }
                         }
@@ -135,7 +140,8 @@ private slots:
         LayerInfo conv = probeUnits()[0];
         const double roof = EmulationModel::hostRooflineSeconds(conv, host);
         QVERIFY(qAbs(EmulationModel::efficiency(conv, 4 * roof + 3 * 5e-6, host) - 4.0) < 1e-9);
-        QCOMPARE(EmulationModel::efficiency(conv, roof / 2, host), 1.0);   // faster than roofline: noise
+        QCOMPARE(EmulationModel::efficiency(conv, roof / 2, host),
+                 1.0); // faster than roofline: noise
         QCOMPARE(EmulationModel::efficiency(conv, roof * 1000, host), 30.0); // absurd: clamped
     }
 

@@ -79,7 +79,9 @@ StartSeen startOfProfile(BoardHal& hal, const std::vector<FrequencyTuple>& tuple
 
 // Runs the real agent; returns exit code, stdout, stderr.
 using EdgeRun = CliRun;
-EdgeRun runEdge(const QStringList& args) { return runDvfoEdge(args); }
+EdgeRun runEdge(const QStringList& args) {
+    return runDvfoEdge(args);
+}
 
 QString tupleList(const std::vector<FrequencyTuple>& tuples) {
     QStringList parts;

@@ -22,8 +22,8 @@ private slots:
     }
 
     void floatsAndOutOfRangeValuesAreTypeErrors() {
-        for (const char* text : {"1e47", "-3e300", "2.0", "0.5", "\"3\"", "true", "null", "[1]", "{}",
-                                 "2147483648", "-2147483649", "18446744073709551615"}) {
+        for (const char* text : {"1e47", "-3e300", "2.0", "0.5", "\"3\"", "true", "null", "[1]",
+                                 "{}", "2147483648", "-2147483649", "18446744073709551615"}) {
             const json v = json::parse(text);
             QVERIFY_THROWS_EXCEPTION(json::type_error, jsonInteger<int>(v));
         }
@@ -38,7 +38,8 @@ private slots:
             QFAIL("1e47 was read as an int");
         } catch (const json::type_error& e) {
             const std::string what = e.what();
-            QVERIFY2(what.find("expected an integer from -2147483648 to 2147483647, got 1e+47") != std::string::npos,
+            QVERIFY2(what.find("expected an integer from -2147483648 to 2147483647, got 1e+47") !=
+                         std::string::npos,
                      e.what());
         }
     }

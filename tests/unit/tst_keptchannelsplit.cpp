@@ -23,7 +23,8 @@ using namespace dvfo;
 namespace {
 
 size_t elements(const std::vector<int64_t>& shape) {
-    return size_t(std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<int64_t>()));
+    return size_t(
+        std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<int64_t>()));
 }
 
 std::vector<float> randomValues(size_t n, uint32_t seed) {
@@ -153,7 +154,8 @@ private slots:
     void theEnvironmentsEdgeTailChargeIsWhatTheEmulatedBoardCharges() {
         QFETCH(QString, model);
         const auto zoo = DnnModel::create(model.toStdString());
-        const OffloadModel offload = OffloadModel::forZooModel(model.toStdString(), OffloadParams{});
+        const OffloadModel offload =
+            OffloadModel::forZooModel(model.toStdString(), OffloadParams{});
         auto split = ZooSplit::create(model.toStdString());
         for (const char* board : {"xavier-nx", "jetson-nano", "agx-orin"})
             edgeTailChargeMatchesOn(BoardSpec::builtin(board), *zoo, offload, *split);
@@ -168,7 +170,8 @@ private:
         std::vector<FrequencyTuple> corners;
         for (int64_t cpu : {spec.cpu.frequenciesKhz.front(), spec.cpu.frequenciesKhz.back()})
             for (int64_t gpu : {spec.gpu.frequenciesKhz.front(), spec.gpu.frequenciesKhz.back()})
-                for (int64_t emc : {spec.emc.frequenciesKhz.front(), spec.emc.frequenciesKhz.back()})
+                for (int64_t emc :
+                     {spec.emc.frequenciesKhz.front(), spec.emc.frequenciesKhz.back()})
                     corners.push_back({cpu, gpu, emc});
         for (const FrequencyTuple& t : corners)
             for (size_t i = 0; i < zoo.layers().size(); ++i) {
@@ -219,8 +222,9 @@ private:
         }
         qInfo("%s on %s: worst charged vs executed edge tail: latency %.3f %%, energy %.3f %%",
               model.c_str(), spec.id.c_str(), 100 * worstL, 100 * worstE);
-        QVERIFY2(worstL < 1e-6 && worstE < 1e-6,
-                 qPrintable(QString("latency %1 %, energy %2 %").arg(100 * worstL).arg(100 * worstE)));
+        QVERIFY2(
+            worstL < 1e-6 && worstE < 1e-6,
+            qPrintable(QString("latency %1 %, energy %2 %").arg(100 * worstL).arg(100 * worstE)));
     }
 
 private slots:

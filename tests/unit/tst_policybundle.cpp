@@ -22,7 +22,9 @@ class TestPolicyBundle : public QObject {
     QTemporaryDir tmp_;
     std::string policyDir_, attentionDir_;
 
-    std::string path(const std::string& rel) const { return tmp_.filePath(QString::fromStdString(rel)).toStdString(); }
+    std::string path(const std::string& rel) const {
+        return tmp_.filePath(QString::fromStdString(rel)).toStdString();
+    }
 
     BundleCreateOptions options(const std::string& out) const {
         BundleCreateOptions o;
@@ -55,7 +57,8 @@ private slots:
         QVERIFY(tmp_.isValid());
         policyDir_ = path("policy");
         fs::create_directories(policyDir_);
-        std::ofstream(policyDir_ + "/policy.json") << R"({"format":"dvfo-fixed-policy","version":1,"tuple":"max","share":0.3})";
+        std::ofstream(policyDir_ + "/policy.json")
+            << R"({"format":"dvfo-fixed-policy","version":1,"tuple":"max","share":0.3})";
         attentionDir_ = path("attention");
         AttentionSplit::create({"small_cnn", "", 1})->save(attentionDir_);
     }
@@ -66,8 +69,10 @@ private slots:
         QCOMPARE(m.boardSpecId, std::string("xavier-nx"));
         QCOMPARE(m.model, std::string("small_cnn")); // from the checkpoint
         QCOMPARE(m.files.size(), size_t(3));
-        QVERIFY(m.findRole("policy-sidecar") && m.findRole("attention") && m.findRole("attention-weights"));
-        QCOMPARE(m.findRole("attention-weights")->size, int64_t(fs::file_size(attentionDir_ + "/weights.pt")));
+        QVERIFY(m.findRole("policy-sidecar") && m.findRole("attention") &&
+                m.findRole("attention-weights"));
+        QCOMPARE(m.findRole("attention-weights")->size,
+                 int64_t(fs::file_size(attentionDir_ + "/weights.pt")));
         const BundleManifest loaded = BundleManifest::load(path("b1"));
         QCOMPARE(loaded.toJson(), m.toJson());
         QCOMPARE(loaded.eta, 0.7);
@@ -77,7 +82,8 @@ private slots:
         QCOMPARE(BundleManifest::fromJson(m.toJson()).toJson(), m.toJson());
         QVERIFY2(PolicyBundle::problems(path("b1"), {"xavier-nx", "small_cnn"}).empty(),
                  joined(PolicyBundle::problems(path("b1"), {"xavier-nx", "small_cnn"})).c_str());
-        // Same content, same hash part of the version; a second create into the same dir is refused.
+        // Same content, same hash part of the version; a second create into the same dir is
+        // refused.
         QVERIFY_THROWS_EXCEPTION(BundleError, PolicyBundle::create(options("b1")));
     }
 
@@ -106,11 +112,14 @@ private slots:
         const std::string dir = path("v");
 
         auto p = PolicyBundle::problems(dir, {"jetson-nano", ""});
-        QVERIFY2(mentions(p, "is for board 'xavier-nx' but the target is 'jetson-nano'"), joined(p).c_str());
+        QVERIFY2(mentions(p, "is for board 'xavier-nx' but the target is 'jetson-nano'"),
+                 joined(p).c_str());
         p = PolicyBundle::problems(dir, {"", "resnet_mini"});
-        QVERIFY2(mentions(p, "is for model 'small_cnn' but 'resnet_mini' was expected"), joined(p).c_str());
+        QVERIFY2(mentions(p, "is for model 'small_cnn' but 'resnet_mini' was expected"),
+                 joined(p).c_str());
         p = PolicyBundle::problems(dir, {"", "", 0});
-        QVERIFY2(mentions(p, "needs protocol version 1 but this agent speaks 0"), joined(p).c_str());
+        QVERIFY2(mentions(p, "needs protocol version 1 but this agent speaks 0"),
+                 joined(p).c_str());
 
         // Checksum: same size, one byte changed after the manifest was written.
         const std::string weights = dir + "/attention/weights.pt";
@@ -129,7 +138,8 @@ private slots:
             PolicyBundle::validate(dir);
             QFAIL("a corrupt bundle was accepted");
         } catch (const BundleError& e) {
-            QVERIFY2(std::string(e.what()).rfind("bundle refused: checksum mismatch", 0) == 0, e.what());
+            QVERIFY2(std::string(e.what()).rfind("bundle refused: checksum mismatch", 0) == 0,
+                     e.what());
         }
         { std::ofstream(weights, std::ios::app) << "x"; }
         QVERIFY(mentions(PolicyBundle::problems(dir), "size mismatch for attention/weights.pt"));
@@ -157,7 +167,8 @@ private slots:
             BundleManifest::fromJson(j);
             QFAIL("protocolVersion 1e47 was accepted");
         } catch (const BundleError& e) {
-            QCOMPARE(std::string(e.what()), std::string("bundle manifest: field 'protocolVersion' has the wrong type"));
+            QCOMPARE(std::string(e.what()),
+                     std::string("bundle manifest: field 'protocolVersion' has the wrong type"));
         }
         j["protocolVersion"] = 1;
         j["cloudEndpoint"]["timeoutMs"] = -3e300;
@@ -169,7 +180,10 @@ private slots:
     void storeKeepsBundlesAndHistoryPerBoard() {
         const std::string db = path("workspace.db");
         BundleStore store(db);
-        { ProfileStore check(db); QCOMPARE(check.schemaVersion(), ProfileStore::latestSchemaVersion()); }
+        {
+            ProfileStore check(db);
+            QCOMPARE(check.schemaVersion(), ProfileStore::latestSchemaVersion());
+        }
         const BundleManifest m = BundleManifest::load(path("b1"));
         StoredBundle b;
         b.name = "first";
@@ -229,7 +243,9 @@ private slots:
             loadRuntimePolicy(bad, nx);
             QFAIL("an invalid tuple was accepted");
         } catch (const std::runtime_error& e) {
-            QVERIFY2(std::string(e.what()).find("tuple '1/2/3' is not usable on xavier-nx") != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("tuple '1/2/3' is not usable on xavier-nx") !=
+                         std::string::npos,
+                     e.what());
         }
         std::ofstream(bad + "/policy.json") << R"({"format":"something"})";
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, loadRuntimePolicy(bad, nx));

@@ -97,7 +97,8 @@ private slots:
     }
 
     void guardNamesTheFeatureThatLeftTheTrainingRanges() {
-        QCOMPARE(persistently(observationOf(0.5, 10)).reason, std::string("out-of-range:bandwidth"));
+        QCOMPARE(persistently(observationOf(0.5, 10)).reason,
+                 std::string("out-of-range:bandwidth"));
         QCOMPARE(persistently(observationOf(1000, 10)).reason,
                  std::string("out-of-range:bandwidth"));
         QCOMPARE(persistently(observationOf(50, 250)).reason, std::string("out-of-range:rtt"));

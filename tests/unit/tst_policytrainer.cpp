@@ -94,7 +94,7 @@ private slots:
         const nlohmann::json result = nlohmann::json::parse(run.resultJson);
         QCOMPARE(result.at("steps").get<int64_t>(), int64_t(1100));
         QCOMPARE(result.at("evaluation").size(), size_t(9)); // + the model-based optimiser
-        QCOMPARE(out.evaluation.size(), size_t(9)); // + the model-based optimiser
+        QCOMPARE(out.evaluation.size(), size_t(9));          // + the model-based optimiser
         // Stored evaluation = a fresh one of the exported policy.
         const std::vector<PolicyEvaluation> again = PolicyTrainer::evaluateRun(db_, 1);
         for (size_t i = 0; i < again.size(); ++i) {

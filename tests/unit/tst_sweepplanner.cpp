@@ -21,12 +21,13 @@ size_t indexIn(const std::vector<int64_t>& table, int64_t khz) {
 using CostFunction = std::function<TupleCost(size_t cpu, size_t gpu, size_t emc)>;
 
 // Runs the adaptive loop the way `dvfo profile` does: coarse stage, then refine -> measure.
-std::vector<std::vector<FrequencyTuple>> runAdaptive(const BoardSpec& b, const AdaptiveSweepPlanner& p,
-                                                     const CostFunction& f,
-                                                     std::map<FrequencyTuple, TupleCost>& measured) {
+std::vector<std::vector<FrequencyTuple>>
+runAdaptive(const BoardSpec& b, const AdaptiveSweepPlanner& p, const CostFunction& f,
+            std::map<FrequencyTuple, TupleCost>& measured) {
     auto measure = [&](const FrequencyTuple& t) {
-        measured[t] = f(indexIn(b.cpu.frequenciesKhz, t.cpuKhz), indexIn(b.gpu.frequenciesKhz, t.gpuKhz),
-                        indexIn(b.emc.frequenciesKhz, t.emcKhz));
+        measured[t] =
+            f(indexIn(b.cpu.frequenciesKhz, t.cpuKhz), indexIn(b.gpu.frequenciesKhz, t.gpuKhz),
+              indexIn(b.emc.frequenciesKhz, t.emcKhz));
     };
     for (const auto& t : p.coarse())
         measure(t);
@@ -57,7 +58,8 @@ private slots:
             const std::set<FrequencyTuple> unique(all.begin(), all.end());
             QCOMPARE(all.size(), b.tupleCount());
             QCOMPARE(unique.size(), all.size());
-            QCOMPARE(all.size(), b.cpu.frequenciesKhz.size() * b.gpu.frequenciesKhz.size() * b.emc.frequenciesKhz.size());
+            QCOMPARE(all.size(), b.cpu.frequenciesKhz.size() * b.gpu.frequenciesKhz.size() *
+                                     b.emc.frequenciesKhz.size());
             for (const auto& t : all)
                 QVERIFY(b.contains(t));
             QVERIFY(unique.count(b.maxTuple()) && unique.count(b.minTuple()));
@@ -68,7 +70,8 @@ private slots:
         for (const auto& id : BoardSpec::builtinIds()) {
             const BoardSpec b = BoardSpec::builtin(id);
             for (size_t n = 2; n <= std::min<size_t>(5, b.emc.frequenciesKhz.size()); ++n) {
-                const std::string plan = "grid:" + std::to_string(n) + "x" + std::to_string(n) + "x" + std::to_string(n);
+                const std::string plan =
+                    "grid:" + std::to_string(n) + "x" + std::to_string(n) + "x" + std::to_string(n);
                 const auto g = SweepPlanner(b).plan(plan);
                 QCOMPARE(g.size(), n * n * n);
                 std::set<int64_t> cpus, gpus, emcs;
@@ -89,9 +92,11 @@ private slots:
                 QCOMPARE(*emcs.rbegin(), b.emc.frequenciesKhz.back());
             }
             // As many levels as entries: the whole table.
-            const auto full = SweepPlanner(b).plan("grid:" + std::to_string(b.cpu.frequenciesKhz.size()) + "x1x1");
+            const auto full = SweepPlanner(b).plan(
+                "grid:" + std::to_string(b.cpu.frequenciesKhz.size()) + "x1x1");
             QCOMPARE(full.size(), b.cpu.frequenciesKhz.size());
-            QCOMPARE(full.front().gpuKhz, b.gpu.frequenciesKhz.back()); // one level: the highest clock
+            QCOMPARE(full.front().gpuKhz,
+                     b.gpu.frequenciesKhz.back()); // one level: the highest clock
         }
     }
 
@@ -106,15 +111,18 @@ private slots:
             p.plan("list:1907200/1109250/1700000");
             QFAIL("a tuple outside the tables was accepted");
         } catch (const InvalidTupleError& e) {
-            QVERIFY2(QString(e.what()).contains("1600000"), e.what()); // names the nearest valid EMC clock
+            QVERIFY2(QString(e.what()).contains("1600000"),
+                     e.what()); // names the nearest valid EMC clock
         }
-        for (const char* bad : {"grid:2x2", "grid:ax2x2", "grid:0x1x1", "grid:99x1x1", "list:", "list:1/2", "adaptive:3x3x2",
-                                "adaptive:3x3x2+", "adaptive:3x3+4", "adaptive:0x3x2+4", "adaptive:3x3x2+-1", "fast"})
+        for (const char* bad : {"grid:2x2", "grid:ax2x2", "grid:0x1x1", "grid:99x1x1",
+                                "list:", "list:1/2", "adaptive:3x3x2", "adaptive:3x3x2+",
+                                "adaptive:3x3+4", "adaptive:0x3x2+4", "adaptive:3x3x2+-1", "fast"})
             QVERIFY_THROWS_EXCEPTION(std::invalid_argument, p.plan(bad));
         try {
             p.plan("fast");
         } catch (const std::invalid_argument& e) {
-            QVERIFY2(QString(e.what()).contains("adaptive:NxMxK+B"), e.what()); // lists the accepted plans
+            QVERIFY2(QString(e.what()).contains("adaptive:NxMxK+B"),
+                     e.what()); // lists the accepted plans
         }
     }
 
@@ -127,7 +135,8 @@ private slots:
         QCOMPARE(o.emcLevels, size_t(2));
         QCOMPARE(o.budget, size_t(17));
         QCOMPARE(AdaptiveSweepPlanner(b, o).maxTupleCount(), size_t(24 + 17));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, AdaptiveSweepPlanner(b, "adaptive:30x3x2+1")); // 25 CPU clocks
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 AdaptiveSweepPlanner(b, "adaptive:30x3x2+1")); // 25 CPU clocks
     }
 
     void adaptiveRefinesWhereTheCostChangesMost() {
@@ -147,7 +156,8 @@ private slots:
                 ++extra;
                 QVERIFY(b.contains(t));
                 const size_t g = indexIn(b.gpu.frequenciesKhz, t.gpuKhz);
-                // Only the steep part of the GPU axis is refined; CPU and EMC keep their coarse levels.
+                // Only the steep part of the GPU axis is refined; CPU and EMC keep their coarse
+                // levels.
                 QVERIFY2(g > 0 && g < 7, t.toString().c_str());
                 const size_t c = indexIn(b.cpu.frequenciesKhz, t.cpuKhz);
                 QVERIFY(c == 0 || c == nc / 2 || c == nc - 1);
@@ -163,16 +173,19 @@ private slots:
 
     void adaptivePicksTheSteepestEdgesFirst() {
         const BoardSpec b = BoardSpec::builtin("xavier-nx");
-        // Latency doubles between CPU indices 0 and 12 (score 0.67) and is flat above; energy rises by
-        // about 20 % per coarse GPU step (score 0.2-0.25): the budget of 4 goes to the CPU edges.
+        // Latency doubles between CPU indices 0 and 12 (score 0.67) and is flat above; energy rises
+        // by about 20 % per coarse GPU step (score 0.2-0.25): the budget of 4 goes to the CPU
+        // edges.
         const CostFunction f = [](size_t c, size_t g, size_t) {
-            return TupleCost{c <= 12 ? 10.0 + 10.0 * double(c) / 12.0 : 20.0, 5.0 + 0.2 * double(g)};
+            return TupleCost{c <= 12 ? 10.0 + 10.0 * double(c) / 12.0 : 20.0,
+                             5.0 + 0.2 * double(g)};
         };
         AdaptiveSweepPlanner p(b, "adaptive:3x3x2+4");
         std::map<FrequencyTuple, TupleCost> measured;
         for (const auto& t : p.coarse())
-            measured[t] = f(indexIn(b.cpu.frequenciesKhz, t.cpuKhz), indexIn(b.gpu.frequenciesKhz, t.gpuKhz),
-                            indexIn(b.emc.frequenciesKhz, t.emcKhz));
+            measured[t] =
+                f(indexIn(b.cpu.frequenciesKhz, t.cpuKhz), indexIn(b.gpu.frequenciesKhz, t.gpuKhz),
+                  indexIn(b.emc.frequenciesKhz, t.emcKhz));
         const auto next = p.refine(measured);
         QCOMPARE(next.size(), size_t(4));
         for (const auto& t : next)
@@ -184,7 +197,8 @@ private slots:
         for (size_t i = 0; i < 6; ++i)
             QCOMPARE(indexIn(b.cpu.frequenciesKhz, more[i].cpuKhz), size_t(6));
         for (size_t i = 6; i < 8; ++i)
-            QCOMPARE(indexIn(b.gpu.frequenciesKhz, more[i].gpuKhz), size_t(3)); // 0-7 changes more than 7-14
+            QCOMPARE(indexIn(b.gpu.frequenciesKhz, more[i].gpuKhz),
+                     size_t(3)); // 0-7 changes more than 7-14
     }
 
     void adaptiveStopsUnderThresholdAndNeverRepeats() {
@@ -194,7 +208,11 @@ private slots:
             AdaptiveSweepPlanner p(b, "adaptive:3x3x2+50");
             std::map<FrequencyTuple, TupleCost> measured;
             const auto rounds = runAdaptive(
-                b, p, [](size_t c, size_t, size_t) { return TupleCost{100.0 + 0.01 * double(c), 50.0}; }, measured);
+                b, p,
+                [](size_t c, size_t, size_t) {
+                    return TupleCost{100.0 + 0.01 * double(c), 50.0};
+                },
+                measured);
             QVERIFY(rounds.empty());
             QCOMPARE(p.remainingBudget(measured), size_t(50));
         }
@@ -238,8 +256,9 @@ private slots:
         };
         std::map<FrequencyTuple, TupleCost> measured;
         for (const auto& t : p.coarse())
-            measured[t] = f(indexIn(b.cpu.frequenciesKhz, t.cpuKhz), indexIn(b.gpu.frequenciesKhz, t.gpuKhz),
-                            indexIn(b.emc.frequenciesKhz, t.emcKhz));
+            measured[t] =
+                f(indexIn(b.cpu.frequenciesKhz, t.cpuKhz), indexIn(b.gpu.frequenciesKhz, t.gpuKhz),
+                  indexIn(b.emc.frequenciesKhz, t.emcKhz));
         const auto first = p.refine(measured);
         QCOMPARE(first.size(), size_t(6));
         // Two of them measured before a crash: the replan proposes 4 more, none of the two again.
