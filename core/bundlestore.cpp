@@ -122,7 +122,7 @@ int64_t BundleStore::startDeployment(const DeploymentRecord& r) {
     bindId(s, 2, r.bundleId);
     s.bind(3, r.bundleVersion);
     s.bind(4, r.previousVersion);
-    s.bind(5, r.kind);
+    s.bind(5, toString(r.kind));
     s.bind(6, r.startedAt.empty() ? utcNowIso() : r.startedAt);
     s.bind(7, r.message);
     s.bind(8, r.stepsJson);
@@ -130,15 +130,14 @@ int64_t BundleStore::startDeployment(const DeploymentRecord& r) {
     return d_->db.getLastInsertRowid();
 }
 
-void BundleStore::finishDeployment(int64_t id, const std::string& status,
-                                   const std::string& message, const std::string& stepsJson,
-                                   const std::string& previousVersion,
+void BundleStore::finishDeployment(int64_t id, DeploymentStatus status, const std::string& message,
+                                   const std::string& stepsJson, const std::string& previousVersion,
                                    const std::string& bundleVersion) {
     SQLite::Statement s(
         d_->db, "UPDATE deployments SET status = ?, message = ?, steps_json = ?, ended_at = ?, "
                 "previous_version = CASE WHEN ? = '' THEN previous_version ELSE ? END, "
                 "bundle_version = CASE WHEN ? = '' THEN bundle_version ELSE ? END WHERE id = ?");
-    s.bind(1, status);
+    s.bind(1, toString(status));
     s.bind(2, message);
     s.bind(3, stepsJson);
     s.bind(4, utcNowIso());
@@ -164,10 +163,10 @@ std::vector<DeploymentRecord> BundleStore::history(const std::string& board) con
         r.bundleId = idColumn(q.getColumn(2));
         r.bundleVersion = q.getColumn(3).getString();
         r.previousVersion = q.getColumn(4).getString();
-        r.kind = q.getColumn(5).getString();
+        r.kind = deploymentKindFromString(q.getColumn(5).getString());
         r.startedAt = q.getColumn(6).getString();
         r.endedAt = q.getColumn(7).isNull() ? "" : q.getColumn(7).getString();
-        r.status = q.getColumn(8).getString();
+        r.status = deploymentStatusFromString(q.getColumn(8).getString());
         r.message = q.getColumn(9).getString();
         r.stepsJson = q.getColumn(10).getString();
         out.push_back(r);

@@ -1,4 +1,6 @@
 #pragma once
+#include "core/deploymentstatus.h"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,10 +30,10 @@ struct DeploymentRecord {
     int64_t bundleId = 0;
     std::string bundleVersion;
     std::string previousVersion;
-    std::string kind = "deploy"; // "deploy" | "rollback"
+    DeploymentKind kind = DeploymentKind::Deploy;
     std::string startedAt;
     std::string endedAt;
-    std::string status = "running"; // "running" | "succeeded" | "failed" | "rolled_back"
+    DeploymentStatus status = DeploymentStatus::Running; // never RollbackFailed (stored Failed)
     std::string message;
     std::string stepsJson = "[]"; // [{"step","ok","ms","message"}]
 };
@@ -56,7 +58,7 @@ public:
     // Final status, message and steps; also stamps ended_at. previousVersion and bundleVersion
     // are updated when non-empty (a rollback learns them on the board). A row that stays
     // "running" is a deploy that was killed before it ended.
-    void finishDeployment(int64_t id, const std::string& status, const std::string& message,
+    void finishDeployment(int64_t id, DeploymentStatus status, const std::string& message,
                           const std::string& stepsJson, const std::string& previousVersion = {},
                           const std::string& bundleVersion = {});
     std::vector<DeploymentRecord> history(const std::string& board) const; // newest first

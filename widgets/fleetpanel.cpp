@@ -220,11 +220,11 @@ void FleetPanel::reloadBoards() {
     showLastDeployments(boards);
 }
 
-QString FleetPanel::deploymentText(const std::string& kind, const std::string& status,
+QString FleetPanel::deploymentText(DeploymentKind kind, DeploymentStatus status,
                                    const std::string& version, const std::string& startedAt) {
-    return QString::fromStdString((kind == "rollback" ? "rollback " : "") + status +
-                                  (version.empty() ? "" : " " + version) +
-                                  (startedAt.empty() ? "" : ", " + startedAt));
+    return QString::fromStdString(
+        (kind == DeploymentKind::Rollback ? "rollback " : "") + std::string(toString(status)) +
+        (version.empty() ? "" : " " + version) + (startedAt.empty() ? "" : ", " + startedAt));
 }
 
 void FleetPanel::showLastDeployments(const QStringList& boards) {
@@ -685,7 +685,8 @@ void FleetPanel::deployDone(const QStringList& boards, const std::vector<DeployR
     for (const DeployResult& r : results) {
         const QString b = QString::fromStdString(r.board);
         model_->setDeployState(b, deploymentText(r.kind, r.status, r.version, r.startedAt));
-        log(b + QStringLiteral("  ") + QString::fromStdString(r.status + ": " + r.message));
+        log(b + QStringLiteral("  ") +
+            QString::fromStdString(toString(r.status) + (": " + r.message)));
     }
     const QString summary = QString::fromStdString(FleetDeployer::summary(results));
     status_->setText(summary);

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/boardregistry.h"
+#include "core/deploymentstatus.h"
 #include "widgets/boardsession.h"
 
 #include <QHash>
@@ -88,7 +89,7 @@ private:
     std::string workspaceFile() const;
     // The newest row of the workspace's deployment history of each board, in the table.
     void showLastDeployments(const QStringList& boards);
-    static QString deploymentText(const std::string& kind, const std::string& status,
+    static QString deploymentText(DeploymentKind kind, DeploymentStatus status,
                                   const std::string& version, const std::string& startedAt);
     // The entries of `boards` that are emulated or in the board list (their names in `names`);
     // the others are logged as skipped.

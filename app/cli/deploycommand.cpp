@@ -55,7 +55,7 @@ std::vector<BoardEntry> targets(const Args& a, const BoardRegistry& registry) {
 void printResults(const std::vector<DeployResult>& results) {
     TablePrinter t({"board", "result", "bundle", "previous", "message"});
     for (const auto& r : results)
-        t.addRow({r.board, r.status, r.version.empty() ? "-" : r.version,
+        t.addRow({r.board, toString(r.status), r.version.empty() ? "-" : r.version,
                   r.previousVersion.empty() ? "-" : r.previousVersion, r.message});
     t.print(std::cout);
     std::cout << FleetDeployer::summary(results) << "\n";
@@ -124,8 +124,8 @@ void addDeployCommand(CLI::App& app) {
                 TablePrinter t(
                     {"id", "kind", "bundle", "previous", "status", "started", "message"});
                 for (const auto& d : store.history(a->board))
-                    t.addRow({std::to_string(d.id), d.kind, d.bundleVersion, d.previousVersion,
-                              d.status, d.startedAt, d.message});
+                    t.addRow({std::to_string(d.id), toString(d.kind), d.bundleVersion,
+                              d.previousVersion, toString(d.status), d.startedAt, d.message});
                 t.print(std::cout);
                 return;
             }

@@ -174,13 +174,13 @@ DeployResult BundleDeployer::deploySteps(const std::string& localBundleDir, Depl
                         c.run("rm -rf " + BoardShell::quote(c.stagingPath()), "cleanup");
                     } catch (const std::exception&) {
                     }
-                result.status = "failed";
+                result.status = DeploymentStatus::Failed;
                 return result;
             }
             RollbackStep rollback;
             const std::string rollbackError = runStep(rollback, c, result);
             if (rollbackError.empty()) {
-                result.status = "rolled_back";
+                result.status = DeploymentStatus::RolledBack;
                 result.message +=
                     c.previousDir.empty() || result.previousVersion.empty()
                         ? "; no previous bundle, runtime stopped"
@@ -189,16 +189,16 @@ DeployResult BundleDeployer::deploySteps(const std::string& localBundleDir, Depl
                     c,
                     c.previousDir); // the failed bundle stays for inspection until the next deploy
             } else {
-                result.status = "rollback_failed";
+                result.status = DeploymentStatus::RollbackFailed;
                 result.message += "; rollback failed too: " + rollbackError;
             }
             return result;
         }
         prune(c, c.bundleDir);
-        result.status = "succeeded";
+        result.status = DeploymentStatus::Succeeded;
         result.message = "bundle " + result.version + " running";
     } catch (const std::exception& e) {
-        result.status = "failed";
+        result.status = DeploymentStatus::Failed;
         result.message = e.what();
     }
     return result;
@@ -206,7 +206,7 @@ DeployResult BundleDeployer::deploySteps(const std::string& localBundleDir, Depl
 
 DeployResult BundleDeployer::rollback() {
     DeployResult result;
-    result.kind = "rollback";
+    result.kind = DeploymentKind::Rollback;
     result.board = board_.name;
     result.startedAt = utcNowIso();
     HistoryRow history(options_, result);
@@ -242,7 +242,7 @@ DeployResult BundleDeployer::rollback() {
         if (!currentDir.empty())
             c.switchLink("previous", currentDir);
         result.version = c.manifest.bundleVersion;
-        result.status = "succeeded";
+        result.status = DeploymentStatus::Succeeded;
         result.message = "rolled back from " + current + " to " + result.version;
     } catch (const std::exception& e) {
         result.message = e.what();

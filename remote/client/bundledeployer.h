@@ -1,5 +1,6 @@
 #pragma once
 #include "core/boardregistry.h"
+#include "core/deploymentstatus.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/deploycontext.h"
 
@@ -19,17 +20,15 @@ struct DeployStepReport {
 // The outcome of deploying (or rolling back) one board.
 struct DeployResult {
     std::string board;
-    std::string kind = "deploy"; // "deploy" | "rollback"
+    DeploymentKind kind = DeploymentKind::Deploy;
     std::string version;         // what was deployed (or, for a rollback, what is running after it)
     std::string previousVersion; // what ran before
-    // "succeeded", "failed" (nothing switched: the old bundle still runs), "rolled_back" (switched,
-    // failed, previous bundle back and healthy), "rollback_failed" (the board needs attention)
-    std::string status = "failed";
+    DeploymentStatus status = DeploymentStatus::Failed; // never Running
     std::string message;
     std::string startedAt;
     std::vector<DeployStepReport> steps;
 
-    bool ok() const { return status == "succeeded"; }
+    bool ok() const { return status == DeploymentStatus::Succeeded; }
     nlohmann::json stepsJson() const;
 };
 

@@ -23,7 +23,7 @@ void DeploymentHistory::attach(const std::shared_ptr<DeploymentHistory>& history
     options.historyStarted = [history, bundleId](const DeployResult& r) {
         DeploymentRecord d;
         d.board = r.board;
-        d.bundleId = r.kind == "deploy" ? bundleId : 0;
+        d.bundleId = r.kind == DeploymentKind::Deploy ? bundleId : 0;
         d.bundleVersion = r.version;
         d.previousVersion = r.previousVersion;
         d.kind = r.kind;
@@ -33,7 +33,8 @@ void DeploymentHistory::attach(const std::shared_ptr<DeploymentHistory>& history
     };
     options.historyFinished = [history](int64_t row, const DeployResult& r) {
         // The table's statuses: a rollback that itself failed is recorded failed, with the reason.
-        const std::string status = r.status == "rollback_failed" ? "failed" : r.status;
+        const DeploymentStatus status =
+            r.status == DeploymentStatus::RollbackFailed ? DeploymentStatus::Failed : r.status;
         std::lock_guard<std::mutex> lock(history->d_->mutex);
         history->d_->store.finishDeployment(row, status, r.message, r.stepsJson().dump(),
                                             r.previousVersion, r.version);

@@ -47,7 +47,7 @@ std::vector<DeployResult> FleetDeployer::rollback() {
 std::string FleetDeployer::summary(const std::vector<DeployResult>& results) {
     std::map<std::string, int> counts;
     for (const auto& r : results)
-        ++counts[r.status];
+        ++counts[toString(r.status)];
     std::string text =
         std::to_string(results.size()) + (results.size() == 1 ? " board:" : " boards:");
     bool first = true;

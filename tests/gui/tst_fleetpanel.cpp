@@ -269,7 +269,7 @@ private slots:
         QCOMPARE(finished.first().first().toString(), QStringLiteral("1 board: 1 succeeded"));
         const auto history = BundleStore(workspace.toStdString()).history(board.toStdString());
         QCOMPARE(history.size(), size_t(1));
-        QCOMPARE(history.front().status, std::string("succeeded"));
+        QCOMPARE(history.front().status, DeploymentStatus::Succeeded);
         QCOMPARE(history.front().bundleVersion, std::string("gui-1"));
         QCOMPARE(deploytest::linkTarget(root + "/current"), std::string("gui-1"));
 

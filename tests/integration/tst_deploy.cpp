@@ -130,7 +130,7 @@ private slots:
         // A bundle whose policy cannot be loaded on the board: valid files, failing health check.
         const std::string broken = makeBundle("broken-2", "1/2/3");
         const DeployResult second = deployer.deploy(broken);
-        QCOMPARE(second.status, std::string("rolled_back"));
+        QCOMPARE(second.status, DeploymentStatus::RolledBack);
         QVERIFY2(second.message.find("health") != std::string::npos &&
                      second.message.find("tuple '1/2/3' is not usable") != std::string::npos &&
                      second.message.find("rolled back to good-1") != std::string::npos,
@@ -184,14 +184,14 @@ private slots:
         }
         BundleDeployer deployer(e, connect(), deployOptions("nx2"));
         DeployResult r = deployer.deploy(dir);
-        QCOMPARE(r.status, std::string("failed"));
+        QCOMPARE(r.status, DeploymentStatus::Failed);
         QCOMPARE(r.steps.back().step, std::string("check"));
         QVERIFY2(r.message.find("checksum mismatch for attention/weights.pt") != std::string::npos,
                  describe(r).c_str());
         QVERIFY(!fs::exists(path("nx2/root/staging")) && !fs::exists(path("nx2/root/bundles")));
 
         r = deployer.deploy(makeBundle("nano-1", "max", "jetson-nano"));
-        QCOMPARE(r.status, std::string("failed"));
+        QCOMPARE(r.status, DeploymentStatus::Failed);
         QVERIFY2(r.message.find("is for board 'jetson-nano' but the target is 'xavier-nx'") !=
                      std::string::npos,
                  describe(r).c_str());
@@ -217,7 +217,7 @@ private slots:
         const auto results = fleet.deploy(makeBundle("fleet-1", "max"));
         QCOMPARE(results.size(), size_t(2));
         QCOMPARE(results[0].board, std::string("fleet-down"));
-        QCOMPARE(results[0].status, std::string("failed"));
+        QCOMPARE(results[0].status, DeploymentStatus::Failed);
         QVERIFY2(results[0].message.find("cannot connect") != std::string::npos,
                  describe(results[0]).c_str());
         QVERIFY2(results[1].ok(), describe(results[1]).c_str());

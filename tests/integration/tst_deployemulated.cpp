@@ -117,7 +117,7 @@ private slots:
         const int oldPid = agentCall("emulated:xavier-nx", "runtime-status")["pid"].get<int>();
         const DeployResult r =
             deploy("emulated:xavier-nx", makeBundle("broken-2", "1/2/3", "xavier-nx"));
-        QCOMPARE(r.status, std::string("rolled_back"));
+        QCOMPARE(r.status, DeploymentStatus::RolledBack);
         QVERIFY2(r.message.find("health") != std::string::npos &&
                      r.message.find("tuple '1/2/3' is not usable") != std::string::npos &&
                      r.message.find("rolled back to good-1") != std::string::npos,
@@ -142,7 +142,7 @@ private slots:
             f.write("\x01\x02\x03", 3);
         }
         const DeployResult r = deploy("emulated:agx-orin", dir);
-        QCOMPARE(r.status, std::string("failed"));
+        QCOMPARE(r.status, DeploymentStatus::Failed);
         QCOMPARE(r.steps.back().step, std::string("check"));
         QVERIFY2(r.message.find("checksum mismatch for attention/weights.pt") != std::string::npos,
                  describe(r).c_str());

@@ -84,7 +84,7 @@ private slots:
         o.lockWaitMs = 1500;
         const DeployResult r =
             BundleDeployer(board(), connect(), o).deploy(makeBundle("locked-out"));
-        QCOMPARE(r.status, std::string("failed"));
+        QCOMPARE(r.status, DeploymentStatus::Failed);
         QCOMPARE(r.steps.back().step, std::string("lock"));
         QVERIFY2(r.message.find("another deploy to this board is in progress (pid " +
                                 std::to_string(holder.processId())) != std::string::npos,

@@ -47,7 +47,7 @@ bool hasBundleDirectory(const std::string& root, const std::string& version) {
 }
 
 std::string describe(const dvfo::DeployResult& result) {
-    std::string s = result.board + " " + result.status + ": " + result.message;
+    std::string s = result.board + " " + toString(result.status) + ": " + result.message;
     for (const auto& step : result.steps)
         s += "\n  " + step.step + (step.ok ? " ok " : " FAILED ") + step.message;
     return s;

@@ -208,18 +208,20 @@ private slots:
         d.bundleId = id;
         d.bundleVersion = m.bundleVersion;
         const int64_t d1 = store.startDeployment(d);
-        QCOMPARE(store.history("nx1").front().status, std::string("running"));
-        store.finishDeployment(d1, "succeeded", "running", R"([{"step":"check","ok":true}])");
+        QCOMPARE(store.history("nx1").front().status, DeploymentStatus::Running);
+        store.finishDeployment(d1, DeploymentStatus::Succeeded, "running",
+                               R"([{"step":"check","ok":true}])");
         d.bundleVersion = "v2";
         d.previousVersion = m.bundleVersion;
         const int64_t d2 = store.startDeployment(d);
-        store.finishDeployment(d2, "rolled_back", "health: policy failed to load", "[]");
+        store.finishDeployment(d2, DeploymentStatus::RolledBack, "health: policy failed to load",
+                               "[]");
         d.board = "nano";
         store.startDeployment(d);
         const auto h = store.history("nx1");
         QCOMPARE(h.size(), size_t(2));
         QCOMPARE(h[0].id, d2); // newest first
-        QCOMPARE(h[0].status, std::string("rolled_back"));
+        QCOMPARE(h[0].status, DeploymentStatus::RolledBack);
         QCOMPARE(h[0].previousVersion, m.bundleVersion);
         QVERIFY(!h[0].endedAt.empty());
         QCOMPARE(h[1].stepsJson, std::string(R"([{"step":"check","ok":true}])"));
