@@ -1,34 +1,8 @@
 #pragma once
 // DVFO's learning agent: a branching dueling double DQN (Tavakoli et al. 2018) over the factored
 // action space of an RlEnvironment, with optional thinking-while-moving (concurrent) control
-// (Xiao et al. 2020). Torch lives in dqnagent.cpp only; this header is plain C++.
-//
-// Network, QHeads::Independent: shared trunk MLP (ReLU) -> state value V(s) and one advantage
-// head per branch;  Q_d(s, a_d) = V(s) + A_d(s, a_d) - mean_a A_d(s, a).
-// Target (one shared target for every branch, the mean operator of the BDQ paper, double-DQN):
-//   y = r + (1 - done) * gamma^k * (1/D) * sum_d Q'_d(s', argmax_a Q_d(s', a))
-// with Q' the target network (hard copy every targetSyncSteps gradient steps) and k the
-// transition's discount exponent. Loss: Huber(Q_d(s, a_d) - y), mean over batch and branches;
-//
-// QHeads::Autoregressive: the same trunk h(s); head d is
-//   Q_d(s, a_<d, .) = W2_d relu(W1_d h + b1_d + sum_{j<d} E_dj[a_j]) + b2_d
-// (E_dj: one learned row per choice of branch j, i.e. a linear layer over its one-hot). Greedy
-// action: a_d = argmax Q_d(s, a*_<d, .) for d = 0..D-1. Targets (double DQN at the chain's end):
-//   last head:  y = r + (1 - done) gamma^k Q'_{D-1}(s', a*(s'))   (a* from the online chain)
-//   head d < D-1: y_d = max_a Q_{d+1}(s, a_0..a_d, a)            (online network, no gradient)
-// Loss: Huber, mean over batch and heads;
-// Adam; gradients clipped by global norm. Exploration: epsilon-greedy per branch, epsilon linear
-// from epsilonStart to epsilonEnd over epsilonDecaySteps environment steps (autoregressive: the
-// later heads see the explored choice).
-//
-// Thinking-while-moving (config.concurrent): the network input is
-//   observation ++ previous action (level a_d / (n_d - 1) per branch) ++ delay fraction,
-// where the delay fraction is the part of the control period during which the previous action is
-// still in force while the new one is selected (passed to RlEnvironment::step). Action a_t takes
-// effect at t + delta_t and is replaced at t + 1 + delta_{t+1} (times in control periods), so
-// its transition is discounted by gamma^k with k = 1 - delta_t + delta_{t+1}: the elapsed time
-// between the two switches, Xiao et al.'s continuous-time discounting on our period grid
-// (k = 1 when every delta is 0, i.e. sequential control).
+// (Xiao et al. 2020). Torch lives in dqnagent.cpp only; this header is plain C++. Networks,
+// targets, exploration and the continuous-time discounting: docs/algorithms.md#dqn-agent.
 #include "core/replaybuffer.h"
 #include "core/rlenvironment.h"
 #include "core/trainingpoint.h"

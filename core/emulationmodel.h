@@ -15,24 +15,10 @@ struct HostCalibration {
     double dispatchSecondsPerOp = 5e-6;
 };
 
-// The emulated board's physics, kept in one place so that it can be documented and tested.
-//
-// Latency of a unit at tuple (c, g, m), roofline style:
-//   Tc = FLOPs / (gpuFlopsPerCycle * g)            compute part, scales with the GPU clock
-//   Tm = memoryBytes / (emcBytesPerCycle * m)      memory part, scales with the EMC clock
-//   Td = ops * cpuDispatchCyclesPerOp / c          operator dispatch on the CPU
-//   T  = k * max(Tc, Tm) + Td
-// k >= 1 is the unit's implementation efficiency on a Jetson GPU, a constant per kind of unit
-// (kindEfficiency(); sources in docs/emulation.md). It used to be measured on this machine, which
-// made the emulated board inherit the host CPU's quirks (pooling took a third of ResNet-18); now
-// the host run only supplies the jitter shape, and the board's latency of a unit at a tuple is a
-// pure function of the unit and the tuple, the same in the profiler and in the runtime.
-//
-// Power of a domain d in {cpu, gpu, emc} (CMOS dynamic power C*V^2*f times utilisation):
-//   P_d = Ceff_d * V_d(f_d)^2 * f_d * u_d,  V_d linear in f_d between vMin and vMax of the table
-//   u_gpu = k*Tc/T, u_emc = k*Tm/T, u_cpu = base + (1 - base) * Td/T
-// Rail power = staticMw + sum_d weight_d * P_d. Lowering any clock lowers every rail's power:
-// f*T_d is constant in the clock, V is non-decreasing and T non-increasing in each clock.
+// The emulated board's physics, kept in one place so that it can be documented and tested: a
+// roofline latency per unit and CMOS dynamic power per domain (docs/algorithms.md#emulated-board).
+// The latency of a unit at a tuple is a pure function of the unit and the tuple, the same in the
+// profiler and in the runtime.
 class EmulationModel {
 public:
     struct Timing {

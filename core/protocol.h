@@ -5,32 +5,7 @@
 #include <string>
 
 // The one protocol between the studio and a board agent: versioned JSON lines, the same over an
-// SSH channel and over the local pipe to an emulated board.
-//
-//   agent greets:
-//   {"v":1,"event":"hello","data":{"agent":"dvfo-edge","version":"0.1.0","protocol":1,...}}
-//   request:        {"v":1,"id":7,"op":"profile","params":{...}}
-//   progress:       {"v":1,"id":7,"event":"layer","data":{...}}
-//   final answer:   {"v":1,"id":7,"ok":true,"result":{...}}
-//   failure:        {"v":1,"id":7,"ok":false,"error":{"code":"invalid_tuple","message":"..."}}
-//
-// Ops: hello, probe, set-freq, read-power, governors, restore, profile, cancel, shutdown, and for
-// the edge runtime (`dvfo-edge run`, deployed bundles):
-//   runtime-status {"root"?}            -> the runtime's status ("state", "bundleVersion",
-//   "decision",
-//                                          "link", "inferences", ...) plus "running"; when it is
-//                                          not running, its last status.json (or state "absent")
-//   telemetry {"root"?,"since":N,"limit"?} -> {"records":[{seq, t, action, tuple, share, latencyMs,
-//                                          energyMj, cloudUsed, fellBack, accuracy?...}],
-//                                          "lastSeq"} records with seq > since, oldest first (poll
-//                                          with lastSeq)
-// "root" defaults to ~/.local/share/dvfo-edge on the board.
-// Live monitor: monitor {"rateHz"?:1..200 (50),"durationS"?:0=until cancelled,"batchMs"?:0..1000
-// (50)}
-//   streams "samples" events {"samples":[{tMs, clocks{cpuKhz,gpuKhz,emcKhz}, rails[{name,mw}],
-//   thermal[{type,tempC}]}]} (core/monitorsample.h) and answers {samples, skipped, elapsedS,
-//   achievedHz, rateHz, cancelled} when the duration ends or it is cancelled (answered ok).
-// An agent answers a malformed line with an error (id 0 when it could not read one) and goes on.
+// SSH channel and over the local pipe to an emulated board. Messages and ops: docs/protocol.md.
 namespace dvfo::protocol {
 
 constexpr int kVersion = DVFO_PROTOCOL_VERSION;
