@@ -35,7 +35,10 @@ ProfileTable ProfileTable::fromStore(const ProfileStore& store, int64_t session)
     if (records.empty())
         throw ProfileTableError("session " + std::to_string(session) + " has no measurements");
     try {
-        return ProfileTable(std::move(board), info.model, records);
+        ProfileTable table(std::move(board), info.model, records);
+        // Sessions profiled without the share sweep have none: the table says why.
+        table.setShareRecords(store.shareMeasurements(session));
+        return table;
     } catch (const std::exception& e) {
         throw ProfileTableError("session " + std::to_string(session) + ": " + e.what());
     }
@@ -43,7 +46,14 @@ ProfileTable ProfileTable::fromStore(const ProfileStore& store, int64_t session)
 
 std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(const ProfileStore& store,
                                                                        int64_t session) const {
-    return makeEnvironment(ProfileTable::fromStore(store, session));
+    ProfileTable profile = ProfileTable::fromStore(store, session);
+    if (switchCost != "on" || !switchTimes.source.empty())
+        return makeEnvironment(std::move(profile));
+    // The switch times the agent measured when the session was profiled, else the board's model.
+    DvfoTrainingSettings resolved = *this;
+    resolved.switchTimes =
+        ClockSwitchTimes::forSession(store.session(session).conditionsJson, profile.board());
+    return resolved.makeEnvironment(std::move(profile));
 }
 
 } // namespace dvfo

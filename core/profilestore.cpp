@@ -182,6 +182,25 @@ ALTER TABLE tuples ADD COLUMN throttled INTEGER CHECK (throttled IN (0, 1));
 ALTER TABLE tuples ADD COLUMN conditions_json TEXT;
 )sql";
 
+// Issue 12: per tuple and share, the first tail unit measured on the kept maps and the bytes the
+// offloaded maps took on the wire (ShareRecord; the whole record as JSON, the numbers the
+// environment reads as columns). Sessions profiled before have none: the environment falls back.
+const char* const kSchemaShareMeasurements = R"sql(
+CREATE TABLE share_measurements (
+    session_id      INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    cpu_khz         INTEGER NOT NULL,
+    gpu_khz         INTEGER NOT NULL,
+    emc_khz         INTEGER NOT NULL,
+    share_index     INTEGER NOT NULL CHECK (share_index BETWEEN 1 AND 10),
+    kept_channels   INTEGER NOT NULL,
+    median_ms       REAL,
+    total_energy_mj REAL,
+    wire_bytes      REAL,
+    record_json     TEXT NOT NULL,
+    PRIMARY KEY (session_id, cpu_khz, gpu_khz, emc_khz, share_index)
+) WITHOUT ROWID;
+)sql";
+
 struct Migration {
     const char* name;
     const char* sql;
@@ -192,6 +211,8 @@ const Migration kMigrations[] = {
     {"training runs, training points, bundles, deployments", kSchemaTrainingAndDeployment},
     {"board conditions: session identity/L4T/nvpmodel, per-tuple temperature and throttling",
      kSchemaBoardConditions},
+    {"share measurements: first tail unit on the kept maps and wire bytes per tuple and share",
+     kSchemaShareMeasurements},
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
@@ -1193,6 +1214,74 @@ std::vector<LayerRecord> ProfileStore::measurements(int64_t session,
     });
 }
 
+namespace {
+
+// Caller holds a write transaction; `markStarted` registers a tuple.
+template <typename MarkStarted>
+void insertShareRecords(SQLite::Database& db, int64_t session,
+                        const std::vector<ShareRecord>& records, MarkStarted markStarted) {
+    SQLite::Statement q(
+        db, "INSERT INTO share_measurements (session_id, cpu_khz, gpu_khz, emc_khz, share_index, "
+            "kept_channels, median_ms, total_energy_mj, wire_bytes, record_json) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+            "ON CONFLICT (session_id, cpu_khz, gpu_khz, emc_khz, share_index) DO UPDATE SET "
+            "kept_channels = excluded.kept_channels, median_ms = excluded.median_ms, "
+            "total_energy_mj = excluded.total_energy_mj, wire_bytes = excluded.wire_bytes, "
+            "record_json = excluded.record_json");
+    for (const ShareRecord& r : records) {
+        markStarted(r.unit.tuple);
+        q.bind(1, session);
+        q.bind(2, r.unit.tuple.cpuKhz);
+        q.bind(3, r.unit.tuple.gpuKhz);
+        q.bind(4, r.unit.tuple.emcKhz);
+        q.bind(5, r.shareIndex);
+        q.bind(6, r.keptChannels);
+        q.bind(7, r.unit.latency.medianMs);
+        q.bind(8, r.unit.totalEnergyMj);
+        q.bind(9, r.wireBytes);
+        q.bind(10, r.toJson().dump());
+        q.exec();
+        q.reset();
+    }
+}
+
+} // namespace
+
+void ProfileStore::addShareMeasurements(int64_t session, const std::vector<ShareRecord>& records) {
+    for (const ShareRecord& r : records)
+        if (r.shareIndex < 1 || r.shareIndex > 10)
+            throw ProfileStoreError("share record at " + r.unit.tuple.toString() +
+                                    ": share index " + std::to_string(r.shareIndex) +
+                                    " is not in 1..10");
+    guarded(d->path, "adding share measurements", [&] {
+        SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
+        d->requireSession(session);
+        insertShareRecords(d->db, session, records,
+                           [&](const FrequencyTuple& t) { d->markStarted(session, t); });
+        tx.commit();
+    });
+}
+
+std::vector<ShareRecord> ProfileStore::shareMeasurements(int64_t session) const {
+    return guarded(d->path, "reading share measurements", [&] {
+        d->requireSession(session);
+        SQLite::Statement q(d->db, "SELECT record_json FROM share_measurements WHERE session_id = "
+                                   "?1 ORDER BY cpu_khz, gpu_khz, emc_khz, share_index");
+        q.bind(1, session);
+        std::vector<ShareRecord> out;
+        while (q.executeStep()) {
+            try {
+                out.push_back(
+                    ShareRecord::fromJson(nlohmann::json::parse(q.getColumn(0).getString())));
+            } catch (const std::exception& e) {
+                throw ProfileStoreError("session " + std::to_string(session) +
+                                        ": a stored share measurement is unreadable: " + e.what());
+            }
+        }
+        return out;
+    });
+}
+
 void ProfileStore::addPowerSamples(int64_t session, const std::vector<PowerSample>& samples) {
     guarded(d->path, "adding power samples", [&] {
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -1328,6 +1417,13 @@ void ProfileStore::exportJson(int64_t session, std::ostream& out) const {
         for (first = true; cq.executeStep(); first = false)
             out << (first ? "\n" : ",\n")
                 << nlohmann::json::parse(cq.getColumn(0).getString()).dump();
+        out << "],\n\"shareRecords\":[";
+        SQLite::Statement sq(d->db, "SELECT record_json FROM share_measurements WHERE session_id = "
+                                    "?1 ORDER BY cpu_khz, gpu_khz, emc_khz, share_index");
+        sq.bind(1, session);
+        for (first = true; sq.executeStep(); first = false)
+            out << (first ? "\n" : ",\n")
+                << nlohmann::json::parse(sq.getColumn(0).getString()).dump();
         out << "]}\n";
         tx.commit();
     });
@@ -1461,6 +1557,7 @@ int64_t ProfileStore::importJson(std::istream& in) {
     std::vector<FrequencyTuple> completed;
     std::vector<PowerSample> samples;
     std::vector<TupleConditions> conditions;
+    std::vector<ShareRecord> shares;
     try {
         info = sessionFromJson(j.at("session"));
         // j.value() would copy the arrays, and records can be a million entries.
@@ -1482,6 +1579,14 @@ int64_t ProfileStore::importJson(std::istream& in) {
             completed.push_back(FrequencyTuple::parse(t.get<std::string>()));
         for (const auto& c : member("tupleConditions"))
             conditions.push_back(TupleConditions::fromJson(c));
+        const auto& shareRecs = member("shareRecords");
+        for (size_t i = 0; i < shareRecs.size(); ++i) {
+            try {
+                shares.push_back(ShareRecord::fromJson(shareRecs[i]));
+            } catch (const std::runtime_error& e) {
+                throw ProfileStoreError("share record " + std::to_string(i) + ": " + e.what());
+            }
+        }
         for (const auto& s : member("powerSamples"))
             samples.push_back({s.at("tMs").get<double>(), s.at("rail").get<std::string>(),
                                s.at("mw").is_number() ? s.at("mw").get<double>()
@@ -1502,6 +1607,8 @@ int64_t ProfileStore::importJson(std::istream& in) {
         d->insertPowerSamples(id, samples);
         for (const auto& c : conditions)
             d->upsertTupleConditions(id, c);
+        insertShareRecords(d->db, id, shares,
+                           [&](const FrequencyTuple& t) { d->markStarted(id, t); });
         tx.commit();
         return id;
     });

@@ -2,6 +2,7 @@
 #include "core/frequencytuple.h"
 #include "core/layerrecord.h"
 #include "core/sessioninfo.h"
+#include "core/sharerecord.h"
 #include "core/tupleconditions.h"
 
 #include <cstdint>
@@ -110,6 +111,12 @@ public:
     std::vector<LayerRecord> measurements(int64_t session) const;
     std::vector<LayerRecord> measurements(int64_t session, const FrequencyTuple& tuple) const;
 
+    // Share measurements (ShareRecord, the profiler's share sweep): one transaction; a (tuple,
+    // share) already stored is replaced. Registers each tuple as started, not complete.
+    void addShareMeasurements(int64_t session, const std::vector<ShareRecord>& records);
+    // Ordered by tuple (cpu, gpu, emc) then share index; empty for sessions profiled without it.
+    std::vector<ShareRecord> shareMeasurements(int64_t session) const;
+
     void addPowerSamples(int64_t session, const std::vector<PowerSample>& samples);
     std::vector<PowerSample> powerSamples(int64_t session) const; // by time
 
@@ -119,7 +126,8 @@ public:
     // Doubles are written in shortest round-trip form, so export -> import is exact.
     void exportCsv(int64_t session, std::ostream& out) const;
     // {"format":"dvfo-session", session (with "conditions"), completedTuples, records
-    // (LayerRecord::toJson), powerSamples, tupleConditions (TupleConditions::toJson)}
+    // (LayerRecord::toJson), powerSamples, tupleConditions (TupleConditions::toJson),
+    // shareRecords (ShareRecord::toJson; absent in exports from before them)}
     void exportJson(int64_t session, std::ostream& out) const;
     // A CSV carries no session metadata: the new session is `into`, with an empty board or model
     // taken from the file, every tuple in the file marked complete and status completed.

@@ -115,14 +115,30 @@ ProfileTable::ProfileTable(BoardSpec board, std::string model,
                     grid[gridIndex(c, g, m) * layers + l] = costs.at(int(l));
             }
 
-    costs_.assign(size_t(tupleCount()) * layers, {});
+    cpuAxis_ = cpuAxis, gpuAxis_ = gpuAxis, emcAxis_ = emcAxis;
+    costs_ = interpolate(grid, layers);
+    // Measured tuples exactly as measured (the weights above sum to 1 but may round).
+    for (const auto& [tuple, layerCosts] : byTuple) {
+        LayerCost* out = &costs_[size_t(tupleIndex(tuple)) * layers];
+        for (size_t l = 0; l < layers; ++l)
+            out[l] = layerCosts.at(int(l));
+    }
+}
+
+std::vector<LayerCost> ProfileTable::interpolate(const std::vector<LayerCost>& grid,
+                                                 size_t layers) const {
+    const std::vector<int64_t>&cpuAxis = cpuAxis_, &gpuAxis = gpuAxis_, &emcAxis = emcAxis_;
+    auto gridIndex = [&](size_t c, size_t g, size_t m) {
+        return (c * gpuAxis.size() + g) * emcAxis.size() + m;
+    };
+    std::vector<LayerCost> costs(size_t(tupleCount()) * layers);
     for (int ci = 0; ci < cpuLevels(); ++ci) {
         const Bracket bc = bracket(cpuAxis, board_.cpu.frequenciesKhz[size_t(ci)]);
         for (int gi = 0; gi < gpuLevels(); ++gi) {
             const Bracket bg = bracket(gpuAxis, board_.gpu.frequenciesKhz[size_t(gi)]);
             for (int mi = 0; mi < emcLevels(); ++mi) {
                 const Bracket bm = bracket(emcAxis, board_.emc.frequenciesKhz[size_t(mi)]);
-                LayerCost* out = &costs_[size_t(tupleIndex(ci, gi, mi)) * layers];
+                LayerCost* out = &costs[size_t(tupleIndex(ci, gi, mi)) * layers];
                 for (int corner = 0; corner < 8; ++corner) {
                     const bool uc = corner & 4, ug = corner & 2, um = corner & 1;
                     const double w =
@@ -140,12 +156,104 @@ ProfileTable::ProfileTable(BoardSpec board, std::string model,
             }
         }
     }
-    // Measured tuples exactly as measured (the weights above sum to 1 but may round).
-    for (const auto& [tuple, layerCosts] : byTuple) {
-        LayerCost* out = &costs_[size_t(tupleIndex(tuple)) * layers];
-        for (size_t l = 0; l < layers; ++l)
-            out[l] = layerCosts.at(int(l));
+    return costs;
+}
+
+void ProfileTable::setShareRecords(const std::vector<ShareRecord>& records) {
+    keptFirstUnit_.clear();
+    wireBytes_.clear();
+    shareRecords_.clear();
+    shareSplitLayer_.clear();
+    if (records.empty()) {
+        sharesMissing_ = "the profile has no share measurements (profiled by an agent without "
+                         "the share sweep)";
+        return;
     }
+    // tuple -> share index -> record; only measured tuples count.
+    std::map<FrequencyTuple, std::map<int, const ShareRecord*>> byTuple;
+    const ShareRecord& ref = records.front();
+    for (const ShareRecord& r : records) {
+        if (!isMeasured(r.unit.tuple))
+            continue;
+        auto refuse = [&](const std::string& why) {
+            sharesMissing_ = "share " + std::to_string(r.shareIndex) + " at " +
+                             r.unit.tuple.toString() + ": " + why;
+        };
+        if (r.splitLayer != ref.splitLayer || r.channels != ref.channels)
+            return refuse("split layer '" + r.splitLayer + "' (" + std::to_string(r.channels) +
+                          " maps) differs from the other records' '" + ref.splitLayer + "'");
+        const auto split = std::find(layerNames_.begin(), layerNames_.end(), r.splitLayer);
+        if (split == layerNames_.end() || split + 1 == layerNames_.end() ||
+            *(split + 1) != r.unit.layerName)
+            return refuse("unit '" + r.unit.layerName + "' is not the unit after split layer '" +
+                          r.splitLayer + "' in the profile");
+        if (r.shareIndex < 1 || r.shareIndex > kShareColumns)
+            return refuse("share index outside 1..10");
+        if (!(r.unit.latency.medianMs >= 0) || !(r.unit.totalEnergyMj >= 0) ||
+            !std::isfinite(r.unit.latency.medianMs) || !std::isfinite(r.unit.totalEnergyMj))
+            return refuse("negative or non-finite latency or energy");
+        byTuple[r.unit.tuple][r.shareIndex] = &r;
+    }
+    for (const FrequencyTuple& t : measured_) {
+        const auto it = byTuple.find(t);
+        const size_t have = it == byTuple.end() ? 0 : it->second.size();
+        if (have != size_t(kShareColumns)) {
+            sharesMissing_ = "tuple " + t.toString() + " has " + std::to_string(have) +
+                             " of 10 share measurements (profiled by an agent without the share "
+                             "sweep, or interrupted)";
+            return;
+        }
+    }
+    auto gridIndex = [&](size_t c, size_t g, size_t m) {
+        return (c * gpuAxis_.size() + g) * emcAxis_.size() + m;
+    };
+    const size_t width = size_t(kShareColumns);
+    std::vector<LayerCost> grid(measured_.size() * width);
+    std::vector<std::vector<double>> bytes(width + 1);
+    for (size_t c = 0; c < cpuAxis_.size(); ++c)
+        for (size_t g = 0; g < gpuAxis_.size(); ++g)
+            for (size_t m = 0; m < emcAxis_.size(); ++m) {
+                const auto& shares = byTuple.at({cpuAxis_[c], gpuAxis_[g], emcAxis_[m]});
+                for (const auto& [k, r] : shares) {
+                    grid[gridIndex(c, g, m) * width + size_t(k - 1)] = {r->unit.latency.medianMs,
+                                                                        r->unit.totalEnergyMj};
+                    bytes[size_t(k)].push_back(r->wireBytes);
+                }
+            }
+    keptFirstUnit_ = interpolate(grid, width);
+    for (const auto& [tuple, shares] : byTuple) // measured tuples exactly as measured
+        for (const auto& [k, r] : shares)
+            keptFirstUnit_[size_t(tupleIndex(tuple)) * width + size_t(k - 1)] = {
+                r->unit.latency.medianMs, r->unit.totalEnergyMj};
+    wireBytes_.assign(width + 1, 0.0);
+    for (size_t k = 1; k <= width; ++k) {
+        std::vector<double>& b = bytes[k];
+        std::nth_element(b.begin(), b.begin() + long(b.size() / 2), b.end());
+        wireBytes_[k] = b[b.size() / 2];
+    }
+    for (const auto& [tuple, shares] : byTuple)
+        for (const auto& [k, r] : shares)
+            shareRecords_.push_back(*r);
+    shareSplitLayer_ = ref.splitLayer;
+    sharesMissing_.clear();
+}
+
+LayerCost ProfileTable::keptFirstUnitAt(int index, int shareIndex) const {
+    if (keptFirstUnit_.empty())
+        throw std::logic_error("ProfileTable: no share measurements: " + sharesMissing_);
+    if (index < 0 || index >= tupleCount() || shareIndex < 1 || shareIndex > kShareColumns)
+        throw std::out_of_range("ProfileTable::keptFirstUnitAt: tuple " + std::to_string(index) +
+                                ", share index " + std::to_string(shareIndex));
+    return keptFirstUnit_[size_t(index) * size_t(kShareColumns) + size_t(shareIndex - 1)];
+}
+
+double ProfileTable::measuredWireBytes(int shareIndex) const {
+    if (wireBytes_.empty())
+        throw std::logic_error("ProfileTable: no share measurements: " + sharesMissing_);
+    if (shareIndex < 0 || shareIndex > kShareColumns)
+        throw std::out_of_range("ProfileTable::measuredWireBytes: share index " +
+                                std::to_string(shareIndex));
+    return wireBytes_[size_t(shareIndex)];
 }
 
 bool ProfileTable::isMeasured(const FrequencyTuple& t) const {

@@ -4,6 +4,7 @@
 #include "core/boardspec.h"
 #include "core/frequencytuple.h"
 #include "core/layerrecord.h"
+#include "core/sharerecord.h"
 
 #include <cstdint>
 #include <stdexcept>
@@ -75,6 +76,24 @@ public:
     // The same by tuple index: the hot path of the environment.
     LayerCost rangeAt(int tupleIndex, int first, int last) const;
 
+    // The profiler's share sweep (ShareRecord): the first tail unit on the kept maps per share,
+    // interpolated to every table tuple like the layers, and the bytes on the wire per share.
+    // Used only when complete: every measured tuple has shares 1..10, all of one split layer
+    // whose next unit is the record's, with one channel count. Otherwise the table keeps none
+    // and shareMeasurementsMissing() says why (the environment then falls back to its roofline
+    // ratio). Records at tuples the layers were not measured at are ignored.
+    void setShareRecords(const std::vector<ShareRecord>& records);
+    bool hasShareMeasurements() const { return !keptFirstUnit_.empty(); }
+    const std::string& shareMeasurementsMissing() const { return sharesMissing_; }
+    const std::string& shareSplitLayer() const { return shareSplitLayer_; }
+    const std::vector<ShareRecord>& shareRecords() const { return shareRecords_; }
+    // The first tail unit on the kept maps at share index k (1..10; zero cost at 10), any table
+    // tuple. Throws std::logic_error without share measurements, std::out_of_range otherwise.
+    LayerCost keptFirstUnitAt(int tupleIndex, int shareIndex) const;
+    // Bytes on the wire at share index k (0..10; 0 at k = 0): the median over measured tuples
+    // (one compression of one input: the same at every tuple).
+    double measuredWireBytes(int shareIndex) const;
+
 private:
     BoardSpec board_;
     std::string model_;
@@ -82,6 +101,16 @@ private:
     std::vector<FrequencyTuple> measured_;
     std::vector<LayerCost> costs_; // [tupleIndex * layers + layer], every table tuple
     std::vector<LayerRecord> records_;
+    std::vector<int64_t> cpuAxis_, gpuAxis_, emcAxis_; // the measured clocks, ascending
+    static constexpr int kShareColumns = 10;           // share indices 1..10
+    std::vector<LayerCost> keptFirstUnit_; // [tupleIndex * kShareColumns + k - 1], or empty
+    std::vector<double> wireBytes_;        // [k], k = 0..10
+    std::vector<ShareRecord> shareRecords_;
+    std::string sharesMissing_ = "the profile has no share measurements";
+    std::string shareSplitLayer_;
+    // Multilinear interpolation (see above) of `width` costs per measured tuple, given as
+    // grid[gridIndex * width + column], to every table tuple: [tupleIndex * width + column].
+    std::vector<LayerCost> interpolate(const std::vector<LayerCost>& grid, size_t width) const;
 };
 
 } // namespace dvfo

@@ -1,10 +1,16 @@
 #include "remote/edge/layerprofiler.h"
 
+#include "core/channelsplit.h"
+#include "core/compressedfeatures.h"
 #include "core/latencystats.h"
 #include "core/railenergy.h"
+#include "core/splitmodel.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <numeric>
+#include <random>
 #include <stdexcept>
 
 namespace dvfo {
@@ -26,9 +32,34 @@ DnnModel& LayerProfiler::model(const std::string& name, int batch) {
     return *it->second;
 }
 
+// The maps the head gives for the profiling input, ranked as the runtime ranks a zoo model's maps
+// (L1 norm, ZooSplit), and per share the kept maps, the first tail unit cut to them and the
+// compressed offloaded maps' bytes.
+struct LayerProfiler::ShareSweep {
+    struct Cut {
+        int shareIndex = 0;
+        std::vector<int32_t> kept;
+        std::vector<float> keptInput; // the split layer's maps with the offloaded ones zeroed
+        LayerInfo keptUnit;           // what the edge runs (the whole unit if it has no cut form)
+        bool cut = false;             // runUnitOnKeptChannels has a form for this unit
+        double wireBytes = 0;
+    };
+    std::string splitLayer;
+    size_t firstUnit = 0;
+    int channels = 0;
+    std::vector<Cut> cuts;
+};
+
 LayerRecord LayerProfiler::measure(DnnModel& m, const std::vector<size_t>& units,
                                    const LayerInfo& info, const ProfileRequest& request) {
-    const auto& layers = m.layers();
+    std::vector<Step> steps;
+    for (size_t u : units)
+        steps.push_back({&m.layers()[u], [&m, u] { m.runLayer(u); }});
+    return measureSteps(m, steps, info, request);
+}
+
+LayerRecord LayerProfiler::measureSteps(DnnModel& m, const std::vector<Step>& steps,
+                                        const LayerInfo& info, const ProfileRequest& request) {
     const double intervalS = hal_.railUpdateIntervalMs() / 1e3;
     const double minWindowS = minimumMeasurementWindowMs(hal_.railUpdateIntervalMs()) / 1e3;
     // An emulated board's time is its model's: beyond the runs that give the latency spread,
@@ -37,16 +68,16 @@ LayerRecord LayerProfiler::measure(DnnModel& m, const std::vector<size_t>& units
     // One run of the units; returns its board time. Host time goes to `hostSeconds` when run.
     auto runOnce = [&](bool execute, std::vector<double>* hostSeconds) {
         double board = 0, host = 0;
-        for (size_t u : units) {
+        for (const Step& step : steps) {
             double s = 0;
             if (execute) {
                 const auto t0 = std::chrono::steady_clock::now();
-                m.runLayer(u);
+                step.execute();
                 m.synchronize(); // CUDA queues kernels: time their completion, not their launch
                 s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             }
             host += s;
-            board += hal_.unitRan(layers[u], s);
+            board += hal_.unitRan(*step.info, s);
         }
         if (hostSeconds && execute) // booked runs have no host time to give the spread
             hostSeconds->push_back(host);
@@ -81,7 +112,7 @@ LayerRecord LayerProfiler::measure(DnnModel& m, const std::vector<size_t>& units
     rec.totalEnergyMj = !input.empty() && rec.energyMj.count(input) ? rec.energyMj.at(input) : sum;
     if (rec.windowMs <= 0) // a HAL that does not report its window: the wall clock's
         rec.windowMs = (emulated ? boardS : wallS) * 1e3;
-    if (emulated && units.size() != 1) {
+    if (emulated && steps.size() != 1) {
         // An emulated board prices single units, not a chain of them: the chain's median is its
         // runs' board time, with the spread of the runs executed here.
         const LatencyStats host = computeLatencyStats(hostSeconds);
@@ -91,9 +122,103 @@ LayerRecord LayerProfiler::measure(DnnModel& m, const std::vector<size_t>& units
     return rec;
 }
 
+std::unique_ptr<LayerProfiler::ShareSweep>
+LayerProfiler::prepareShareSweep(DnnModel& m, const ProfileRequest& request) {
+    if (request.batch != 1)
+        throw std::invalid_argument("the share sweep runs at batch 1 (as the runtime), not " +
+                                    std::to_string(request.batch));
+    const auto& layers = m.layers();
+    const auto split = std::find_if(layers.begin(), layers.end(), [&](const LayerInfo& l) {
+        return l.name == request.shareSplit;
+    });
+    if (split == layers.end())
+        throw std::invalid_argument("model " + request.model + " has no layer '" +
+                                    request.shareSplit + "' to split after");
+    const size_t splitIndex = size_t(split - layers.begin());
+    const std::vector<int64_t>& out = split->outputShape;
+    if (splitIndex + 1 >= layers.size() || out.size() != 4 || out[1] < 1)
+        throw std::invalid_argument("split layer '" + request.shareSplit + "' of " + request.model +
+                                    " is the last unit or does not output feature maps");
+    auto sweep = std::make_unique<ShareSweep>();
+    sweep->splitLayer = request.shareSplit;
+    sweep->firstUnit = splitIndex + 1;
+    const FeatureShape shape{out[1], out[2], out[3]};
+    sweep->channels = int(shape.channels);
+
+    // A deterministic image-like input through the head, on this machine's CPU copy of the units.
+    const std::vector<int64_t> inShape = m.inputShape();
+    const int64_t n =
+        std::accumulate(inShape.begin(), inShape.end(), int64_t(1), std::multiplies<int64_t>());
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    std::vector<float> x(static_cast<size_t>(n));
+    for (float& v : x)
+        v = uniform(rng);
+    for (size_t u = 0; u <= splitIndex; ++u)
+        x = m.runUnit(u, x);
+    const int64_t map = shape.mapSize();
+    std::vector<float> weights(size_t(shape.channels), 0.0f);
+    for (int64_t c = 0; c < shape.channels; ++c) {
+        double sum = 0;
+        for (int64_t i = 0; i < map; ++i)
+            sum += std::abs(x[size_t(c * map + i)]);
+        weights[size_t(c)] = float(sum / double(map));
+    }
+    for (int k = 1; k <= kShareRecords; ++k) {
+        const ChannelSplit cs =
+            ChannelSplit::rank(weights.data(), int32_t(shape.channels), k / 10.0);
+        ShareSweep::Cut cut;
+        cut.shareIndex = k;
+        cut.kept = cs.kept;
+        cut.wireBytes =
+            double(CompressedFeatures::compress(x.data(), shape, cs.offloaded).wireBytes());
+        cut.keptUnit =
+            unitOnKeptChannels(layers[sweep->firstUnit], int(cs.kept.size()), shape.channels);
+        if (!cs.kept.empty()) {
+            cut.keptInput = x;
+            for (int32_t c : cs.offloaded)
+                std::fill(cut.keptInput.begin() + int64_t(c) * map,
+                          cut.keptInput.begin() + int64_t(c + 1) * map, 0.0f);
+            cut.cut = !m.runUnitOnKeptChannels(sweep->firstUnit, cut.keptInput, cut.kept).empty();
+        }
+        sweep->cuts.push_back(std::move(cut));
+    }
+    return sweep;
+}
+
+std::vector<ShareRecord> LayerProfiler::measureShares(DnnModel& m, const ShareSweep& sweep,
+                                                      const ProfileRequest& request) {
+    const LayerInfo& whole = m.layers()[sweep.firstUnit];
+    std::vector<ShareRecord> out;
+    for (const ShareSweep::Cut& cut : sweep.cuts) {
+        ShareRecord r;
+        r.shareIndex = cut.shareIndex;
+        r.channels = sweep.channels;
+        r.keptChannels = int(cut.kept.size());
+        r.wireBytes = cut.wireBytes;
+        r.splitLayer = sweep.splitLayer;
+        if (cut.kept.empty()) { // everything offloaded: the edge runs nothing of the tail
+            r.unit.tuple = hal_.currentFrequencies();
+            r.unit.layerName = whole.name;
+            r.unit.kind = whole.kind;
+            r.unit.emulated = hal_.emulated();
+        } else {
+            std::function<void()> execute = [&m, &cut, &sweep] {
+                (void)m.runUnitOnKeptChannels(sweep.firstUnit, cut.keptInput, cut.kept);
+            };
+            if (!cut.cut) // the edge runs the whole unit on the zeroed maps (edgeTailOnKept)
+                execute = [&m, &sweep] { m.runLayer(sweep.firstUnit); };
+            r.unit = measureSteps(m, {{&cut.keptUnit, execute}}, cut.keptUnit, request);
+        }
+        r.unit.layerIndex = int(sweep.firstUnit);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 bool LayerProfiler::run(const ProfileRequest& request, const std::atomic<bool>& cancel,
                         const StartSink& onStart, const TupleSink& onTuple,
-                        const RecordSink& onRecord) {
+                        const RecordSink& onRecord, const ShareSink& onShare) {
     if (request.tuples.empty())
         throw std::invalid_argument("no tuples to profile");
     if (request.warmup < 0 || request.repeat < 1 || request.batch < 1)
@@ -104,6 +229,9 @@ bool LayerProfiler::run(const ProfileRequest& request, const std::atomic<bool>& 
     DnnModel& m = model(request.model, request.batch);
     m.setDevice(device);
     m.prepare();
+    std::unique_ptr<ShareSweep> sweep;
+    if (!request.shareSplit.empty())
+        sweep = prepareShareSweep(m, request);
     onStart(m.layers(), device, gpuSweepOnCpuWarning(device, hal_.emulated(), request.tuples));
 
     for (size_t ti = 0; ti < request.tuples.size(); ++ti) {
@@ -122,6 +250,12 @@ bool LayerProfiler::run(const ProfileRequest& request, const std::atomic<bool>& 
             onRecord(rec);
             if (cancel)
                 return false;
+            if (sweep && li == sweep->firstUnit && onShare) {
+                for (const ShareRecord& share : measureShares(m, *sweep, request))
+                    onShare(share);
+                if (cancel)
+                    return false;
+            }
         }
     }
     return true;

@@ -3,6 +3,7 @@
 #include "core/executiondevice.h"
 #include "core/frequencytuple.h"
 #include "core/layerrecord.h"
+#include "core/sharerecord.h"
 #include "remote/edge/boardhal.h"
 
 #include <atomic>
@@ -22,6 +23,10 @@ struct ProfileRequest {
     int repeat = 5;
     int batch = 1;
     std::string device; // auto | cpu | cuda; empty: the profiler's default (dvfo-edge --device)
+    // The split layer of the share sweep; empty: none. With one (and batch 1), at every tuple the
+    // first unit after it is also measured on the kept maps of each share 0.1..0.9, and each
+    // share's offloaded maps are compressed for their bytes on the wire (ShareRecord).
+    std::string shareSplit;
 };
 
 // Runs every unit of a model at every tuple on a board: pin the tuple, warm up, time the
@@ -38,6 +43,7 @@ class LayerProfiler {
 public:
     using RecordSink = std::function<void(const LayerRecord&)>;
     using TupleSink = std::function<void(size_t index, const FrequencyTuple&)>;
+    using ShareSink = std::function<void(const ShareRecord&)>;
     // Units of the model, the device they run on, and a warning for the user (empty if none).
     using StartSink = std::function<void(const std::vector<LayerInfo>&, const ExecutionDevice&,
                                          const std::string& warning)>;
@@ -60,10 +66,15 @@ public:
     // Models stay loaded between requests of one agent session (VGG-11 alone is 0.5 GB).
     DnnModel& model(const std::string& name, int batch);
 
-    // Validates everything before touching the clocks. Returns false when cancelled.
-    // Throws InvalidTupleError, std::invalid_argument (unknown model or device), HalError.
+    // Validates everything before touching the clocks. Returns false when cancelled. With a
+    // share split, each tuple's share records go to `onShare` right after the first tail unit's
+    // layer record (kShareRecords of them, share index 1..10).
+    // Throws InvalidTupleError, std::invalid_argument (unknown model, device or split layer, a
+    // share sweep at batch > 1), HalError.
     bool run(const ProfileRequest& request, const std::atomic<bool>& cancel,
-             const StartSink& onStart, const TupleSink& onTuple, const RecordSink& onRecord);
+             const StartSink& onStart, const TupleSink& onTuple, const RecordSink& onRecord,
+             const ShareSink& onShare = {});
+    static constexpr int kShareRecords = 10; // share indices 1..10 of the environment's 11
 
     // The whole model as one unit at `tuple` (units back to back in each run), measured with the
     // same warm-up and window as run()'s units: what per-layer energies must add up to. The
@@ -71,9 +82,24 @@ public:
     LayerRecord measureModel(const ProfileRequest& request, const FrequencyTuple& tuple);
 
 private:
+    // One run of a part: what executes and what the HAL books for it.
+    struct Step {
+        const LayerInfo* info;
+        std::function<void()> execute;
+    };
+    struct ShareSweep; // the split layer's maps of the profiling input, ranked and cut per share
+
     // One unit (or, with `units` of the whole model, one model run) measured through its window.
     LayerRecord measure(DnnModel& m, const std::vector<size_t>& units, const LayerInfo& info,
                         const ProfileRequest& request);
+    LayerRecord measureSteps(DnnModel& m, const std::vector<Step>& steps, const LayerInfo& info,
+                             const ProfileRequest& request);
+    // Throws std::invalid_argument for an unknown or last split layer, one without CxHxW maps, or
+    // batch > 1.
+    static std::unique_ptr<ShareSweep> prepareShareSweep(DnnModel& m,
+                                                         const ProfileRequest& request);
+    std::vector<ShareRecord> measureShares(DnnModel& m, const ShareSweep& sweep,
+                                           const ProfileRequest& request);
 
     BoardHal& hal_;
     std::mutex& halMutex_;

@@ -8,6 +8,7 @@
 #include "core/dnnmodel.h"
 #include "core/dvfoenvironment.h"
 #include "core/profiletable.h"
+#include "core/sharerecord.h"
 #include "core/emulationmodel.h"
 #include "core/offloadmodel.h"
 #include "core/splitmodel.h"
@@ -186,9 +187,46 @@ private:
                 r.totalEnergyMj = emulation.unitEnergyMj(unit, t);
                 records.push_back(r);
             }
+        // What the profiler's share sweep records on the emulated board: the first tail unit as
+        // it prices the cut unit, and the compressed maps' bytes.
+        std::vector<ShareRecord> shares;
+        for (const FrequencyTuple& t : corners)
+            for (int k = 1; k < OffloadModel::kShares; ++k) {
+                ShareRecord s;
+                s.shareIndex = k;
+                s.splitLayer = offload.splitLayer();
+                s.channels = int(offload.featureShape().channels);
+                s.keptChannels = s.channels - offload.share(k).offloadedChannels;
+                s.wireBytes = offload.share(k).wireBytes;
+                s.unit.tuple = t;
+                s.unit.layerName = offload.firstTailUnit().name;
+                s.unit.layerIndex = offload.splitIndex() + 1;
+                if (s.keptChannels > 0) {
+                    const LayerInfo kept = offload.firstTailUnitOnKept(k);
+                    s.unit.latency.medianMs = emulation.unitTiming(kept, t).totalS * 1e3;
+                    s.unit.latency.n = 1;
+                    s.unit.totalEnergyMj = emulation.unitEnergyMj(kept, t);
+                }
+                shares.push_back(s);
+            }
+        for (bool measured : {false, true}) {
+            ProfileTable table(spec, model, records);
+            if (measured)
+                table.setShareRecords(shares);
+            edgeTailChargeMatchesWith(table, offload, split, corners, measured);
+        }
+    }
+
+    void edgeTailChargeMatchesWith(const ProfileTable& table, const OffloadModel& offload,
+                                   const SplitModel& split,
+                                   const std::vector<FrequencyTuple>& corners, bool measured) {
+        const BoardSpec& spec = table.board();
+        const EmulationModel emulation(spec);
+        const std::string model = table.model();
         DvfoEnvironmentConfig config;
         config.energy = EnergyAccounting::Inference;
-        const DvfoEnvironment env(ProfileTable(spec, model, records), offload, config);
+        const DvfoEnvironment env(table, offload, config);
+        QVERIFY2(env.edgeTailMeasured() == measured, env.edgeTailSource().c_str());
         const int channels = split.featureShape().channels;
         const ProfileTable& profile = env.profile();
         double worstL = 0, worstE = 0;
@@ -220,8 +258,9 @@ private:
             }
             QCOMPARE(env.edgeTailCharge({cpu, gpu, emc, OffloadModel::kShares - 1}).latencyMs, 0.0);
         }
-        qInfo("%s on %s: worst charged vs executed edge tail: latency %.3f %%, energy %.3f %%",
-              model.c_str(), spec.id.c_str(), 100 * worstL, 100 * worstE);
+        qInfo("%s on %s (%s): worst charged vs executed edge tail: latency %.3f %%, energy %.3f %%",
+              model.c_str(), spec.id.c_str(), measured ? "measured shares" : "roofline ratio",
+              100 * worstL, 100 * worstE);
         QVERIFY2(
             worstL < 1e-6 && worstE < 1e-6,
             qPrintable(QString("latency %1 %, energy %2 %").arg(100 * worstL).arg(100 * worstE)));
