@@ -1,5 +1,7 @@
 #include "core/boardspec.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -139,6 +141,16 @@ BoardSpec BoardSpec::fromJson(const json& j) {
             parseDomain(need(dom, "gpu", "emulation.domains."), "emulation.domains.gpu");
         b.emulation.emc =
             parseDomain(need(dom, "emc", "emulation.domains."), "emulation.domains.emc");
+        // Boards described before switching was modelled: the built-in boards' typical values.
+        auto switchMs = [&](DomainModel& d, const char* domain, double fallback) {
+            d.switchMs = dom.at(domain).value("switchMs", fallback);
+            if (!std::isfinite(d.switchMs) || d.switchMs < 0)
+                throw std::runtime_error(std::string("board spec: 'emulation.domains.") + domain +
+                                         ".switchMs' must be >= 0 ms");
+        };
+        switchMs(b.emulation.cpu, "cpu", 0.3);
+        switchMs(b.emulation.gpu, "gpu", 0.8);
+        switchMs(b.emulation.emc, "emc", 3.0);
         if (em.contains("radio"))
             b.emulation.radioNanojoulePerByte = em.at("radio").value("nanojoulePerByte", 0.0);
         if (b.emulation.gpuFlopsPerCycle <= 0 || b.emulation.emcBytesPerCycle <= 0)
@@ -179,7 +191,8 @@ json BoardSpec::toJson() const {
                           {"staticMw", r.staticMw},
                           {"weights", r.weights}});
     auto dom = [](const DomainModel& d) {
-        return json{{"ceffNf", d.ceffNf}, {"vMin", d.vMin}, {"vMax", d.vMax}};
+        return json{
+            {"ceffNf", d.ceffNf}, {"vMin", d.vMin}, {"vMax", d.vMax}, {"switchMs", d.switchMs}};
     };
     json em{
         {"gpuFlopsPerCycle", emulation.gpuFlopsPerCycle},

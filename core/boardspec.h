@@ -36,6 +36,9 @@ struct DomainModel {
     double ceffNf = 0; // effective switched capacitance, nF
     double vMin = 0;   // volts at the lowest table frequency
     double vMax = 0;   // volts at the highest table frequency
+    // How long a change of this clock stalls the board, ms (ClockSwitchTimes): what an emulated
+    // board's set-freq takes. Not in the reference facts (docs/emulation.md): an assumption.
+    double switchMs = 0;
 };
 
 struct EmulationParams {

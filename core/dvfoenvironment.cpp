@@ -69,6 +69,22 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
     edgeTailL_.assign(n * shares, 0.0), edgeTailE_.assign(n * shares, 0.0);
     const EmulationModel roofline(profile_.board());
     const LayerInfo& firstUnit = offload_.firstTailUnit();
+    // Measured per share when the profile's share sweep split where this offload model does;
+    // otherwise the roofline ratio below (docs/cost-model.md), and edgeTailSource() says why.
+    const bool measured =
+        profile_.hasShareMeasurements() && profile_.shareSplitLayer() == offload_.splitLayer();
+    if (measured)
+        edgeTailSource_ = "measured per share (the profile's share sweep)";
+    else if (profile_.hasShareMeasurements())
+        edgeTailSource_ = "roofline ratio: the profile's share sweep split after '" +
+                          profile_.shareSplitLayer() + "', the offload model after '" +
+                          offload_.splitLayer() + "'";
+    else
+        edgeTailSource_ = "roofline ratio: " + profile_.shareMeasurementsMissing();
+    wireBytes_.resize(shares);
+    for (size_t k = 0; k < shares; ++k)
+        wireBytes_[k] =
+            measured ? profile_.measuredWireBytes(int(k)) : offload_.share(int(k)).wireBytes;
     const int gpu = profile_.gpuLevels(), emc = profile_.emcLevels();
     // mW * ms = uJ; clamped because a measured layer can dip below the nominal floor.
     auto aboveIdle = [&](double energyMj, double latencyMs) {
@@ -97,11 +113,29 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
                 latencyRatio = roofline.unitTiming(kept, t).totalS / wholeS;
                 energyRatio = roofline.unitEnergyMj(kept, t) / wholeMj;
             }
-            const double l = tail.latencyMs - first.latencyMs * (1.0 - latencyRatio);
-            const double e = tail.energyMj - first.energyMj * (1.0 - energyRatio);
+            double l = tail.latencyMs - first.latencyMs * (1.0 - latencyRatio);
+            double e = tail.energyMj - first.energyMj * (1.0 - energyRatio);
+            if (measured && k > 0) { // the first unit as measured on the kept maps
+                const LayerCost kept = profile_.keptFirstUnitAt(int(i), int(k));
+                l = tail.latencyMs - first.latencyMs + kept.latencyMs;
+                e = tail.energyMj - first.energyMj + kept.energyMj;
+            }
             edgeTailL_[i * shares + k] = l;
             edgeTailE_[i * shares + k] = aboveIdle(e, l);
         }
+    }
+    // The board waiting for a clock change: idle at the new tuple on the emulation model.
+    switchPowerMw_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const FrequencyTuple t =
+            profile_.tupleAtLevels(int(i) / (gpu * emc), (int(i) / emc) % gpu, int(i) % emc);
+        double p = roofline.totalPowerMw(roofline.idlePowerMw(t));
+        if (!std::isfinite(p)) // a board without emulation constants: no power to charge
+            p = config_.energy == EnergyAccounting::Inference ? 0.0 : idlePowerMw_;
+        switchPowerMw_[i] = config_.energy == EnergyAccounting::AboveIdle
+                                ? std::max(0.0, p - idlePowerMw_)
+                            : config_.energy == EnergyAccounting::Period ? p - idlePowerMw_
+                                                                         : p;
     }
     const int maxTuple = tupleOf(maxClocks());
     tailLatencyAtMaxMs_ = tailL_[size_t(maxTuple)];
@@ -125,7 +159,7 @@ DvfoEnvironment::DvfoEnvironment(ProfileTable profile, OffloadModel offload,
 ModelConstants DvfoEnvironment::modelConstants() const {
     ModelConstants m;
     m.tailFlopsFraction = offload_.tailFlopsFraction();
-    m.fullOffloadBytes = offload_.share(OffloadModel::kShares - 1).wireBytes;
+    m.fullOffloadBytes = wireBytes_[size_t(OffloadModel::kShares - 1)];
     m.edgeMaxLatencyMs = refLatencyMs_;
     return m;
 }
@@ -177,7 +211,7 @@ DvfoEnvironment::ShareTerms DvfoEnvironment::shareTerms(const LinkSample& link, 
     if (!(link.bandwidthMbps > 0))
         return {0, 0, 0, true};
     const OffloadParams& p = offload_.params();
-    const double bytes = offload_.share(k).wireBytes;
+    const double bytes = wireBytes_[size_t(k)];
     const double airMs = bytes * 8.0 / (link.bandwidthMbps * 1000.0);
     return {link.rttMs + airMs + cloudMs_,
             bytes * nanojoulePerByte_ * 1e-6 + p.radioActiveMw * airMs * 1e-3, bytes, false};
@@ -221,6 +255,17 @@ LayerCost DvfoEnvironment::edgeTailCharge(const FactoredAction& action) const {
     return c;
 }
 
+LayerCost DvfoEnvironment::switchCharge(const FactoredAction& from,
+                                        const FactoredAction& to) const {
+    validate(from);
+    validate(to);
+    LayerCost c;
+    c.latencyMs = config_.switching.switchMs(from[0] != to[0], from[1] != to[1], from[2] != to[2]);
+    if (c.latencyMs > 0)
+        c.energyMj = switchPowerMw_[size_t(tupleOf(to))] * c.latencyMs * 1e-3;
+    return c;
+}
+
 DvfoEnvironment::Raw DvfoEnvironment::raw(const LinkSample& link, int tuple, int k) const {
     return rawFromTerms(shareTerms(link, k), tuple, k);
 }
@@ -250,6 +295,10 @@ ActionCost DvfoEnvironment::evaluate(const LinkSample& link, const FactoredActio
     c.energyMj = d * before.energyMj + (1 - d) * now.energyMj;
     c.latencyMs = d * before.latencyMs + (1 - d) * now.latencyMs;
     c.edgeBusyMs = d * before.edgeBusyMs + (1 - d) * now.edgeBusyMs;
+    const LayerCost sw = switchCharge(previous, action);
+    c.energyMj += sw.energyMj;
+    c.latencyMs += sw.latencyMs;
+    c.edgeBusyMs += sw.latencyMs;
     c.cost = costOf(c.energyMj, c.latencyMs);
     c.sloViolated = config_.sloMs > 0 && c.latencyMs > config_.sloMs;
     c.accuracy = offload_.share(action[3]).accuracy;
@@ -283,14 +332,19 @@ FactoredAction DvfoEnvironment::bestAction(const LinkSample& link, const Factore
         terms[k] = shareTerms(link, k);
     double best = std::numeric_limits<double>::infinity();
     FactoredAction bestAction = maxClocks();
+    const ClockSwitchTimes& sw = config_.switching;
     for (int c = c0; c < c1; ++c)
         for (int g = g0; g < g1; ++g)
             for (int m = m0; m < m1; ++m) {
                 const int tuple = profile_.tupleIndex(c, g, m);
+                // Leaving the previous tuple costs the same whatever the share.
+                const double swMs =
+                    sw.switchMs(c != previous[0], g != previous[1], m != previous[2]);
+                const double swMj = swMs > 0 ? switchPowerMw_[size_t(tuple)] * swMs * 1e-3 : 0.0;
                 for (int k = k0; k < k1; ++k) {
                     const Raw now = rawFromTerms(terms[k], tuple, k);
-                    const double e = d * before.energyMj + (1 - d) * now.energyMj;
-                    const double l = d * before.latencyMs + (1 - d) * now.latencyMs;
+                    const double e = d * before.energyMj + (1 - d) * now.energyMj + swMj;
+                    const double l = d * before.latencyMs + (1 - d) * now.latencyMs + swMs;
                     double cost = we * e + wl * l;
                     if (slo > 0 && l > slo)
                         cost += penalty;
@@ -350,7 +404,7 @@ RlStep DvfoEnvironment::step(const FactoredAction& action, double d) {
     const FactoredAction run = executed(action);
     const ActionCost c = evaluate(link, previous_, run, d);
     const int64_t sent =
-        run[3] > 0 && link.bandwidthMbps > 0 ? int64_t(offload_.share(run[3]).wireBytes) : 0;
+        run[3] > 0 && link.bandwidthMbps > 0 ? int64_t(wireBytes_[size_t(run[3])]) : 0;
     estimator_.observe(estimator_.simulate(link, sent));
     previous_ = run;
     lastCost_ = c;

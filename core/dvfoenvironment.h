@@ -2,6 +2,7 @@
 // DVFO's environment: one inference per control step on an edge board described by a stored
 // profile, with a share of the split layer's feature maps offloaded to a cloud server over a link
 // that follows a trace.
+#include "core/clockswitchtimes.h"
 #include "core/dvfoobservation.h"
 #include "core/linkestimator.h"
 #include "core/linktrace.h"
@@ -41,6 +42,9 @@ struct DvfoEnvironmentConfig {
     double idlePowerMw = -1;
     LinkTrace trace;
     ObservationLayout observation; // level counts are filled in from the board; scales as given
+    // What changing each clock domain stalls the board (ms), charged on a step whose tuple differs
+    // from the previous step's; all zero (the default): switching is free.
+    ClockSwitchTimes switching;
 };
 
 // What one action costs under one link sample (already blended when asked with a delay).
@@ -66,6 +70,8 @@ struct ActionRestriction {
 // request and the edge tail at once, and fusion when both are back. The edge tail runs the
 // remaining layers on the kept maps: its first unit reads only them (weights cut to the kept
 // channels), the later units run whole, so
+//   edgeTail(s) = tail - first + kept(s, tuple)   (kept: the profile's share sweep, measured)
+// when the profile has share measurements (then bytes(s) is measured too), otherwise
 //   edgeTail(s) = tail - first * (1 - r(s, tuple)),  r = roofline(first on the kept maps) /
 //                                                         roofline(first)
 // (the board's roofline, EmulationModel, at the tuple: the profile gives the cost, the roofline
@@ -88,6 +94,14 @@ struct ActionRestriction {
 // the sample it is costed under (currentLink()).
 // Delay d (thinking while moving): the first d of the period runs the previous action, so
 //   E = d E(prev) + (1 - d) E(a),  L = d L(prev) + (1 - d) L(a).
+// Switching (config.switching): a step whose tuple differs from the previous step's first waits
+// for the changed clocks, one domain after the other: sw = sum of the changed domains' times, then
+//   L += sw,  busy += sw,  E += P_sw(tuple) * sw * 1e-3
+// with P_sw the board's power while it waits: the emulation model's idle power at the new tuple
+// (clocks up, nothing computing; an assumption, the reference facts give no figure), less P_idle
+// with AboveIdle (clamped at 0) and Period (whose idle term already counts those ms at P_idle).
+// The share does not matter: only clocks switch. The emulated board's set-freq takes sw and is
+// charged exactly this (EmulatedBoard::switchFrequencies), so the runtime realises it.
 // Reward, with E_ref, L_ref = energy and latency of edge-only at max clocks (link-independent):
 //   r = -(eta * E / E_ref + (1 - eta) * L / L_ref) - sloPenalty * [sloMs > 0 and L > sloMs]
 // and cost = -r. Branches: {cpu levels, gpu levels, emc levels, 11}.
@@ -136,6 +150,16 @@ public:
     // What the environment charges the edge tail at `action` (its tuple, its share; zero at
     // s = 1), with the energy accounting in use: the runtime runs exactly this.
     LayerCost edgeTailCharge(const FactoredAction& action) const;
+    // Where edgeTailCharge() and the bytes per share come from: "measured per share (...)" or
+    // "roofline ratio: <why the profile's share measurements are not used>".
+    const std::string& edgeTailSource() const { return edgeTailSource_; }
+    bool edgeTailMeasured() const { return edgeTailSource_.rfind("measured", 0) == 0; }
+    // Bytes on the wire at share index k: measured by the profile's share sweep when the edge
+    // tail is, else the offload model's (OffloadModel::share(k).wireBytes).
+    double wireBytes(int shareIndex) const { return wireBytes_.at(size_t(shareIndex)); }
+    // What pinning `to`'s clocks after `from`'s costs (see above), with the energy accounting in
+    // use; zero when no clock changes or switching is free.
+    LayerCost switchCharge(const FactoredAction& from, const FactoredAction& to) const;
 
     FactoredAction maxClocks(int shareIndex = 0) const;
     FactoredAction minClocks(int shareIndex = 0) const;
@@ -176,8 +200,11 @@ private:
     std::vector<double> headL_, headE_, tailL_, tailE_; // per tuple index
     // The edge tail on the kept maps, [tuple index * kShares + share index] (share 0: the tail).
     std::vector<double> edgeTailL_, edgeTailE_;
+    std::vector<double> wireBytes_; // per share index
+    std::string edgeTailSource_;
     double tailLatencyAtMaxMs_ = 0;
-    double cloudMs_ = 0; // the cloud's tail, any share > 0
+    double cloudMs_ = 0;                // the cloud's tail, any share > 0
+    std::vector<double> switchPowerMw_; // per tuple index: P_sw in the energy accounting in use
     double refEnergyMj_ = 0, refLatencyMs_ = 0;
 
     std::vector<LinkSample> links_;

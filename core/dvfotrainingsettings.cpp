@@ -21,9 +21,18 @@ std::string DvfoTrainingSettings::toJson() const {
                 {"cloudSpeedup", cloudSpeedup},
                 {"energy", energy},
                 {"idlePowerMw", idlePowerMw},
-                {"attentionReport", attentionReport}}
+                {"attentionReport", attentionReport},
+                {"switchCost", switchCost},
+                {"switchTimes", switchTimes.source.empty() ? json() : switchTimes.toJson()}}
         .dump();
 }
+
+namespace {
+void checkSwitchCost(const std::string& s) {
+    if (s != "on" && s != "off")
+        throw std::invalid_argument("unknown switch cost '" + s + "': use on or off");
+}
+} // namespace
 
 DvfoTrainingSettings DvfoTrainingSettings::fromJson(const std::string& text) {
     DvfoTrainingSettings s;
@@ -49,6 +58,12 @@ DvfoTrainingSettings DvfoTrainingSettings::fromJson(const std::string& text) {
         parseEnergyAccounting(s.energy);
         get("idlePowerMw", s.idlePowerMw);
         get("attentionReport", s.attentionReport);
+        // Runs stored before switching was charged were trained with free switching.
+        s.switchCost = "off";
+        get("switchCost", s.switchCost);
+        checkSwitchCost(s.switchCost);
+        if (j.contains("switchTimes") && !j.at("switchTimes").is_null())
+            s.switchTimes = ClockSwitchTimes::fromJson(j.at("switchTimes"));
     } catch (const json::exception& e) {
         throw std::invalid_argument(std::string("invalid training settings: ") + e.what());
     }
@@ -71,6 +86,11 @@ std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(ProfileTa
     config.energy = parseEnergyAccounting(energy);
     config.idlePowerMw = idlePowerMw;
     config.trace = LinkTrace::parse(trace, controlPeriodMs);
+    checkSwitchCost(switchCost);
+    if (switchCost == "on")
+        config.switching = switchTimes.source.empty()
+                               ? ClockSwitchTimes::boardModel(profile.board())
+                               : switchTimes;
     return std::make_unique<DvfoEnvironment>(std::move(profile), std::move(offload), config);
 }
 
@@ -97,6 +117,13 @@ DqnConfig DvfoTrainingSettings::defaultAgentConfig(bool concurrent) {
     return c;
 }
 
+json DvfoTrainingSettings::settingsWithSwitchTimes(const DvfoEnvironment& env) const {
+    json j = json::parse(toJson());
+    if (switchCost == "on")
+        j["switchTimes"] = env.config().switching.toJson();
+    return j;
+}
+
 std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int64_t session,
                                                 int64_t trainingRun) const {
     const ProfileTable& p = env.profile();
@@ -109,6 +136,9 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
     json records = json::array();
     for (const LayerRecord& r : p.records())
         records.push_back(r.toJson());
+    json shareRecords = json::array(); // the share sweep's, when the profile has it
+    for (const ShareRecord& r : p.shareRecords())
+        shareRecords.push_back(r.toJson());
     return json{{"name", "dvfo-dqn"},
                 {"board", p.board().name},
                 {"boardSpecId", p.board().id},
@@ -120,8 +150,9 @@ std::string DvfoTrainingSettings::policySidecar(const DvfoEnvironment& env, int6
                 {"offloadShares", shares},
                 {"splitLayer", env.offload().splitLayer()},
                 {"cloudSpeedup", env.offload().params().cloudSpeedup},
-                {"settings", json::parse(toJson())},
+                {"settings", settingsWithSwitchTimes(env)},
                 {"records", records},
+                {"shareRecords", shareRecords},
                 {"observation", observation},
                 {"modelConstants", env.modelConstants().toJson()},
                 {"eta", eta},

@@ -31,9 +31,18 @@ struct DvfoTrainingSettings {
     // `dvfo attention evaluate --json` report: measured bytes on the wire and accuracy per share
     // (OffloadModel::applyAttentionReportFile); empty: the int8 byte model, accuracy unknown.
     std::string attentionReport;
+    // "on": a step that changes clocks is charged the board's switch times (ClockSwitchTimes: a
+    // session's measured ones, else the board's model); "off": switching is free.
+    std::string switchCost = "on";
+    // The switch times charged when on. Source empty: resolved by makeEnvironment (the session's,
+    // else the board's model). Sidecars carry the resolved ones, so the board charges the same.
+    ClockSwitchTimes switchTimes;
 
     std::string toJson() const;
     static DvfoTrainingSettings fromJson(const std::string& json); // throws std::invalid_argument
+    // toJson() with the switch times `env` charges (resolved from its session or board), for
+    // sidecars: the board rebuilds the same cost model from them.
+    nlohmann::json settingsWithSwitchTimes(const DvfoEnvironment& env) const;
 
     // The environment for a profile table (throws what the environment side throws).
     std::unique_ptr<DvfoEnvironment> makeEnvironment(ProfileTable profile) const;

@@ -14,9 +14,10 @@ InferenceCost realisedCost(const nlohmann::json& r, const DvfoEnvironment& env) 
                    : e;
     };
     InferenceCost m;
-    m.latencyMs = r.value("latencyMs", 0.0);
+    m.latencyMs = r.value("latencyMs", 0.0) + r.value("switchMs", 0.0);
     m.energyMj = part("headMs", "headMj") + part("edgeTailMs", "edgeTailMj") +
-                 part("fallbackTailMs", "fallbackTailMj") + r.value("radioMj", 0.0);
+                 part("fallbackTailMs", "fallbackTailMj") + part("switchMs", "switchMj") +
+                 r.value("radioMj", 0.0);
     if (env.energyAccounting() == EnergyAccounting::Period)
         m.energyMj +=
             idle * std::max(0.0, env.config().controlPeriodMs - r.value("busyMs", 0.0)) * 1e-3;
@@ -31,6 +32,12 @@ InferenceCost realisedCost(const nlohmann::json& r, const DvfoEnvironment& env) 
 InferenceCost predictedCost(const DvfoEnvironment& env, const LinkSample& link,
                             const FactoredAction& executed) {
     const ActionCost c = env.evaluate(link, executed);
+    return {c.energyMj, c.latencyMs, c.cost};
+}
+
+InferenceCost predictedCost(const DvfoEnvironment& env, const LinkSample& link,
+                            const FactoredAction& executed, const FactoredAction& previous) {
+    const ActionCost c = env.evaluate(link, previous, executed, 0.0);
     return {c.energyMj, c.latencyMs, c.cost};
 }
 

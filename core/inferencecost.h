@@ -15,10 +15,14 @@ struct InferenceCost {
     double cost = 0; // eta E / E_ref + (1 - eta) L / L_ref (+ SLO penalty)
 };
 
-// Record keys read: latencyMs, headMs/Mj, edgeTailMs/Mj, fallbackTailMs/Mj, radioMj, busyMs.
+// Record keys read: latencyMs, headMs/Mj, edgeTailMs/Mj, fallbackTailMs/Mj, radioMj, busyMs, and
+// switchMs/Mj (the clock change the inference waited for; absent in older records: none).
 InferenceCost realisedCost(const nlohmann::json& record, const DvfoEnvironment& env);
-// The environment's cost of one executed action under `link`, the same reduction.
+// The environment's cost of one executed action under `link`, the same reduction; with
+// `previous`, what ran before it, including the clock change between the two.
 InferenceCost predictedCost(const DvfoEnvironment& env, const LinkSample& link,
                             const FactoredAction& executed);
+InferenceCost predictedCost(const DvfoEnvironment& env, const LinkSample& link,
+                            const FactoredAction& executed, const FactoredAction& previous);
 
 } // namespace dvfo

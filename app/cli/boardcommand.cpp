@@ -1,4 +1,5 @@
 #include "app/cli/boardcommand.h"
+#include "core/clockswitchtimes.h"
 #include "core/jsoninteger.h"
 
 #include "app/cli/boardmonitorcommand.h"
@@ -79,7 +80,47 @@ std::optional<std::string> promptSecret(const std::string& prompt) {
     return s;
 }
 
-int probeBoard(const std::string& name, bool acceptNew, const std::string& acceptFingerprint) {
+// How long each clock change takes on the board (the agent's `measure-switch`): emulated boards
+// always (their model, and its realisation timed), real boards when asked, since timing pins the
+// clocks for a moment.
+void printSwitchTimes(AgentClient& agent, bool emulated, bool measure) {
+    if (!emulated && !measure) {
+        std::cout << "\nClock switch times: not measured (--measure-switch times them; it pins "
+                     "the clocks for about a second, then restores them)\n";
+        return;
+    }
+    nlohmann::json reply;
+    try {
+        reply = agent.call("measure-switch");
+    } catch (const std::exception& e) {
+        std::cout << "\nClock switch times: the agent did not measure them (" << e.what() << ")\n";
+        return;
+    }
+    const ClockSwitchTimes charged = ClockSwitchTimes::fromAgentReply(reply);
+    std::cout << "\nClock switch times (" << jsonIntegerOr<int>(reply["cpu"], "transitions", 0)
+              << " changes per domain, bound " << TablePrinter::num(reply.value("boundMs", 0.0), 0)
+              << " ms):\n";
+    TablePrinter t({"domain", "median ms", "p90 ms", "timeouts", "charged ms"});
+    const double chargedMs[] = {charged.cpuMs, charged.gpuMs, charged.emcMs};
+    int i = 0;
+    for (const char* d : {"cpu", "gpu", "emc"}) {
+        const nlohmann::json& m = reply.at(d);
+        t.addRow({d == std::string("cpu")   ? "CPU"
+                  : d == std::string("gpu") ? "GPU"
+                                            : "EMC",
+                  TablePrinter::num(m.value("medianMs", 0.0), 3),
+                  TablePrinter::num(m.value("p90Ms", 0.0), 3),
+                  std::to_string(jsonIntegerOr<int>(m, "timeouts", 0)),
+                  TablePrinter::num(chargedMs[i++], 3)});
+    }
+    t.print(std::cout);
+    std::cout << (charged.source == "model"
+                      ? "Charged: the emulated board's switching model, which its set-freq takes.\n"
+                      : "Charged: the measured medians.\n");
+}
+
+int probeBoard(const std::string& name, bool acceptNew, const std::string& acceptFingerprint,
+               bool measureSwitch) {
     BoardRegistry registry;
     try {
         auto agent =
@@ -112,6 +153,7 @@ int probeBoard(const std::string& name, bool acceptNew, const std::string& accep
                       TablePrinter::num(rail["mv"].get<double>(), 0),
                       TablePrinter::num(rail["ma"].get<double>(), 0)});
         r.print(std::cout);
+        printSwitchTimes(*agent, p.value("emulated", false), measureSwitch);
         return 0;
     } catch (const SshError& e) {
         std::cerr << "dvfo: " << name << ": " << e.what() << "\n";
@@ -203,6 +245,7 @@ void addBoardCommand(CLI::App& app) {
     auto probeName = std::make_shared<std::string>();
     auto acceptNew = std::make_shared<bool>(false);
     auto acceptFingerprint = std::make_shared<std::string>();
+    auto measureSwitch = std::make_shared<bool>(false);
     auto* probe =
         board->add_subcommand("probe", "Connect, check/upload the agent, show tables and rails");
     probe->add_option("name", *probeName, "Board name or emulated:<id>")->required();
@@ -211,8 +254,10 @@ void addBoardCommand(CLI::App& app) {
     probe->add_option("--accept-fingerprint", *acceptFingerprint,
                       "Trust an unknown host key only if it has this fingerprint (SHA256:...; it "
                       "is saved)");
-    probe->callback([probeName, acceptNew, acceptFingerprint] {
-        const int rc = probeBoard(*probeName, *acceptNew, *acceptFingerprint);
+    probe->add_flag("--measure-switch", *measureSwitch,
+                    "Also time clock changes on a real board (emulated boards always show them)");
+    probe->callback([probeName, acceptNew, acceptFingerprint, measureSwitch] {
+        const int rc = probeBoard(*probeName, *acceptNew, *acceptFingerprint, *measureSwitch);
         if (rc)
             throw CLI::RuntimeError(rc);
     });

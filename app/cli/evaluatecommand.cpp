@@ -40,12 +40,20 @@ struct EvaluateOptions {
     double waitMw = 0;
     std::string energy = "above-idle";
     double idleMw = -1;
+    std::string switchCost = "on";
     std::string attentionReport;
     std::string policyDir;
     std::string json;
     bool suite = false;
     std::vector<std::string> suiteTraces;
 };
+
+std::string describeSwitching(const ClockSwitchTimes& s) {
+    if (!s.any())
+        return "free (--switch-cost off)";
+    return "CPU " + TablePrinter::num(s.cpuMs, 2) + " ms, GPU " + TablePrinter::num(s.gpuMs, 2) +
+           " ms, EMC " + TablePrinter::num(s.emcMs, 2) + " ms per change (" + s.source + ")";
+}
 
 std::string orDash(double v, int decimals, bool known) {
     return known ? TablePrinter::num(v, decimals) : "-";
@@ -69,7 +77,8 @@ int runSuite(const EvaluateOptions& o, const DvfoEnvironment& base, const Profil
     };
     std::cout << "Suite: " << profile.model() << " on " << profile.board().name << ", eta "
               << TablePrinter::num(o.eta, 2) << ", " << o.steps << " steps x " << o.seeds.size()
-              << " seed(s) per trace, energy " << base.describeEnergy() << "\n\n";
+              << " seed(s) per trace, energy " << base.describeEnergy()
+              << "\nClock switches: " << describeSwitching(base.config().switching) << "\n\n";
     const auto start = std::chrono::steady_clock::now();
     const std::vector<SuiteFamilyResult> results =
         EvaluationSuite::run(families, make, trained, settings);
@@ -154,6 +163,9 @@ int runEvaluate(const EvaluateOptions& o) {
         config.energy = parseEnergyAccounting(o.energy);
         config.idlePowerMw = o.idleMw;
         config.trace = LinkTrace::parse(o.trace, o.periodMs);
+        if (o.switchCost == "on") // what the agent measured for the session, else the board's model
+            config.switching = ClockSwitchTimes::forSession(store.session(o.session).conditionsJson,
+                                                            profile.board());
         const ProfileTable suiteProfile = profile; // the suite builds one environment per trace
         const OffloadModel suiteOffload = offload;
         DvfoEnvironment env(std::move(profile), std::move(offload), config);
@@ -229,6 +241,7 @@ int runEvaluate(const EvaluateOptions& o) {
                   << o.seeds.size() << " seed(s), period " << TablePrinter::num(o.periodMs, 1)
                   << " ms, delay " << TablePrinter::num(o.delay, 2) << ", energy "
                   << env.describeEnergy() << "\n"
+                  << "Clock switches: " << describeSwitching(config.switching) << "\n"
                   << "Cost = eta*E/E_ref + (1-eta)*L/L_ref"
                   << (o.sloMs > 0 ? " + penalty*[L > SLO]" : "") << ", eta "
                   << TablePrinter::num(o.eta, 2) << ", E_ref "
@@ -301,6 +314,7 @@ int runEvaluate(const EvaluateOptions& o) {
                                       {"control_period_ms", o.periodMs},
                                       {"energy", energyAccountingName(env.energyAccounting())},
                                       {"idle_power_mw", env.idlePowerMw()},
+                                      {"switch_times", config.switching.toJson()},
                                       {"action_delay_fraction", o.delay},
                                       {"eta", o.eta},
                                       {"slo_ms", o.sloMs},
@@ -366,6 +380,11 @@ void addEvaluateCommand(CLI::App& app) {
     cmd->add_option("--wait-mw", o->waitMw, "Board power while waiting for the cloud, mW")
         ->capture_default_str();
     addEnergyOptions(cmd, o->energy, o->idleMw);
+    cmd->add_option("--switch-cost", o->switchCost,
+                    "Charge clock changes (on: the switch times the agent measured for the "
+                    "session, else the board's model) or not (off)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}));
     cmd->add_option("--attention-report", o->attentionReport,
                     "dvfo attention evaluate --json report: accuracy and measured bytes per share");
     cmd->add_option("--policy", o->policyDir, "Exported trained policy directory (dvfo train)");

@@ -81,6 +81,7 @@ int runTrain(const TrainOptions& opts) {
         s.environment.splitLayer = o.split;
         s.environment.energy = o.energy;
         s.environment.idlePowerMw = o.idleMw;
+        s.environment.switchCost = o.switchCost;
         // Absolute: the run keeps the path, and a resume may start elsewhere.
         if (!o.attentionReport.empty())
             s.environment.attentionReport =
@@ -202,6 +203,11 @@ void addTrainCommand(CLI::App& app) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--split", o->split, "Split layer (default per model)");
     addEnergyOptions(cmd, o->energy, o->idleMw);
+    cmd->add_option("--switch-cost", o->switchCost,
+                    "Charge clock changes (on: the switch times the agent measured for the "
+                    "session, else the board's model) or not (off)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}));
     cmd->add_option("--attention-report", o->attentionReport,
                     "dvfo attention evaluate --json report: measured bytes on the wire and "
                     "accuracy per offload share");

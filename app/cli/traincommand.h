@@ -23,6 +23,7 @@ struct TrainOptions {
     std::string split;
     std::string energy = "above-idle"; // EnergyAccounting name
     double idleMw = -1;                // < 0: board spec
+    std::string switchCost = "on";     // charge clock changes: on | off
     std::string attentionReport;       // dvfo attention evaluate --json
     int64_t episodes = 0;              // 0: no episode limit
     int64_t steps = 0;                 // total environment steps of the run; 0: the default budget

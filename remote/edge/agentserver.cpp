@@ -1,4 +1,5 @@
 #include "remote/edge/agentserver.h"
+#include "remote/edge/clockswitchtimer.h"
 
 #include "core/dnnmodel.h"
 #include "core/linebuffer.h"
@@ -136,6 +137,13 @@ json AgentServer::profile(const protocol::Request& r) {
             throw protocol::ProtocolError(pc::kBadParams, e.what(), r.id);
         }
     }
+    // Clients from before the share sweep do not ask for it; agents from before it ignore this.
+    if (p.contains("shareSplit")) {
+        if (!p["shareSplit"].is_string())
+            throw protocol::ProtocolError(
+                pc::kBadParams, "\"shareSplit\" must be the name of the split layer", r.id);
+        pr.shareSplit = p["shareSplit"].get<std::string>();
+    }
     const bool keep = p.value("keepFrequencies", false);
     size_t records = 0, tuplesDone = 0, unitCount = 0;
     FrequencyTuple pinnedTuple;
@@ -175,6 +183,8 @@ json AgentServer::profile(const protocol::Request& r) {
                               {"executionDevice", device.name()}};
                 if (!warning.empty())
                     start["warning"] = warning;
+                if (!pr.shareSplit.empty()) // "share" events follow each tuple's first tail unit
+                    start["shareSplit"] = pr.shareSplit;
                 emit(protocol::eventLine(r.id, "start", start));
             },
             [&](size_t index, const FrequencyTuple& t) {
@@ -189,6 +199,9 @@ json AgentServer::profile(const protocol::Request& r) {
                     emitTupleConditions(pinnedTuple);
                 ++records;
                 emit(protocol::eventLine(r.id, "layer", rec.toJson()));
+            },
+            [&](const ShareRecord& share) {
+                emit(protocol::eventLine(r.id, "share", share.toJson()));
             });
     } catch (...) {
         std::lock_guard<std::mutex> lock(halMutex_);
@@ -261,6 +274,14 @@ json AgentServer::dispatch(const protocol::Request& r) {
         hal_.restore();
         return {{"tuple", hal_.currentFrequencies().toString()}, {"governors", hal_.governors()}};
     }
+    if (r.op == "measure-switch") {
+        // How long a change of each clock takes here; ends with restore (ClockSwitchTimer).
+        ClockSwitchTimerOptions o;
+        o.transitions = int(protocol::integerParam(r.params, "transitions", 6, 1, 100, r.id));
+        o.boundMs = double(protocol::integerParam(r.params, "boundMs", 200, 1, 10000, r.id));
+        std::lock_guard<std::mutex> lock(halMutex_);
+        return ClockSwitchTimer(hal_).measure(o);
+    }
     if (r.op == "profile")
         return profile(r);
     if (r.op == "monitor")
@@ -276,7 +297,8 @@ json AgentServer::dispatch(const protocol::Request& r) {
     throw protocol::ProtocolError(
         pc::kUnknownOp,
         "unknown op '" + r.op +
-            "' (known: hello, probe, set-freq, read-power, governors, restore, profile, monitor, "
+            "' (known: hello, probe, set-freq, read-power, governors, restore, measure-switch, "
+            "profile, monitor, "
             "runtime-status, telemetry, cancel, shutdown)",
         r.id);
 }

@@ -41,4 +41,26 @@ PhaseCost BoardHal::measurePhase(const std::vector<LayerInfo>& units,
     }
 }
 
+PhaseCost BoardHal::switchFrequencies(const FrequencyTuple& t) {
+    const FrequencyTuple before = currentFrequencies();
+    const auto t0 = std::chrono::steady_clock::now();
+    setFrequencies(t);
+    if (before == t)
+        return {};
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double total = 0, input = -1;
+    try {
+        const std::string inputRail = spec().inputRail();
+        for (const RailReading& r : readPower()) {
+            total += r.milliwatts;
+            if (r.name == inputRail)
+                input = r.milliwatts;
+        }
+    } catch (const HalError&) {
+        return {ms, 0.0}; // no readable rails: the stall is still charged
+    }
+    return {ms, (input >= 0 ? input : total) * ms * 1e-3};
+}
+
 } // namespace dvfo

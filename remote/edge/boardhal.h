@@ -81,6 +81,12 @@ public:
     // `units` at the clocks in force, the same numbers their profile holds.
     virtual PhaseCost measurePhase(const std::vector<LayerInfo>& units,
                                    const std::function<void()>& work);
+
+    // The runtime: pins `t` and returns what the change stalled the board (ms) and the energy
+    // meanwhile; nothing when no clock changes. Real boards (this default): the wall time of
+    // setFrequencies at the power the rails read after it. Emulated boards: their switching model
+    // at the emulation model's idle power at `t`, what DvfoEnvironment charges.
+    virtual PhaseCost switchFrequencies(const FrequencyTuple& t);
 };
 
 } // namespace dvfo

@@ -77,6 +77,9 @@ struct EdgeRuntime::Impl {
     int64_t pendingOffloadBytes = 0;
     double pendingOffloadNetworkMs = 0;
     bool pendingOffloadFailed = false;
+    // What the clock changes since the last inference stalled the board: the next inference
+    // waits for them, so its record carries them (switchMs/switchMj), as the environment charges.
+    PhaseCost pendingSwitch;
     double fusionMs = 0.05;
     double controlPeriodMs = 50;
     std::string startedAt = utcNowIso();
@@ -247,8 +250,14 @@ struct EdgeRuntime::Impl {
     }
 
     void apply(const RuntimeDecision& d) {
-        std::lock_guard<std::mutex> lock(halMutex);
-        hal.setFrequencies(d.tuple);
+        PhaseCost sw;
+        {
+            std::lock_guard<std::mutex> lock(halMutex);
+            sw = hal.switchFrequencies(d.tuple);
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        pendingSwitch.latencyMs += sw.latencyMs;
+        pendingSwitch.energyMj += sw.energyMj;
     }
 
     CloudEndpoint* endpoint() const {
@@ -319,6 +328,7 @@ struct EdgeRuntime::Impl {
         bool failed = false;
         json record;             // written once the prediction is next to it (record())
         FactoredAction executed; // what ran: the decision, share 0 while the link was down
+        FactoredAction previous; // what ran before it (empty for the first inference)
     };
 
     // The environment's prediction for what this inference executed, under the link as measured
@@ -331,7 +341,9 @@ struct EdgeRuntime::Impl {
                     std::lock_guard<std::mutex> lock(mutex);
                     l = link;
                 }
-                const InferenceCost predicted = predictedCost(*costModel, l, o.executed);
+                const InferenceCost predicted =
+                    predictedCost(*costModel, l, o.executed,
+                                  o.previous.size() == 4 ? o.previous : costModel->maxClocks(0));
                 const InferenceCost realised = realisedCost(o.record, *costModel);
                 o.record["predictedLatencyMs"] = predicted.latencyMs;
                 o.record["predictedEnergyMj"] = predicted.energyMj;
@@ -347,10 +359,16 @@ struct EdgeRuntime::Impl {
     Offload infer(SplitExecutor& executor, const InputSample& sample, int64_t step) {
         RuntimeDecision d;
         bool offloadAllowed;
+        PhaseCost switched;
+        FactoredAction previous;
         {
             std::lock_guard<std::mutex> lock(mutex);
             d = decision;
             offloadAllowed = estimator.allowsOffload();
+            switched = pendingSwitch;
+            pendingSwitch = {};
+            if (lastExecuted)
+                previous = lastExecuted->action;
         }
         // While the link is known to be down nothing is offloaded (the environment does the same).
         const double share = offloadAllowed ? d.share : 0.0;
@@ -364,7 +382,8 @@ struct EdgeRuntime::Impl {
             hal.emulated() && r.wireBytes > 0 && !r.fellBack
                 ? double(r.wireBytes) * hal.spec().emulation.radioNanojoulePerByte * 1e-6
                 : 0.0;
-        const double busyMs = r.head.latencyMs + r.edgeTail.latencyMs + r.fallbackTail.latencyMs;
+        const double busyMs =
+            switched.latencyMs + r.head.latencyMs + r.edgeTail.latencyMs + r.fallbackTail.latencyMs;
         const bool failed = r.fellBack && manifest.endpoint.fallback == "fail";
         json rec = decisionJson(d);
         rec["step"] = step;
@@ -379,6 +398,8 @@ struct EdgeRuntime::Impl {
         rec["fallbackTailMs"] = r.fallbackTail.latencyMs;
         rec["fallbackTailMj"] = r.fallbackTail.energyMj;
         rec["radioMj"] = radioMj;
+        rec["switchMs"] = switched.latencyMs; // waited for before the inference; not in latencyMs
+        rec["switchMj"] = switched.energyMj;
         rec["busyMs"] = busyMs;
         rec["idlePowerMw"] = hal.spec().idlePowerMw();
         rec["remoteMs"] = r.remoteMs;
@@ -397,7 +418,7 @@ struct EdgeRuntime::Impl {
             rec["traceBandwidthMbps"] = truth.bandwidthMbps;
             rec["traceRttMs"] = truth.rttMs;
         }
-        if (sloViolated(r.latencyMs))
+        if (sloViolated(switched.latencyMs + r.latencyMs))
             rec["sloViolated"] = true;
         {
             std::lock_guard<std::mutex> lock(mutex);
@@ -421,6 +442,7 @@ struct EdgeRuntime::Impl {
         Offload o;
         o.record = std::move(rec);
         o.executed = executed.action;
+        o.previous = previous;
         o.failed = share > 0 && r.fellBack && r.offloadedChannels > 0;
         if (r.cloudUsed) {
             o.bytes = r.wireBytes;
@@ -517,6 +539,8 @@ int EdgeRuntime::run() {
         input =
             InputSource::create(d.options.input, int(shape.at(0) * shape.at(1)), int(shape.at(2)));
         d.apply(d.decision);
+        std::lock_guard<std::mutex> lock(d.mutex);
+        d.pendingSwitch = {}; // taking over the board is not a control step
     } catch (const std::exception& e) {
         std::fprintf(stderr, "dvfo-edge run: %s\n", e.what());
         {

@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <thread>
+
+#include "core/clockswitchtimes.h"
 
 #include "core/hostcalibration.h"
 #include "core/latencystats.h"
@@ -73,9 +76,20 @@ FrequencyTuple EmulatedBoard::currentFrequencies() {
 
 void EmulatedBoard::setFrequencies(const FrequencyTuple& t) {
     model_.spec().validate(t);
+    // Like a Jetson, the call returns once the changed clocks have settled (the switching
+    // model's time), and until then the old clocks read back.
+    const double ms = ClockSwitchTimes::boardModel(model_.spec()).switchMs(currentFrequencies(), t);
+    if (ms > 0)
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(ms));
     std::lock_guard<std::mutex> lock(mutex_);
     current_ = t;
     pinned_ = true;
+}
+
+PhaseCost EmulatedBoard::switchFrequencies(const FrequencyTuple& t) {
+    const double ms = ClockSwitchTimes::boardModel(model_.spec()).switchMs(currentFrequencies(), t);
+    setFrequencies(t);
+    return {ms, model_.totalPowerMw(model_.idlePowerMw(t)) * ms * 1e-3};
 }
 
 std::vector<RailReading> EmulatedBoard::readPower() {

@@ -47,6 +47,8 @@ public:
     void setRailUpdateIntervalMs(double ms);
     PhaseCost measurePhase(const std::vector<LayerInfo>& units,
                            const std::function<void()>& work) override;
+    // The switching model's time (ClockSwitchTimes::boardModel) at the model's idle power at `t`.
+    PhaseCost switchFrequencies(const FrequencyTuple& t) override;
 
     const EmulationModel& model() const { return model_; }
     const HostCalibration& hostCalibration();

@@ -122,6 +122,13 @@ int main(int argc, char** argv) {
         ->required();
     auto* readPower = app.add_subcommand("read-power", "Read the power rails once");
     auto* restore = app.add_subcommand("restore", "Hand the clocks back to the governors");
+    auto* measureSwitch = app.add_subcommand(
+        "measure-switch", "Time clock changes per domain (median, p90 ms), then restore");
+    int transitions = 6, boundMs = 200;
+    measureSwitch->add_option("--transitions", transitions, "Timed changes per domain, 1..100")
+        ->capture_default_str();
+    measureSwitch->add_option("--bound-ms", boundMs, "Longest wait for a clock to read back")
+        ->capture_default_str();
     auto* profile = app.add_subcommand(
         "profile", "Profile a model per layer; one JSON line per layer and tuple");
     std::string model, plan = "max";
@@ -349,6 +356,9 @@ int main(int argc, char** argv) {
         r.op = "read-power";
     } else if (restore->parsed()) {
         r.op = "restore";
+    } else if (measureSwitch->parsed()) {
+        r.op = "measure-switch";
+        r.params = {{"transitions", transitions}, {"boundMs", boundMs}};
     } else if (profile->parsed()) {
         r.op = "profile";
         r.params = {{"model", model},

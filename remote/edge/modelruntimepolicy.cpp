@@ -9,6 +9,19 @@ namespace dvfo {
 
 using nlohmann::json;
 
+namespace {
+
+// The profile's share measurements, carried so the board's cost model charges what the studio's
+// did.
+json shareRecordsJson(const ProfileTable& profile) {
+    json shares = json::array();
+    for (const ShareRecord& r : profile.shareRecords())
+        shares.push_back(r.toJson());
+    return shares;
+}
+
+} // namespace
+
 json ModelRuntimePolicy::sidecar(const DvfoEnvironment& env, const std::string& settingsJson,
                                  const std::string& name, const ActionRestriction& r) {
     json records = json::array();
@@ -16,6 +29,8 @@ json ModelRuntimePolicy::sidecar(const DvfoEnvironment& env, const std::string& 
         records.push_back(rec.toJson());
     json settings = json::parse(settingsJson);
     settings["attentionReport"] = ""; // a path on the studio machine; bytes are in the model
+    if (settings.value("switchCost", std::string("off")) == "on") // what the studio charged
+        settings["switchTimes"] = env.config().switching.toJson();
     return {
         {"format", kFormat},
         {"version", 1},
@@ -26,7 +41,8 @@ json ModelRuntimePolicy::sidecar(const DvfoEnvironment& env, const std::string& 
         {"restriction",
          {{"share", r.shareIndex}, {"cpu", r.cpuLevel}, {"gpu", r.gpuLevel}, {"emc", r.emcLevel}}},
         {"settings", settings},
-        {"records", records}};
+        {"records", records},
+        {"shareRecords", shareRecordsJson(env.profile())}};
 }
 
 std::unique_ptr<DvfoEnvironment> ModelRuntimePolicy::costModelFrom(const json& j,
@@ -42,8 +58,14 @@ std::unique_ptr<DvfoEnvironment> ModelRuntimePolicy::costModelFrom(const json& j
         // Predictions and the argmin take the link as an argument; the training trace may name
         // csv files or folders of the studio machine (dir:, csv:), which the board has not.
         settings.trace = "constant:10,20";
-        auto env = settings.makeEnvironment(
-            ProfileTable(board, j.at("model").get<std::string>(), records));
+        ProfileTable table(board, j.at("model").get<std::string>(), records);
+        // The share sweep's measurements; sidecars from before it have none (roofline ratio).
+        std::vector<ShareRecord> shares;
+        if (j.contains("shareRecords"))
+            for (const json& r : j.at("shareRecords"))
+                shares.push_back(ShareRecord::fromJson(r));
+        table.setShareRecords(shares);
+        auto env = settings.makeEnvironment(std::move(table));
         env->reset(1); // levels and validation need an episode; bestAction() does not
         return env;
     } catch (const json::exception& e) {
