@@ -157,22 +157,26 @@ int main(int argc, char** argv) {
         return fail("second sweep refused: " + profile.statusText().toStdString());
     if (wanted("training") && !training.start())
         return fail("training refused: " + training.statusText().toStdString());
-    bool attentionDone = attention == nullptr;
+    bool attentionDone = attention == nullptr, attentionFailed = false;
     if (attention) {
         QObject::connect(attention, &AttentionPanel::trainingFinished,
                          [&](const QString&) { attention->evaluate(200); });
         QObject::connect(attention, &AttentionPanel::evaluationShown,
                          [&] { attentionDone = true; });
         QObject::connect(attention, &AttentionPanel::failed, [&](const QString& m) {
-            std::fprintf(stderr, "attention: %s\n", qPrintable(m));
-            attentionDone = true;
+            std::fprintf(stderr, "dvfo-bench-guistall: attention: %s\n", qPrintable(m));
+            attentionFailed = attentionDone = true;
         });
         attention->setDataDirectory(QString::fromStdString(FashionMnist::defaultDirectory()), 200);
         attention->setQuickTrainingImages(2048);
+        // A fresh directory: the panel refuses to train over an existing checkpoint.
+        attention->setCheckpointDirectory(dir.filePath(QStringLiteral("attention")));
         attention->trainQuickModel();
     }
     if (!runUntil([&] { return sweepIdle() && !training.isTraining() && attentionDone; }, 1800000))
         return fail("the concurrent phase did not end within 30 min");
+    if (attentionFailed)
+        return 1;
     std::string concurrent;
     if (wanted("sweep"))
         concurrent = "sweep (" + model + ")";

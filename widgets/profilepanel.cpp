@@ -1,9 +1,9 @@
 #include "widgets/profilepanel.h"
 
-#include "core/boardconditions.h"
 #include "core/boardspec.h"
 #include "core/dnnmodel.h"
 #include "core/profilestore.h"
+#include "core/sweepdriver.h"
 #include "core/sweepplanner.h"
 #include "widgets/boardsession.h"
 #include "widgets/boardspanel.h"
@@ -24,6 +24,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <cmath>
+#include <optional>
 
 namespace dvfo {
 
@@ -412,14 +413,13 @@ bool ProfilePanel::resume(int64_t id) {
     }
     Job j;
     try {
-        const SessionInfo s = store_->session(id);
-        const auto settings = nlohmann::json::parse(s.settingsJson);
-        j.board = QString::fromStdString(s.boardName);
+        const SweepSettings s = SweepSettings::ofSession(*store_, id, SweepSettings{});
+        j.board = QString::fromStdString(s.board);
         j.model = QString::fromStdString(s.model);
-        j.plan = QString::fromStdString(settings.value("plan", std::string("grid:3x3x3")));
-        j.warmup = settings.value("warmup", 1);
-        j.repeat = settings.value("repeat", 5);
-        j.batch = settings.value("batch", 1);
+        j.plan = QString::fromStdString(s.plan);
+        j.warmup = s.warmup;
+        j.repeat = s.repeat;
+        j.batch = s.batch;
         j.resumeId = id;
     } catch (const std::exception& e) {
         setStatus(tr("Cannot resume session %1: %2").arg(id).arg(QString::fromStdString(e.what())));
@@ -457,8 +457,7 @@ bool ProfilePanel::begin(const Job& job) {
     session_ = s;
     watch(s);
     sessionId_ = job.resumeId;
-    adaptive_.reset();
-    costs_.clear();
+    driver_.reset();
     resetLiveViews();
     setState(State::Connecting);
     if (s->state() == BoardSession::State::Connected || s->state() == BoardSession::State::Busy) {
@@ -476,28 +475,23 @@ void ProfilePanel::launch() {
         return;
     std::vector<FrequencyTuple> tuples;
     try {
-        const BoardSpec spec = BoardSpec::fromJson(session_->probeResult().at("spec"));
-        const std::string plan = job_.plan.toStdString();
-        std::set<FrequencyTuple> done;
-        if (job_.resumeId)
-            done = store_->completedTuples(job_.resumeId);
-        for (const auto& t : SweepPlanner(spec).plan(plan))
-            if (!done.count(t))
-                tuples.push_back(t);
-        if (AdaptiveSweepPlanner::isAdaptive(plan)) {
-            adaptive_ = std::make_unique<AdaptiveSweepPlanner>(spec, plan);
-            if (job_.resumeId)
-                for (const auto& r : store_->measurements(job_.resumeId))
-                    if (done.count(r.tuple)) {
-                        costs_[r.tuple].latencyMs += r.latency.medianMs;
-                        costs_[r.tuple].energyMj += r.totalEnergyMj;
-                    }
-            if (tuples.empty())
-                tuples = adaptive_->refine(costs_);
-        }
+        SweepSettings settings;
+        settings.board = job_.board.toStdString();
+        settings.model = job_.model.toStdString();
+        settings.plan = job_.plan.toStdString();
+        settings.warmup = job_.warmup;
+        settings.repeat = job_.repeat;
+        settings.batch = job_.batch;
+        settings.resumeSession = job_.resumeId;
+        SweepDriver::Listener listener;
+        listener.stageStarted = [this](const SweepStageStart& s) { showStageStart(s); };
+        listener.tupleStarted = [this](const FrequencyTuple& t, int i) { showTupleStart(t, i); };
+        listener.conditionsReported = [this](const TupleConditions& c) { showConditions(c); };
+        listener.layerMeasured = [this](const LayerRecord& r) { showLayer(r); };
+        listener.tupleStored = [this](const FrequencyTuple& t) { onTupleStored(t); };
+        driver_ = std::make_unique<SweepDriver>(store_, settings, std::move(listener));
+        tuples = driver_->begin(session_->probeResult());
         if (tuples.empty()) {
-            if (job_.resumeId)
-                store_->setSessionStatus(job_.resumeId, SessionStatus::Completed);
             setState(State::Idle);
             setStatus(tr("Nothing left to measure in session %1.").arg(job_.resumeId));
             resumable_ = 0;
@@ -506,26 +500,7 @@ void ProfilePanel::launch() {
             emit sweepEnded(job_.resumeId, QStringLiteral("completed"));
             return;
         }
-        if (!sessionId_) {
-            const auto& probe = session_->probeResult();
-            SessionInfo info;
-            info.boardId = spec.id;
-            info.boardName = job_.board.toStdString();
-            info.model = job_.model.toStdString();
-            info.agentVersion = probe.value("version", "");
-            info.emulated = probe.value("emulated", false);
-            // The same settings as `dvfo profile`, so either can resume the other's sessions.
-            info.settingsJson = nlohmann::json{
-                {"plan", plan},
-                {"warmup", job_.warmup},
-                {"repeat", job_.repeat},
-                {"batch",
-                 job_.batch}}.dump();
-            info.conditionsJson = BoardConditions::sessionJsonFromProbe(probe).dump();
-            sessionId_ = store_->createSession(info);
-        } else {
-            store_->setSessionStatus(sessionId_, SessionStatus::Running);
-        }
+        sessionId_ = driver_->sessionId();
     } catch (const std::exception& e) {
         // A bad plan or tuple: nothing was created, nothing is lost.
         fail(QString::fromStdString(e.what()));
@@ -543,174 +518,128 @@ void ProfilePanel::launch() {
 }
 
 void ProfilePanel::sendStage(const std::vector<FrequencyTuple>& tuples) {
-    stageTuples_ = tuples;
-    pending_.clear();
-    pendingConditions_.reset();
-    units_ = 0;
+    driver_->beginStage(tuples);
     stageLayers_ = 0;
     stageClock_.start();
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& t : tuples)
-        list.push_back(t.toString());
     tag_ = QStringLiteral("profile-%1").arg(++requestCounter_);
-    session_->request(tag_, QStringLiteral("profile"),
-                      {{"model", job_.model.toStdString()},
-                       {"tuples", list},
-                       {"warmup", job_.warmup},
-                       {"repeat", job_.repeat},
-                       {"batch", job_.batch}});
+    session_->request(tag_, QStringLiteral("profile"), driver_->stageRequest());
 }
 
 void ProfilePanel::onEvent(const QString& tag, const QString& event, const QString& dataJson) {
-    if (tag != tag_ || state_ == State::Idle)
+    if (tag != tag_ || state_ == State::Idle || !driver_)
         return;
-    nlohmann::json data;
     try {
-        data = nlohmann::json::parse(dataJson.toStdString());
-    } catch (const std::exception&) {
-        return;
+        driver_->handleEvent(event.toStdString(), nlohmann::json::parse(dataJson.toStdString()));
+    } catch (const SweepStoreError& e) {
+        // The store refused (disk full, file removed): stop rather than measure in vain.
+        session_->cancelRequest();
+        setState(State::Cancelling);
+        setStatus(tr("Cannot store tuple %1: %2")
+                      .arg(QString::fromStdString(e.tuple().toString()),
+                           QString::fromStdString(e.reason())));
+    } catch (const std::exception& e) {
+        // A malformed event costs at most its tuple, which stays missing and is measured on
+        // resume; the sweep goes on.
+        qWarning("Profile view: %s", e.what());
     }
-    if (event == QLatin1String("start")) {
-        units_ = data.at("units").size();
-        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-        int i = 0;
-        for (const auto& u : data.at("units"))
-            ticker->addTick(i++, QString::fromStdString(u.value("name", "")));
-        layerPlot_->xAxis->setTicker(ticker);
-        layerPlot_->xAxis->setRange(-0.7, double(units_) - 0.3);
-        progress_->setRange(0, int(units_ * stageTuples_.size()));
-        progress_->setValue(0);
-        // Older agents do not say where the layers run: then the label stays hidden.
-        const QString device = QString::fromStdString(data.value("executionDevice", std::string()));
-        const QString warning = QString::fromStdString(data.value("warning", std::string()));
-        QString text = device.isEmpty() ? QString() : tr("Layers run on %1.").arg(device);
-        if (!warning.isEmpty())
-            text +=
-                (text.isEmpty() ? QString() : QStringLiteral(" ")) + tr("Warning: %1").arg(warning);
-        deviceLabel_->setText(text);
-        deviceLabel_->setStyleSheet(
-            warning.isEmpty() ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
-        deviceLabel_->setVisible(!text.isEmpty());
-        nlohmann::json startConditions = nlohmann::json::object();
-        for (const char* key : {"executionDevice", "warning"})
-            if (data.contains(key))
-                startConditions[key] = data[key];
-        try {
-            store_->updateSessionConditions(sessionId_, startConditions);
-        } catch (const std::exception&) {
-            // Only the session's description is lost; the tuples are stored on their own.
+}
+
+void ProfilePanel::showStageStart(const SweepStageStart& start) {
+    const size_t units = start.unitNames.size();
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    int i = 0;
+    for (const auto& name : start.unitNames)
+        ticker->addTick(i++, QString::fromStdString(name));
+    layerPlot_->xAxis->setTicker(ticker);
+    layerPlot_->xAxis->setRange(-0.7, double(units) - 0.3);
+    progress_->setRange(0, int(units * driver_->stageTuples().size()));
+    progress_->setValue(0);
+    // Older agents do not say where the layers run: then the label stays hidden.
+    const QString device = QString::fromStdString(start.executionDevice);
+    const QString warning = QString::fromStdString(start.warning);
+    QString text = device.isEmpty() ? QString() : tr("Layers run on %1.").arg(device);
+    if (!warning.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral(" ")) + tr("Warning: %1").arg(warning);
+    deviceLabel_->setText(text);
+    deviceLabel_->setStyleSheet(
+        warning.isEmpty() ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
+    deviceLabel_->setVisible(!text.isEmpty());
+}
+
+void ProfilePanel::showTupleStart(const FrequencyTuple& t, int index) {
+    tupleLabel_->setText(tr("Measuring %1 MHz (%2 of %3%4)")
+                             .arg(QString::fromStdString(ProfileResultModel::mhzLabel(t)))
+                             .arg(index + 1)
+                             .arg(driver_->stageTuples().size())
+                             .arg(driver_->isAdaptive() && !driver_->costs().empty()
+                                      ? tr(", refinement")
+                                      : QString()));
+    layerBars_->data()->clear();
+    layerPlot_->yAxis->setRange(0, 1e-3); // each tuple gets its own scale, grown as layers arrive
+    layerPlot_->replotLater();
+}
+
+void ProfilePanel::showConditions(const TupleConditions& c) {
+    if (c.throttled)
+        setStatus(tr("Tuple %1 MHz was throttled: clocks in force %2 MHz")
+                      .arg(QString::fromStdString(ProfileResultModel::mhzLabel(c.pinned)),
+                           QString::fromStdString(ProfileResultModel::mhzLabel(c.inForce))));
+}
+
+void ProfilePanel::showLayer(const LayerRecord& r) {
+    ++stageLayers_;
+    ++measuredLayers_;
+    layerBars_->addData(double(r.layerIndex), r.latency.medianMs);
+    layerPlot_->yAxis->setRange(
+        0, std::max(layerPlot_->yAxis->range().upper, r.latency.medianMs * 1.1));
+    layerPlot_->replotLater();
+    const double t = double(sweepClock_.elapsed()) / 1000.0;
+    for (const auto& [rail, mw] : r.powerMw) {
+        const QString name = QString::fromStdString(rail);
+        QCPGraph* g = railGraphs_.value(name);
+        if (!g) {
+            g = powerPlot_->addGraph();
+            g->setName(name);
+            g->setPen(QPen(kRailColors[railGraphs_.size() % std::size(kRailColors)], 1.5));
+            g->setLineStyle(QCPGraph::lsStepLeft);
+            railGraphs_.insert(name, g);
         }
-    } else if (event == QLatin1String("conditions")) {
-        try {
-            pendingConditions_ = TupleConditions::fromJson(data);
-        } catch (const std::exception&) {
-            pendingConditions_.reset();
-            return;
-        }
-        if (pendingConditions_->throttled)
-            setStatus(tr("Tuple %1 MHz was throttled: clocks in force %2 MHz")
-                          .arg(QString::fromStdString(
-                                   ProfileResultModel::mhzLabel(pendingConditions_->pinned)),
-                               QString::fromStdString(
-                                   ProfileResultModel::mhzLabel(pendingConditions_->inForce))));
-    } else if (event == QLatin1String("tuple")) {
-        const FrequencyTuple t = FrequencyTuple::parse(data.value("tuple", std::string()));
-        tupleLabel_->setText(
-            tr("Measuring %1 MHz (%2 of %3%4)")
-                .arg(QString::fromStdString(ProfileResultModel::mhzLabel(t)))
-                .arg(data.value("index", 0) + 1)
-                .arg(stageTuples_.size())
-                .arg(adaptive_ && !costs_.empty() ? tr(", refinement") : QString()));
-        layerBars_->data()->clear();
-        layerPlot_->yAxis->setRange(0,
-                                    1e-3); // each tuple gets its own scale, grown as layers arrive
-        layerPlot_->replotLater();
-    } else if (event == QLatin1String("layer")) {
-        LayerRecord r;
-        try {
-            r = LayerRecord::fromJson(data);
-        } catch (const std::exception&) {
-            return;
-        }
-        pending_.push_back(r);
-        ++stageLayers_;
-        ++measuredLayers_;
-        layerBars_->addData(double(r.layerIndex), r.latency.medianMs);
-        layerPlot_->yAxis->setRange(
-            0, std::max(layerPlot_->yAxis->range().upper, r.latency.medianMs * 1.1));
-        layerPlot_->replotLater();
-        const double t = double(sweepClock_.elapsed()) / 1000.0;
-        for (const auto& [rail, mw] : r.powerMw) {
-            const QString name = QString::fromStdString(rail);
-            QCPGraph* g = railGraphs_.value(name);
-            if (!g) {
-                g = powerPlot_->addGraph();
-                g->setName(name);
-                g->setPen(QPen(kRailColors[railGraphs_.size() % std::size(kRailColors)], 1.5));
-                g->setLineStyle(QCPGraph::lsStepLeft);
-                railGraphs_.insert(name, g);
-            }
-            g->addData(t, mw); // arrival times ascend: stays sorted
-        }
-        powerPlot_->rescaleAxes();
-        powerPlot_->yAxis->setRangeLower(0);
-        powerPlot_->replotLater();
-        progress_->setValue(int(stageLayers_));
-        const double elapsed = double(stageClock_.elapsed()) / 1000.0;
-        const double remaining =
-            elapsed / double(stageLayers_) * double(progress_->maximum() - int(stageLayers_));
-        eta_->setText(
-            tr("Elapsed %1, ETA %2%3")
-                .arg(duration(double(sweepClock_.elapsed()) / 1000.0), duration(remaining),
-                     adaptive_ ? tr(" (this stage; refinements may follow)") : QString()));
-        if (units_ > 0 && pending_.size() == units_) {
-            const FrequencyTuple tuple = pending_.front().tuple;
-            try {
-                if (pendingConditions_ && pendingConditions_->pinned != tuple)
-                    pendingConditions_.reset();
-                store_->addCompletedTuple(sessionId_, tuple, pending_, pendingConditions_);
-                pendingConditions_.reset();
-            } catch (const std::exception& e) {
-                // The store refused (disk full, file removed): stop rather than measure in vain.
-                session_->cancelRequest();
-                setState(State::Cancelling);
-                setStatus(tr("Cannot store tuple %1: %2")
-                              .arg(QString::fromStdString(tuple.toString()),
-                                   QString::fromStdString(e.what())));
-                pending_.clear();
-                return;
-            }
-            TupleCost& c = costs_[tuple];
-            c = {};
-            for (const auto& p : pending_) {
-                c.latencyMs += p.latency.medianMs;
-                c.energyMj += p.totalEnergyMj;
-            }
-            pending_.clear();
-            emit tupleStored(sessionId_, QString::fromStdString(tuple.toString()));
-            if (state_ == State::Pausing)
-                session_->cancelRequest(); // the tuple is safe: stop here
-        }
+        g->addData(t, mw); // arrival times ascend: stays sorted
     }
+    powerPlot_->rescaleAxes();
+    powerPlot_->yAxis->setRangeLower(0);
+    powerPlot_->replotLater();
+    progress_->setValue(int(stageLayers_));
+    const double elapsed = double(stageClock_.elapsed()) / 1000.0;
+    const double remaining =
+        elapsed / double(stageLayers_) * double(progress_->maximum() - int(stageLayers_));
+    eta_->setText(
+        tr("Elapsed %1, ETA %2%3")
+            .arg(duration(double(sweepClock_.elapsed()) / 1000.0), duration(remaining),
+                 driver_->isAdaptive() ? tr(" (this stage; refinements may follow)") : QString()));
+}
+
+void ProfilePanel::onTupleStored(const FrequencyTuple& tuple) {
+    emit tupleStored(sessionId_, QString::fromStdString(tuple.toString()));
+    if (state_ == State::Pausing)
+        session_->cancelRequest(); // the tuple is safe: stop here
 }
 
 void ProfilePanel::onFinished(const QString& tag) {
     if (tag != tag_ || state_ == State::Idle)
         return;
-    if (adaptive_) {
-        const auto next = adaptive_->refine(costs_);
-        if (!next.empty()) {
-            if (state_ == State::Pausing || state_ == State::Cancelling) {
-                finish(SessionStatus::Cancelled,
-                       state_ == State::Pausing ? tr("paused") : tr("cancelled"));
-                return;
-            }
-            setStatus(tr("Session %1: refining %2 tuples where energy or latency changes most")
-                          .arg(sessionId_)
-                          .arg(next.size()));
-            sendStage(next);
+    const auto next = driver_->refinement();
+    if (!next.empty()) {
+        if (state_ == State::Pausing || state_ == State::Cancelling) {
+            finish(SessionStatus::Cancelled,
+                   state_ == State::Pausing ? tr("paused") : tr("cancelled"));
             return;
         }
+        setStatus(tr("Session %1: refining %2 tuples where energy or latency changes most")
+                      .arg(sessionId_)
+                      .arg(next.size()));
+        sendStage(next);
+        return;
     }
     finish(SessionStatus::Completed, tr("completed"));
 }
@@ -728,8 +657,7 @@ void ProfilePanel::onFailed(const QString& tag, const QString& message) {
 
 void ProfilePanel::finish(SessionStatus status, const QString& message) {
     try {
-        if (sessionId_)
-            store_->setSessionStatus(sessionId_, status);
+        driver_->finish(status);
     } catch (const std::exception& e) {
         setStatus(QString::fromStdString(e.what()));
     }

@@ -1,9 +1,7 @@
 #pragma once
-#include "core/adaptivesweepplanner.h"
 #include "core/boardregistry.h"
-#include "core/layerrecord.h"
+#include "core/frequencytuple.h"
 #include "core/sessioninfo.h"
-#include "core/tupleconditions.h"
 #include "widgets/boardspanel.h" // QPointer needs the complete types
 
 #include <QElapsedTimer>
@@ -11,10 +9,8 @@
 #include <QPointer>
 #include <QSet>
 #include <QWidget>
-#include <map>
 #include <memory>
-#include <optional>
-#include <set>
+#include <vector>
 
 class QComboBox;
 class QLabel;
@@ -31,12 +27,17 @@ class BoardSession;
 class BoardsPanel;
 class InteractivePlot;
 class ProfileStore;
+class SweepDriver;
+struct LayerRecord;
+struct SweepStageStart;
+struct TupleConditions;
 
 // Profile view: pick board, model and plan (duration estimated live), then start, pause, cancel or
 // resume a sweep. The sweep runs in the board's BoardSession (worker thread): the GUI thread only
-// receives its events, draws the layer bars of the tuple being measured and the rail power
-// timeline, and commits each finished tuple to the workspace (one short transaction), exactly as
-// `dvfo profile` does, so the CLI can --resume a GUI session and the other way round.
+// receives its events and hands them to a SweepDriver, which commits each finished tuple to the
+// workspace (one short transaction) exactly as for `dvfo profile`, so the CLI can --resume a GUI
+// session and the other way round; the panel draws the layer bars of the tuple being measured and
+// the rail power timeline.
 //
 // Power timeline: the agent streams no raw power samples during a profile (only start, tuple and
 // layer events), and read-power cannot run on the same session meanwhile, so each rail's point is
@@ -100,6 +101,11 @@ private:
     void launch();
     void sendStage(const std::vector<FrequencyTuple>& tuples);
     void onEvent(const QString& tag, const QString& event, const QString& dataJson);
+    void showStageStart(const SweepStageStart& start);
+    void showTupleStart(const FrequencyTuple& tuple, int index);
+    void showConditions(const TupleConditions& conditions);
+    void showLayer(const LayerRecord& record);
+    void onTupleStored(const FrequencyTuple& tuple);
     void onFinished(const QString& tag);
     void onFailed(const QString& tag, const QString& message);
     void finish(SessionStatus status, const QString& message);
@@ -137,13 +143,8 @@ private:
     int requestCounter_ = 0;
     int64_t sessionId_ = 0;
     int64_t resumable_ = 0;
-    std::unique_ptr<AdaptiveSweepPlanner> adaptive_;
-    std::map<FrequencyTuple, TupleCost> costs_;
-    std::vector<FrequencyTuple> stageTuples_;
-    std::vector<LayerRecord> pending_;
-    // Sent by the agent before the tuple's last record; stored with the tuple.
-    std::optional<TupleConditions> pendingConditions_;
-    size_t units_ = 0, measuredLayers_ = 0, stageLayers_ = 0;
+    std::unique_ptr<SweepDriver> driver_; // the sweep being run (or the last one)
+    size_t measuredLayers_ = 0, stageLayers_ = 0;
     QElapsedTimer sweepClock_, stageClock_;
 };
 

@@ -3,13 +3,12 @@
 #include "app/cli/boardcommand.h"
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
-#include "core/adaptivesweepplanner.h"
 #include "core/boardregistry.h"
 #include "core/boardconditions.h"
 #include "core/boardspec.h"
 #include "core/layerrecord.h"
 #include "core/profilestore.h"
-#include "core/sweepplanner.h"
+#include "core/sweepdriver.h"
 #include "core/tupleconditions.h"
 #include "remote/client/boardconnector.h"
 
@@ -21,7 +20,6 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <set>
 
 namespace dvfo::cli {
@@ -154,31 +152,78 @@ int runProfile(const ProfileOptions& opts) {
     ProfileOptions o = opts;
     // Every sweep is recorded tuple by tuple, so a killed run keeps what it finished.
     std::unique_ptr<ProfileStore> store;
-    std::set<FrequencyTuple> done;
-    int64_t sessionId = 0;
+    SweepSettings settings;
+    settings.board = o.board;
+    settings.model = o.model;
+    settings.plan = o.tuples;
+    settings.warmup = o.warmup;
+    settings.repeat = o.repeat;
+    settings.batch = o.batch;
+    settings.shares = !o.noShares;
     try {
         if (!o.noStore || o.resume) {
             store =
                 std::make_unique<ProfileStore>(o.db.empty() ? ProfileStore::defaultPath() : o.db);
             if (o.resume) {
-                const SessionInfo prev = store->session(o.resume);
-                const auto settings = nlohmann::json::parse(prev.settingsJson);
-                o.board = prev.boardName;
-                o.model = prev.model;
-                o.tuples = settings.value("plan", o.tuples);
-                o.warmup = settings.value("warmup", o.warmup);
-                o.repeat = settings.value("repeat", o.repeat);
-                o.batch = settings.value("batch", o.batch);
-                done = store->completedTuples(o.resume);
-                sessionId = o.resume;
-                std::cerr << "Resuming session " << sessionId << ": " << done.size()
-                          << " tuples already measured\n";
+                settings = SweepSettings::ofSession(*store, o.resume, settings);
+                o.board = settings.board;
+                o.model = settings.model;
+                o.tuples = settings.plan;
             }
         }
     } catch (const std::exception& e) {
         std::cerr << "dvfo: " << e.what() << "\n";
         return 2;
     }
+
+    std::vector<LayerRecord> records;
+    std::map<FrequencyTuple, TupleConditions> tupleConditions;
+    std::unique_ptr<ProgressBar> bar;
+    size_t measured = 0;
+    SweepDriver::Listener listener;
+    std::unique_ptr<SweepDriver> driver; // the listener's messages read the stage from it
+    listener.stageStarted = [&](const SweepStageStart& start) {
+        const size_t units = start.unitNames.size(), tuples = driver->stageTuples().size();
+        std::cerr << o.model << ": " << units << " profiling units, " << units * tuples
+                  << " measurements"
+                  << (driver->stage() > 1
+                          ? " (refinement " + std::to_string(driver->stage() - 1) + ")"
+                          : "")
+                  << "\n";
+        // Older agents do not say where the layers run.
+        if (!start.executionDevice.empty())
+            std::cerr << "Layers run on: " << start.executionDevice << "\n";
+        if (!start.warning.empty())
+            std::cerr << "dvfo: warning: " << start.warning << "\n";
+        if (start.measuresShares)
+            std::cerr << "Shares: the first unit after " << driver->shareSplit()
+                      << " on the kept maps and the bytes on the wire, shares "
+                         "0.1..1 at every tuple\n";
+        else if (!driver->shareSplit().empty())
+            std::cerr << "dvfo: note: the agent does not measure the shares "
+                         "(an older dvfo-edge): the environment will charge the "
+                         "edge tail by the roofline ratio\n";
+        measured = 0;
+        if (!o.quiet)
+            bar = std::make_unique<ProgressBar>(units * tuples, "profiling");
+    };
+    listener.conditionsReported = [&](const TupleConditions& c) {
+        tupleConditions[c.pinned] = c;
+        if (c.throttled)
+            std::cerr << "\ndvfo: warning: tuple " << c.pinned.toString()
+                      << " throttled: clocks in force " << c.inForce.toString() << "\n";
+    };
+    listener.layerMeasured = [&](const LayerRecord& r) { records.push_back(r); };
+    try {
+        driver = std::make_unique<SweepDriver>(store.get(), settings, listener);
+    } catch (const std::exception& e) {
+        std::cerr << "dvfo: " << e.what() << "\n";
+        return 2;
+    }
+    if (o.resume)
+        std::cerr << "Resuming session " << o.resume << ": " << driver->alreadyMeasured().size()
+                  << " tuples already measured\n";
+
     std::unique_ptr<AgentClient> agent;
     try {
         BoardRegistry registry;
@@ -188,63 +233,34 @@ int runProfile(const ProfileOptions& opts) {
         std::cerr << "dvfo: cannot open board " << o.board << ": " << e.what() << "\n";
         return 3;
     }
-    std::vector<LayerRecord> records;
-    std::map<FrequencyTuple, TupleConditions> tupleConditions;
     try {
         const auto probe = agent->call("probe");
         const BoardSpec spec = BoardSpec::fromJson(probe.at("spec"));
-        std::vector<FrequencyTuple> tuples;
-        for (const auto& t : SweepPlanner(spec).plan(o.tuples))
-            if (!done.count(t))
-                tuples.push_back(t);
-        // Adaptive plans: after the coarse grid, refine where the whole-model cost changes most.
-        std::unique_ptr<AdaptiveSweepPlanner> adaptive;
-        std::map<FrequencyTuple, TupleCost> costs;
-        if (AdaptiveSweepPlanner::isAdaptive(o.tuples)) {
-            adaptive = std::make_unique<AdaptiveSweepPlanner>(spec, o.tuples);
-            if (store && sessionId)
-                for (const auto& r : store->measurements(sessionId))
-                    if (done.count(r.tuple)) {
-                        costs[r.tuple].latencyMs += r.latency.medianMs;
-                        costs[r.tuple].energyMj += r.totalEnergyMj;
-                    }
-            if (tuples.empty())
-                tuples = adaptive->refine(costs);
-        }
+        std::vector<FrequencyTuple> tuples = driver->begin(probe, [&](nlohmann::json& conditions) {
+            // How long each clock change takes, for training and evaluation to charge; an agent
+            // from before `measure-switch` leaves the board's model to them.
+            try {
+                conditions["switchTimes"] = agent->call("measure-switch");
+            } catch (const std::exception& e) {
+                std::cerr << "dvfo: note: clock switch times not measured (" << e.what()
+                          << "); the board's model will be charged\n";
+            }
+        });
         if (tuples.empty()) {
             std::cerr << "Nothing left to measure.\n";
-            if (store && sessionId)
-                store->setSessionStatus(sessionId, SessionStatus::Completed);
             return 0;
-        }
-        if (store && !sessionId) {
-            SessionInfo info;
-            info.boardId = spec.id;
-            info.boardName = o.board;
-            info.model = o.model;
-            info.agentVersion = probe.value("version", "");
-            info.emulated = probe.value("emulated", false);
-            info.settingsJson = nlohmann::json{
-                {"plan", o.tuples},
-                {"warmup", o.warmup},
-                {"repeat", o.repeat},
-                {"batch", o.batch}}.dump();
-            info.conditionsJson = BoardConditions::sessionJsonFromProbe(probe).dump();
-            sessionId = store->createSession(info);
-        } else if (store) {
-            store->setSessionStatus(sessionId, SessionStatus::Running);
         }
         std::cerr << "Board: " << spec.name << (probe.value("emulated", false) ? " (emulated)" : "")
                   << " via " << agent->describe() << ", agent " << probe.value("version", "?")
                   << "\n"
                   << "Plan: " << o.tuples << " = " << tuples.size() << " tuples of "
                   << spec.tupleCount()
-                  << (adaptive
+                  << (driver->isAdaptive()
                           ? " (coarse stage, then at most " +
-                                std::to_string(adaptive->remainingBudget(costs)) + " refinements)"
+                                std::to_string(driver->remainingRefinements()) + " refinements)"
                           : std::string())
-                  << "; model " << o.model << ", warm-up " << o.warmup << ", repeat " << o.repeat
-                  << "\n";
+                  << "; model " << o.model << ", warm-up " << settings.warmup << ", repeat "
+                  << settings.repeat << "\n";
         if (probe.contains("conditions")) {
             const BoardConditions bc = BoardConditions::fromJson(probe["conditions"]);
             std::cerr << "Conditions: "
@@ -252,90 +268,29 @@ int runProfile(const ProfileOptions& opts) {
                       << bc.summary() << "\n";
         }
 
-        for (int stage = 1; !tuples.empty(); ++stage) {
-            nlohmann::json tupleList = nlohmann::json::array();
-            for (const auto& t : tuples)
-                tupleList.push_back(t.toString());
-            size_t measured = 0, units = 0;
-            std::vector<LayerRecord> pending; // the tuple being measured, stored once complete
-            std::optional<TupleConditions> pendingConditions; // sent before the tuple's last record
-            std::unique_ptr<ProgressBar> bar;
+        for (; !tuples.empty(); tuples = driver->refinement()) {
+            driver->beginStage(tuples);
+            bar.reset();
             agent->call(
-                "profile",
-                {{"model", o.model},
-                 {"tuples", tupleList},
-                 {"warmup", o.warmup},
-                 {"repeat", o.repeat},
-                 {"batch", o.batch}},
+                "profile", driver->stageRequest(),
                 [&](const std::string& event, const nlohmann::json& data) {
-                    if (event == "start") {
-                        units = data.at("units").size();
-                        std::cerr << o.model << ": " << units << " profiling units, "
-                                  << units * tuples.size() << " measurements"
-                                  << (stage > 1 ? " (refinement " + std::to_string(stage - 1) + ")"
-                                                : "")
-                                  << "\n";
-                        // Older agents do not say where the layers run.
-                        if (data.contains("executionDevice"))
-                            std::cerr
-                                << "Layers run on: " << data["executionDevice"].get<std::string>()
-                                << "\n";
-                        if (data.contains("warning"))
-                            std::cerr << "dvfo: warning: " << data["warning"].get<std::string>()
-                                      << "\n";
-                        if (!o.quiet)
-                            bar = std::make_unique<ProgressBar>(units * tuples.size(), "profiling");
-                        if (store && sessionId) {
-                            nlohmann::json device = nlohmann::json::object();
-                            for (const char* key : {"executionDevice", "warning"})
-                                if (data.contains(key))
-                                    device[key] = data[key];
-                            store->updateSessionConditions(sessionId, device);
-                        }
-                    } else if (event == "conditions") {
-                        pendingConditions = TupleConditions::fromJson(data);
-                        tupleConditions[pendingConditions->pinned] = *pendingConditions;
-                        if (pendingConditions->throttled)
-                            std::cerr << "\ndvfo: warning: tuple "
-                                      << pendingConditions->pinned.toString()
-                                      << " throttled: clocks in force "
-                                      << pendingConditions->inForce.toString() << "\n";
-                    } else if (event == "layer") {
-                        records.push_back(LayerRecord::fromJson(data));
-                        pending.push_back(records.back());
-                        if (pending.size() == units) {
-                            if (pendingConditions &&
-                                pendingConditions->pinned != pending.front().tuple)
-                                pendingConditions.reset();
-                            if (store)
-                                store->addCompletedTuple(sessionId, pending.front().tuple, pending,
-                                                         pendingConditions);
-                            pendingConditions.reset();
-                            TupleCost& c = costs[pending.front().tuple];
-                            c = {};
-                            for (const auto& r : pending) {
-                                c.latencyMs += r.latency.medianMs;
-                                c.energyMj += r.totalEnergyMj;
-                            }
-                            pending.clear();
-                        }
+                    driver->handleEvent(event, data);
+                    if (event == "layer" && bar) {
                         ++measured;
-                        if (bar)
-                            bar->update(measured, records.back().tuple.toString() + " " +
-                                                      records.back().layerName);
+                        bar->update(measured, records.back().tuple.toString() + " " +
+                                                  records.back().layerName);
                     }
                 },
                 &g_interrupted);
             if (bar)
                 bar->finish();
-            tuples = adaptive ? adaptive->refine(costs) : std::vector<FrequencyTuple>{};
         }
     } catch (const AgentError& e) {
-        if (store && sessionId) {
-            store->setSessionStatus(sessionId, e.code() == "cancelled" ? SessionStatus::Cancelled
-                                                                       : SessionStatus::Failed);
-            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId
-                      << "; continue with --resume " << sessionId;
+        if (store && driver->sessionId()) {
+            driver->finish(e.code() == "cancelled" ? SessionStatus::Cancelled
+                                                   : SessionStatus::Failed);
+            std::cerr << "\ndvfo: finished tuples are kept in session " << driver->sessionId()
+                      << "; continue with --resume " << driver->sessionId();
         }
         std::cerr << "\ndvfo: " << (e.code() == "cancelled" ? "interrupted: " : "profile failed: ")
                   << e.what() << "\n";
@@ -346,24 +301,27 @@ int runProfile(const ProfileOptions& opts) {
         }
         return e.code() == "cancelled" ? 130 : 1;
     } catch (const std::exception& e) {
-        if (store && sessionId) {
-            store->setSessionStatus(sessionId, SessionStatus::Failed);
-            std::cerr << "\ndvfo: finished tuples are kept in session " << sessionId
-                      << "; continue with --resume " << sessionId;
+        if (store && driver->sessionId()) {
+            driver->finish(SessionStatus::Failed);
+            std::cerr << "\ndvfo: finished tuples are kept in session " << driver->sessionId()
+                      << "; continue with --resume " << driver->sessionId();
         }
         std::cerr << "\ndvfo: profile failed: " << e.what() << "\n";
         return 1;
     }
     if (store) {
-        store->setSessionStatus(sessionId, SessionStatus::Completed);
-        std::cerr << "Stored as session " << sessionId << " in " << store->path() << "\n";
+        driver->finish(SessionStatus::Completed);
+        std::cerr << "Stored as session " << driver->sessionId() << " in " << store->path() << "\n";
         if (o.resume) {
-            records =
-                store->measurements(sessionId); // summarise the whole session, not just this run
-            tupleConditions = store->tupleConditions(sessionId);
+            // Summarise the whole session, not just this run.
+            records = store->measurements(driver->sessionId());
+            tupleConditions = store->tupleConditions(driver->sessionId());
         }
     }
     printSummary(std::cout, records);
+    if (driver->shareMeasurementCount() > 0)
+        std::cerr << "Share sweep: " << driver->shareMeasurementCount()
+                  << " share measurements (first tail unit on the kept maps, bytes on the wire)\n";
     printConditions(std::cout, tupleConditions);
     if (!o.csv.empty()) {
         writeCsv(o.csv, o.board, o.model, records);
@@ -396,6 +354,9 @@ void addProfileCommand(CLI::App& app) {
                     "Trust an unknown SSH host key only if it has this fingerprint (SHA256:...)");
     cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
     cmd->add_flag("--no-store", o->noStore, "Do not record the sweep in the workspace database");
+    cmd->add_flag("--no-shares", o->noShares,
+                  "Skip the share sweep (the first tail unit on the kept maps and the bytes on "
+                  "the wire per share); the environment then charges the roofline ratio");
     cmd->add_option("--resume", o->resume,
                     "Measure only the tuples session ID is missing (same board, model, plan)");
     cmd->callback([o] { throw CLI::RuntimeError(runProfile(*o)); });

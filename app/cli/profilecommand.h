@@ -21,6 +21,7 @@ struct ProfileOptions {
     std::string db;                // workspace database; empty: ProfileStore::defaultPath()
     bool noStore = false;          // do not record the sweep in the workspace
     int64_t resume = 0;            // session id whose missing tuples to measure
+    bool noShares = false; // skip the share sweep: the environment then uses the roofline ratio
 };
 
 void addProfileCommand(CLI::App& app);

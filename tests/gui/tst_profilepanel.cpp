@@ -338,6 +338,8 @@ private slots:
         QVERIFY(info.emulated);
         QCOMPARE(info.model, std::string("small_cnn"));
         QCOMPARE(store.completedTuples(id).size(), size_t(2));
+        // The share sweep: shares 0.1..1 of the split's maps at each tuple, as `dvfo profile`.
+        QCOMPARE(store.shareMeasurements(id).size(), size_t(2 * 10));
         const auto records = store.measurements(id);
         const size_t units = records.size() / 2;
         QVERIFY(units >= 4);
