@@ -7,6 +7,7 @@
 #include "app/cli/evaluatecommand.h"
 #include "app/cli/loopcommand.h"
 #include "app/cli/profilecommand.h"
+#include "app/cli/reportcommand.h"
 #include "app/cli/sessionscommand.h"
 #include "app/cli/traincommand.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     dvfo::cli::addEvaluateCommand(app);
     dvfo::cli::addTrainCommand(app);
     dvfo::cli::addLoopCommand(app);
+    dvfo::cli::addReportCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

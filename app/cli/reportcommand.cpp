@@ -1,0 +1,147 @@
+#include "app/cli/reportcommand.h"
+
+#include "app/cli/profilecommand.h"
+#include "app/cli/progressbar.h"
+#include "app/cli/tableprinter.h"
+#include "core/profilestore.h"
+#include "core/report/reportrunner.h"
+#include "core/report/reportwriter.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace dvfo::cli {
+
+namespace {
+
+struct ReportOptions {
+    std::string out;
+    std::string db;
+    bool quick = false;
+    std::vector<std::string> boards, models;
+    int64_t trainSteps = 0, drlSteps = 0, evalSteps = 0; // 0: the plan's
+    bool noEtaTraining = false;
+};
+
+// Runs `dvfo profile`'s code for one cell, its tables kept off stdout (the report has its own).
+int64_t profileCell(const std::string& db, const std::string& board, const std::string& model,
+                    const std::string& plan) {
+    ProfileOptions p;
+    p.board = "emulated:" + board;
+    p.model = model;
+    p.tuples = plan;
+    p.quiet = true;
+    p.db = db;
+    std::ostringstream sink;
+    std::streambuf* saved = std::cout.rdbuf(sink.rdbuf());
+    int rc = 0;
+    try {
+        rc = runProfile(p);
+    } catch (...) {
+        std::cout.rdbuf(saved);
+        throw;
+    }
+    std::cout.rdbuf(saved);
+    if (rc != 0)
+        throw std::runtime_error("profiling " + model + " on emulated:" + board + " failed (exit " +
+                                 std::to_string(rc) + ", see above)");
+    const int64_t session = ReportRunner::findSession(db, board, model, plan);
+    if (!session)
+        throw std::runtime_error("profiling " + model + " on emulated:" + board +
+                                 " left no completed session");
+    return session;
+}
+
+int runReport(const ReportOptions& o) {
+    try {
+        ReportPlan plan = ReportPlan::make(o.quick, o.boards, o.models);
+        if (o.trainSteps > 0)
+            plan.trainSteps = o.trainSteps;
+        if (o.drlSteps > 0)
+            plan.drlTrainSteps = o.drlSteps;
+        if (o.evalSteps > 0)
+            plan.evalSteps = o.evalSteps;
+        plan.trainEtaSweep = !o.noEtaTraining;
+        const std::string db = o.db.empty() ? ProfileStore::defaultPath() : o.db;
+        const std::filesystem::path dbDir = std::filesystem::absolute(db).parent_path();
+        std::filesystem::create_directories(dbDir); // a fresh workspace for the report is fine
+        std::string command = plan.describe() + (o.noEtaTraining ? " --no-eta-training" : "");
+        if (!o.db.empty())
+            command += " --db " + o.db;
+        command += " --out " + o.out;
+
+        std::cerr << "Report: " << plan.boards.size() << " board(s) x " << plan.models.size()
+                  << " model(s), workspace " << db << "\n";
+        std::unique_ptr<ProgressBar> bar;
+        ReportHooks hooks;
+        hooks.profile = [&](const std::string& board, const std::string& model,
+                            const std::string& tuples) {
+            return profileCell(db, board, model, tuples);
+        };
+        hooks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+        hooks.progress = [&](double done, double total, const std::string& what) {
+            if (!bar)
+                bar = std::make_unique<ProgressBar>(size_t(total), "report");
+            bar->update(size_t(done), what);
+        };
+        const ReportResults results = ReportRunner(plan, db, hooks).run();
+        if (bar)
+            bar->finish();
+        const ReportWriter writer(results, command);
+        const std::vector<std::string> files = writer.write(o.out);
+
+        std::cout << "DVFO against each baseline (mean over " << results.cells.size()
+                  << " board x model cell(s) and " << plan.families.size()
+                  << " link families; negative = DVFO lower):\n";
+        TablePrinter table({"baseline", "energy %", "latency %", "EDP %", "less energy in"});
+        for (const BaselineChange& c : writer.changes())
+            table.addRow({c.baseline, TablePrinter::num(c.energyPct, 1),
+                          TablePrinter::num(c.latencyPct, 1), TablePrinter::num(c.edpPct, 1),
+                          std::to_string(c.lessEnergy) + " / " + std::to_string(c.groups)});
+        table.print(std::cout);
+        std::cout << "\nReport: " << std::filesystem::absolute(files.front()).string() << " ("
+                  << files.size() << " files, " << TablePrinter::num(results.wallSeconds, 0)
+                  << " s)\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "\ndvfo: report failed: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+} // namespace
+
+void addReportCommand(CLI::App& app) {
+    auto o = std::make_shared<ReportOptions>();
+    auto* cmd = app.add_subcommand(
+        "report", "Train and evaluate DVFO on the emulated boards x zoo models against every "
+                  "baseline, with sweeps and ablations; writes DIR/index.html");
+    cmd->add_option("--out", o->out, "Report directory (index.html, results.csv, plots)")
+        ->required();
+    cmd->add_option("--db", o->db, "Workspace database (default ~/.local/share/dvfo/workspace.db)");
+    cmd->add_flag("--quick", o->quick,
+                  "Reduced matrix: 3 boards x 3 models, short training, one trace per family");
+    cmd->add_option("--boards", o->boards, "Built-in board ids, comma-separated")->delimiter(',');
+    cmd->add_option("--models", o->models, "Zoo models, comma-separated")->delimiter(',');
+    cmd->add_option("--train-steps", o->trainSteps, "DVFO training steps (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--drl-steps", o->drlSteps,
+                    "DVFS-only DRL training steps (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--eval-steps", o->evalSteps,
+                    "Steps per evaluation trace (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--no-eta-training", o->noEtaTraining,
+                  "eta sweep with the optimiser and the oracle only (no DQN per eta)");
+    cmd->callback([o] {
+        const int rc = runReport(*o);
+        if (rc != 0)
+            throw CLI::RuntimeError(rc);
+    });
+}
+
+} // namespace dvfo::cli
