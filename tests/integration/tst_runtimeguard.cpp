@@ -83,17 +83,23 @@ private slots:
         const std::vector<json> records = runOn("inside", "constant:50,15", 20);
         QCOMPARE(records.size(), size_t(20));
         // The policy decides, except on the bandwidth estimates that the small probes on a loaded
-        // loopback get wrong (seen: 0.34, 11 and 2905 Mbit/s of a 50 Mbit/s link), far outside
-        // anything it was trained on: then the guard does.
-        // How often depends on the machine's load (seen: up to 11 of 20); what must hold is that
-        // the policy decides a good part of the time, and that the RTT, measured by a
-        // payload-free request, is never what the guard objects to.
+        // loopback get wrong (seen: 0.34, 11, 102 and 2905 Mbit/s of a 50 Mbit/s link: a 256-byte
+        // probe's 0.04 ms on the air drowns in the scheduler's milliseconds), far outside
+        // anything it was trained on: then the guard does. How often depends on the machine's
+        // load (idle: 0-3 of 20; seen up to 15 of 20 with both cores busy), so what must hold is
+        // that the policy decides itself on some steps and that the guard objects to nothing
+        // but the bandwidth estimate (or its trend): never the RTT, measured by a payload-free
+        // request, and never a link that is up taken for down.
         int guarded = 0;
         for (const json& r : records) {
-            guarded += guardOf(r).empty() ? 0 : 1;
-            QVERIFY2(guardOf(r) != "out-of-range:rtt", r.dump().c_str());
+            if (guardOf(r).empty())
+                continue;
+            ++guarded;
+            QVERIFY2(guardOf(r) == "out-of-range:bandwidth" ||
+                         guardOf(r) == "out-of-range:bandwidth_trend",
+                     r.dump().c_str());
         }
-        QVERIFY2(guarded < 15, qPrintable(QString::number(guarded)));
+        QVERIFY2(guarded < int(records.size()), qPrintable(QString::number(guarded)));
         QVERIFY(records.back()["guardActivations"].get<int64_t>() >= guarded);
     }
 
