@@ -169,6 +169,7 @@ int runEvaluate(const EvaluateOptions& o) {
         const ProfileTable suiteProfile = profile; // the suite builds one environment per trace
         const OffloadModel suiteOffload = offload;
         DvfoEnvironment env(std::move(profile), std::move(offload), config);
+        std::cerr << "Edge tail per share: " << env.edgeTailSource() << "\n";
 
         std::unique_ptr<TrainedPolicy> trained;
         if (!o.policyDir.empty()) {

@@ -115,7 +115,8 @@ int runTrain(const TrainOptions& opts) {
                   << (t.pipelined    ? "pipelined concurrent"
                       : t.concurrent ? "concurrent"
                                      : "sequential")
-                  << " control, " << qHeadsName(agent.config().heads) << " Q heads\n";
+                  << " control, " << qHeadsName(agent.config().heads) << " Q heads\n"
+                  << "Edge tail per share: " << env.edgeTailSource() << "\n";
 
         const bool bySteps = trainer.targetSteps() > agent.steps();
         const size_t total =

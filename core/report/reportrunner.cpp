@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <memory>
@@ -115,6 +116,18 @@ std::unique_ptr<DvfoEnvironment> environmentFor(const DvfoEnvironment& base,
     c.trace = LinkTrace::parse(trace, c.controlPeriodMs);
     c.episodeSteps = steps;
     return std::make_unique<DvfoEnvironment>(base.profile(), base.offload(), c);
+}
+
+// The learned policies first (null ones left out), then the baselines `owned` holds, in order.
+std::vector<RlPolicy*> learnedThenOwned(std::initializer_list<RlPolicy*> learned,
+                                        const std::vector<std::unique_ptr<RlPolicy>>& owned) {
+    std::vector<RlPolicy*> p;
+    for (RlPolicy* l : learned)
+        if (l)
+            p.push_back(l);
+    for (const auto& o : owned)
+        p.push_back(o.get());
+    return p;
 }
 
 // Every policy, the layer split included, over one trace. `extra` are policies that need the
@@ -331,10 +344,7 @@ void ReportRunner::evaluateCell(ReportCell& cell, ReportResults& out) {
         owned.push_back(std::make_unique<OffloadOnlyPolicy>(env));
         owned.push_back(std::make_unique<DvfsOnlyPolicy>(env));
         owned.push_back(std::make_unique<ModelBasedPolicy>(env));
-        std::vector<RlPolicy*> p = {&dvfoNamed, &drlPolicy};
-        for (auto& o : owned)
-            p.push_back(o.get());
-        return p;
+        return learnedThenOwned({&dvfoNamed, &drlPolicy}, owned);
     };
     std::map<int, int64_t> cuts;
     int64_t cutTotal = 0;
@@ -391,12 +401,7 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
             owned.push_back(std::make_unique<EdgeOnlyMaxPolicy>(env));
             owned.push_back(std::make_unique<DvfsOnlyPolicy>(env));
             owned.push_back(std::make_unique<OffloadOnlyPolicy>(env));
-            std::vector<RlPolicy*> p;
-            if (named)
-                p.push_back(named.get());
-            for (auto& o : owned)
-                p.push_back(o.get());
-            return p;
+            return learnedThenOwned({named.get()}, owned);
         };
         std::vector<std::vector<PolicyEvaluation>> perTrace;
         for (const SuiteFamily& family : plan_.families)
@@ -421,10 +426,7 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
         owned.push_back(std::make_unique<CloudOnlyPolicy>(env));
         owned.push_back(std::make_unique<DvfsOnlyPolicy>(env));
         owned.push_back(std::make_unique<OffloadOnlyPolicy>(env));
-        std::vector<RlPolicy*> p = {&dvfoNamed, &drlPolicy};
-        for (auto& o : owned)
-            p.push_back(o.get());
-        return p;
+        return learnedThenOwned({&dvfoNamed, &drlPolicy}, owned);
     };
     for (double bw : plan_.bandwidthSweepMbps) {
         const std::string trace =
@@ -444,10 +446,7 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
         for (W w : {W::Nothing, W::EmcScaling, W::GpuScaling, W::CpuScaling, W::Offloading})
             owned.push_back(std::make_unique<RestrictedOptimiserPolicy>(env, w));
         owned.push_back(std::make_unique<OffloadOnlyPolicy>(env));
-        std::vector<RlPolicy*> p = {&dvfoNamed, &drlPolicy};
-        for (auto& o : owned)
-            p.push_back(o.get());
-        return p;
+        return learnedThenOwned({&dvfoNamed, &drlPolicy}, owned);
     };
     std::vector<std::vector<PolicyEvaluation>> perTrace;
     for (const SuiteFamily& family : plan_.families)
