@@ -2228,6 +2228,30 @@ Schritt %2: %3</translation>
         <source>The suite of run %1 failed: %2</source>
         <translation>Die Suite von Lauf %1 ist fehlgeschlagen: %2</translation>
     </message>
+    <message>
+        <source>Paper report…</source>
+        <translation>Paper-Bericht…</translation>
+    </message>
+    <message>
+        <source>Open a dvfo report (index.html: DVFO against the paper&apos;s baselines over boards, models and link families); without one, the status shows the command that makes it for the selected run&apos;s board and model</source>
+        <translation>Einen dvfo-Bericht öffnen (index.html: DVFO gegen die Vergleichsverfahren des Papers über Boards, Modelle und Verbindungsfamilien); ohne Bericht zeigt der Status den Befehl, der ihn für Board und Modell des gewählten Laufs erstellt</translation>
+    </message>
+    <message>
+        <source>Report directory (dvfo report --out)</source>
+        <translation>Berichtsverzeichnis (dvfo report --out)</translation>
+    </message>
+    <message>
+        <source>No report in %1. Select a run to see the command that makes one.</source>
+        <translation>Kein Bericht in %1. Wählen Sie einen Lauf, um den Befehl zu sehen, der einen erstellt.</translation>
+    </message>
+    <message>
+        <source>No report in %1. Make one with: %2</source>
+        <translation>Kein Bericht in %1. Erstellen mit: %2</translation>
+    </message>
+    <message>
+        <source>Report: %1</source>
+        <translation>Bericht: %1</translation>
+    </message>
 </context>
 <context>
     <name>dvfo::TrainingRunListModel</name>

@@ -11,6 +11,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -23,6 +27,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QThread>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -126,6 +131,11 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     evaluate_ = new QPushButton(tr("Evaluate"));
     open_ = new QPushButton(tr("Open"));
     suiteButton_ = new QPushButton(tr("Suite"));
+    reportButton_ = new QPushButton(tr("Paper report…"));
+    reportButton_->setToolTip(
+        tr("Open a dvfo report (index.html: DVFO against the paper's baselines over boards, "
+           "models and link families); without one, the status shows the command that makes it "
+           "for the selected run's board and model"));
     suiteButton_->setToolTip(
         tr("Robustness suite of the selected run's policy: its gap to the oracle per link family "
            "(constant grid, steps, walks with a walking RTT, WAN, LAN, MEC, outages), next to the "
@@ -183,7 +193,10 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     auto* runsBox = new QGroupBox(tr("Training runs (double-click to open)"));
     auto* runsLayout = new QVBoxLayout(runsBox);
     runsLayout->addWidget(runsView_);
-    runsLayout->addWidget(open_);
+    auto* runButtons = new QHBoxLayout;
+    runButtons->addWidget(open_);
+    runButtons->addWidget(reportButton_);
+    runsLayout->addLayout(runButtons);
 
     curves_ = new TrainingCurvesPlot;
     map_ = new PolicyMapPlot;
@@ -228,6 +241,12 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     connect(suiteButton_, &QPushButton::clicked, this, [this] {
         if (const int64_t id = selectedRunId() ? selectedRunId() : currentRun_)
             runSuite(id);
+    });
+    connect(reportButton_, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Report directory (dvfo report --out)"), QStringLiteral("docs/report"));
+        if (!dir.isEmpty())
+            openReport(dir);
     });
     connect(open_, &QPushButton::clicked, this, [this] {
         if (const int64_t id = selectedRunId())
@@ -340,6 +359,33 @@ PolicyTrainerSettings TrainingPanel::formSettings() const {
 
 QString TrainingPanel::statusText() const {
     return status_->text();
+}
+
+QString TrainingPanel::reportCommand(const QString& outDirectory) const {
+    const int row = runsModel_->rowOf(selectedRunId());
+    if (row < 0)
+        return {};
+    const TrainingRun& run = runsModel_->run(row);
+    return QStringLiteral("dvfo report --quick --boards %1 --models %2 --db %3 --out %4")
+        .arg(QString::fromStdString(run.board), QString::fromStdString(run.model), workspacePath_,
+             outDirectory);
+}
+
+bool TrainingPanel::openReport(const QString& directory) {
+    const QString index = QDir(directory).filePath(QStringLiteral("index.html"));
+    if (directory.isEmpty() || !QFileInfo(index).isFile()) {
+        const QString command =
+            reportCommand(directory.isEmpty() ? QStringLiteral("report") : directory);
+        setStatus(command.isEmpty()
+                      ? tr("No report in %1. Select a run to see the command that makes one.")
+                            .arg(directory)
+                      : tr("No report in %1. Make one with: %2").arg(directory, command),
+                  true);
+        return false;
+    }
+    setStatus(tr("Report: %1").arg(index));
+    QDesktopServices::openUrl(QUrl::fromLocalFile(index));
+    return true;
 }
 
 void TrainingPanel::setStatus(const QString& text, bool error) {

@@ -66,6 +66,13 @@ public:
     void setSuiteSettings(const SuiteSettings& settings) { suiteSettings_ = settings; }
     bool isRunningSuite() const { return suiteThread_ != nullptr; }
 
+    // The paper's evaluation for the selected run's board and model (issue 17): the dvfo report
+    // command that makes it for this workspace (empty when no run is selected), and opening a
+    // report directory's index.html in the browser (false, with the command in the status, when
+    // `directory` holds no report).
+    QString reportCommand(const QString& outDirectory = QStringLiteral("report")) const;
+    bool openReport(const QString& directory);
+
     bool isTraining() const { return trainer_ != nullptr; }
     int64_t currentRunId() const { return currentRun_; }
     int64_t trainingRunId() const { return trainingRun_; }
@@ -103,7 +110,7 @@ private:
     QComboBox* trace_;
     QSpinBox *episodeSteps_, *steps_;
     QCheckBox* concurrent_;
-    QPushButton *start_, *stop_, *resume_, *evaluate_, *open_, *suiteButton_;
+    QPushButton *start_, *stop_, *resume_, *evaluate_, *open_, *suiteButton_, *reportButton_;
     QProgressBar* progress_;
     QLabel* status_;
     TrainingRunListModel* runsModel_;

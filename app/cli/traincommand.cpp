@@ -166,6 +166,10 @@ int runTrain(const TrainOptions& opts) {
                               TablePrinter::num(r.meanCost, 4), fmt(r.gapToOraclePct, 2)});
             table.print(std::cout);
         }
+        // Where this stands against the paper's baselines over link families (issue 17).
+        std::cout << "\nAgainst the paper's baselines: dvfo report --quick --boards "
+                  << table.board().id << " --models " << table.model() << " --db "
+                  << s.workspacePath << " --out report\n";
         return 0;
     } catch (const std::exception& e) {
         // PolicyTrainer has already marked a created run failed with this message.

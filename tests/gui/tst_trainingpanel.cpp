@@ -17,9 +17,13 @@
 #include "widgets/trainingsuiteplot.h"
 
 #include <QComboBox>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QtTest>
 
 #include <cmath>
@@ -63,6 +67,15 @@ bool waitFor(const std::function<bool()>& done, int ms) {
 }
 
 } // namespace
+
+// Stands in for the browser: QDesktopServices hands it the URLs to open.
+class UrlCatcher : public QObject {
+    Q_OBJECT
+public:
+    QUrl opened;
+public slots:
+    void open(const QUrl& url) { opened = url; }
+};
 
 class TestTrainingPanel : public QObject {
     Q_OBJECT
@@ -290,6 +303,39 @@ private slots:
         panel.runSuite(987654);
         QVERIFY(failed.wait(30000));
         QVERIFY(panel.statusText().contains("987654"));
+    }
+
+    void thePaperReportIsOneClickAwayOrItsCommandIsShown() {
+        QVERIFY(completedRun_ > 0);
+        TrainingPanel panel(db_);
+        QVERIFY(panel.reportCommand().isEmpty()); // no run selected
+        const int row = panel.runsModel()->rowOf(completedRun_);
+        QVERIFY(row >= 0);
+        panel.runsView()->selectRow(row);
+        const TrainingRun run = TrainingRunStore(db_.toStdString()).run(completedRun_);
+        const QString command = panel.reportCommand(QStringLiteral("out"));
+        QCOMPARE(command, QStringLiteral("dvfo report --quick --boards %1 --models %2 --db %3 "
+                                         "--out out")
+                              .arg(QString::fromStdString(run.board),
+                                   QString::fromStdString(run.model), db_));
+
+        // No report there yet: refused, and the status tells how to make one.
+        const QString reportDir = dir_.filePath(QStringLiteral("report"));
+        QVERIFY(!panel.openReport(reportDir));
+        QVERIFY2(panel.statusText().contains(panel.reportCommand(reportDir)),
+                 qPrintable(panel.statusText()));
+
+        // A report: its index.html goes to the browser (a handler stands in for it here).
+        QDir().mkpath(reportDir);
+        QFile index(QDir(reportDir).filePath(QStringLiteral("index.html")));
+        QVERIFY(index.open(QIODevice::WriteOnly));
+        index.write("<html></html>");
+        index.close();
+        UrlCatcher catcher;
+        QDesktopServices::setUrlHandler(QStringLiteral("file"), &catcher, "open");
+        QVERIFY(panel.openReport(reportDir));
+        QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
+        QCOMPARE(catcher.opened, QUrl::fromLocalFile(index.fileName()));
     }
 
     void stopKeepsAResumableRunAndRunsReopen() {
