@@ -1,4 +1,5 @@
 #include "core/boardspec.h"
+#include "core/jsoninteger.h"
 
 #include <cmath>
 
@@ -20,11 +21,12 @@ const json& need(const json& j, const char* key, const std::string& where) {
     return j.at(key);
 }
 
-// An int field: json::get<int>() would convert a float such as 1e300, which is undefined.
 int intValue(const json& v, const std::string& what) {
-    if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
+    try {
+        return jsonInteger<int>(v);
+    } catch (const json::type_error&) {
         throw std::runtime_error("board spec: '" + what + "' must be an integer");
-    return int(v.get<int64_t>());
+    }
 }
 
 ClockTableSpec parseTable(const json& j, const std::string& where) {
