@@ -3,11 +3,11 @@
 // cost gap of the trained policy to the exhaustive oracle and to every baseline, and the decision
 // latency of the exported TorchScript policy. Profiles are measured once with `dvfo profile`
 // (emulated board, grid:3x3x3) into --db and reused.
-#include "core/dqnagent.h"
-#include "core/dvfotrainingsettings.h"
-#include "core/policytrainer.h"
-#include "core/profilestore.h"
-#include "core/trainedpolicy.h"
+#include "core/dqn/dqnagent.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/workflow/policytrainer.h"
+#include "core/workspace/profilestore.h"
+#include "core/rl/trainedpolicy.h"
 
 #include <CLI/CLI.hpp>
 

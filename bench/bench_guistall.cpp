@@ -5,7 +5,7 @@
 // waited d ms. Goal (issue 16): no stall above 50 ms.
 //   dvfo-bench-guistall [--steps N] [--plan SPEC] [--model NAME] [--jobs sweep,training,attention]
 // (--jobs runs only some of the three concurrently, to attribute a stall to one of them)
-#include "core/fashionmnist.h"
+#include "core/attentionstudy/fashionmnist.h"
 #include "widgets/attentionpanel.h"
 #include "widgets/mainwindow.h"
 #include "widgets/profilepanel.h"

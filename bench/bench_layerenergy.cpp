@@ -8,9 +8,9 @@
 // after:  LayerProfiler as it is: warm-up for at least 2 update intervals, a window of at least
 //         max(20 ms, 10 update intervals), readings integrated with sample-and-hold.
 // truth:  the emulation model's own energy of each unit (what an ideal meter would say).
-#include "core/dnnmodel.h"
-#include "core/emulationmodel.h"
-#include "core/ina3221emulator.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/emulation/emulationmodel.h"
+#include "core/board/ina3221emulator.h"
 #include "remote/edge/emulatedboard.h"
 #include "remote/edge/layerprofiler.h"
 

@@ -1,8 +1,8 @@
 // dvfo-bench-oracle: environment steps and exhaustive-oracle decisions per second on every
 // built-in board's full tables (a synthetic 3x3x3-grid profile with 12 layers, interpolated to
 // every tuple; the split layer's maps are 128x28x28).
-#include "core/baselinepolicies.h"
-#include "core/dvfoenvironment.h"
+#include "core/rl/baselinepolicies.h"
+#include "core/rl/dvfoenvironment.h"
 
 #include <CLI/CLI.hpp>
 

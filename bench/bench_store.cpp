@@ -1,7 +1,7 @@
 // Ingest throughput of the workspace database: synthetic layer measurements written the way the
 // profiler writes them (one transaction per tuple of layers) and in bigger batches, each run into
 // a fresh database file. Prints one table row per run, plus a read-back row.
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 
 #include <CLI/CLI.hpp>
 

@@ -4,7 +4,7 @@
 // cut, edge/cloud/fused predictions) and the accuracy-vs-share curve with bytes on the wire.
 // Model loading, inspection, evaluation and quick training run on worker threads; the GUI
 // thread only draws results.
-#include "core/attentioninspector.h"
+#include "core/attentionstudy/attentioninspector.h"
 
 #include <QString>
 #include <QThreadPool>

@@ -1,6 +1,6 @@
 #include "widgets/boarddialog.h"
 
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,6 @@
 #include "widgets/boardlistmodel.h"
 
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 
 #include <QColor>
 

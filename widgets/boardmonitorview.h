@@ -1,5 +1,5 @@
 #pragma once
-#include "core/monitorseries.h"
+#include "core/board/monitorseries.h"
 
 #include <QElapsedTimer>
 #include <QPointer>

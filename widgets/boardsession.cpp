@@ -1,5 +1,5 @@
 #include "widgets/boardsession.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
 #include "remote/client/agentclient.h"
 #include "remote/client/boardconnector.h"

@@ -1,6 +1,6 @@
 #pragma once
-#include "core/boardregistry.h"
-#include "core/monitorsample.h"
+#include "core/board/boardregistry.h"
+#include "core/board/monitorsample.h"
 
 #include <QObject>
 #include <QString>

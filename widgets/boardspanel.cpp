@@ -1,6 +1,6 @@
 #include "widgets/boardspanel.h"
 
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 #include "remote/ssh/sshsession.h"
 #include "widgets/boarddialog.h"
 #include "widgets/boardlistmodel.h"

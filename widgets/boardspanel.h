@@ -1,5 +1,5 @@
 #pragma once
-#include "core/boardregistry.h"
+#include "core/board/boardregistry.h"
 #include "widgets/boardsession.h"
 
 #include <QMap>

@@ -1,7 +1,7 @@
 #include "widgets/fleetmodel.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
-#include "core/frequencytuple.h"
+#include "core/board/frequencytuple.h"
 
 #include <cmath>
 #include <limits>

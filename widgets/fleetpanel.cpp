@@ -1,8 +1,8 @@
 #include "widgets/fleetpanel.h"
 
-#include "core/boardspec.h"
-#include "core/bundlestore.h"
-#include "core/profilestore.h"
+#include "core/board/boardspec.h"
+#include "core/workspace/bundlestore.h"
+#include "core/workspace/profilestore.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
 #include "remote/client/deploymenthistory.h"

@@ -1,6 +1,6 @@
 #pragma once
-#include "core/boardregistry.h"
-#include "core/deploymentstatus.h"
+#include "core/board/boardregistry.h"
+#include "core/workspace/deploymentstatus.h"
 #include "widgets/boardsession.h"
 
 #include <QHash>

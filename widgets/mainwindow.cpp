@@ -3,7 +3,7 @@
 #include "widgets/attentionpanel.h"
 #include "widgets/boardspanel.h"
 #include "widgets/fleetpanel.h"
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 #include "widgets/profilepanel.h"
 #include "widgets/resultspanel.h"
 #include "widgets/sessionspanel.h"

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/policyevaluator.h"
+#include "core/rl/policyevaluator.h"
 #include "widgets/interactiveplot.h"
 
 #include <vector>

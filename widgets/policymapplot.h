@@ -1,5 +1,5 @@
 #pragma once
-#include "core/policytrainer.h"
+#include "core/workflow/policytrainer.h"
 #include "widgets/interactiveplot.h"
 
 #include <vector>

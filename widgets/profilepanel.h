@@ -1,7 +1,7 @@
 #pragma once
-#include "core/boardregistry.h"
-#include "core/frequencytuple.h"
-#include "core/sessioninfo.h"
+#include "core/board/boardregistry.h"
+#include "core/board/frequencytuple.h"
+#include "core/profile/sessioninfo.h"
 #include "widgets/boardspanel.h" // QPointer needs the complete types
 
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #include "widgets/profileresultmodel.h"
 
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
-#include "core/frequencytuple.h"
-#include "core/layerrecord.h"
-#include "core/sessioninfo.h"
+#include "core/board/frequencytuple.h"
+#include "core/profile/layerrecord.h"
+#include "core/profile/sessioninfo.h"
 
 #include <cstdint>
 #include <limits>

@@ -1,7 +1,7 @@
 #include "widgets/resultspanel.h"
 
-#include "core/boardconditions.h"
-#include "core/profilestore.h"
+#include "core/board/boardconditions.h"
+#include "core/workspace/profilestore.h"
 #include "widgets/energybreakdownplot.h"
 #include "widgets/latencyheatmapplot.h"
 #include "widgets/paretoplot.h"

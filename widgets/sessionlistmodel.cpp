@@ -1,6 +1,6 @@
 #include "widgets/sessionlistmodel.h"
 
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 
 #include <QDateTime>
 

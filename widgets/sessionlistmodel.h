@@ -1,5 +1,5 @@
 #pragma once
-#include "core/sessioninfo.h"
+#include "core/profile/sessioninfo.h"
 
 #include <QAbstractTableModel>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "widgets/sessionspanel.h"
 
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 #include "widgets/sessionlistmodel.h"
 
 #include <QFileDialog>

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/trainingpoint.h"
+#include "core/workspace/trainingpoint.h"
 #include "widgets/interactiveplot.h"
 
 #include <vector>

@@ -1,8 +1,8 @@
 #include "widgets/trainingpanel.h"
 
-#include "core/profilestore.h"
-#include "core/trainedpolicy.h"
-#include "core/trainingrunstore.h"
+#include "core/workspace/profilestore.h"
+#include "core/rl/trainedpolicy.h"
+#include "core/workspace/trainingrunstore.h"
 #include "widgets/policycomparisonplot.h"
 #include "widgets/policymapplot.h"
 #include "widgets/trainingcurvesplot.h"

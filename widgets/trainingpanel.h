@@ -1,8 +1,8 @@
 #pragma once
-#include "core/evaluationsuite.h"
-#include "core/policyevaluator.h"
-#include "core/policytrainer.h"
-#include "core/trainingpoint.h"
+#include "core/rl/evaluationsuite.h"
+#include "core/rl/policyevaluator.h"
+#include "core/workflow/policytrainer.h"
+#include "core/workspace/trainingpoint.h"
 
 #include <QWidget>
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/trainingrunstore.h"
+#include "core/workspace/trainingrunstore.h"
 
 #include <QAbstractTableModel>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/evaluationsuite.h"
+#include "core/rl/evaluationsuite.h"
 #include "widgets/interactiveplot.h"
 
 #include <string>

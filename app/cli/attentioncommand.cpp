@@ -2,12 +2,12 @@
 
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
-#include "core/attentionsplit.h"
-#include "core/attentiontrainer.h"
-#include "core/collaborativeinference.h"
-#include "core/dnnmodel.h"
-#include "core/fashionmnist.h"
-#include "core/tritonexporter.h"
+#include "core/attention/attentionsplit.h"
+#include "core/attentionstudy/attentiontrainer.h"
+#include "core/attentionstudy/collaborativeinference.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/attentionstudy/fashionmnist.h"
+#include "core/attentionstudy/tritonexporter.h"
 #include "remote/cloud/cloudclient.h"
 
 #include <CLI/CLI.hpp>

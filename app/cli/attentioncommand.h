@@ -52,7 +52,7 @@ struct AttentionRunOptions {
 };
 
 // `dvfo attention train | evaluate | export-triton | run`: DVFO's attention-based split of a
-// model between the edge and a cloud server (core/attentionsplit.h).
+// model between the edge and a cloud server (core/attention/attentionsplit.h).
 void addAttentionCommand(CLI::App& app);
 int runAttentionTrain(const AttentionTrainOptions& o);
 int runAttentionEvaluate(const AttentionEvaluateOptions& o);

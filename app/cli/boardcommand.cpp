@@ -1,11 +1,11 @@
 #include "app/cli/boardcommand.h"
-#include "core/clockswitchtimes.h"
-#include "core/jsoninteger.h"
+#include "core/board/clockswitchtimes.h"
+#include "core/common/jsoninteger.h"
 
 #include "app/cli/boardmonitorcommand.h"
 #include "app/cli/tableprinter.h"
-#include "core/boardregistry.h"
-#include "core/boardspec.h"
+#include "core/board/boardregistry.h"
+#include "core/board/boardspec.h"
 #include "remote/client/boardconnector.h"
 #include "remote/ssh/ssherror.h"
 

@@ -1,9 +1,9 @@
 #include "app/cli/boardmonitorcommand.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
 #include "app/cli/boardcommand.h"
-#include "core/boardregistry.h"
-#include "core/monitorseries.h"
+#include "core/board/boardregistry.h"
+#include "core/board/monitorseries.h"
 #include "remote/client/boardconnector.h"
 #include "remote/ssh/ssherror.h"
 

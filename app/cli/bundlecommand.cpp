@@ -1,10 +1,10 @@
 #include "app/cli/bundlecommand.h"
 
 #include "app/cli/tableprinter.h"
-#include "core/bundleerror.h"
-#include "core/bundlestore.h"
-#include "core/policybundle.h"
-#include "core/profilestore.h"
+#include "core/bundle/bundleerror.h"
+#include "core/workspace/bundlestore.h"
+#include "core/bundle/policybundle.h"
+#include "core/workspace/profilestore.h"
 
 #include <CLI/CLI.hpp>
 

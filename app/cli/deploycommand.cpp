@@ -2,9 +2,9 @@
 
 #include "app/cli/boardcommand.h"
 #include "app/cli/tableprinter.h"
-#include "core/boardregistry.h"
-#include "core/bundlestore.h"
-#include "core/profilestore.h"
+#include "core/board/boardregistry.h"
+#include "core/workspace/bundlestore.h"
+#include "core/workspace/profilestore.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/deploymenthistory.h"
 #include "remote/client/fleetdeployer.h"

@@ -2,13 +2,13 @@
 
 #include "app/cli/energyoptions.h"
 #include "app/cli/tableprinter.h"
-#include "core/baselinepolicies.h"
-#include "core/dvfoenvironment.h"
-#include "core/evaluationsuite.h"
-#include "core/policyguard.h"
-#include "core/policyevaluator.h"
-#include "core/profilestore.h"
-#include "core/trainedpolicy.h"
+#include "core/rl/baselinepolicies.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/evaluationsuite.h"
+#include "core/rl/policyguard.h"
+#include "core/rl/policyevaluator.h"
+#include "core/workspace/profilestore.h"
+#include "core/rl/trainedpolicy.h"
 
 #include <CLI/CLI.hpp>
 

@@ -3,7 +3,7 @@
 #include "app/cli/profilecommand.h"
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 #include "core/report/reportrunner.h"
 #include "core/report/reportwriter.h"
 

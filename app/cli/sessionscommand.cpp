@@ -1,8 +1,8 @@
 #include "app/cli/sessionscommand.h"
 
 #include "app/cli/tableprinter.h"
-#include "core/boardconditions.h"
-#include "core/profilestore.h"
+#include "core/board/boardconditions.h"
+#include "core/workspace/profilestore.h"
 
 #include <CLI/CLI.hpp>
 

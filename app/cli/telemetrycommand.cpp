@@ -1,9 +1,9 @@
 #include "app/cli/telemetrycommand.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
 #include "app/cli/boardcommand.h"
 #include "app/cli/tableprinter.h"
-#include "core/boardregistry.h"
+#include "core/board/boardregistry.h"
 #include "remote/client/boardconnector.h"
 
 #include <CLI/CLI.hpp>

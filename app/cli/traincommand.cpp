@@ -3,8 +3,8 @@
 #include "app/cli/progressbar.h"
 #include "app/cli/energyoptions.h"
 #include "app/cli/tableprinter.h"
-#include "core/policytrainer.h"
-#include "core/profilestore.h"
+#include "core/workflow/policytrainer.h"
+#include "core/workspace/profilestore.h"
 
 #include <CLI/CLI.hpp>
 

@@ -3,8 +3,8 @@
 // controller (zTT, Kim et al. 2021: a DQN that scales CPU/GPU clocks, here with the EMC too, and
 // never offloads). Three branches (CPU, GPU, EMC level); every step runs share 0. Trained with the
 // same DqnAgent as DVFO, so the difference to DVFO is the action space alone.
-#include "core/dvfoenvironment.h"
-#include "core/rlenvironment.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/rlenvironment.h"
 
 namespace dvfo {
 

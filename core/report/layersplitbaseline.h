@@ -10,9 +10,9 @@
 // as DVFO's cloud). Energy = the head's energy (the environment's accounting: above idle, per
 // inference or per period) + bytes x nJ/B. An outage at a step that offloads runs the tail on the
 // board afterwards, as the environment charges DVFO.
-#include "core/dvfoenvironment.h"
-#include "core/layerinfo.h"
-#include "core/policyevaluator.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/dnn/layerinfo.h"
+#include "core/rl/policyevaluator.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
 #include "core/report/millisecondgovernor.h"
 
-#include "core/baselinepolicies.h"
+#include "core/rl/baselinepolicies.h"
 
 #include <algorithm>
 #include <cmath>

@@ -11,8 +11,8 @@
 // Layers run at the speed of the tuple in force: a layer of latency L(t) at tuple t progresses
 // dt / L(t) per dt and draws its profiled energy at E(t) / L(t) (above idle: max(0, E - P_idle L)
 // / L, the environment's accounting). Simulated in steps of dt = sampling / 20.
-#include "core/dvfoenvironment.h"
-#include "core/policyevaluator.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/policyevaluator.h"
 
 #include <string>
 

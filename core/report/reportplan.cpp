@@ -1,6 +1,6 @@
 #include "core/report/reportplan.h"
 
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 
 #include <algorithm>
 #include <sstream>

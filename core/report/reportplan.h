@@ -2,7 +2,7 @@
 // What `dvfo report` runs: the board x model matrix, the training budgets, the link families of
 // the main comparison, the eta and bandwidth sweeps. Quick plans cut steps, traces and seeds so
 // the whole matrix fits in minutes; every number of the report names the plan it came from.
-#include "core/evaluationsuite.h"
+#include "core/rl/evaluationsuite.h"
 
 #include <cstdint>
 #include <string>

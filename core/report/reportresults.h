@@ -1,7 +1,7 @@
 #pragma once
 // What `dvfo report` measured: one row per (section, cell, family or sweep point, policy), and
 // what each cell of the matrix reused or made. ReportWriter turns it into HTML, CSV and plots.
-#include "core/policyevaluator.h"
+#include "core/rl/policyevaluator.h"
 #include "core/report/reportplan.h"
 
 #include <cmath>

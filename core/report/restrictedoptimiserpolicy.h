@@ -3,8 +3,8 @@
 // without EMC scaling (EMC at max), without GPU scaling (GPU at max), without offloading
 // (share 0). Per step the argmin of the profiled cost model over what is left, for the link as
 // measured up to the previous step: what each knob is worth when the rest is chosen optimally.
-#include "core/dvfoenvironment.h"
-#include "core/rlenvironment.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/rlenvironment.h"
 
 #include <string>
 

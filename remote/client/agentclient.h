@@ -1,5 +1,5 @@
 #pragma once
-#include "core/protocol.h"
+#include "remote/protocol/protocol.h"
 #include "remote/client/linetransport.h"
 
 #include <atomic>

@@ -1,6 +1,6 @@
 #include "remote/client/agentinstaller.h"
 
-#include "core/protocol.h"
+#include "remote/protocol/protocol.h"
 #include "remote/client/localprocesstransport.h"
 
 #include <sstream>

@@ -1,6 +1,6 @@
 #include "remote/client/boardconnector.h"
 
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 #include "remote/client/agentinstaller.h"
 #include "remote/client/localboardshell.h"
 #include "remote/client/localprocesstransport.h"

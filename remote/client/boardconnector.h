@@ -1,5 +1,5 @@
 #pragma once
-#include "core/boardregistry.h"
+#include "core/board/boardregistry.h"
 #include "remote/client/agentclient.h"
 #include "remote/client/boardshell.h"
 #include "remote/ssh/sshsession.h"

@@ -1,5 +1,5 @@
 #include "remote/client/bundledeployer.h"
-#include "core/utctime.h"
+#include "core/common/utctime.h"
 
 #include "remote/client/checkboardstep.h"
 #include "remote/client/healthcheckstep.h"

@@ -1,7 +1,7 @@
 #include "remote/client/checkboardstep.h"
 
-#include "core/policybundle.h"
-#include "core/protocol.h"
+#include "core/bundle/policybundle.h"
+#include "remote/protocol/protocol.h"
 #include "remote/client/agentinstaller.h"
 
 namespace dvfo {

@@ -1,6 +1,6 @@
 #pragma once
-#include "core/boardregistry.h"
-#include "core/bundlemanifest.h"
+#include "core/board/boardregistry.h"
+#include "core/bundle/bundlemanifest.h"
 #include "remote/client/boardshell.h"
 
 #include <chrono>

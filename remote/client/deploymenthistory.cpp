@@ -1,6 +1,6 @@
 #include "remote/client/deploymenthistory.h"
 
-#include "core/bundlestore.h"
+#include "core/workspace/bundlestore.h"
 #include "remote/client/bundledeployer.h"
 
 #include <mutex>

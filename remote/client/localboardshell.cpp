@@ -1,6 +1,6 @@
 #include "remote/client/localboardshell.h"
 
-#include "core/sha256.h"
+#include "core/common/sha256.h"
 #include "remote/client/localprocesstransport.h"
 
 #include <cerrno>

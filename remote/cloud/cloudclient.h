@@ -2,7 +2,7 @@
 // The edge side of dvfo-cloud: a CloudEndpoint speaking the KServe v2 protocol over HTTP
 // (cpp-httplib), binary tensor extension by default. One keep-alive connection, calls
 // serialised by a mutex.
-#include "core/cloudendpoint.h"
+#include "core/dnn/cloudendpoint.h"
 
 #include <cstddef>
 #include <memory>

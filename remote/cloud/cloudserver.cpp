@@ -1,7 +1,7 @@
 #include "remote/cloud/cloudserver.h"
 
-#include "core/emulationmodel.h"
-#include "core/splitmodel.h"
+#include "core/emulation/emulationmodel.h"
+#include "core/dnn/splitmodel.h"
 #include "remote/cloud/cpphttplib.h"
 #include "remote/cloud/inferenceprotocol.h"
 

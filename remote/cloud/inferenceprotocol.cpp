@@ -1,6 +1,6 @@
 #include "remote/cloud/inferenceprotocol.h"
 
-#include "core/tensorshape.h"
+#include "core/dnn/tensorshape.h"
 
 #include <nlohmann/json.hpp>
 

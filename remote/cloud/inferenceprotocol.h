@@ -14,7 +14,7 @@
 // JSON header's length. The client asks for a binary output with
 // "outputs": [{"name": "logits", "parameters": {"binary_data": true}}] (or the request-level
 // parameter "binary_data_output": true).
-#include "core/compressedfeatures.h"
+#include "core/dnn/compressedfeatures.h"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,8 +1,8 @@
 // dvfo-cloud: serves the cloud tail of a trained attention split (dvfo attention train) over the
 // KServe v2 / Open Inference Protocol. See remote/cloud/cloudserver.h for the endpoints and
 // remote/cloud/inferenceprotocol.h for the tensors.
-#include "core/splitmodel.h"
-#include "core/dnnmodel.h"
+#include "core/attention/zoosplit.h"
+#include "core/dnn/dnnmodel.h"
 #include "remote/cloud/cloudserver.h"
 
 #include <CLI/CLI.hpp>

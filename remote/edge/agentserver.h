@@ -1,5 +1,5 @@
 #pragma once
-#include "core/protocol.h"
+#include "remote/protocol/protocol.h"
 #include "remote/edge/boardhal.h"
 #include "remote/edge/layerprofiler.h"
 #include "remote/edge/runtimelayout.h"
@@ -14,8 +14,8 @@
 
 namespace dvfo {
 
-// The board side of the protocol (core/protocol.h). `serve` reads request lines on one thread
-// and executes them on the calling thread, so that "cancel" reaches a running profile and a
+// The board side of the protocol (remote/protocol/protocol.h). `serve` reads request lines on one
+// thread and executes them on the calling thread, so that "cancel" reaches a running profile and a
 // closed input (dropped SSH connection) stops the work and puts the clocks back.
 class AgentServer {
 public:

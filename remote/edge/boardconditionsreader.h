@@ -1,5 +1,5 @@
 #pragma once
-#include "core/boardconditions.h"
+#include "core/board/boardconditions.h"
 #include "remote/edge/boardhal.h"
 
 #include <string>

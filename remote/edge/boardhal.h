@@ -1,10 +1,10 @@
 #pragma once
-#include "core/splitexecutor.h"
-#include "core/boardconditions.h"
-#include "core/boardspec.h"
-#include "core/frequencytuple.h"
-#include "core/layerinfo.h"
-#include "core/layerrecord.h"
+#include "core/dnn/splitexecutor.h"
+#include "core/board/boardconditions.h"
+#include "core/board/boardspec.h"
+#include "core/board/frequencytuple.h"
+#include "core/dnn/layerinfo.h"
+#include "core/profile/layerrecord.h"
 
 #include <nlohmann/json.hpp>
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/monitorsample.h"
+#include "core/board/monitorsample.h"
 #include "remote/edge/boardhal.h"
 
 #include <atomic>

@@ -3,7 +3,7 @@
 // (SysfsBoard) and an emulated one, whose set-freq takes its switching model's time.
 #include "remote/edge/boardhal.h"
 
-#include "core/clockswitchtimes.h"
+#include "core/board/clockswitchtimes.h"
 
 #include <nlohmann/json.hpp>
 

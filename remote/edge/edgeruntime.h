@@ -1,5 +1,5 @@
 #pragma once
-#include "core/bundlemanifest.h"
+#include "core/bundle/bundlemanifest.h"
 #include "remote/edge/boardhal.h"
 #include "remote/edge/runtimelayout.h"
 #include "remote/edge/runtimepolicy.h"

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <thread>
 
-#include "core/clockswitchtimes.h"
+#include "core/board/clockswitchtimes.h"
 
-#include "core/hostcalibration.h"
-#include "core/latencystats.h"
+#include "core/emulation/hostcalibration.h"
+#include "core/profile/latencystats.h"
 
 namespace dvfo {
 

@@ -1,7 +1,7 @@
 #pragma once
-#include "core/emulationmodel.h"
-#include "core/ina3221emulator.h"
-#include "core/railenergy.h"
+#include "core/emulation/emulationmodel.h"
+#include "core/board/ina3221emulator.h"
+#include "core/board/railenergy.h"
 #include "remote/edge/boardhal.h"
 #include "remote/edge/emulatedthermalmodel.h"
 

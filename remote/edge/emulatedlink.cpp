@@ -1,6 +1,6 @@
 #include "remote/edge/emulatedlink.h"
 
-#include "core/linkestimator.h"
+#include "core/link/linkestimator.h"
 
 #include <algorithm>
 #include <chrono>

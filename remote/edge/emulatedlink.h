@@ -4,8 +4,8 @@
 // bytes under sample (B, R) takes R + n * 8 / (B * 1000) ms of network time: the real loopback
 // round trip is measured and the rest is slept. 0 Mbit/s is an outage: requests fail at once,
 // like a board without a route. The trace advances with the runtime's steps (one inference each).
-#include "core/cloudendpoint.h"
-#include "core/linktrace.h"
+#include "core/dnn/cloudendpoint.h"
+#include "core/link/linktrace.h"
 
 #include <atomic>
 #include <cstdint>

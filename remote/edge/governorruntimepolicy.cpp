@@ -1,6 +1,6 @@
 #include "remote/edge/governorruntimepolicy.h"
 
-#include "core/baselinepolicies.h"
+#include "core/rl/baselinepolicies.h"
 
 #include <algorithm>
 

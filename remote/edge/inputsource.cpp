@@ -1,7 +1,7 @@
 #include "remote/edge/inputsource.h"
 
-#include "core/fashionmnist.h"
-#include "core/linebuffer.h"
+#include "core/dnn/fashionmnistnormalisation.h"
+#include "core/common/linebuffer.h"
 #include "remote/edge/unixsocket.h"
 
 #include <algorithm>
@@ -26,7 +26,7 @@ namespace dvfo {
 namespace {
 
 float normalise(float pixel01) {
-    return (pixel01 - FashionMnist::kMean) / FashionMnist::kStd;
+    return (pixel01 - FashionMnistNormalisation::kMean) / FashionMnistNormalisation::kStd;
 }
 
 // Paced like a camera: at most `rate` samples per second, so an idle board is not kept busy.

@@ -1,10 +1,10 @@
 #include "remote/edge/layerprofiler.h"
 
-#include "core/channelsplit.h"
-#include "core/compressedfeatures.h"
-#include "core/latencystats.h"
-#include "core/railenergy.h"
-#include "core/splitmodel.h"
+#include "core/dnn/channelsplit.h"
+#include "core/dnn/compressedfeatures.h"
+#include "core/profile/latencystats.h"
+#include "core/board/railenergy.h"
+#include "core/dnn/splitmodel.h"
 
 #include <algorithm>
 #include <chrono>

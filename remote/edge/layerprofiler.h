@@ -1,9 +1,9 @@
 #pragma once
-#include "core/dnnmodel.h"
-#include "core/executiondevice.h"
-#include "core/frequencytuple.h"
-#include "core/layerrecord.h"
-#include "core/sharerecord.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/dnn/executiondevice.h"
+#include "core/board/frequencytuple.h"
+#include "core/profile/layerrecord.h"
+#include "core/profile/sharerecord.h"
 #include "remote/edge/boardhal.h"
 
 #include <atomic>

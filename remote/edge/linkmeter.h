@@ -1,5 +1,5 @@
 #pragma once
-#include "core/linkestimator.h"
+#include "core/link/linkestimator.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,10 +1,10 @@
 // dvfo-edge: the board agent. One-shot subcommands for people and scripts, and `serve`, the
 // long-lived JSON-lines session the studio drives (over SSH or a local pipe).
-#include "core/boardspec.h"
-#include "core/dnnmodel.h"
-#include "core/policybundle.h"
-#include "core/protocol.h"
-#include "core/sweepplanner.h"
+#include "core/board/boardspec.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/bundle/policybundle.h"
+#include "remote/protocol/protocol.h"
+#include "core/profile/sweepplanner.h"
 #include "remote/edge/agentserver.h"
 #include "remote/edge/boarddetector.h"
 #include "remote/edge/edgeruntime.h"

@@ -1,9 +1,9 @@
 #include "remote/edge/modelruntimepolicy.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
-#include "core/dvfotrainingsettings.h"
-#include "core/offloadmodel.h"
-#include "core/profiletable.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/dnn/offloadmodel.h"
+#include "core/profile/profiletable.h"
 
 namespace dvfo {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/dvfoenvironment.h"
+#include "core/rl/dvfoenvironment.h"
 #include "remote/edge/runtimepolicy.h"
 
 #include <memory>

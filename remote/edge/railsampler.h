@@ -1,5 +1,5 @@
 #pragma once
-#include "core/railenergy.h"
+#include "core/board/railenergy.h"
 #include "remote/edge/boardhal.h"
 
 #include <chrono>

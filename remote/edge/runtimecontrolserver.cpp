@@ -1,6 +1,6 @@
 #include "remote/edge/runtimecontrolserver.h"
 
-#include "core/linebuffer.h"
+#include "core/common/linebuffer.h"
 #include "remote/edge/unixsocket.h"
 
 #include <chrono>

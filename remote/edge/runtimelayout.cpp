@@ -1,6 +1,6 @@
 #include "remote/edge/runtimelayout.h"
 
-#include "core/sha256.h"
+#include "core/common/sha256.h"
 
 #include <cstdlib>
 #include <filesystem>

@@ -1,8 +1,8 @@
 #pragma once
-#include "core/boardspec.h"
-#include "core/frequencytuple.h"
-#include "core/linktrace.h"
-#include "core/rlenvironment.h"
+#include "core/board/boardspec.h"
+#include "core/board/frequencytuple.h"
+#include "core/link/linktrace.h"
+#include "core/rl/rlenvironment.h"
 
 #include <memory>
 #include <string>

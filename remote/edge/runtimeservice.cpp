@@ -1,5 +1,5 @@
 #include "remote/edge/runtimeservice.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
 #include "remote/edge/runtimecontrolclient.h"
 #include "remote/edge/runtimepidfile.h"

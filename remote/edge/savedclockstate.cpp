@@ -1,7 +1,7 @@
 #include "remote/edge/savedclockstate.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
-#include "core/sha256.h"
+#include "core/common/sha256.h"
 #include "remote/edge/boardhal.h"
 
 #include <cerrno>

@@ -1,6 +1,6 @@
 #include "remote/edge/sysfsboard.h"
 
-#include "core/latencystats.h"
+#include "core/profile/latencystats.h"
 #include "remote/edge/boardconditionsreader.h"
 #include "remote/edge/sysfsfile.h"
 

@@ -1,5 +1,5 @@
 #include "remote/edge/telemetrywriter.h"
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
 #include <chrono>
 #include <cstdio>

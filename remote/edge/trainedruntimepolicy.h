@@ -1,7 +1,7 @@
 #pragma once
-#include "core/dvfoobservation.h"
-#include "core/policyguard.h"
-#include "core/trainedpolicy.h"
+#include "core/rl/dvfoobservation.h"
+#include "core/rl/policyguard.h"
+#include "core/rl/trainedpolicy.h"
 #include "remote/edge/runtimepolicy.h"
 
 #include <deque>

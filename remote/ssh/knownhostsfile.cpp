@@ -1,6 +1,6 @@
 #include "remote/ssh/knownhostsfile.h"
 
-#include "core/sha256.h"
+#include "core/common/sha256.h"
 
 #include <array>
 #include <cerrno>

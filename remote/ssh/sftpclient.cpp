@@ -1,6 +1,6 @@
 #include "remote/ssh/sftpclient.h"
 
-#include "core/sha256.h"
+#include "core/common/sha256.h"
 #include "remote/ssh/sshexec.h"
 
 #include <libssh/libssh.h>

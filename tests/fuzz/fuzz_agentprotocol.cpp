@@ -1,6 +1,6 @@
 // The agent protocol (core/protocol.*): one line from the studio (parseRequest) or from an agent
 // (parseMessage). Only ProtocolError may escape, and what parses must survive a round trip.
-#include "core/protocol.h"
+#include "remote/protocol/protocol.h"
 
 #include <cstdint>
 #include <cstdlib>

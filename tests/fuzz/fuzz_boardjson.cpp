@@ -1,8 +1,8 @@
 // Board JSON (core/boardspec.*, core/boardregistry.*): a board spec file and an entry of
 // boards.json. BoardSpec parsing may only throw std::runtime_error (or std::invalid_argument),
 // BoardEntry std::runtime_error; what is accepted must survive toJson -> fromJson.
-#include "core/boardregistry.h"
-#include "core/boardspec.h"
+#include "core/board/boardregistry.h"
+#include "core/board/boardspec.h"
 
 #include <cstdint>
 #include <cstdlib>

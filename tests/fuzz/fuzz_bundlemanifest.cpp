@@ -1,7 +1,7 @@
 // Bundle manifests (core/bundlemanifest.*): manifest.json as uploaded to a board. fromJson may
 // only throw BundleError, and what it accepts must survive toJson -> fromJson unchanged.
-#include "core/bundleerror.h"
-#include "core/bundlemanifest.h"
+#include "core/bundle/bundleerror.h"
+#include "core/bundle/bundlemanifest.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // Link traces from CSV (core/linktrace.* LinkTrace::fromCsv): a measured trace file given to
 // `dvfo train`/`evaluate`. Only LinkTraceError may escape; an accepted trace is then sampled.
-#include "core/linktrace.h"
+#include "core/link/linktrace.h"
 
 #include <cstdint>
 #include <sstream>

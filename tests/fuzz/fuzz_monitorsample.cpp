@@ -1,7 +1,7 @@
 // The live monitor's sample batches (core/monitorsample.*), which the studio reads from a board's
 // agent: parsing may only throw std::invalid_argument, and what is accepted must survive
 // monitorBatchJson -> parseMonitorBatch unchanged.
-#include "core/monitorsample.h"
+#include "core/board/monitorsample.h"
 
 #include <cstdint>
 #include <cstdlib>

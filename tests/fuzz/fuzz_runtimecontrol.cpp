@@ -2,8 +2,8 @@
 // them, split into chunks (the first byte sets the chunk size), cut into lines by the bounded
 // LineBuffer, each answered by answerLine with a handler that reads the request the way
 // EdgeRuntime's does. Every answer must be one line of valid JSON with "ok".
-#include "core/linebuffer.h"
-#include "core/protocol.h"
+#include "core/common/linebuffer.h"
+#include "remote/protocol/protocol.h"
 #include "remote/edge/runtimecontrolserver.h"
 
 #include <nlohmann/json.hpp>

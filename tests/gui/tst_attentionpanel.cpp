@@ -2,11 +2,11 @@
 // 600 Fashion-MNIST images). Every number on screen is checked against the model run directly
 // through the public API (edgeHead, tails, CollaborativeInference, AttentionTrainer::evaluate)
 // and against the real `dvfo attention evaluate --json`.
-#include "core/attentionsplit.h"
-#include "core/attentiontrainer.h"
-#include "core/collaborativeinference.h"
-#include "core/compressedfeatures.h"
-#include "core/fashionmnist.h"
+#include "core/attention/attentionsplit.h"
+#include "core/attentionstudy/attentiontrainer.h"
+#include "core/attentionstudy/collaborativeinference.h"
+#include "core/dnn/compressedfeatures.h"
+#include "core/attentionstudy/fashionmnist.h"
 #include "widgets/attentionpanel.h"
 #include "widgets/mainwindow.h"
 

@@ -1,7 +1,7 @@
 // Boards panel, offscreen: connect the built-in emulated board, add an SSH board (real sshd on
 // loopback), trust its key through the question the user would see, and read the probe result;
 // the Monitor tab's live plots filling from the real agent.
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 #include "remote/ssh/sshsession.h"
 #include "support/sshdfixture.h"
 #include "widgets/boardlistmodel.h"

@@ -2,8 +2,8 @@
 // agent (a real dvfo-edge process for the emulated Xavier NX) answers runtime-status and
 // telemetry from a runtime root, and the panel's table and plots show what the runtime wrote;
 // and "Deploy bundle…" to the emulated board, whose runtime then shows up in the same view.
-#include "core/attentionsplit.h"
-#include "core/bundlestore.h"
+#include "core/attention/attentionsplit.h"
+#include "core/workspace/bundlestore.h"
 #include "remote/edge/runtimelayout.h"
 #include "remote/edge/runtimeservice.h"
 #include "remote/edge/telemetrywriter.h"

@@ -4,8 +4,8 @@
 // (b) ProfilePanel sweeps the emulated board (a real dvfo-edge via DVFO_EDGE): records land in the
 // store tuple by tuple, the live views get them; pause and cancel keep finished tuples and resume
 // measures only the missing ones.
-#include "core/boardspec.h"
-#include "core/profilestore.h"
+#include "core/board/boardspec.h"
+#include "core/workspace/profilestore.h"
 #include "widgets/energybreakdownplot.h"
 #include "widgets/latencyheatmapplot.h"
 #include "widgets/mainwindow.h"

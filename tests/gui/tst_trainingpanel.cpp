@@ -3,11 +3,11 @@
 // worker thread, the real exported TorchScript policy. Checks that what the panel shows is what
 // the database and the policy say: curves = stored points, policy map = TrainedPolicy's decisions,
 // bars = PolicyEvaluator's results; stop keeps a resumable cancelled run; runs reopen.
-#include "core/boardspec.h"
-#include "core/policytrainer.h"
-#include "core/profilestore.h"
-#include "core/trainedpolicy.h"
-#include "core/trainingrunstore.h"
+#include "core/board/boardspec.h"
+#include "core/workflow/policytrainer.h"
+#include "core/workspace/profilestore.h"
+#include "core/rl/trainedpolicy.h"
+#include "core/workspace/trainingrunstore.h"
 #include "widgets/mainwindow.h"
 #include "widgets/policycomparisonplot.h"
 #include "widgets/policymapplot.h"

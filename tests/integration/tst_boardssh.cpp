@@ -1,7 +1,7 @@
 // Boards over a real OpenSSH server on loopback: agent upload when missing, probe and profile
 // through SSH, host-key trust in the CLI, and a connection killed mid-profile.
-#include "core/boardregistry.h"
-#include "core/layerrecord.h"
+#include "core/board/boardregistry.h"
+#include "core/profile/layerrecord.h"
 #include "remote/client/agentinstaller.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/sshboardshell.h"

@@ -1,10 +1,10 @@
 // The cloud tail server over real HTTP: an in-process CloudServer on a free port for the
 // protocol cases, plus the dvfo-cloud executable itself (found next to dvfo-edge, whose path the
 // test environment gives in DVFO_EDGE). The model is untrained: only plumbing is under test.
-#include "core/attentionsplit.h"
-#include "core/channelsplit.h"
-#include "core/collaborativeinference.h"
-#include "core/fashionmnist.h"
+#include "core/attention/attentionsplit.h"
+#include "core/dnn/channelsplit.h"
+#include "core/attentionstudy/collaborativeinference.h"
+#include "core/attentionstudy/fashionmnist.h"
 #include "remote/cloud/cloudclient.h"
 #include "remote/cloud/cloudserver.h"
 #include "remote/cloud/cpphttplib.h"

@@ -2,9 +2,9 @@
 // check, a bundle that fails its health check rolled back automatically, a corrupt bundle refused
 // before anything is sent, two boards at once with one failing, telemetry through the agent op,
 // explicit rollback and the CLI with its history.
-#include "core/attentionsplit.h"
-#include "core/boardregistry.h"
-#include "core/policybundle.h"
+#include "core/attention/attentionsplit.h"
+#include "core/board/boardregistry.h"
+#include "core/bundle/policybundle.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
 #include "remote/client/fleetdeployer.h"

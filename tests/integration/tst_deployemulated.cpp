@@ -4,8 +4,8 @@
 // check and telemetry; a failing health check rolled back to the bundle that keeps running; a
 // corrupt bundle refused before anything is written; and the CLI: deploy, --rollback, history,
 // telemetry, --all leaving the emulated boards out.
-#include "core/attentionsplit.h"
-#include "core/boardspec.h"
+#include "core/attention/attentionsplit.h"
+#include "core/board/boardspec.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
 #include "remote/edge/runtimelayout.h"

@@ -3,7 +3,7 @@
 // restarted as a reboot would restart it, and it must run a bundle that passed its health check:
 // the previous one, or the new one once its deploy confirmed it. The next deploy must find the
 // board unlocked; while a deploy holds the board's lock, another one waits and then gives up.
-#include "core/attentionsplit.h"
+#include "core/attention/attentionsplit.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/bundledeployer.h"
 #include "support/deploytesthelpers.h"

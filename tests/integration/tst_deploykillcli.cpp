@@ -3,7 +3,7 @@
 // runtime is restarted as a reboot would restart it, and it must run a bundle that passed its
 // health check: the previous one, or the new one once its deploy confirmed it. The history keeps
 // the killed deploy's row ("running"), and the next deploy finds the board unlocked.
-#include "core/attentionsplit.h"
+#include "core/attention/attentionsplit.h"
 #include "remote/client/bundledeployer.h"
 #include "support/deploytesthelpers.h"
 #include "support/sshdfixture.h"

@@ -1,9 +1,9 @@
 // The real dvfo-edge and dvfo binaries: agent sessions over a pipe, cancellation, a killed
 // agent, clocks restored on SIGTERM and on a closed session (fake sysfs tree), the CLI sweep.
-#include "core/dnnmodel.h"
-#include "core/layerrecord.h"
-#include "core/profilestore.h"
-#include "core/protocol.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/profile/layerrecord.h"
+#include "core/workspace/profilestore.h"
+#include "remote/protocol/protocol.h"
 #include "remote/client/agentclient.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/localprocesstransport.h"

@@ -2,7 +2,7 @@
 // Qt, libssh nor SQLite, builds dvfo-edge, and that binary (like the full build's) needs none of
 // their libraries and probes an emulated board. The edge-only tree sits next to this build tree
 // (<build>-edgeonly), at the same depth, so ccache serves the objects this build compiled. The
-// configure-time check of the edge part's sources runs on scratch trees.
+// configure-time check of the module layering (cmake/DvfoModules.cmake) runs on scratch trees.
 #include "support/clirun.h"
 
 #include <QDir>
@@ -47,29 +47,33 @@ bool writeFile(const QString& path, const QByteArray& text) {
     return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
 }
 
-// cmake/DvfoEdgeSources.cmake on a scratch tree: core/clean.cpp includes only the standard
-// library, core/table.cpp includes core/store.h, which includes <SQLiteCpp/Database.h>, and
-// core/reader.cpp includes the workspace store's header core/profilestore.h.
-Run configureScratchSplit(const QString& dir, const QString& studioOnly) {
-    const QString module = qEnvironmentVariable("DVFO_SOURCE_DIR") + "/cmake/DvfoEdgeSources.cmake";
-    writeFile(dir + "/CMakeLists.txt",
-              "cmake_minimum_required(VERSION 3.25)\nproject(Scratch LANGUAGES NONE)\n"
-              "include(" +
-                  module.toUtf8() + ")\nadd_subdirectory(core)\n");
-    writeFile(dir + "/core/CMakeLists.txt",
-              "file(GLOB all ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)\n"
-              "dvfo_split_edge_sources(all STUDIO_ONLY edge studio)\n"
-              "foreach(f ${edge})\n  get_filename_component(n ${f} NAME)\n  message(STATUS \"edge "
-              "unit ${n}\")\nendforeach()\n");
-    writeFile(dir + "/core/clean.cpp", "#include <vector>\n");
-    writeFile(dir + "/core/store.h", "#pragma once\n#include <SQLiteCpp/Database.h>\n");
-    writeFile(dir + "/core/store.cpp", "#include \"core/store.h\"\n");
-    writeFile(dir + "/core/profilestore.h",
-              "#pragma once\nnamespace dvfo { class ProfileStore; }\n");
-    writeFile(dir + "/core/reader.cpp", "#include \"core/profilestore.h\"\n");
-    writeFile(dir + "/core/table.cpp",
-              "#include <vector>\n  #  include \"core/store.h\" // the rows\n");
-    return run("cmake", {"--fresh", "-S", dir, "-B", dir + "/build", "-DSTUDIO_ONLY=" + studioOnly},
+// cmake/DvfoModules.cmake on a scratch tree of header-only modules: core/common (standard library
+// only), core/workspace (STUDIO, includes SQLite), and core/table and core/reader, whose
+// declarations and includes each test chooses. Prints "module <target>" for each target made.
+Run configureScratchModules(const QString& dir, const QByteArray& declarations,
+                            const QByteArray& tableIncludes, const QByteArray& readerIncludes,
+                            bool edgeOnly = false) {
+    const QString module = qEnvironmentVariable("DVFO_SOURCE_DIR") + "/cmake/DvfoModules.cmake";
+    writeFile(
+        dir + "/CMakeLists.txt",
+        "cmake_minimum_required(VERSION 3.25)\nproject(Scratch LANGUAGES NONE)\n"
+        "include(" +
+            module.toUtf8() +
+            ")\n"
+            "dvfo_module(core/common)\n"
+            "dvfo_module(core/workspace STUDIO DEPENDS core/common)\n" +
+            declarations +
+            "\ndvfo_check_modules()\n"
+            "foreach(t dvfo_core_common dvfo_core_workspace dvfo_core_table dvfo_core_reader)\n"
+            "  if(TARGET ${t})\n    message(STATUS \"module ${t}\")\n  endif()\nendforeach()\n");
+    writeFile(dir + "/core/common/clean.h", "#pragma once\n#include <vector>\n");
+    writeFile(dir + "/core/workspace/profilestore.h",
+              "#pragma once\n#include \"core/common/clean.h\"\n#include <SQLiteCpp/Database.h>\n");
+    writeFile(dir + "/core/table/table.h", "#pragma once\n" + tableIncludes);
+    writeFile(dir + "/core/reader/reader.h", "#pragma once\n" + readerIncludes);
+    return run("cmake",
+               {"--fresh", "-S", dir, "-B", dir + "/build",
+                QString("-DDVFO_EDGE_ONLY=") + (edgeOnly ? "ON" : "OFF")},
                60000);
 }
 
@@ -109,42 +113,60 @@ private slots:
         QCOMPARE(needed.filter(studioOnlyLibrary()), QStringList());
     }
 
-    void edgeSourceIncludingSqliteThroughAProjectHeaderStopsTheConfigure() {
+    void anEdgeModuleIncludingSqliteStopsTheConfigure() {
         QTemporaryDir dir;
-        const Run r = configureScratchSplit(dir.path(), "store.cpp;reader.cpp");
+        const Run r = configureScratchModules(
+            dir.path(),
+            "dvfo_module(core/table DEPENDS core/common)\n"
+            "dvfo_module(core/reader DEPENDS core/table)\n",
+            "#include <vector>\n  #  include <SQLiteCpp/Database.h> // the rows\n", "");
         QVERIFY2(r.code != 0, qPrintable(r.out));
-        QVERIFY2(r.err.simplified().contains("core/table.cpp is built into dvfo-edge but includes"),
-                 qPrintable(r.err));
-        QVERIFY2(r.err.contains("SQLiteCpp/Database.h") &&
-                     r.err.simplified().contains("in core/store.h"),
+        QVERIFY2(r.err.simplified().contains("core/table/table.h includes <SQLiteCpp/Database.h>, "
+                                             "but core/table is built into dvfo-edge"),
                  qPrintable(r.err));
     }
 
-    void edgeSourceUsingAWorkspaceStoreStopsTheConfigure() {
+    void includingAModuleThatIsNotADependencyStopsTheConfigure() {
         QTemporaryDir dir;
-        const Run r = configureScratchSplit(dir.path(), "store.cpp;table.cpp");
+        const Run r = configureScratchModules(dir.path(),
+                                              "dvfo_module(core/table DEPENDS core/common)\n"
+                                              "dvfo_module(core/reader DEPENDS core/common)\n",
+                                              "", "#include \"core/table/table.h\"\n");
         QVERIFY2(r.code != 0, qPrintable(r.out));
-        QVERIFY2(r.err.simplified().contains(
-                     "core/reader.cpp is built into dvfo-edge but includes <core/profilestore.h>"),
+        QVERIFY2(
+            r.err.simplified().contains("core/reader/reader.h includes \"core/table/table.h\", "
+                                        "but core/reader does not depend on core/table"),
+            qPrintable(r.err));
+    }
+
+    void anEdgeModuleDependingOnAStudioModuleStopsTheConfigure() {
+        QTemporaryDir dir;
+        const Run r = configureScratchModules(dir.path(),
+                                              "dvfo_module(core/table DEPENDS core/common)\n"
+                                              "dvfo_module(core/reader DEPENDS core/workspace)\n",
+                                              "", "#include \"core/workspace/profilestore.h\"\n");
+        QVERIFY2(r.code != 0, qPrintable(r.out));
+        QVERIFY2(r.err.simplified().contains("dvfo_module(core/reader) depends on core/workspace, "
+                                             "which is STUDIO-only"),
                  qPrintable(r.err));
     }
 
-    void studioOnlyUnitsLeaveTheEdgePartAndEveryOtherFileStaysInIt() {
-        QTemporaryDir dir;
-        const Run r = configureScratchSplit(dir.path(), "store.cpp;table.cpp;reader.cpp");
-        QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
-        QVERIFY2(r.out.contains("edge unit clean.cpp"), qPrintable(r.out));
-        for (const QString& unit : QStringList{"store.cpp", "table.cpp", "reader.cpp"})
-            QVERIFY2(!r.out.contains("edge unit " + unit), qPrintable(r.out));
-    }
-
-    void studioOnlyEntryNamingNoFileStopsTheConfigure() {
-        QTemporaryDir dir;
-        const Run r =
-            configureScratchSplit(dir.path(), "store.cpp;table.cpp;reader.cpp;renamed.cpp");
-        QVERIFY2(r.code != 0, qPrintable(r.out));
-        QVERIFY2(r.err.simplified().contains("studio-only unit renamed.cpp does not exist"),
-                 qPrintable(r.err));
+    void includesThroughDeclaredDependenciesPassAndStudioModulesLeaveTheEdgeBuild() {
+        for (const bool edgeOnly : {false, true}) {
+            QTemporaryDir dir;
+            const Run r = configureScratchModules(
+                dir.path(),
+                "dvfo_module(core/table DEPENDS core/common)\n"
+                "dvfo_module(core/reader DEPENDS core/table)\n",
+                "#include \"core/common/clean.h\"\n",
+                // core/common only through core/table: dependencies are transitive.
+                "#include \"core/table/table.h\"\n#include \"core/common/clean.h\"\n", edgeOnly);
+            QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+            for (const QString& target :
+                 {"dvfo_core_common", "dvfo_core_table", "dvfo_core_reader"})
+                QVERIFY2(r.out.contains("module " + target), qPrintable(r.out));
+            QCOMPARE(r.out.contains("module dvfo_core_workspace"), !edgeOnly);
+        }
     }
 
     void edgeOnlyConfigureLooksUpNeitherQtNorLibsshNorSqlite() {
@@ -177,8 +199,9 @@ private slots:
         QCOMPARE(targets.code, 0);
         QVERIFY(targets.out.contains("remote/dvfo-edge:"));
         for (const QString& studioTarget :
-             QStringList{"app/dvfo:", "dvfo-studio:", "tst_edgeagent:", "libdvfo_core.a:",
-                         "libdvfo_remote.a:"})
+             QStringList{"app/dvfo:", "dvfo-studio:", "tst_edgeagent:", "libdvfo_core_workspace.a:",
+                         "libdvfo_core_dqn.a:", "libdvfo_core_attentionstudy.a:",
+                         "libdvfo_remote_ssh.a:", "libdvfo_remote_client.a:"})
             QVERIFY2(!targets.out.contains(studioTarget), qPrintable(studioTarget));
     }
 

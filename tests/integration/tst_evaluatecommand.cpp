@@ -1,7 +1,7 @@
 // `dvfo evaluate` end to end: a real workspace database with a ResNet-18 grid session of the
 // built-in Xavier NX, the real CLI binary, its table and JSON, and its errors.
-#include "core/boardspec.h"
-#include "core/profilestore.h"
+#include "core/board/boardspec.h"
+#include "core/workspace/profilestore.h"
 
 #include "support/clirun.h"
 

@@ -2,8 +2,8 @@
 // test whose loopback is rate-limited by the kernel (tc tbf, 20 Mbit/s), and the runtime's link
 // estimate, from its own offloads and probes, must find that rate within 15 %. Needs root (ip
 // netns); only the namespace's own loopback carries traffic.
-#include "core/bundlemanifest.h"
-#include "core/policybundle.h"
+#include "core/bundle/bundlemanifest.h"
+#include "core/bundle/policybundle.h"
 
 #include <QDir>
 #include <QProcess>

@@ -1,8 +1,8 @@
 // The live monitor end to end: the real dvfo-edge (emulated board) streaming samples over a pipe
 // and over SSH to a real sshd on loopback, cancellation, limits, and `dvfo board monitor`.
 // The rates and the agent's CPU time are printed (qInfo) for the README.
-#include "core/boardspec.h"
-#include "core/monitorseries.h"
+#include "core/board/boardspec.h"
+#include "core/board/monitorseries.h"
 #include "remote/client/agentclient.h"
 #include "remote/client/boardconnector.h"
 #include "remote/client/localprocesstransport.h"

@@ -2,8 +2,8 @@
 // input sockets (mode, bad lines, overlong lines) and a rogue cloud (a non-UTF-8 error page,
 // binary sizes that wrap around, an endless body). It must answer or skip, keep running, and
 // stop cleanly on SIGTERM.
-#include "core/attentionsplit.h"
-#include "core/policybundle.h"
+#include "core/attention/attentionsplit.h"
+#include "core/bundle/policybundle.h"
 #include "remote/cloud/cpphttplib.h"
 #include "remote/cloud/inferenceprotocol.h"
 #include "remote/edge/inputsource.h"

@@ -1,10 +1,10 @@
 // `dvfo profile` through the real board agent (dvfo-edge, emulated Xavier NX) and the agent
 // protocol: the share sweep's records arrive as "share" events and are stored with every tuple of
 // a real SQLite workspace, and the environment built from that session charges them.
-#include "core/dvfoenvironment.h"
-#include "core/offloadmodel.h"
-#include "core/profilestore.h"
-#include "core/profiletable.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/dnn/offloadmodel.h"
+#include "core/workspace/profilestore.h"
+#include "core/profile/profiletable.h"
 #include "support/clirun.h"
 
 #include <QTemporaryDir>

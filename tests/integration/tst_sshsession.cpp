@@ -1,5 +1,5 @@
 // Integration tests of the SSH client layer against a real OpenSSH server.
-#include "core/sha256.h"
+#include "core/common/sha256.h"
 #include "remote/ssh/sftpclient.h"
 #include "remote/ssh/sshchannelstream.h"
 #include "remote/ssh/sshexec.h"

@@ -4,7 +4,7 @@
 // the charge (`dvfo loop`).
 #include "support/clirun.h"
 
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,6 +1,6 @@
 #include "support/deploytesthelpers.h"
 
-#include "core/policybundle.h"
+#include "core/bundle/policybundle.h"
 
 #include <chrono>
 #include <cstdio>

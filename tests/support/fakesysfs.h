@@ -1,5 +1,5 @@
 #pragma once
-#include "core/boardspec.h"
+#include "core/board/boardspec.h"
 
 #include <cstdint>
 #include <map>

@@ -1,7 +1,7 @@
 #include "support/smallcnnprofile.h"
 
-#include "core/boardspec.h"
-#include "core/layerrecord.h"
+#include "core/board/boardspec.h"
+#include "core/profile/layerrecord.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 // The agent's protocol handling, in process: AgentServer over string streams with an emulated
 // board.
-#include "core/protocol.h"
+#include "remote/protocol/protocol.h"
 #include "remote/edge/agentserver.h"
 #include "remote/edge/emulatedboard.h"
 

@@ -1,10 +1,10 @@
 // AttentionInspector (what the Attention view shows) and AttentionSplit's spatial weights, on an
 // untrained but real model and real Fashion-MNIST test images; the evaluation-report reader on
 // good and bad files.
-#include "core/attentioninspector.h"
-#include "core/attentionsplit.h"
-#include "core/collaborativeinference.h"
-#include "core/fashionmnist.h"
+#include "core/attentionstudy/attentioninspector.h"
+#include "core/attention/attentionsplit.h"
+#include "core/attentionstudy/collaborativeinference.h"
+#include "core/attentionstudy/fashionmnist.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

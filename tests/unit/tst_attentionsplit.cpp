@@ -2,13 +2,13 @@
 // accounting, channel ranking, the CompressedFeatures wire blob, the collaborative pipeline's
 // exactness at shares 0 and 1, checkpoints, the TorchScript export, the Fashion-MNIST loader and
 // a short real training run.
-#include "core/attentionsplit.h"
-#include "core/attentiontrainer.h"
-#include "core/channelsplit.h"
-#include "core/collaborativeinference.h"
-#include "core/compressedfeatures.h"
-#include "core/fashionmnist.h"
-#include "core/tritonexporter.h"
+#include "core/attention/attentionsplit.h"
+#include "core/attentionstudy/attentiontrainer.h"
+#include "core/dnn/channelsplit.h"
+#include "core/attentionstudy/collaborativeinference.h"
+#include "core/dnn/compressedfeatures.h"
+#include "core/attentionstudy/fashionmnist.h"
+#include "core/attentionstudy/tritonexporter.h"
 
 #include <QtTest>
 

@@ -2,8 +2,8 @@
 // (Orin Nano, Orin NX, AGX Orin, Xavier NX, AGX Xavier): the device-tree model picks the spec,
 // /etc/nv_tegra_release, nvpmodel's status and conf and the thermal zones show up in the probe of
 // the real dvfo-edge, and a clock that reads back unlike the pinned one is flagged as throttled.
-#include "core/boardconditions.h"
-#include "core/tupleconditions.h"
+#include "core/board/boardconditions.h"
+#include "core/board/tupleconditions.h"
 #include "remote/edge/boardconditionsreader.h"
 #include "remote/edge/boarddetector.h"
 #include "remote/edge/sysfsboard.h"

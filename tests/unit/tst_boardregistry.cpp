@@ -1,7 +1,7 @@
 // boards.json: the old "acceptNewHostKey" flag is dropped on load with a one-time notice and the
 // file rewritten; writes are atomic and under a lock, so processes adding boards at the same time
 // keep every board.
-#include "core/boardregistry.h"
+#include "core/board/boardregistry.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

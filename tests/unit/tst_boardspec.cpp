@@ -1,5 +1,5 @@
-#include "core/boardspec.h"
-#include "core/sweepplanner.h"
+#include "core/board/boardspec.h"
+#include "core/profile/sweepplanner.h"
 
 #include <QtTest>
 #include <set>

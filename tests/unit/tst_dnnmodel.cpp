@@ -1,7 +1,7 @@
 // The model zoo, tested through the public DnnModel API only (no torch here): torchvision
 // parameter counts, unit layout, analytic FLOPs against independently computed MACs, and
 // execution (runLayer, forward, determinism).
-#include "core/dnnmodel.h"
+#include "core/dnn/dnnmodel.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
 // DqnAgent, ReplayBuffer and TrainedPolicy on small toy environments with known optimal policies.
-#include "core/dqnagent.h"
-#include "core/replaybuffer.h"
-#include "core/sha256.h"
-#include "core/trainedpolicy.h"
+#include "core/dqn/dqnagent.h"
+#include "core/dqn/replaybuffer.h"
+#include "core/common/sha256.h"
+#include "core/rl/trainedpolicy.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,15 +1,15 @@
 // DVFO environment side: profile interpolation, link traces, offload model, reward formulas,
 // the oracle on a hand-checkable profile, baselines and the evaluator.
-#include "core/baselinepolicies.h"
-#include "core/dvfoenvironment.h"
-#include "core/dvfotrainingsettings.h"
-#include "core/dvfoobservation.h"
-#include "core/linkestimator.h"
-#include "core/linktrace.h"
-#include "core/offloadmodel.h"
-#include "core/policyevaluator.h"
-#include "core/profilestore.h"
-#include "core/profiletable.h"
+#include "core/rl/baselinepolicies.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/rl/dvfoobservation.h"
+#include "core/link/linkestimator.h"
+#include "core/link/linktrace.h"
+#include "core/dnn/offloadmodel.h"
+#include "core/rl/policyevaluator.h"
+#include "core/workspace/profilestore.h"
+#include "core/profile/profiletable.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
-#include "core/dnnmodel.h"
-#include "core/emulationmodel.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/emulation/emulationmodel.h"
 
 #include <QtTest>
 

@@ -2,8 +2,8 @@
 // layers run on the CPU: the selection, the profiler's start callback on a fake sysfs tree and
 // on the emulated board, the real dvfo-edge agent and the dvfo CLI. This LibTorch has no CUDA,
 // so the CUDA path is checked as far as it is selected, not run.
-#include "core/dnnmodel.h"
-#include "core/executiondevice.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/dnn/executiondevice.h"
 #include "remote/edge/emulatedboard.h"
 #include "remote/edge/layerprofiler.h"
 #include "remote/edge/sysfsboard.h"

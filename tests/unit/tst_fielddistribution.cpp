@@ -2,8 +2,8 @@
 // RTT 1..300 ms, constant links, steps and random walks), it is the default of training, and the
 // user's csv traces join it through a mixture (mix:field@0.8;dir:FOLDER@0.2), which is how
 // `dvfo train --add-traces` spells it.
-#include "core/dvfotrainingsettings.h"
-#include "core/linktrace.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/link/linktrace.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

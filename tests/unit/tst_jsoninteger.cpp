@@ -1,7 +1,7 @@
 // Integers read from files and lines that come from outside: only a JSON integer inside the
 // target type's range converts; a float (even 2.0), a string or an out-of-range value is a type
 // error, never an undefined conversion.
-#include "core/jsoninteger.h"
+#include "core/common/jsoninteger.h"
 
 #include <QtTest>
 

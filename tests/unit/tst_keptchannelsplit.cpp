@@ -3,15 +3,15 @@
 // gives on the input with the other channels zeroed; the split models' edgeTailOnKept() equals
 // edgeTail(); and what the environment charges per share for that tail is what the emulated
 // board charges for the units the executor runs (docs/cost-model.md).
-#include "core/boardspec.h"
-#include "core/channelsplit.h"
-#include "core/dnnmodel.h"
-#include "core/dvfoenvironment.h"
-#include "core/profiletable.h"
-#include "core/sharerecord.h"
-#include "core/emulationmodel.h"
-#include "core/offloadmodel.h"
-#include "core/splitmodel.h"
+#include "core/board/boardspec.h"
+#include "core/dnn/channelsplit.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/profile/profiletable.h"
+#include "core/profile/sharerecord.h"
+#include "core/emulation/emulationmodel.h"
+#include "core/dnn/offloadmodel.h"
+#include "core/attention/zoosplit.h"
 
 #include <QtTest>
 

@@ -2,9 +2,9 @@
 // integration, the profiler's measurement window (at least max(20 ms, 10 rail update intervals)
 // after two intervals of warm-up) on the emulated board, and the rails' update interval read
 // from fake hwmon and IIO trees by SysfsBoard.
-#include "core/ina3221emulator.h"
-#include "core/layerrecord.h"
-#include "core/railenergy.h"
+#include "core/board/ina3221emulator.h"
+#include "core/profile/layerrecord.h"
+#include "core/board/railenergy.h"
 #include "remote/edge/emulatedboard.h"
 #include "remote/edge/layerprofiler.h"
 #include "remote/edge/sysfsboard.h"

@@ -2,8 +2,8 @@
 // keeping every layer on the board must cost exactly what the environment charges edge-only at
 // max clocks, a cut before the first layer sends the input as 8-bit pixels, and the chosen cut
 // follows the measured link.
-#include "core/dnnmodel.h"
-#include "core/dvfotrainingsettings.h"
+#include "core/dnn/dnnmodel.h"
+#include "core/rl/dvfotrainingsettings.h"
 #include "core/report/layersplitbaseline.h"
 
 #include "support/smallcnnprofile.h"

@@ -1,7 +1,7 @@
 // The governors of `dvfo report` simulated at millisecond granularity: after an idle stretch a
 // frame starts at the low clocks ondemand dropped to and finishes after the ramp-up, frames that
 // arrive faster than they run queue up, and the sampling interval is checked.
-#include "core/dvfotrainingsettings.h"
+#include "core/rl/dvfotrainingsettings.h"
 #include "core/report/millisecondgovernor.h"
 
 #include "support/smallcnnprofile.h"

@@ -1,6 +1,6 @@
 // The live monitor's Qt-free parts: the sample format both sides share, the ring buffer the plots
 // and the terminal read, and the achieved-rate estimate.
-#include "core/monitorseries.h"
+#include "core/board/monitorseries.h"
 
 #include <QtTest>
 

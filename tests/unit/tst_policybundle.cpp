@@ -1,11 +1,11 @@
 // Policy bundles: manifest round trip, every validation error with its message, the workspace's
 // bundle and deployment history, the runtime's policy loading and telemetry files.
-#include "core/attentionsplit.h"
-#include "core/boardspec.h"
-#include "core/bundleerror.h"
-#include "core/bundlestore.h"
-#include "core/policybundle.h"
-#include "core/profilestore.h"
+#include "core/attention/attentionsplit.h"
+#include "core/board/boardspec.h"
+#include "core/bundle/bundleerror.h"
+#include "core/workspace/bundlestore.h"
+#include "core/bundle/policybundle.h"
+#include "core/workspace/profilestore.h"
 #include "remote/edge/runtimepolicy.h"
 #include "remote/edge/telemetrywriter.h"
 

@@ -1,14 +1,14 @@
 // PolicyTrainer on a real workspace (synthetic ResNet-18 2x2x2 grid session of the built-in
 // Xavier NX in a temp SQLite file): run bookkeeping, resume rules, failures recorded with their
 // message, and the policy map of the live agent equal to the one of its exported policy.
-#include "core/agentgreedypolicy.h"
-#include "core/boardspec.h"
-#include "core/dvfotrainingsettings.h"
-#include "core/policyevaluator.h"
-#include "core/policytrainer.h"
-#include "core/profilestore.h"
-#include "core/trainedpolicy.h"
-#include "core/trainingrunstore.h"
+#include "core/dqn/agentgreedypolicy.h"
+#include "core/board/boardspec.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/rl/policyevaluator.h"
+#include "core/workflow/policytrainer.h"
+#include "core/workspace/profilestore.h"
+#include "core/rl/trainedpolicy.h"
+#include "core/workspace/trainingrunstore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

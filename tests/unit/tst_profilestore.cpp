@@ -1,4 +1,4 @@
-#include "core/profilestore.h"
+#include "core/workspace/profilestore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,7 +1,7 @@
 // The runtime's line handlers and sockets on hostile input, in process: bounded line buffers,
 // the input socket's line parser, the control socket's answers, socket modes and the peer check,
 // telemetry records carrying invalid UTF-8.
-#include "core/linebuffer.h"
+#include "core/common/linebuffer.h"
 #include "remote/edge/inputsource.h"
 #include "remote/edge/runtimecontrolclient.h"
 #include "remote/edge/runtimecontrolserver.h"

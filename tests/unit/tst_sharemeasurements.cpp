@@ -4,14 +4,14 @@
 // version 4, a version-3 file migrates keeping its sessions), exports and imports them; the
 // environment charges them, and a profile without them falls back to the roofline ratio and says
 // so.
-#include "core/boardspec.h"
-#include "core/dvfoenvironment.h"
-#include "core/emulationmodel.h"
-#include "core/offloadmodel.h"
-#include "core/profilestore.h"
-#include "core/profiletable.h"
-#include "core/sharerecord.h"
-#include "core/splitmodel.h"
+#include "core/board/boardspec.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/emulation/emulationmodel.h"
+#include "core/dnn/offloadmodel.h"
+#include "core/workspace/profilestore.h"
+#include "core/profile/profiletable.h"
+#include "core/profile/sharerecord.h"
+#include "core/dnn/splitmodel.h"
 #include "remote/edge/emulatedboard.h"
 #include "remote/edge/layerprofiler.h"
 

@@ -1,9 +1,9 @@
 // SweepDriver, the sweep shared by `dvfo profile` and the Profile view, fed a scripted agent event
 // stream (the events dvfo-edge sends: start, tuple, conditions, share, layer) against a real
 // SQLite workspace in a temporary directory: what it stores, when, and what it plans next.
-#include "core/boardspec.h"
-#include "core/profilestore.h"
-#include "core/sweepdriver.h"
+#include "core/board/boardspec.h"
+#include "core/workspace/profilestore.h"
+#include "core/workflow/sweepdriver.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

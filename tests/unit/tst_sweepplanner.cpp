@@ -1,9 +1,9 @@
 // Sweep plans cover what they promise: full products, grids with both ends and distinct levels,
 // exact lists, clear errors; the adaptive planner refines where a synthetic cost surface is steep,
 // respects its budget and threshold, and never proposes a tuple twice or outside the tables.
-#include "core/adaptivesweepplanner.h"
-#include "core/boardspec.h"
-#include "core/sweepplanner.h"
+#include "core/profile/adaptivesweepplanner.h"
+#include "core/board/boardspec.h"
+#include "core/profile/sweepplanner.h"
 
 #include <QtTest>
 #include <cmath>

@@ -1,11 +1,11 @@
 // Switching cost: clock changes are not free. The boards' switching model, the switch times a
 // session is charged, the environment's charge and the oracle's argmin, the emulated board that
 // realises the model, and a sysfs board timed until its clocks read back (fake tree).
-#include "core/baselinepolicies.h"
-#include "core/clockswitchtimes.h"
-#include "core/dvfoenvironment.h"
-#include "core/dvfotrainingsettings.h"
-#include "core/emulationmodel.h"
+#include "core/rl/baselinepolicies.h"
+#include "core/board/clockswitchtimes.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/emulation/emulationmodel.h"
 #include "remote/edge/clockswitchtimer.h"
 #include "remote/edge/emulatedboard.h"
 #include "remote/edge/sysfsboard.h"

@@ -1,5 +1,5 @@
 // SysfsBoard against fake Jetson sysfs/debugfs trees (tests/support/fakesysfs.h).
-#include "core/latencystats.h"
+#include "core/profile/latencystats.h"
 #include "remote/edge/sysfsboard.h"
 #include "support/fakesysfs.h"
 

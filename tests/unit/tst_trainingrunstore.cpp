@@ -1,6 +1,6 @@
 // TrainingRunStore on real workspace files in a temp dir.
-#include "core/profilestore.h"
-#include "core/trainingrunstore.h"
+#include "core/workspace/profilestore.h"
+#include "core/workspace/trainingrunstore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,14 +1,14 @@
 // Train/serve parity: what the environment shows a policy in training and what the edge runtime
 // builds on the board from the same link and action history are the same vectors, bit for bit,
 // and the deployed model-based optimiser decides as the environment's does.
-#include "core/baselinepolicies.h"
-#include "core/dqnagent.h"
-#include "core/dvfoenvironment.h"
-#include "core/dvfotrainingsettings.h"
-#include "core/linkestimator.h"
-#include "core/offloadmodel.h"
-#include "core/policybundle.h"
-#include "core/profiletable.h"
+#include "core/rl/baselinepolicies.h"
+#include "core/dqn/dqnagent.h"
+#include "core/rl/dvfoenvironment.h"
+#include "core/rl/dvfotrainingsettings.h"
+#include "core/link/linkestimator.h"
+#include "core/dnn/offloadmodel.h"
+#include "core/bundle/policybundle.h"
+#include "core/profile/profiletable.h"
 #include "remote/edge/modelruntimepolicy.h"
 #include "remote/edge/trainedruntimepolicy.h"
 #include "support/smallcnnprofile.h"
