@@ -2,6 +2,7 @@
 #include "core/common/utctime.h"
 
 #include "core/workspace/profilestore.h"
+#include "core/workspace/workspaceschema.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -53,7 +54,7 @@ struct BundleStore::Impl {
 };
 
 BundleStore::BundleStore(const std::string& path) {
-    { ProfileStore migrate(path); } // creates the file or brings it to the schema with our tables
+    WorkspaceSchema::ensure(path); // creates the file or brings it to the schema with our tables
     d_ = std::make_unique<Impl>(path);
 }
 

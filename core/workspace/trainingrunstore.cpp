@@ -1,6 +1,7 @@
 #include "core/workspace/trainingrunstore.h"
 
 #include "core/workspace/profilestore.h"
+#include "core/workspace/workspaceschema.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
@@ -110,7 +111,7 @@ struct TrainingRunStore::Impl {
 };
 
 TrainingRunStore::TrainingRunStore(const std::string& path) {
-    { ProfileStore migrate(path); } // creates or migrates the schema, rejects foreign files
+    WorkspaceSchema::ensure(path); // creates or migrates the schema, rejects foreign files
     try {
         d = std::make_unique<Impl>(path);
     } catch (const SQLite::Exception& e) {
