@@ -8,7 +8,6 @@ namespace dvfo {
 
 using json = nlohmann::json;
 
-
 std::string qHeadsName(QHeads h) {
     return h == QHeads::Autoregressive ? "autoregressive" : "independent";
 }
