@@ -42,7 +42,7 @@ case "$mode" in
     unit_tests="tst_boardspec tst_emulationmodel tst_agentprotocol tst_dnnmodel tst_profilestore \
       tst_policyguard tst_savedclockstate tst_monitorseries tst_boardidentity \
       tst_sysfsboard tst_attentionsplit tst_sweepplanner tst_dvfoenvironment tst_trainingrunstore tst_policybundle \
-      tst_dqnagent tst_inferenceprotocol tst_servicelimits tst_trainserveparity"
+      tst_dqnagent tst_inferenceprotocol tst_servicelimits tst_trainserveparity tst_hindsightoracle"
     # shellcheck disable=SC2086
     cmake --build build-asan -j "$jobs" --target $unit_tests
     ctest --test-dir build-asan --output-on-failure -j "$jobs" -R "^($(echo $unit_tests | tr ' ' '|'))\$"

@@ -236,16 +236,17 @@ int runProfile(const ProfileOptions& opts) {
     try {
         const auto probe = agent->call("probe");
         const BoardSpec spec = BoardSpec::fromJson(probe.at("spec"));
-        std::vector<FrequencyTuple> tuples = driver->begin(probe, [&](nlohmann::json& conditions) {
-            // How long each clock change takes, for training and evaluation to charge; an agent
-            // from before `measure-switch` leaves the board's model to them.
+        std::vector<FrequencyTuple> tuples = driver->begin(probe);
+        // How long each clock change takes, for training and evaluation to charge; an agent
+        // from before `measure-switch` leaves the board's model to them.
+        if (!tuples.empty() && driver->wantsSwitchTimes()) {
             try {
-                conditions["switchTimes"] = agent->call("measure-switch");
+                driver->storeSwitchTimes(agent->call(SweepDriver::kMeasureSwitchRequest));
             } catch (const std::exception& e) {
-                std::cerr << "dvfo: note: clock switch times not measured (" << e.what()
-                          << "); the board's model will be charged\n";
+                std::cerr << "dvfo: note: " << SweepDriver::switchTimesNotMeasured(e.what())
+                          << "\n";
             }
-        });
+        }
         if (tuples.empty()) {
             std::cerr << "Nothing left to measure.\n";
             return 0;

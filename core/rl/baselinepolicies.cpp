@@ -57,7 +57,32 @@ FactoredAction ModelBasedPolicy::decide(const std::vector<float>&) {
     return env_.bestAction(env_.measuredLink(), env_.previousAction(), delay_);
 }
 
+bool OraclePolicy::planFits() const {
+    const int64_t step = env_.stepIndex(), offset = step - plan_.firstStep;
+    if (plan_.actions.empty() || offset < 0 || offset >= int64_t(plan_.actions.size()))
+        return false;
+    const FactoredAction& expected =
+        offset == 0 ? planStartPrevious_ : plan_.actions[size_t(offset - 1)];
+    if (env_.previousAction() != expected)
+        return false;
+    const std::vector<LinkSample>& links = env_.episodeLinks();
+    return links.size() == planLinks_.size() &&
+           std::equal(links.begin(), links.end(), planLinks_.begin(),
+                      [](const LinkSample& a, const LinkSample& b) {
+                          return a.bandwidthMbps == b.bandwidthMbps && a.rttMs == b.rttMs;
+                      });
+}
+
 FactoredAction OraclePolicy::decide(const std::vector<float>&) {
+    if (!planFits()) {
+        plan_ = planner_.plan();
+        planStartPrevious_ = env_.previousAction();
+        planLinks_ = env_.episodeLinks();
+    }
+    return plan_.actions.at(size_t(env_.stepIndex() - plan_.firstStep));
+}
+
+FactoredAction GreedyOraclePolicy::decide(const std::vector<float>&) {
     return env_.bestAction(env_.currentLink(), env_.previousAction(), delay_);
 }
 

@@ -2,6 +2,7 @@
 // The policies DVFO is compared against. All read the environment they act in (levels, the last
 // step's load, brute-force searches), which is why they take it by reference; none of them learns.
 #include "core/rl/dvfoenvironment.h"
+#include "core/rl/hindsightplanner.h"
 #include "core/rl/rlenvironment.h"
 
 namespace dvfo {
@@ -101,15 +102,40 @@ private:
     double delay_;
 };
 
-// The exhaustive oracle: per step, the action with the least cost under the current link sample
-// (it alone knows the sample the step is costed under, and the previous action; brute force over
-// all actions). Per step this is the limit any policy can reach; with a delay > 0 it is greedy (it
-// does not plan for the next step's blend).
+// The oracle: the least-cost sequence of actions for the whole episode, planned in hindsight
+// (HindsightPlanner) from every link sample of the episode, which no deployable policy knows. It
+// is a lower bound on what any policy's episode costs, with clock switching charged and with a
+// delay; evaluations measure gaps against it. The plan is made at the first decision of an
+// episode and made again whenever the environment is not where the plan expects (another
+// episode, or a step it did not choose).
 class OraclePolicy : public RlPolicy {
 public:
     OraclePolicy(const DvfoEnvironment& env, double actionDelayFraction = 0)
-        : env_(env), delay_(actionDelayFraction) {}
+        : env_(env), planner_(env, actionDelayFraction) {}
     std::string name() const override { return "oracle"; }
+    void reset() override { plan_ = {}; }
+    FactoredAction decide(const std::vector<float>& observation) override;
+    // The plan in use (empty before the first decision): its total is the episode's bound.
+    const HindsightPlan& plan() const { return plan_; }
+
+private:
+    bool planFits() const;
+    const DvfoEnvironment& env_;
+    HindsightPlanner planner_;
+    HindsightPlan plan_;
+    FactoredAction planStartPrevious_;
+    std::vector<LinkSample> planLinks_;
+};
+
+// The one-step greedy oracle (what "oracle" meant before switching was charged): per step, the
+// action with the least cost under the current link sample, given the previous action (brute
+// force over all actions). Without switching costs and delay it reaches the bound step by step;
+// with them it is no bound (a switch that pays off only over several steps is never taken).
+class GreedyOraclePolicy : public RlPolicy {
+public:
+    GreedyOraclePolicy(const DvfoEnvironment& env, double actionDelayFraction = 0)
+        : env_(env), delay_(actionDelayFraction) {}
+    std::string name() const override { return "greedy oracle"; }
     FactoredAction decide(const std::vector<float>& observation) override;
 
 private:

@@ -357,6 +357,22 @@ FactoredAction DvfoEnvironment::bestAction(const LinkSample& link, const Factore
     return bestAction;
 }
 
+void DvfoEnvironment::actionCosts(const LinkSample& link, std::vector<double>& energyMj,
+                                  std::vector<double>& latencyMs) const {
+    const size_t tuples = size_t(profile_.tupleCount()), shares = size_t(OffloadModel::kShares);
+    energyMj.resize(tuples * shares);
+    latencyMs.resize(tuples * shares);
+    ShareTerms terms[OffloadModel::kShares];
+    for (size_t k = 0; k < shares; ++k)
+        terms[k] = shareTerms(link, int(k));
+    for (size_t i = 0; i < tuples; ++i)
+        for (size_t k = 0; k < shares; ++k) {
+            const Raw r = rawFromTerms(terms[k], int(i), int(k));
+            energyMj[i * shares + k] = r.energyMj;
+            latencyMs[i * shares + k] = r.latencyMs;
+        }
+}
+
 std::vector<float> DvfoEnvironment::reset(uint64_t seed) {
     links_ = config_.trace.realise(seed, config_.episodeSteps);
     if (links_.empty())

@@ -130,13 +130,20 @@ public:
     FactoredAction bestAction(const LinkSample& link, const FactoredAction& previous,
                               double actionDelayFraction,
                               const ActionRestriction& restriction = {}) const;
+    // Every action's (executed) energy and latency under `link`, with no switch and no blend,
+    // indexed [tuple index * OffloadModel::kShares + share index]: what a planner over a whole
+    // episode needs per step, without a call per action.
+    void actionCosts(const LinkSample& link, std::vector<double>& energyMj,
+                     std::vector<double>& latencyMs) const;
 
     // Episode state.
     bool started() const { return !links_.empty(); }
     bool done() const { return started() && step_ >= int64_t(links_.size()); }
     int64_t stepIndex() const { return step_; }
     int64_t episodeLength() const { return int64_t(links_.size()); }
-    LinkSample currentLink() const;  // the sample the next step is costed under (oracle only)
+    LinkSample currentLink() const; // the sample the next step is costed under (oracle only)
+    // The episode's realised samples, step t costed under sample t (the hindsight oracle only).
+    const std::vector<LinkSample>& episodeLinks() const { return links_; }
     LinkSample measuredLink() const; // what the board knows: the estimate after the last step
     bool offloadAllowed() const { return estimator_.allowsOffload(); }
     // The action as the runtime executes it: share 0 while the link is known to be down.

@@ -30,7 +30,7 @@ struct SuiteFamilyResult {
 
     // The policy's gap to the oracle in %, NaN when it was not evaluated.
     double gapOf(const std::string& policy) const;
-    // The other deployable policies (not the oracle) with a lower cost than `policy`.
+    // The other deployable policies (not the oracles) with a lower cost than `policy`.
     std::vector<std::string> beating(const std::string& policy) const;
 };
 
@@ -42,6 +42,9 @@ struct SuiteSettings {
     // With a trained policy: also "<policy> + guard", the policy behind this guard with the
     // model-based optimiser as fallback (GuardedPolicy), as the edge runtime deploys it.
     std::optional<PolicyGuard> guard;
+    // Also the greedy oracle (GreedyOraclePolicy), to show how far a per-step argmin is from the
+    // bound; never counted as a baseline.
+    bool greedyOracle = false;
 };
 
 class EvaluationSuite {

@@ -2,6 +2,7 @@
 
 #include "core/board/boardconditions.h"
 #include "core/board/boardspec.h"
+#include "core/board/clockswitchtimes.h"
 #include "core/dnn/offloadmodel.h"
 #include "core/workspace/profilestore.h"
 #include "core/profile/sweepplanner.h"
@@ -100,6 +101,24 @@ SweepDriver::begin(const nlohmann::json& probe,
         store_->setSessionStatus(sessionId_, SessionStatus::Running);
     }
     return tuples;
+}
+
+bool SweepDriver::wantsSwitchTimes() const {
+    if (!store_ || !sessionId_)
+        return false;
+    const nlohmann::json conditions =
+        nlohmann::json::parse(store_->session(sessionId_).conditionsJson, nullptr, false);
+    return !(conditions.is_object() && conditions.contains("switchTimes"));
+}
+
+void SweepDriver::storeSwitchTimes(const nlohmann::json& reply) {
+    ClockSwitchTimes::fromAgentReply(reply); // a reply training could not read is not kept
+    if (store_ && sessionId_)
+        store_->updateSessionConditions(sessionId_, {{"switchTimes", reply}});
+}
+
+std::string SweepDriver::switchTimesNotMeasured(const std::string& why) {
+    return "clock switch times not measured (" + why + "); the board's model will be charged";
 }
 
 size_t SweepDriver::remainingRefinements() const {

@@ -105,6 +105,22 @@ public:
           const std::function<void(nlohmann::json& conditions)>& addConditions = {});
 
     int64_t sessionId() const { return sessionId_; }
+
+    // Clock switch times: the session keeps the agent's reply to this request in its conditions
+    // ("switchTimes", read by ClockSwitchTimes::forSession), so training and evaluation charge
+    // what the board measured rather than the board JSON's model.
+    static constexpr const char* kMeasureSwitchRequest = "measure-switch";
+    // Whether the front end should send kMeasureSwitchRequest now (after begin()): the stored
+    // session lacks switch times (a new one, or one profiled before they were measured). False
+    // without a store.
+    bool wantsSwitchTimes() const;
+    // Stores the reply in the session's conditions. Throws std::invalid_argument naming the bad
+    // field of a reply ClockSwitchTimes cannot read (then nothing is stored).
+    void storeSwitchTimes(const nlohmann::json& reply);
+    // What a front end says when the agent could not measure them (e.g. an agent from before
+    // measure-switch): "clock switch times not measured (<why>); the board's model will be
+    // charged".
+    static std::string switchTimesNotMeasured(const std::string& why);
     bool isAdaptive() const { return adaptive_ != nullptr; }
     // Extra tuples an adaptive plan may still add after the coarse stage (0 for other plans).
     size_t remainingRefinements() const;

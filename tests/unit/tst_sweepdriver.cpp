@@ -2,6 +2,7 @@
 // stream (the events dvfo-edge sends: start, tuple, conditions, share, layer) against a real
 // SQLite workspace in a temporary directory: what it stores, when, and what it plans next.
 #include "core/board/boardspec.h"
+#include "core/board/clockswitchtimes.h"
 #include "core/workspace/profilestore.h"
 #include "core/workflow/sweepdriver.h"
 
@@ -311,6 +312,49 @@ private slots:
         QVERIFY_EXCEPTION_THROWN(d.begin(probe()), std::exception);
         QCOMPARE(d.sessionId(), int64_t(0));
         QVERIFY(store.sessions().empty());
+    }
+
+    void theSessionKeepsTheMeasuredSwitchTimesOnce() {
+        const std::string path = freshWorkspace();
+        ProfileStore store(path);
+        SweepDriver d(&store, settingsFor(listPlan(2)));
+        QVERIFY(!d.wantsSwitchTimes()); // no session before begin()
+        d.beginStage(d.begin(probe()));
+        QVERIFY(d.wantsSwitchTimes());
+        // A reply training could not read is refused by name and not kept.
+        try {
+            d.storeSwitchTimes({{"cpu", {{"medianMs", 0.2}}}, {"gpu", {{"medianMs", 0.4}}}});
+            QFAIL("a reply without the EMC was stored");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("'emc'") != std::string::npos, e.what());
+        }
+        QVERIFY(d.wantsSwitchTimes());
+        const nlohmann::json reply = {{"cpu", {{"medianMs", 0.2}, {"p90Ms", 0.3}}},
+                                      {"gpu", {{"medianMs", 0.4}, {"p90Ms", 0.5}}},
+                                      {"emc", {{"medianMs", 3.5}, {"p90Ms", 4.0}}}};
+        d.storeSwitchTimes(reply);
+        QVERIFY(!d.wantsSwitchTimes());
+        d.handleEvent("start", startEvent()); // the start event's patch keeps them
+        sendTuple(d, tupleAt(0), 0);
+        const ClockSwitchTimes charged =
+            ClockSwitchTimes::forSession(store.session(d.sessionId()).conditionsJson, kNx);
+        QCOMPARE(charged.source, std::string("measured"));
+        QCOMPARE(charged.emcMs, 3.5);
+        QCOMPARE(charged.cpuMs, 0.2);
+        d.finish(SessionStatus::Cancelled);
+        // Resuming a session that has them does not measure again; one without them does.
+        SweepDriver resumed(&store, SweepSettings::ofSession(store, d.sessionId(), {}));
+        QVERIFY(!resumed.begin(probe()).empty());
+        QVERIFY(!resumed.wantsSwitchTimes());
+        store.updateSessionConditions(d.sessionId(), {{"switchTimes", nullptr}});
+        QVERIFY(resumed.wantsSwitchTimes());
+        QVERIFY2(SweepDriver::switchTimesNotMeasured("unknown op").find("board's model") !=
+                     std::string::npos,
+                 "the note says what is charged instead");
+        // Without a store there is no session to keep them.
+        SweepDriver unstored(nullptr, settingsFor(listPlan(1)));
+        unstored.begin(probe());
+        QVERIFY(!unstored.wantsSwitchTimes());
     }
 
     void withoutAStoreTheSweepRunsAndRecordsNothing() {
