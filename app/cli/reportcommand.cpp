@@ -3,12 +3,15 @@
 #include "app/cli/profilecommand.h"
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
+#include "core/attentionstudy/fashionmnist.h"
+#include "core/attentionstudy/rankingablation.h"
 #include "core/workspace/profilestore.h"
 #include "core/report/reportrunner.h"
 #include "core/report/reportwriter.h"
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -25,7 +28,42 @@ struct ReportOptions {
     std::vector<std::string> boards, models;
     int64_t trainSteps = 0, drlSteps = 0, evalSteps = 0; // 0: the plan's
     bool noEtaTraining = false;
+    int64_t attentionTrainImages = 0, attentionTestImages = 0, attentionEpochs = 0, twmSteps = 0;
 };
+
+// The attention study's ranking ablation in the report's terms. Its checkpoint stays in the
+// workspace directory, so the next report reuses it.
+RankingAblationResults rankingAblation(const ReportPlan& plan, const std::filesystem::path& dbDir) {
+    RankingAblationSettings s;
+    s.dataDirectory = FashionMnist::defaultDirectory();
+    s.workDirectory = (dbDir / "report-attention").string();
+    s.trainImages = plan.attentionTrainImages;
+    s.epochs = plan.attentionEpochs;
+    s.testImages = plan.attentionTestImages;
+    s.log = [](const std::string& line) { std::cerr << line << "\n"; };
+    const auto start = std::chrono::steady_clock::now();
+    RankingAblationOutcome o;
+    try {
+        o = RankingAblation(s).run();
+    } catch (const std::exception& e) {
+        throw std::runtime_error(std::string("no Fashion-MNIST evaluation: ") + e.what() +
+                                 " (the data set is read from $DVFO_FASHION_MNIST_DIR or " +
+                                 s.dataDirectory + ")");
+    }
+    RankingAblationResults r;
+    r.model = o.model;
+    r.splitLayer = o.splitLayer;
+    r.trainImages = s.trainImages;
+    r.testImages = s.testImages;
+    r.epochs = s.epochs;
+    r.reused = o.reused;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.unsplitAccuracy = o.unsplitAccuracy;
+    r.attentionReport = o.attentionReportPath;
+    for (const RankingAblationPoint& p : o.points)
+        r.points.push_back({p.ranking, p.share, p.accuracy, p.wireBytes, p.keptChannels});
+    return r;
+}
 
 // Runs `dvfo profile`'s code for one cell, its tables kept off stdout (the report has its own).
 int64_t profileCell(const std::string& db, const std::string& board, const std::string& model,
@@ -66,6 +104,14 @@ int runReport(const ReportOptions& o) {
         if (o.evalSteps > 0)
             plan.evalSteps = o.evalSteps;
         plan.trainEtaSweep = !o.noEtaTraining;
+        if (o.attentionTrainImages > 0)
+            plan.attentionTrainImages = size_t(o.attentionTrainImages);
+        if (o.attentionTestImages > 0)
+            plan.attentionTestImages = size_t(o.attentionTestImages);
+        if (o.attentionEpochs > 0)
+            plan.attentionEpochs = int(o.attentionEpochs);
+        if (o.twmSteps > 0)
+            plan.twmSteps = o.twmSteps;
         const std::string db = o.db.empty() ? ProfileStore::defaultPath() : o.db;
         const std::filesystem::path dbDir = std::filesystem::absolute(db).parent_path();
         std::filesystem::create_directories(dbDir); // a fresh workspace for the report is fine
@@ -83,6 +129,7 @@ int runReport(const ReportOptions& o) {
             return profileCell(db, board, model, tuples);
         };
         hooks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+        hooks.rankingAblation = [&](const ReportPlan& p) { return rankingAblation(p, dbDir); };
         hooks.progress = [&](double done, double total, const std::string& what) {
             if (!bar)
                 bar = std::make_unique<ProgressBar>(size_t(total), "report");
@@ -134,6 +181,18 @@ void addReportCommand(CLI::App& app) {
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--eval-steps", o->evalSteps,
                     "Steps per evaluation trace (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--attention-train-images", o->attentionTrainImages,
+                    "Ranking ablation: Fashion-MNIST training images (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--attention-epochs", o->attentionEpochs,
+                    "Ranking ablation: training epochs (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--attention-test-images", o->attentionTestImages,
+                    "Ranking ablation: test images (default: the plan's)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--twm-steps", o->twmSteps,
+                    "Thinking-while-moving ablation: steps per run (default: --train-steps)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-eta-training", o->noEtaTraining,
                   "eta sweep with the optimiser and the oracle only (no DQN per eta)");

@@ -226,6 +226,8 @@ EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data,
         return int(std::max_element(logits, logits + classes) - logits);
     };
 
+    std::mt19937_64 rankingRng(options.rankingSeed);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
     for (size_t first = 0; first < samples; first += size_t(options.batchSize)) {
         const int n = int(std::min(samples, first + size_t(options.batchSize)) - first);
         std::vector<float> images(data.image(first), data.image(first) + int64_t(n) * imageSize);
@@ -233,7 +235,21 @@ EvaluationReport AttentionTrainer::evaluate(const FashionMnist& data,
         for (int i = 0; i < n; ++i)
             unsplitCorrect +=
                 argmax(unsplit.data() + int64_t(i) * classes) == data.labels()[first + size_t(i)];
-        const AttentionSplit::HeadOutput head = model_.edgeHead(images, n);
+        AttentionSplit::HeadOutput head = model_.edgeHead(images, n);
+        if (options.ranking != ChannelRanking::Attention) // same maps, another order
+            for (int i = 0; i < n; ++i)
+                for (int32_t c = 0; c < channels; ++c) {
+                    const float* m = head.features.data() + int64_t(i) * featureSize + c * map;
+                    float& w = head.channelWeights[size_t(int64_t(i) * channels + c)];
+                    if (options.ranking == ChannelRanking::Random) {
+                        w = uniform(rankingRng);
+                    } else {
+                        double l1 = 0;
+                        for (int64_t x = 0; x < map; ++x)
+                            l1 += std::abs(m[x]);
+                        w = float(l1);
+                    }
+                }
 
         for (size_t si = 0; si < shares.size(); ++si) {
             Accumulator& a = acc[si];

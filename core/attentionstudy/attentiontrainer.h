@@ -52,7 +52,14 @@ struct TrainSummary {
     bool cancelled = false;
 };
 
+// How evaluate() ranks a sample's channels for the split: the trained attention (Mc, what the
+// runtime uses), or, as ablations with the same weights, the L1 norm of each attended map (the
+// data-free ranking of ZooSplit) or a seeded random order.
+enum class ChannelRanking { Attention, L1Norm, Random };
+
 struct EvaluationOptions {
+    ChannelRanking ranking = ChannelRanking::Attention;
+    uint64_t rankingSeed = 1;       // ChannelRanking::Random: one permutation per sample
     std::vector<double> shares;     // empty = 0, 0.1, ..., 1.0
     size_t testLimit = 0;           // first N test images (0 = all 10,000)
     float zeroSkipThreshold = 0.0f; // > 0 enables zero-skipping (see CompressedFeatures)

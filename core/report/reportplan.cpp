@@ -52,6 +52,9 @@ ReportPlan ReportPlan::make(bool quick, const std::vector<std::string>& boards,
             p.families.push_back({f.name, {f.traces.front()}});
         p.etaSweep = {0.1, 0.5, 0.9};
         p.bandwidthSweepMbps = {1, 10, 100, 1000};
+        p.attentionTrainImages = 10000;
+        p.attentionEpochs = 1;
+        p.attentionTestImages = 2000;
     } else {
         p.families = all;
         p.etaSweep = {0.1, 0.3, 0.5, 0.7, 0.9};
@@ -75,6 +78,14 @@ std::string ReportPlan::describe() const {
     s << "dvfo report" << (quick ? " --quick" : "") << " --boards " << joined(boards)
       << " --models " << joined(models) << " --train-steps " << trainSteps << " --drl-steps "
       << drlTrainSteps << " --eval-steps " << evalSteps;
+    const ReportPlan defaults = make(quick, boards, models);
+    if (attentionTrainImages != defaults.attentionTrainImages ||
+        attentionEpochs != defaults.attentionEpochs ||
+        attentionTestImages != defaults.attentionTestImages)
+        s << " --attention-train-images " << attentionTrainImages << " --attention-epochs "
+          << attentionEpochs << " --attention-test-images " << attentionTestImages;
+    if (twmSteps != defaults.twmSteps)
+        s << " --twm-steps " << twmSteps;
     return s.str();
 }
 

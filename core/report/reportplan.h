@@ -26,6 +26,14 @@ struct ReportPlan {
     std::vector<double> bandwidthSweepMbps;
     double bandwidthSweepRttMs = 10;
     bool trainEtaSweep = true; // a DQN per eta point (else only the optimiser and the oracle)
+    // Channel-ranking ablation: small_cnn with attention trained on the first N Fashion-MNIST
+    // training images for some epochs, evaluated on the first N test images.
+    size_t attentionTrainImages = 60000;
+    int attentionEpochs = 2;
+    size_t attentionTestImages = 10000;
+    // Thinking-while-moving on/off: DVFO trained this many steps with concurrent control on and
+    // off (off reuses the main run of the sensitivity cell). 0: trainSteps.
+    int64_t twmSteps = 0;
 
     // Defaults for a full or a quick run; empty boards/models take the plan's defaults. Throws
     // std::invalid_argument naming an unknown board or model.

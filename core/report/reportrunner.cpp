@@ -1,16 +1,14 @@
 #include "core/report/reportrunner.h"
 
-#include "core/dqn/agentgreedypolicy.h"
 #include "core/rl/baselinepolicies.h"
 #include "core/dnn/dnnmodel.h"
-#include "core/dqn/dqnagent.h"
 #include "core/rl/dvfotrainingsettings.h"
 #include "core/workflow/policytrainer.h"
 #include "core/workspace/profilestore.h"
-#include "core/report/dvfsonlyenvironment.h"
 #include "core/report/layersplitbaseline.h"
 #include "core/report/millisecondgovernor.h"
 #include "core/report/restrictedoptimiserpolicy.h"
+#include "core/rl/pinnedsharepolicy.h"
 #include "core/rl/trainedpolicy.h"
 #include "core/workspace/trainingrunstore.h"
 #include "core/common/utctime.h"
@@ -22,7 +20,6 @@
 #include <cmath>
 #include <filesystem>
 #include <initializer_list>
-#include <limits>
 #include <map>
 #include <memory>
 
@@ -36,9 +33,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kDvfoName = "DVFO (DQN)";
 constexpr const char* kDrlName = "DVFS-only DRL (zTT-style)";
-constexpr const char* kDrlRunKind = "dvfs-only-drl";
 // Work units of the progress bar besides training steps (one unit each).
-constexpr double kProfileUnits = 3000, kEvaluationUnits = 1500;
+constexpr double kProfileUnits = 3000, kEvaluationUnits = 1500, kRankingUnits = 3000;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -184,11 +180,11 @@ int64_t ReportRunner::findSession(const std::string& workspacePath, const std::s
     return 0;
 }
 
-ReportRunner::Trained ReportRunner::trainDvfo(int64_t session, double eta,
-                                              const std::string& what) {
-    const DvfoTrainingSettings env = environmentSettings(plan_, eta);
+ReportRunner::Trained ReportRunner::train(int64_t session, const DvfoTrainingSettings& env,
+                                          int64_t steps, const std::string& name,
+                                          const std::string& what, bool concurrent) {
     const json wantedEnv = json::parse(env.toJson());
-    const json overrides = agentOverrides(plan_.trainSteps);
+    const json overrides = agentOverrides(steps);
     Trained t;
     for (const TrainingRun& run : TrainingRunStore(workspace_).runs()) {
         if (run.sessionId != session || run.status != TrainingStatus::Completed ||
@@ -197,8 +193,8 @@ ReportRunner::Trained ReportRunner::trainDvfo(int64_t session, double eta,
         const json config = json::parse(run.configJson, nullptr, false);
         if (!config.is_object() || config.contains("report") || !config.contains("environment") ||
             config["environment"] != wantedEnv ||
-            config.value("training", json::object()).value("steps", int64_t(0)) !=
-                plan_.trainSteps ||
+            config.value("training", json::object()).value("steps", int64_t(0)) != steps ||
+            config.value("training", json::object()).value("concurrent", false) != concurrent ||
             config.value("agent", json::object()).value("epsilonDecaySteps", int64_t(-1)) !=
                 overrides["epsilonDecaySteps"].get<int64_t>())
             continue;
@@ -206,14 +202,16 @@ ReportRunner::Trained ReportRunner::trainDvfo(int64_t session, double eta,
     }
     if (t.reused) {
         log("  reused training run " + std::to_string(t.runId) + " (" + what + ")");
-        advance(double(plan_.trainSteps), what);
+        advance(double(steps), what);
         return t;
     }
     PolicyTrainerSettings s;
     s.workspacePath = workspace_;
     s.sessionId = session;
+    s.name = name;
     s.environment = env;
-    s.steps = plan_.trainSteps;
+    s.steps = steps;
+    s.concurrent = concurrent;
     s.agentOverrides = overrides.dump();
     s.evaluate = false; // the report evaluates every policy itself
     const auto start = Clock::now();
@@ -223,7 +221,7 @@ ReportRunner::Trained ReportRunner::trainDvfo(int64_t session, double eta,
         advance(double(p.step - last), what);
         last = p.step;
     });
-    advance(double(plan_.trainSteps - last), what);
+    advance(double(steps - last), what);
     t = {trainer.runId(), trainer.policyDir(), false, secondsSince(start)};
     log("  trained run " + std::to_string(t.runId) + " (" + what + ", " +
         std::to_string(outcome.summary.steps) + " steps) in " +
@@ -231,109 +229,33 @@ ReportRunner::Trained ReportRunner::trainDvfo(int64_t session, double eta,
     return t;
 }
 
-ReportRunner::Trained ReportRunner::trainDvfsOnlyDrl(int64_t session, const std::string& what) {
-    const DvfoTrainingSettings envSettings = environmentSettings(plan_, plan_.eta);
-    const json config = {{"report", kDrlRunKind},
-                         {"environment", json::parse(envSettings.toJson())},
-                         {"training", {{"steps", plan_.drlTrainSteps}, {"seed", 1}}},
-                         {"agent", agentOverrides(plan_.drlTrainSteps)}};
-    TrainingRunStore runs(workspace_);
-    Trained t;
-    for (const TrainingRun& run : runs.runs())
-        if (run.sessionId == session && run.status == TrainingStatus::Completed &&
-            json::parse(run.configJson, nullptr, false) == config &&
-            fs::exists(fs::path(run.policyDir) / "policy.pt"))
-            t = {run.id, run.policyDir, true, 0};
-    if (t.reused) {
-        log("  reused training run " + std::to_string(t.runId) + " (" + what + ")");
-        advance(double(plan_.drlTrainSteps), what);
-        return t;
-    }
-    const auto start = Clock::now();
-    ProfileStore profiles(workspace_);
-    std::unique_ptr<DvfoEnvironment> env = envSettings.makeEnvironment(profiles, session);
-    DvfoEnvironment validationEnv = *env;
-    DvfsOnlyEnvironment restricted(*env);
-    json agentJson = json::parse(DvfoTrainingSettings::defaultAgentConfig(false).toJson());
-    agentJson.update(agentOverrides(plan_.drlTrainSteps));
-    DqnAgent agent(restricted.observationSize(), restricted.branchSizes(),
-                   DqnConfig::fromJson(agentJson.dump()));
+ReportRunner::Trained ReportRunner::trainDvfo(int64_t session, double eta,
+                                              const std::string& what) {
+    return train(session, environmentSettings(plan_, eta), plan_.trainSteps, "", what);
+}
 
-    TrainingRun run;
-    run.name = std::string(kDrlName) + ": " + env->profile().model() + " on " +
-               env->profile().board().name;
-    run.sessionId = session;
-    run.board = env->profile().board().id;
-    run.model = env->profile().model();
-    run.configJson = config.dump();
-    t.runId = runs.createRun(run);
-    t.policyDir =
-        (fs::absolute(workspace_).parent_path() / "policies" / ("run-" + std::to_string(t.runId)))
-            .string();
-    runs.setDirectories(t.runId, "", t.policyDir);
-    try {
-        // As PolicyTrainer does for DVFO: export the greedy snapshot with the lowest validation
-        // cost, so both learned policies are picked the same way.
-        const json sidecar = {{"name", kDrlName}, {"board", run.board}, {"model", run.model},
-                              {"eta", plan_.eta}, {"session", session}, {"trainingRun", t.runId}};
-        double best = std::numeric_limits<double>::infinity();
-        int64_t lastValidation = 0, last = 0;
-        auto validate = [&] {
-            AgentGreedyPolicy greedy(agent, 0.0);
-            ShareZeroPolicy policy(greedy, kDrlName);
-            EvaluationSettings es;
-            es.seeds = {2001, 2002};
-            const double cost = PolicyEvaluator(validationEnv, es).runOne(policy).meanCost;
-            if (cost < best) {
-                best = cost;
-                agent.exportPolicy(t.policyDir, sidecar.dump());
-            }
-        };
-        TrainingOptions topt;
-        topt.episodes = 0;
-        topt.maxSteps = plan_.drlTrainSteps;
-        topt.environmentSeed = 1000003ull;
-        topt.maxDelayFraction = 0;
-        topt.controlPeriodMs = envSettings.controlPeriodMs;
-        agent.train(restricted, topt, [&](const TrainingPoint& p) {
-            if (agent.steps() >= agent.config().warmupSteps &&
-                agent.steps() - lastValidation >= 1000) {
-                validate();
-                lastValidation = agent.steps();
-            }
-            advance(double(p.step - last), what);
-            last = p.step;
-        });
-        validate();
-        advance(double(plan_.drlTrainSteps - last), what);
-        t.seconds = secondsSince(start);
-        runs.setResult(t.runId, json{{"steps", agent.steps()},
-                                     {"validationCost", best},
-                                     {"wallSeconds", t.seconds},
-                                     {"policyDir", t.policyDir}}
-                                    .dump());
-        runs.setStatus(t.runId, TrainingStatus::Completed);
-    } catch (const std::exception& e) {
-        runs.setResult(t.runId, json{{"error", e.what()}}.dump());
-        runs.setStatus(t.runId, TrainingStatus::Failed);
-        throw;
-    }
-    log("  trained run " + std::to_string(t.runId) + " (" + what + ", " +
-        std::to_string(plan_.drlTrainSteps) + " steps) in " +
-        std::to_string(int(std::lround(t.seconds))) + " s");
-    return t;
+ReportRunner::Trained ReportRunner::trainDvfsOnlyDrl(int64_t session, const std::string& what) {
+    DvfoTrainingSettings env = environmentSettings(plan_, plan_.eta);
+    env.pinnedShareIndex = 0; // the clocks only, nothing offloaded
+    return train(session, env, plan_.drlTrainSteps, what, what);
 }
 
 void ReportRunner::evaluateCell(ReportCell& cell, ReportResults& out) {
     const auto start = Clock::now();
     ProfileStore profiles(workspace_);
+    DvfoTrainingSettings settings = environmentSettings(plan_, plan_.eta);
+    // Accuracy per share is known for the Fashion-MNIST model the ranking ablation trained; it
+    // leaves costs and bytes unchanged (no zero-skipping), so the trained policies still fit.
+    const bool accuracyKnown = cell.model == ranking_.model && !ranking_.attentionReport.empty();
+    if (accuracyKnown)
+        settings.attentionReport = ranking_.attentionReport;
     const std::unique_ptr<DvfoEnvironment> base =
-        environmentSettings(plan_, plan_.eta).makeEnvironment(profiles, cell.sessionId);
+        settings.makeEnvironment(profiles, cell.sessionId);
     const std::vector<LayerInfo> layers = DnnModel::create(cell.model, 1)->layers();
     std::unique_ptr<TrainedPolicy> dvfo = TrainedPolicy::load(mainPolicyDir_);
     std::unique_ptr<TrainedPolicy> drl = TrainedPolicy::load(drlPolicyDir_);
     RenamedPolicy dvfoNamed(*dvfo, kDvfoName);
-    ShareZeroPolicy drlPolicy(*drl, kDrlName);
+    PinnedSharePolicy drlPolicy(*drl, 0, kDrlName);
     const PolicySetFactory all = [&](DvfoEnvironment& env,
                                      std::vector<std::unique_ptr<RlPolicy>>& owned) {
         owned.push_back(std::make_unique<OraclePolicy>(env));
@@ -358,8 +280,13 @@ void ReportRunner::evaluateCell(ReportCell& cell, ReportResults& out) {
             for (size_t c = 0; c < split.cutHistogram().size(); ++c)
                 cuts[int(c)] += split.cutHistogram()[c], cutTotal += split.cutHistogram()[c];
         }
-        for (const PolicyEvaluation& r : meanByPolicy(perTrace))
+        for (PolicyEvaluation& r : meanByPolicy(perTrace)) {
+            // The layer split and the 1 ms governors run the whole model unsplit (float32 or on
+            // the board): the unsplit model's accuracy, which is share 0's.
+            if (accuracyKnown && r.meanAccuracy < 0)
+                r.meanAccuracy = base->offload().share(0).accuracy;
             out.rows.push_back({"main", cell.board, cell.model, family.name, std::nan(""), r});
+        }
     }
     for (const auto& [cut, n] : cuts)
         if (n > 0)
@@ -378,7 +305,7 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
     std::unique_ptr<TrainedPolicy> dvfo = TrainedPolicy::load(mainPolicyDir_);
     std::unique_ptr<TrainedPolicy> drl = TrainedPolicy::load(drlPolicyDir_);
     RenamedPolicy dvfoNamed(*dvfo, kDvfoName);
-    ShareZeroPolicy drlPolicy(*drl, kDrlName);
+    PinnedSharePolicy drlPolicy(*drl, 0, kDrlName);
 
     // Eta: the energy/latency trade-off, a DQN trained per eta next to the optimiser and oracle.
     for (double eta : plan_.etaSweep) {
@@ -457,6 +384,51 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
     for (const PolicyEvaluation& r : meanByPolicy(perTrace))
         out.rows.push_back({"ablation", cell.board, cell.model, "all families", std::nan(""), r});
     advance(kEvaluationUnits / 4, "ablations");
+    thinkingWhileMoving(cell, out);
+}
+
+void ReportRunner::thinkingWhileMoving(const ReportCell& cell, ReportResults& out) {
+    // Board pacing: a step lasts one control period on the board. Sequential control first
+    // selects (the board keeps its old clocks meanwhile) and then runs the period: period x
+    // (1 + d). Thinking-while-moving selects during the period: the period, with the previous
+    // action in force for the first d of it (what the environment charges). d is the selection
+    // delay the concurrent agent is trained with: uniform in [0, maxDelay), its mean here.
+    const PolicyTrainerSettings defaults;
+    const double meanDelay = defaults.maxDelay / 2;
+    const int64_t steps = plan_.twmSteps > 0 ? plan_.twmSteps : plan_.trainSteps;
+    const DvfoTrainingSettings settings = environmentSettings(plan_, plan_.eta);
+    for (bool concurrent : {false, true}) {
+        const std::string what = std::string("thinking-while-moving ") +
+                                 (concurrent ? "on" : "off") + ", " + cell.model + " on " +
+                                 cell.board;
+        const Trained t = train(cell.sessionId, settings, steps, "", what, concurrent);
+        TwmRun r;
+        r.concurrent = concurrent;
+        r.runId = t.runId;
+        r.reused = t.reused;
+        TrainingRunStore runs(workspace_);
+        const TrainingRun run = runs.run(t.runId);
+        const json result = json::parse(run.resultJson, nullptr, false);
+        if (result.is_object()) {
+            r.steps = result.value("steps", int64_t(0));
+            r.hostSeconds = result.value("wallSeconds", 0.0);
+            r.meanSelectionMs = result.value("meanSelectionMs", 0.0);
+            if (result.contains("validationCost") && result["validationCost"].is_number())
+                r.validationCost = result["validationCost"].get<double>();
+        }
+        r.delayFraction = concurrent ? meanDelay : 0.0;
+        const double secondsPerStep =
+            settings.controlPeriodMs / 1000.0 * (concurrent ? 1.0 : 1.0 + meanDelay);
+        for (const TrainingPoint& p : runs.points(t.runId)) {
+            r.curveBoardSeconds.push_back(double(p.step) * secondsPerStep);
+            r.curveReward.push_back(p.reward);
+        }
+        r.boardSeconds = double(r.steps) * secondsPerStep;
+        r.evaluation = PolicyTrainer::evaluateRun(workspace_, t.runId).front();
+        r.evaluation.policy =
+            std::string("DVFO, thinking-while-moving ") + (concurrent ? "on" : "off");
+        out.thinkingWhileMoving.push_back(std::move(r));
+    }
 }
 
 ReportResults ReportRunner::run() {
@@ -469,7 +441,24 @@ ReportResults ReportRunner::run() {
                       kEvaluationUnits) +
              kEvaluationUnits +
              (plan_.trainEtaSweep ? double(plan_.etaSweep.size()) * double(plan_.trainSteps) : 0);
+    const int64_t twmSteps = plan_.twmSteps > 0 ? plan_.twmSteps : plan_.trainSteps;
+    total_ += kRankingUnits + 2.0 * double(twmSteps); // a reused run advances at once
     done_ = 0;
+    log("channel ranking ablation (Fashion-MNIST):");
+    if (!hooks_.rankingAblation) {
+        out.ranking.notRun = "this caller has no Fashion-MNIST evaluation";
+    } else {
+        try {
+            out.ranking = hooks_.rankingAblation(plan_);
+        } catch (const std::exception& e) {
+            out.ranking = RankingAblationResults();
+            out.ranking.notRun = e.what();
+        }
+    }
+    if (!out.ranking.notRun.empty())
+        log("  not run: " + out.ranking.notRun);
+    ranking_ = out.ranking;
+    advance(kRankingUnits, "channel ranking ablation");
     for (const std::string& board : plan_.boards)
         for (const std::string& model : plan_.models) {
             ReportCell cell;

@@ -4,6 +4,7 @@
 // model, profile and settings match), the evaluation of every policy over the link families, and
 // on one cell the eta sweep, the bandwidth sweep and the ablations. Plain C++: no Qt, no torch.
 #include "core/report/reportresults.h"
+#include "core/rl/dvfotrainingsettings.h"
 
 #include <functional>
 #include <string>
@@ -20,6 +21,9 @@ struct ReportHooks {
     // Progress in work units (a training step counts as one, a profile and an evaluation as a
     // fixed number), for the caller's progress bar with ETA.
     std::function<void(double done, double total, const std::string& what)> progress;
+    // The channel-ranking ablation on Fashion-MNIST with the plan's budget (the CLI runs the
+    // attention study's code). Unset, or throwing (no data set): the report says why instead.
+    std::function<RankingAblationResults(const ReportPlan& plan)> rankingAblation;
 };
 
 class ReportRunner {
@@ -40,10 +44,14 @@ private:
         bool reused = false;
         double seconds = 0;
     };
+    // A stored run with the same session, environment and budget, or a new PolicyTrainer run.
+    Trained train(int64_t session, const DvfoTrainingSettings& env, int64_t steps,
+                  const std::string& name, const std::string& what, bool concurrent = false);
     Trained trainDvfo(int64_t session, double eta, const std::string& what);
     Trained trainDvfsOnlyDrl(int64_t session, const std::string& what);
     void evaluateCell(ReportCell& cell, ReportResults& out);
     void sensitivity(const ReportCell& cell, ReportResults& out);
+    void thinkingWhileMoving(const ReportCell& cell, ReportResults& out);
     void advance(double units, const std::string& what);
     void log(const std::string& line) const;
 
@@ -52,6 +60,7 @@ private:
     ReportHooks hooks_;
     double done_ = 0, total_ = 0;
     std::string mainPolicyDir_, drlPolicyDir_; // of the cell being evaluated
+    RankingAblationResults ranking_;           // its attention report gives accuracy per share
 };
 
 } // namespace dvfo

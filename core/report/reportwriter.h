@@ -31,6 +31,10 @@ public:
 
     std::vector<BaselineChange> changes() const;
     std::string csv() const;
+    // The channel ranking ablation (one row per ranking and share) and the thinking-while-moving
+    // curves (one row per training episode); written beside results.csv when they ran.
+    std::string rankingCsv() const;
+    std::string twmCsv() const;
     std::string html() const;
     // The headline table as Markdown (for the README): DVFO against each baseline.
     std::string headlineMarkdown() const;

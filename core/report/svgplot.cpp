@@ -76,23 +76,30 @@ std::string SvgPlot::svg() const {
     const double pw = W - left - right, ph = H - top - bottom;
     double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo, ylo = xlo, yhi = -xlo;
     auto tx = [&](double x) { return logX_ ? std::log10(std::max(x, 1e-12)) : x; };
+    auto ty = [&](double y) { return logY_ ? std::log10(y) : y; };
+    auto drawn = [&](double x, double y) {
+        return std::isfinite(x) && std::isfinite(y) && (!logY_ || y > 0);
+    };
     for (const Series& s : series_)
         for (size_t i = 0; i < s.x.size(); ++i) {
-            if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i]))
+            if (!drawn(s.x[i], s.y[i]))
                 continue;
             xlo = std::min(xlo, tx(s.x[i])), xhi = std::max(xhi, tx(s.x[i]));
-            ylo = std::min(ylo, s.y[i]), yhi = std::max(yhi, s.y[i]);
+            ylo = std::min(ylo, ty(s.y[i])), yhi = std::max(yhi, ty(s.y[i]));
         }
     if (!std::isfinite(xlo)) // no data: an empty frame
         xlo = 0, xhi = 1, ylo = 0, yhi = 1;
     if (xhi - xlo < 1e-12)
         xlo -= 0.5, xhi += 0.5;
-    ylo = std::min(ylo, 0.0); // energies and latencies read best from zero
+    if (yFromZero_ && !logY_)
+        ylo = std::min(ylo, 0.0); // energies and latencies read best from zero
     if (yhi - ylo < 1e-12)
         yhi = ylo + 1;
+    if (!yFromZero_ || logY_)
+        ylo -= (yhi - ylo) * 0.05;
     yhi += (yhi - ylo) * 0.05;
     auto px = [&](double x) { return left + (tx(x) - xlo) / (xhi - xlo) * pw; };
-    auto py = [&](double y) { return top + ph - (y - ylo) / (yhi - ylo) * ph; };
+    auto py = [&](double y) { return top + ph - (ty(y) - ylo) / (yhi - ylo) * ph; };
 
     std::ostringstream o;
     o << std::fixed << std::setprecision(1);
@@ -118,7 +125,14 @@ std::string SvgPlot::svg() const {
           << top + ph + 4 << "\" stroke=\"#444\"/><text x=\"" << x << "\" y=\"" << top + ph + 16
           << "\" text-anchor=\"middle\">" << fmt(t) << "</text>\n";
     }
-    for (double t : linearTicks(ylo, yhi)) {
+    std::vector<double> yt;
+    if (logY_) {
+        for (double e = std::ceil(ylo); e <= std::floor(yhi); e += 1)
+            yt.push_back(std::pow(10, e));
+    } else {
+        yt = linearTicks(ylo, yhi);
+    }
+    for (double t : yt) {
         const double y = py(t);
         o << "<line x1=\"" << left - 4 << "\" y1=\"" << y << "\" x2=\"" << left + pw << "\" y2=\""
           << y << "\" stroke=\"#ddd\"/><text x=\"" << left - 6 << "\" y=\"" << y + 4
@@ -127,13 +141,14 @@ std::string SvgPlot::svg() const {
     o << "<text x=\"" << left + pw / 2 << "\" y=\"" << H - 12 << "\" text-anchor=\"middle\">"
       << escaped(xLabel_) << (logX_ ? " (log scale)" : "") << "</text>\n"
       << "<text transform=\"translate(16," << top + ph / 2
-      << ") rotate(-90)\" text-anchor=\"middle\">" << escaped(yLabel_) << "</text>\n";
+      << ") rotate(-90)\" text-anchor=\"middle\">" << escaped(yLabel_)
+      << (logY_ ? " (log scale)" : "") << "</text>\n";
     for (size_t k = 0; k < series_.size(); ++k) {
         const Series& s = series_[k];
         const char* colour = kColours[k % (sizeof kColours / sizeof *kColours)];
         std::string path;
         for (size_t i = 0; i < s.x.size(); ++i) {
-            if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i]))
+            if (!drawn(s.x[i], s.y[i]))
                 continue;
             std::ostringstream p;
             p << std::fixed << std::setprecision(1) << (path.empty() ? "M" : " L") << px(s.x[i])
@@ -144,7 +159,7 @@ std::string SvgPlot::svg() const {
             o << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << colour
               << "\" stroke-width=\"1.5\"/>\n";
         for (size_t i = 0; i < s.x.size(); ++i) {
-            if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i]))
+            if (!drawn(s.x[i], s.y[i]))
                 continue;
             o << "<circle cx=\"" << px(s.x[i]) << "\" cy=\"" << py(s.y[i]) << "\" r=\"3\" fill=\""
               << colour << "\"/>\n";

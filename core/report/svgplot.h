@@ -17,6 +17,10 @@ public:
     SvgPlot(std::string title, std::string xLabel, std::string yLabel)
         : title_(std::move(title)), xLabel_(std::move(xLabel)), yLabel_(std::move(yLabel)) {}
     void setLogX(bool on) { logX_ = on; }
+    // Log y (values <= 0 are left out), for quantities that fall by orders of magnitude.
+    void setLogY(bool on) { logY_ = on; }
+    // Off: the y axis spans the data only, for values far from zero (accuracies).
+    void setYFromZero(bool on) { yFromZero_ = on; }
     // Throws std::invalid_argument when x and y differ in length (naming the series).
     void add(Series series);
     std::string svg() const;
@@ -25,7 +29,7 @@ public:
 
 private:
     std::string title_, xLabel_, yLabel_;
-    bool logX_ = false;
+    bool logX_ = false, logY_ = false, yFromZero_ = true;
     std::vector<Series> series_;
 };
 

@@ -11,20 +11,22 @@ namespace dvfo {
 using json = nlohmann::json;
 
 std::string DvfoTrainingSettings::toJson() const {
-    return json{{"eta", eta},
-                {"sloMs", sloMs},
-                {"sloPenalty", sloPenalty},
-                {"trace", trace},
-                {"episodeSteps", episodeSteps},
-                {"controlPeriodMs", controlPeriodMs},
-                {"splitLayer", splitLayer},
-                {"cloudSpeedup", cloudSpeedup},
-                {"energy", energy},
-                {"idlePowerMw", idlePowerMw},
-                {"attentionReport", attentionReport},
-                {"switchCost", switchCost},
-                {"switchTimes", switchTimes.source.empty() ? json() : switchTimes.toJson()}}
-        .dump();
+    json j{{"eta", eta},
+           {"sloMs", sloMs},
+           {"sloPenalty", sloPenalty},
+           {"trace", trace},
+           {"episodeSteps", episodeSteps},
+           {"controlPeriodMs", controlPeriodMs},
+           {"splitLayer", splitLayer},
+           {"cloudSpeedup", cloudSpeedup},
+           {"energy", energy},
+           {"idlePowerMw", idlePowerMw},
+           {"attentionReport", attentionReport},
+           {"switchCost", switchCost},
+           {"switchTimes", switchTimes.source.empty() ? json() : switchTimes.toJson()}};
+    if (pinnedShareIndex >= 0) // absent when free, so unpinned runs keep their stored settings
+        j["pinnedShareIndex"] = pinnedShareIndex;
+    return j.dump();
 }
 
 namespace {
@@ -62,6 +64,11 @@ DvfoTrainingSettings DvfoTrainingSettings::fromJson(const std::string& text) {
         s.switchCost = "off";
         get("switchCost", s.switchCost);
         checkSwitchCost(s.switchCost);
+        get("pinnedShareIndex", s.pinnedShareIndex);
+        if (s.pinnedShareIndex < -1)
+            throw std::invalid_argument("pinned share index must be -1 (free) or a share index, "
+                                        "got " +
+                                        std::to_string(s.pinnedShareIndex));
         if (j.contains("switchTimes") && !j.at("switchTimes").is_null())
             s.switchTimes = ClockSwitchTimes::fromJson(j.at("switchTimes"));
     } catch (const json::exception& e) {

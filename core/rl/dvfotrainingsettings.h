@@ -37,6 +37,9 @@ struct DvfoTrainingSettings {
     // The switch times charged when on. Source empty: resolved by makeEnvironment (the session's,
     // else the board's model). Sidecars carry the resolved ones, so the board charges the same.
     ClockSwitchTimes switchTimes;
+    // >= 0: every step offloads this share index and the policy chooses the clocks only
+    // (PinnedShareEnvironment; 0 = a DVFS-only controller). -1: the policy chooses the share.
+    int pinnedShareIndex = -1;
 
     std::string toJson() const;
     static DvfoTrainingSettings fromJson(const std::string& json); // throws std::invalid_argument

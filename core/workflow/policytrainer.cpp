@@ -3,6 +3,7 @@
 #include "core/dqn/agentgreedypolicy.h"
 #include "core/rl/dvfoobservation.h"
 #include "core/rl/laggedpolicy.h"
+#include "core/rl/pinnedsharepolicy.h"
 #include "core/rl/policyevaluator.h"
 #include "core/workspace/profilestore.h"
 #include "core/rl/rangerecordingenvironment.h"
@@ -37,6 +38,16 @@ ObservationRanges previousTrainingRanges(const std::string& policyDir, Observati
         }
     }
     return ranges;
+}
+
+// `policy` as it acts in the full environment: a pinned-share run's policy chooses the clocks
+// only, the pinned share is appended (`holder` keeps the wrapper alive).
+RlPolicy& inFullActionSpace(RlPolicy& policy, const DvfoTrainingSettings& settings,
+                            std::unique_ptr<RlPolicy>& holder) {
+    if (settings.pinnedShareIndex < 0)
+        return policy;
+    holder = std::make_unique<PinnedSharePolicy>(policy, settings.pinnedShareIndex);
+    return *holder;
 }
 
 } // namespace
@@ -131,9 +142,14 @@ void PolicyTrainer::setUp() {
     }
     env_ = o.environment.makeEnvironment(profiles, o.sessionId);
     const ProfileTable& table = env_->profile();
+    std::vector<int> branches = env_->branchSizes();
+    if (o.environment.pinnedShareIndex >= 0) // validates the index against the share branch
+        branches = PinnedShareEnvironment(*env_, o.environment.pinnedShareIndex).branchSizes();
     if (!agent_)
-        agent_ =
-            std::make_unique<DqnAgent>(env_->observationSize(), env_->branchSizes(), agentConfig_);
+        agent_ = std::make_unique<DqnAgent>(env_->observationSize(), branches, agentConfig_);
+    if (agent_->branchSizes() != branches)
+        throw std::runtime_error("the checkpoint's action branches do not match run " +
+                                 std::to_string(o.resumeRunId) + "'s environment");
 
     if (!runId_) {
         const json training = {{"steps", targetSteps_},    {"episodes", targetEpisodes_},
@@ -211,6 +227,12 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
         if (resumed())
             seen = previousTrainingRanges(outDir_, std::move(seen));
         RangeRecordingEnvironment recording(*env_, std::move(seen));
+        std::unique_ptr<PinnedShareEnvironment> pinnedEnv;
+        if (settings_.environment.pinnedShareIndex >= 0)
+            pinnedEnv = std::make_unique<PinnedShareEnvironment>(
+                recording, settings_.environment.pinnedShareIndex);
+        RlEnvironment& trainingEnv =
+            pinnedEnv ? static_cast<RlEnvironment&>(*pinnedEnv) : recording;
         json sidecarJson =
             json::parse(settings_.environment.policySidecar(*env_, settings_.sessionId, runId_));
         auto sidecar = [&] {
@@ -224,13 +246,15 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
             try {
                 std::unique_ptr<TrainedPolicy> previous = TrainedPolicy::load(outDir_);
                 previous->setSelectionDelay(evaluationDelay());
-                LaggedPolicy lagged(*previous);
+                std::unique_ptr<RlPolicy> pinned;
+                RlPolicy& acting = inFullActionSpace(*previous, settings_.environment, pinned);
+                LaggedPolicy lagged(acting);
                 EvaluationSettings es;
                 es.seeds = settings_.validationSeeds;
                 es.actionDelayFraction = evaluationDelay();
                 bestCost =
                     PolicyEvaluator(validationEnv, es)
-                        .runOne(settings_.pipelined ? static_cast<RlPolicy&>(lagged) : *previous)
+                        .runOne(settings_.pipelined ? static_cast<RlPolicy&>(lagged) : acting)
                         .meanCost;
                 out.validationCost = bestCost; // exportedStep 0: from before this resume
             } catch (const std::exception&) {
@@ -239,13 +263,15 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
         }
         auto validateAndKeepBest = [&] {
             AgentGreedyPolicy greedy(*agent_, evaluationDelay());
-            LaggedPolicy lagged(greedy);
+            std::unique_ptr<RlPolicy> pinned;
+            RlPolicy& acting = inFullActionSpace(greedy, settings_.environment, pinned);
+            LaggedPolicy lagged(acting);
             EvaluationSettings es;
             es.seeds = settings_.validationSeeds;
             es.actionDelayFraction = evaluationDelay();
             const double cost =
                 PolicyEvaluator(validationEnv, es)
-                    .runOne(settings_.pipelined ? static_cast<RlPolicy&>(lagged) : greedy)
+                    .runOne(settings_.pipelined ? static_cast<RlPolicy&>(lagged) : acting)
                     .meanCost;
             if (cost < bestCost) {
                 bestCost = cost;
@@ -254,7 +280,7 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
                 out.validationCost = cost;
             }
         };
-        out.summary = agent_->train(recording, topt, [&](const TrainingPoint& p) {
+        out.summary = agent_->train(trainingEnv, topt, [&](const TrainingPoint& p) {
             if (validating && agent_->steps() >= agent_->config().warmupSteps &&
                 agent_->steps() - lastValidation >= settings_.validateEverySteps) {
                 validateAndKeepBest();
@@ -304,8 +330,11 @@ PolicyTrainer::run(const std::atomic<bool>* cancel,
             onTrained(out);
         if (settings_.evaluate) {
             std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(outDir_);
+            policy->setSelectionDelay(evaluationDelay());
+            std::unique_ptr<RlPolicy> pinned;
             out.evaluation = DvfoTrainingSettings::compareWithBaselines(
-                *env_, *policy, settings_.evalSeeds, evaluationDelay(), settings_.pipelined);
+                *env_, inFullActionSpace(*policy, settings_.environment, pinned),
+                settings_.evalSeeds, evaluationDelay(), settings_.pipelined);
             result["evaluation"] = PolicyEvaluator::toJson(out.evaluation);
             result["gapToOraclePct"] = out.evaluation.front().gapToOraclePct;
             result["evaluationDelay"] = evaluationDelay();
@@ -343,8 +372,13 @@ std::vector<PolicyEvaluation> PolicyTrainer::evaluate(DvfoEnvironment& env, Trai
         seeds = training.at("evalSeeds").get<std::vector<uint64_t>>();
     const bool concurrent = training.value("concurrent", false);
     const double delay = concurrent ? training.value("maxDelay", 0.3) / 2 : 0.0;
-    return DvfoTrainingSettings::compareWithBaselines(env, policy, seeds, delay,
-                                                      training.value("pipelined", false));
+    policy.setSelectionDelay(delay);
+    std::unique_ptr<RlPolicy> pinned;
+    const DvfoTrainingSettings settings =
+        DvfoTrainingSettings::fromJson(config.value("environment", json::object()).dump());
+    return DvfoTrainingSettings::compareWithBaselines(
+        env, inFullActionSpace(policy, settings, pinned), seeds, delay,
+        training.value("pipelined", false));
 }
 
 std::vector<PolicyEvaluation> PolicyTrainer::evaluateRun(const std::string& workspacePath,

@@ -3,7 +3,9 @@
 // Training view: builds the environment from a stored profile session and the agent (or resumes
 // both from a run's checkpoint), records the run and its points in the workspace database, trains
 // with a cancel flag, checkpoints, exports the policy with its sidecar and evaluates it against
-// the baselines and the oracle. Plain C++ header: no Qt, no torch.
+// the baselines and the oracle. With DvfoTrainingSettings::pinnedShareIndex set, the agent learns
+// the clock branches only (PinnedShareEnvironment) and every evaluation appends the pinned share.
+// Plain C++ header: no Qt, no torch.
 #include "core/dqn/dqnagent.h"
 #include "core/rl/dvfotrainingsettings.h"
 #include "core/rl/policyevaluator.h"

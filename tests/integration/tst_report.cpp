@@ -1,7 +1,8 @@
 // `dvfo report` end to end through the real binary on a tiny configuration (the emulated Xavier
 // NX, small_cnn, a few hundred training steps): the HTML and its tables, every plot beside it a
-// well-formed SVG, the CSV with every policy per link family, and a second run that reuses the
-// stored profile and training runs.
+// well-formed SVG, the CSV with every policy per link family, the channel ranking and
+// thinking-while-moving ablations with their CSVs, accuracy per policy for small_cnn, a second
+// run that reuses the stored profile and training runs, and a run without the data set.
 #include "support/clirun.h"
 
 #include <QDir>
@@ -14,6 +15,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <iterator>
 
 namespace {
 
@@ -67,12 +69,26 @@ class TestReport : public QObject {
     qint64 firstRunMs_ = 0;
 
     QStringList tinyArgs(const QString& out) const {
-        return {"report",      "--quick",       "--out",
-                out,           "--db",          dir_.filePath("w.db"),
-                "--boards",    "xavier-nx",     "--models",
-                "small_cnn",   "--train-steps", "300",
-                "--drl-steps", "300",           "--eval-steps",
-                "20"};
+        return {"report",
+                "--quick",
+                "--out",
+                out,
+                "--db",
+                dir_.filePath("w.db"),
+                "--boards",
+                "xavier-nx",
+                "--models",
+                "small_cnn",
+                "--train-steps",
+                "300",
+                "--drl-steps",
+                "300",
+                "--eval-steps",
+                "20",
+                "--attention-train-images",
+                "1000",
+                "--attention-test-images",
+                "200"};
     }
 
 private slots:
@@ -96,7 +112,8 @@ private slots:
         QVERIFY(!html.isEmpty());
         for (const char* section :
              {"Where it stands against the paper", "DVFO against each baseline", "Main comparison",
-              "eta sweep", "bandwidth sweep", "Ablations", "Not done"})
+              "eta sweep", "bandwidth sweep", "Ablations", "Not done", "Accuracy per policy",
+              "Channel ranking: attention vs L1 norm vs random", "Thinking-while-moving on / off"})
             QVERIFY2(html.contains(section), section);
         QVERIFY(html.count("<table>") >= 6);
         QVERIFY(html.contains("-33 %") && html.contains("28.6-59.1 %"));
@@ -117,7 +134,98 @@ private slots:
             QVERIFY2(!xml.hasError(), qPrintable(file + ": " + xml.errorString()));
             QVERIFY2(svg.contains("<circle"), qPrintable(file + " has no data points"));
         }
-        QCOMPARE(images, 3);
+        QCOMPARE(images, 5);
+        QVERIFY(html.contains("ranking_ablation.svg") &&
+                html.contains("thinking_while_moving.svg"));
+        QVERIFY2(!html.contains("Not run"), "both ablations ran");
+    }
+
+    void theRankingAblationComparesThreeRankingsAtTheSameBytes() {
+        const QStringList lines =
+            readAll(dir_.filePath("out/ranking_ablation.csv")).split('\n', Qt::SkipEmptyParts);
+        QVERIFY(!lines.isEmpty());
+        QCOMPARE(lines.front(),
+                 QString("model,ranking,share,kept_channels,wire_bytes,accuracy,test_images"));
+        QMap<QString, QMap<QString, double>> accuracy, bytes; // share -> ranking -> value
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList f = csvFields(lines[i]);
+            QCOMPARE(f.size(), 7);
+            QCOMPARE(f[0], QString("small_cnn"));
+            QCOMPARE(f[6], QString("200"));
+            const double a = f[5].toDouble();
+            QVERIFY2(a >= 0 && a <= 1, qPrintable(lines[i]));
+            accuracy[f[2]][f[1]] = a;
+            bytes[f[2]][f[1]] = f[4].toDouble();
+        }
+        QCOMPARE(accuracy.size(), 11); // shares 0, 0.1, ..., 1
+        double lastBytes = -1;
+        for (const QString& share : accuracy.keys()) {
+            QCOMPARE(accuracy[share].keys(),
+                     (QList<QString>{"L1 norm", "attention (trained)", "random (seeded)"}));
+            // The ranking decides which maps travel, not how many: the same bytes per share.
+            QCOMPARE(bytes[share]["L1 norm"], bytes[share]["attention (trained)"]);
+            QCOMPARE(bytes[share]["random (seeded)"], bytes[share]["attention (trained)"]);
+            QVERIFY(bytes[share]["attention (trained)"] > lastBytes);
+            lastBytes = bytes[share]["attention (trained)"];
+        }
+        QCOMPARE(bytes["0.00"]["attention (trained)"], 0.0);
+        // With every map on one side the ranking cannot matter.
+        for (const QString& share : {QString("0.00"), QString("1.00")}) {
+            QCOMPARE(accuracy[share]["L1 norm"], accuracy[share]["attention (trained)"]);
+            QCOMPARE(accuracy[share]["random (seeded)"], accuracy[share]["attention (trained)"]);
+        }
+        QVERIFY2(accuracy["0.00"]["attention (trained)"] > 0.3, "the model learned something");
+    }
+
+    void smallCnnHasAnAccuracyPerPolicyFromTheMeasuredShares() {
+        const QStringList lines =
+            readAll(dir_.filePath("out/results.csv")).split('\n', Qt::SkipEmptyParts);
+        double unsplit = -1;
+        for (const QString& l : readAll(dir_.filePath("out/ranking_ablation.csv")).split('\n'))
+            if (l.startsWith("small_cnn,attention (trained),0.00,"))
+                unsplit = csvFields(l)[5].toDouble();
+        QVERIFY(unsplit > 0);
+        int withAccuracy = 0;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList f = csvFields(lines[i]);
+            if (f[0] != "main")
+                continue;
+            QVERIFY2(!f[13].isEmpty(), qPrintable(lines[i]));
+            const double a = f[13].toDouble();
+            QVERIFY2(a > 0 && a <= 1, qPrintable(lines[i]));
+            ++withAccuracy;
+            // Policies that never offload get the unsplit model's accuracy.
+            if (f[5] == "edge-only (max clocks)" || f[5] == "DVFS-only DRL (zTT-style)")
+                QVERIFY2(std::abs(a - unsplit) < 1e-3, qPrintable(lines[i]));
+        }
+        QCOMPARE(withAccuracy, 7 * int(std::size(kPolicies)));
+        QVERIFY(readAll(dir_.filePath("out/index.html")).contains("DVFO on small_cnn: "));
+    }
+
+    void thinkingWhileMovingIsTrainedOnAndOffAgainstBoardTime() {
+        const QStringList lines =
+            readAll(dir_.filePath("out/thinking_while_moving.csv")).split('\n', Qt::SkipEmptyParts);
+        QVERIFY(!lines.isEmpty());
+        QCOMPARE(lines.front(),
+                 QString("thinking_while_moving,run,episode,step_board_seconds,episode_reward"));
+        QMap<QString, QList<double>> boardSeconds;
+        QSet<QString> runs;
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList f = csvFields(lines[i]);
+            QCOMPARE(f.size(), 5);
+            boardSeconds[f[0]] << f[3].toDouble();
+            runs.insert(f[1]);
+            bool ok = false;
+            QVERIFY(std::isfinite(f[4].toDouble(&ok)) && ok);
+        }
+        QCOMPARE(boardSeconds.keys(), (QList<QString>{"off", "on"}));
+        QCOMPARE(runs.size(), 2);
+        // The first episode (200 steps of 50 ms) on the board: 10 s when selection overlaps the
+        // period, 10 s x (1 + mean delay 0.15) when it does not.
+        QCOMPARE(boardSeconds["on"].front(), 10.0);
+        QCOMPARE(boardSeconds["off"].front(), 11.5);
+        const QString html = readAll(dir_.filePath("out/index.html"));
+        QVERIFY(html.contains("thinking-while-moving finishes training in"));
     }
 
     void theCsvHasEveryPolicyPerFamilyWithNumbersThatParse() {
@@ -161,6 +269,24 @@ private slots:
         QVERIFY2(ms < firstRunMs_,
                  qPrintable(QString("first %1 ms, second %2 ms").arg(firstRunMs_).arg(ms)));
         QVERIFY(readAll(dir_.filePath("again/index.html")).contains("(reused)"));
+        QVERIFY2(r.err.contains("reused attention checkpoint"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("reused its evaluation on 200 test images"), qPrintable(r.err));
+    }
+
+    void withoutTheDataSetTheReportSaysSoInsteadOfFailing() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("DVFO_FASHION_MNIST_DIR", dir_.filePath("no-data-here"));
+        QStringList args = tinyArgs(dir_.filePath("nodata"));
+        // Another test subset: the stored evaluation of the checkpoint does not apply.
+        args[args.indexOf("200")] = "150";
+        const CliRun r = runProgram(qEnvironmentVariable("DVFO_CLI"), args, 600000, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QString html = readAll(dir_.filePath("nodata/index.html"));
+        QVERIFY2(html.contains("Not run: no Fashion-MNIST evaluation"), qPrintable(html));
+        QVERIFY(html.contains(QString("no-data-here")));
+        QVERIFY(html.contains("Not known for small_cnn"));
+        QVERIFY(!QFile::exists(dir_.filePath("nodata/ranking_ablation.csv")));
+        QVERIFY(QFile::exists(dir_.filePath("nodata/thinking_while_moving.svg")));
     }
 
     void anUnknownBoardOrModelIsRefusedByName() {
