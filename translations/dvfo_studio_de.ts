@@ -389,6 +389,13 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
     </message>
 </context>
 <context>
+    <name>dvfo::BackgroundJobs</name>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+</context>
+<context>
     <name>dvfo::BoardDialog</name>
     <message>
         <source>Add board</source>
@@ -618,6 +625,21 @@ Vertrauen Sie ihm nur, wenn er mit dem Schlüssel des Boards übereinstimmt (ssh
     <message>
         <source>Monitor failed: %1</source>
         <translation>Monitor fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>dvfo::BoardSessionPool</name>
+    <message>
+        <source>Unknown board %1: the emulated boards are %2.</source>
+        <translation>Unbekanntes Board %1: Die emulierten Boards sind %2.</translation>
+    </message>
+    <message>
+        <source>Cannot use board %1: %2</source>
+        <translation>Board %1 kann nicht verwendet werden: %2</translation>
+    </message>
+    <message>
+        <source>Unknown board %1: add it in the Boards tab.</source>
+        <translation>Unbekanntes Board %1: Fügen Sie es im Tab „Boards“ hinzu.</translation>
     </message>
 </context>
 <context>
@@ -956,10 +978,6 @@ Latenz %4 ms</translation>
         <translation>Bereitstellungsverlauf nicht lesbar: %1</translation>
     </message>
     <message>
-        <source>%1 is not in the board list</source>
-        <translation>%1 ist nicht in der Board-Liste</translation>
-    </message>
-    <message>
         <source>connected</source>
         <translation>verbunden</translation>
     </message>
@@ -1086,6 +1104,10 @@ Latenz %4 ms</translation>
     <message>
         <source>%1 runs bundle %2</source>
         <translation>%1 führt Bundle %2 aus</translation>
+    </message>
+    <message>
+        <source>Deployment stopped: %1</source>
+        <translation>Deployment abgebrochen: %1</translation>
     </message>
 </context>
 <context>
@@ -1553,10 +1575,6 @@ Auslagerungsanteil %5</translation>
         <translation>Wählen Sie ein Board, ein Modell und einen Plan.</translation>
     </message>
     <message>
-        <source>Unknown board %1: add it in the Boards tab.</source>
-        <translation>Unbekanntes Board %1: Fügen Sie es im Tab „Boards“ hinzu.</translation>
-    </message>
-    <message>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1…</translation>
     </message>
@@ -1647,6 +1665,10 @@ Auslagerungsanteil %5</translation>
     <message>
         <source>Tuple %1 MHz was throttled: clocks in force %2 MHz</source>
         <translation>Tupel %1 MHz wurde gedrosselt: wirksame Takte %2 MHz</translation>
+    </message>
+    <message>
+        <source>Session %1: clock switch times not measured (%2); the board&apos;s model will be charged.</source>
+        <translation>Sitzung %1: Taktwechselzeiten nicht gemessen (%2); berechnet wird das Modell des Boards.</translation>
     </message>
 </context>
 <context>

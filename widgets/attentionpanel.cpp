@@ -25,18 +25,17 @@
 namespace dvfo {
 
 namespace {
+// Inspection runs on its own lane (interactiveJobs_), so a click never waits for a long job.
+const QString kInspectJob = QStringLiteral("inspect");
+const QString kLoadJob = QStringLiteral("load");
+const QString kEvaluateJob = QStringLiteral("evaluate");
+const QString kTrainJob = QStringLiteral("train");
+} // namespace
 
-constexpr int kShareSteps = 10; // slider 0..10 = share 0.0..1.0
-const char* const kOutputNames[3] = {QT_TRANSLATE_NOOP("dvfo::AttentionPanel", "Edge tail"),
-                                     QT_TRANSLATE_NOOP("dvfo::AttentionPanel", "Cloud tail"),
-                                     QT_TRANSLATE_NOOP("dvfo::AttentionPanel", "Fused")};
+namespace {
 
-QString bytes(double b) {
-    return QLocale(QLocale::English).toString(qlonglong(std::llround(b))) + " B";
-}
-
-QString percent(double fraction, int decimals = 1) {
-    return QString::number(100.0 * fraction, 'f', decimals) + " %";
+QVector<double> toVector(const std::vector<double>& v) {
+    return QVector<double>(v.begin(), v.end());
 }
 
 QCustomPlot* makePlot() {
@@ -78,8 +77,6 @@ QColor AttentionPanel::fusedColor() {
 
 AttentionPanel::AttentionPanel(QWidget* parent)
     : QWidget(parent), dataDirectory_(QString::fromStdString(FashionMnist::defaultDirectory())) {
-    interactivePool_.setMaxThreadCount(1);
-    backgroundPool_.setMaxThreadCount(2);
 
     checkpoint_ =
         new QLineEdit(QString::fromStdString(AttentionInspector::defaultCheckpointDirectory()));
@@ -113,8 +110,8 @@ AttentionPanel::AttentionPanel(QWidget* parent)
     next_ = new QPushButton(tr("Next ▶"));
     random_ = new QPushButton(tr("Ran&dom"));
     shareSlider_ = new QSlider(Qt::Horizontal);
-    shareSlider_->setRange(0, kShareSteps);
-    shareSlider_->setValue(kShareSteps / 2);
+    shareSlider_->setRange(0, AttentionViewModel::kShareSteps);
+    shareSlider_->setValue(AttentionViewModel::kShareSteps / 2);
     shareSlider_->setTickPosition(QSlider::TicksBelow);
     shareSlider_->setTickInterval(1);
     shareSlider_->setPageStep(1);
@@ -204,7 +201,7 @@ AttentionPanel::AttentionPanel(QWidget* parent)
             [this] { loadCheckpoint(checkpointDirectory()); });
     connect(checkpoint_, &QLineEdit::textChanged, this, [this] { updateButtons(); });
     connect(train_, &QPushButton::clicked, this,
-            [this] { training_ ? cancelTraining() : trainQuickModel(); });
+            [this] { view_.training() ? cancelTraining() : trainQuickModel(); });
     connect(evaluate_, &QPushButton::clicked, this, [this] { evaluate(evalImages_->value()); });
     connect(loadReport_, &QPushButton::clicked, this, [this] {
         const QString file = QFileDialog::getOpenFileName(this, tr("Evaluation report"), QString(),
@@ -246,11 +243,8 @@ AttentionPanel::AttentionPanel(QWidget* parent)
                       .arg(checkpointDirectory()));
 }
 
-AttentionPanel::~AttentionPanel() {
-    cancelTraining_ = true;
-    interactivePool_.waitForDone();
-    backgroundPool_.waitForDone();
-}
+// The jobs go first (declared last): training is cancelled and every running job waited for.
+AttentionPanel::~AttentionPanel() = default;
 
 void AttentionPanel::buildPlots() {
     // Input image.
@@ -320,7 +314,7 @@ void AttentionPanel::buildPlots() {
     truthBand_->setLayer(QStringLiteral("background"));
     for (int o = 0; o < 3; ++o) {
         probabilityBars_[o] = new QCPBars(probabilityPlot_->xAxis, probabilityPlot_->yAxis);
-        probabilityBars_[o]->setName(tr(kOutputNames[o]));
+        probabilityBars_[o]->setName(AttentionViewModel::outputName(o));
         probabilityBars_[o]->setBrush(colours[o]);
         probabilityBars_[o]->setPen(Qt::NoPen);
         probabilityBars_[o]->setWidth(0.27);
@@ -381,31 +375,6 @@ void AttentionPanel::buildPlots() {
     accuracyPlot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
 }
 
-template <typename Result>
-void AttentionPanel::runAsync(QThreadPool& pool, std::function<Result()> job,
-                              std::function<void(Result)> done,
-                              std::function<void(const QString&)> error) {
-    pool.start([this, job = std::move(job), done = std::move(done), error = std::move(error)] {
-        auto result = std::make_shared<Result>();
-        QString message;
-        try {
-            *result = job();
-        } catch (const std::exception& e) {
-            message = QString::fromUtf8(e.what());
-        }
-        // Delivered on the GUI thread; dropped with the panel if it is gone by then.
-        QMetaObject::invokeMethod(
-            this,
-            [result, message, done, error] {
-                if (message.isEmpty())
-                    done(std::move(*result));
-                else
-                    error(message);
-            },
-            Qt::QueuedConnection);
-    });
-}
-
 void AttentionPanel::setDataDirectory(const QString& directory, size_t testLimit) {
     dataDirectory_ = directory;
     testLimit_ = testLimit;
@@ -424,25 +393,26 @@ void AttentionPanel::loadCheckpoint(const QString& directory) {
         setStatus(tr("Choose a checkpoint directory first."), true);
         return;
     }
-    loading_ = true;
+    view_.setLoading(true);
     updateButtons();
     setStatus(tr("Loading %1 and the Fashion-MNIST test set…").arg(directory));
     const std::string dir = directory.toStdString();
     const std::string data = dataDirectory_.toStdString();
     const size_t limit = testLimit_;
-    runAsync<std::shared_ptr<const AttentionInspector>>(
-        backgroundPool_,
-        [dir, data, limit] {
+    backgroundJobs_.run(
+        kLoadJob,
+        [dir, data, limit](const BackgroundJobs::Context&) {
             return std::shared_ptr<const AttentionInspector>(
                 AttentionInspector::open(dir, data, limit));
         },
         [this, directory](std::shared_ptr<const AttentionInspector> inspector) {
-            loading_ = false;
+            view_.setLoading(false);
             inspector_ = std::move(inspector);
-            ++loadGeneration_;
-            inspectionValid_ = false;
-            reportValid_ = false;
+            // Results of the previous model are dropped; evaluate() below starts afresh.
+            backgroundJobs_.discard(kEvaluateJob);
+            view_.setEvaluating(false);
             const AttentionSplit& m = inspector_->model();
+            view_.setModel(QString::fromStdString(m.config().splitLayer));
             setStatus(tr("%1 — %2 test images from %3; training: %4")
                           .arg(QString::fromStdString(m.describe()))
                           .arg(inspector_->sampleCount())
@@ -461,7 +431,7 @@ void AttentionPanel::loadCheckpoint(const QString& directory) {
             evaluate(std::min(evalImages_->value(), int(inspector_->sampleCount())));
         },
         [this, directory](const QString& message) {
-            loading_ = false;
+            view_.setLoading(false);
             updateButtons();
             setStatus(tr("Cannot load %1: %2").arg(directory, message), true);
             emit failed(message);
@@ -469,7 +439,7 @@ void AttentionPanel::loadCheckpoint(const QString& directory) {
 }
 
 bool AttentionPanel::loadReport(const QString& path) {
-    if (!inspector_ && loading_) {
+    if (!inspector_ && view_.loading()) {
         pendingReport_ = path; // applied when the model is in, instead of evaluating
         return true;
     }
@@ -485,30 +455,28 @@ bool AttentionPanel::loadReport(const QString& path) {
 }
 
 void AttentionPanel::evaluate(int testImages) {
-    if (!inspector_ || evaluating_)
+    if (!inspector_ || view_.evaluating())
         return;
-    evaluating_ = true;
+    view_.setEvaluating(true);
     updateButtons();
     accuracyTitle_->setText(
         tr("Accuracy vs offload share (evaluating %1 test images…)").arg(testImages));
     accuracyPlot_->replot();
     const std::shared_ptr<const AttentionInspector> inspector = inspector_;
-    const uint64_t generation = loadGeneration_;
-    runAsync<EvaluationReport>(
-        backgroundPool_,
-        [inspector, testImages] {
+    backgroundJobs_.run(
+        kEvaluateJob,
+        [inspector, testImages](const BackgroundJobs::Context&) {
             EvaluationOptions options;
             options.testLimit = size_t(testImages);
             return inspector->evaluate(options);
         },
-        [this, generation](EvaluationReport report) {
-            evaluating_ = false;
+        [this](EvaluationReport report) {
+            view_.setEvaluating(false);
             updateButtons();
-            if (generation == loadGeneration_)
-                showReport(report, tr("%1 test images").arg(report.samples));
+            showReport(report, tr("%1 test images").arg(report.samples));
         },
         [this](const QString& message) {
-            evaluating_ = false;
+            view_.setEvaluating(false);
             updateButtons();
             setStatus(tr("Evaluation failed: %1").arg(message), true);
             emit failed(message);
@@ -517,7 +485,7 @@ void AttentionPanel::evaluate(int testImages) {
 
 void AttentionPanel::trainQuickModel() {
     const QString dir = checkpointDirectory();
-    if (dir.isEmpty() || training_)
+    if (dir.isEmpty() || view_.training())
         return;
     if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("attention.json")))) {
         setStatus(
@@ -526,8 +494,7 @@ void AttentionPanel::trainQuickModel() {
             true);
         return;
     }
-    training_ = true;
-    cancelTraining_ = false;
+    view_.setTraining(true);
     progress_->setValue(0);
     progress_->show();
     updateButtons();
@@ -537,26 +504,23 @@ void AttentionPanel::trainQuickModel() {
     const std::string out = dir.toStdString();
     const std::string data = dataDirectory_.toStdString();
     const size_t images = quickTrainImages_;
-    runAsync<std::string>(
-        backgroundPool_,
-        [this, out, data, images] {
+    backgroundJobs_.run(
+        kTrainJob,
+        [this, out, data, images](const BackgroundJobs::Context& job) {
             const FashionMnist train = FashionMnist::load(data, FashionMnist::Split::Train, images);
             AttentionSplitConfig config;
             config.model = "small_cnn";
             std::unique_ptr<AttentionSplit> model = AttentionSplit::create(config);
             TrainOptions options;
             options.epochs = 1;
-            options.progress = [this](const TrainProgress& p) {
+            options.progress = [this, &job](const TrainProgress& p) {
                 const int pct = p.batches ? int(100 * p.batch / p.batches) : 0;
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, pct] {
-                        progress_->setValue(pct);
-                        emit trainingProgress(pct);
-                    },
-                    Qt::QueuedConnection);
+                job.report([this, pct] {
+                    progress_->setValue(pct);
+                    emit trainingProgress(pct);
+                });
             };
-            options.cancelled = [this] { return cancelTraining_.load(); };
+            options.cancelled = [&job] { return job.cancelled(); };
             const TrainSummary summary = AttentionTrainer(*model).train(train, options);
             if (summary.cancelled)
                 throw std::runtime_error("training cancelled; nothing was written");
@@ -564,7 +528,7 @@ void AttentionPanel::trainQuickModel() {
             return out;
         },
         [this](std::string out) {
-            training_ = false;
+            view_.setTraining(false);
             progress_->hide();
             updateButtons();
             const QString dir = QString::fromStdString(out);
@@ -573,7 +537,7 @@ void AttentionPanel::trainQuickModel() {
             loadCheckpoint(dir);
         },
         [this](const QString& message) {
-            training_ = false;
+            view_.setTraining(false);
             progress_->hide();
             updateButtons();
             setStatus(tr("Quick training stopped: %1").arg(message), true);
@@ -582,7 +546,7 @@ void AttentionPanel::trainQuickModel() {
 }
 
 void AttentionPanel::cancelTraining() {
-    cancelTraining_ = true;
+    backgroundJobs_.cancel(kTrainJob);
 }
 
 int AttentionPanel::sampleIndex() const {
@@ -590,7 +554,7 @@ int AttentionPanel::sampleIndex() const {
 }
 
 double AttentionPanel::share() const {
-    return double(shareSlider_->value()) / kShareSteps;
+    return AttentionViewModel::shareAt(shareSlider_->value());
 }
 
 void AttentionPanel::showSample(int index) {
@@ -598,7 +562,7 @@ void AttentionPanel::showSample(int index) {
 }
 
 void AttentionPanel::setShare(double share) {
-    shareSlider_->setValue(int(std::lround(std::clamp(share, 0.0, 1.0) * kShareSteps)));
+    shareSlider_->setValue(AttentionViewModel::sliderPosition(share));
 }
 
 bool AttentionPanel::exportPng(const QString& file) {
@@ -608,31 +572,18 @@ bool AttentionPanel::exportPng(const QString& file) {
 void AttentionPanel::requestInspection() {
     if (!inspector_)
         return;
-    if (inspecting_) { // coalesce: only the latest index/share matters
-        inspectAgain_ = true;
-        return;
-    }
-    inspecting_ = true;
+    // Every change asks again: the newer request makes the older one stale (never drawn, skipped
+    // if it has not started), so only the latest index and share are shown.
     const std::shared_ptr<const AttentionInspector> inspector = inspector_;
-    const uint64_t generation = loadGeneration_;
     const size_t index = size_t(sample_->value());
     const double s = share();
-    runAsync<AttentionInspection>(
-        interactivePool_, [inspector, index, s] { return inspector->inspect(index, s); },
-        [this, generation](AttentionInspection r) {
-            inspecting_ = false;
-            const bool stale = generation != loadGeneration_ || int(r.index) != sample_->value() ||
-                               r.share != share();
-            if (!stale)
-                showInspection(r);
-            if (stale || inspectAgain_) {
-                inspectAgain_ = false;
-                requestInspection();
-            }
+    interactiveJobs_.run(
+        kInspectJob,
+        [inspector, index, s](const BackgroundJobs::Context&) {
+            return inspector->inspect(index, s);
         },
+        [this](AttentionInspection r) { showInspection(r); },
         [this](const QString& message) {
-            inspecting_ = false;
-            inspectAgain_ = false;
             setStatus(tr("Cannot inspect test image %1: %2").arg(sample_->value()).arg(message),
                       true);
             emit failed(message);
@@ -640,8 +591,7 @@ void AttentionPanel::requestInspection() {
 }
 
 void AttentionPanel::showInspection(const AttentionInspection& r) {
-    inspection_ = r;
-    inspectionValid_ = true;
+    view_.setInspection(r);
 
     // Input and overlay: pixel (x, y) centred at integer coordinates.
     for (QCPColorMap* map : {imageMap_, overlayImageMap_}) {
@@ -651,91 +601,58 @@ void AttentionPanel::showInspection(const AttentionInspection& r) {
             for (int x = 0; x < r.cols; ++x)
                 map->data()->setCell(x, y, r.pixels[size_t(y) * size_t(r.cols) + size_t(x)]);
     }
-    // Ms at feature resolution: cell (i, j) covers image pixels [i * cols / W, (i + 1) * cols / W).
+    // Ms at feature resolution, each cell over the image pixels it covers.
     const int fh = int(r.featureShape.height), fw = int(r.featureShape.width);
-    const double sx = double(r.cols) / fw, sy = double(r.rows) / fh;
+    const auto [keyLo, keyHi] = view_.heatMapKeyRange();
+    const auto [valueLo, valueHi] = view_.heatMapValueRange();
     heatMap_->data()->setSize(fw, fh);
-    heatMap_->data()->setRange(QCPRange(0.5 * sx - 0.5, (fw - 0.5) * sx - 0.5),
-                               QCPRange(0.5 * sy - 0.5, (fh - 0.5) * sy - 0.5));
+    heatMap_->data()->setRange(QCPRange(keyLo, keyHi), QCPRange(valueLo, valueHi));
     for (int y = 0; y < fh; ++y)
         for (int x = 0; x < fw; ++x)
             heatMap_->data()->setCell(x, y, r.spatialWeights[size_t(y) * size_t(fw) + size_t(x)]);
     heatMap_->data()->fillAlpha(120); // translucent: the image shows through
     heatMap_->rescaleDataRange(true);
 
-    // Channel bars: ranked; the first keptChannels stay on the edge.
-    const std::vector<float> sorted = r.sortedChannelWeights();
-    const int channels = int(sorted.size());
-    QVector<double> keptKeys, keptValues, offKeys, offValues;
-    for (int i = 0; i < channels; ++i) {
-        (i < r.keptChannels ? keptKeys : offKeys).push_back(i);
-        (i < r.keptChannels ? keptValues : offValues).push_back(sorted[size_t(i)]);
-    }
-    keptBars_->setData(keptKeys, keptValues, true);
-    offloadedBars_->setData(offKeys, offValues, true);
-    keptBars_->setName(tr("kept on the edge: %1 maps").arg(r.keptChannels));
-    offloadedBars_->setName(tr("offloaded to the cloud (int8): %1 maps").arg(r.offloadedChannels));
-    const double cut = r.keptChannels - 0.5;
-    cutLine_->point1->setCoords(cut, 0);
-    cutLine_->point2->setCoords(cut, 1);
-    cutText_->position->setCoords(std::clamp(cut, 2.0, channels - 3.0), 1.06);
-    cutText_->setText(
-        tr("cut: edge ◀ %1 | %2 ▶ cloud").arg(r.keptChannels).arg(r.offloadedChannels));
+    // Channel bars: ranked; the kept ones stay on the edge.
+    const ChannelBars bars = view_.channelBars();
+    keptBars_->setData(toVector(bars.keptKeys), toVector(bars.keptValues), true);
+    offloadedBars_->setData(toVector(bars.offloadedKeys), toVector(bars.offloadedValues), true);
+    keptBars_->setName(bars.keptName);
+    offloadedBars_->setName(bars.offloadedName);
+    cutLine_->point1->setCoords(bars.cutX, 0);
+    cutLine_->point2->setCoords(bars.cutX, 1);
+    cutText_->position->setCoords(bars.cutLabelX, 1.06);
+    cutText_->setText(bars.cutText);
     QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
-    const int step = channels <= 48 ? 1 : (channels + 47) / 48;
-    for (int i = 0; i < channels; i += step)
-        ticks->addTick(i, QString::number(r.channelOrder[size_t(i)]));
+    for (const auto& [rank, channel] : bars.ticks)
+        ticks->addTick(rank, QString::number(channel));
+    const int channels = int(r.channelWeights.size());
     channelPlot_->xAxis->setTicker(ticks);
-    channelPlot_->xAxis->setTickLabelRotation(channels > 24 ? 90 : 0);
+    channelPlot_->xAxis->setTickLabelRotation(bars.tickLabelRotation);
     channelPlot_->xAxis->setRange(-0.7, channels - 0.3);
-    channelTitle_->setText(tr("Channel importance Mc of the %1 maps at %2, ranked (share %3: the "
-                              "first %4 stay on the edge)")
-                               .arg(channels)
-                               .arg(QString::fromStdString(inspector_->model().config().splitLayer))
-                               .arg(r.share, 0, 'f', 1)
-                               .arg(r.keptChannels));
+    channelTitle_->setText(bars.title);
 
     // Predictions.
-    const OutputPrediction* outputs[3] = {&r.edge, &r.cloud, &r.fused};
+    const std::vector<PredictionRow> rows = view_.predictionRows();
     const QColor colours[3] = {edgeColor(), cloudColor(), fusedColor()};
-    const QString outputDetail[3] = {tr("%1 maps").arg(r.keptChannels),
-                                     tr("%1 maps, int8").arg(r.offloadedChannels), tr("returned")};
     for (int o = 0; o < 3; ++o) {
-        const OutputPrediction& p = *outputs[o];
-        auto set = [&](int column, const QString& text) {
-            auto* item = new QTableWidgetItem(text);
+        const PredictionRow& row = rows[size_t(o)];
+        const QString cells[5] = {row.output, row.prediction, row.probability, row.runnerUp,
+                                  row.correct};
+        for (int column = 0; column < 5; ++column) {
+            auto* item = new QTableWidgetItem(cells[column]);
             if (column == 0)
                 item->setForeground(colours[o].darker(120));
             predictions_->setItem(o, column, item);
-        };
-        set(0, tr("%1 (%2)").arg(tr(kOutputNames[o]), outputDetail[o]));
-        if (!p.available) {
-            set(1, tr("— not used at this share"));
-            for (int c = 2; c < 5; ++c)
-                set(c, QString());
-        } else {
-            const int second = p.ranking.size() > 1 ? p.ranking[1] : p.predicted;
-            set(1, QString::fromUtf8(FashionMnist::className(p.predicted)));
-            set(2, percent(p.probabilities[size_t(p.predicted)]));
-            set(3, tr("%1 (%2)").arg(QString::fromUtf8(FashionMnist::className(second)),
-                                     percent(p.probabilities[size_t(second)])));
-            set(4, p.predicted == r.label ? tr("✔ yes") : tr("✘ no"));
         }
-        QVector<double> keys, values;
-        if (p.available)
-            for (int c = 0; c < int(p.probabilities.size()); ++c) {
-                keys.push_back(c);
-                values.push_back(p.probabilities[size_t(c)]);
-            }
-        probabilityBars_[o]->setData(keys, values, true);
+        QVector<double> keys;
+        for (int c = 0; c < int(row.probabilities.size()); ++c)
+            keys.push_back(c);
+        probabilityBars_[o]->setData(keys, toVector(row.probabilities), true);
     }
     truthBand_->topLeft->setCoords(r.label - 0.5, 1.02);
     truthBand_->bottomRight->setCoords(r.label + 0.5, 0);
-    truth_->setText(
-        tr("Test image <b>#%1</b> — ground truth: <b>%2</b> (shaded) — fused prediction: <b>%3</b>")
-            .arg(r.index)
-            .arg(QString::fromUtf8(FashionMnist::className(r.label)),
-                 QString::fromUtf8(FashionMnist::className(r.fused.predicted))));
+    truth_->setText(view_.truthText());
 
     updateShareLabel();
     for (QCustomPlot* p : {imagePlot_, heatPlot_, channelPlot_, probabilityPlot_})
@@ -745,46 +662,19 @@ void AttentionPanel::showInspection(const AttentionInspection& r) {
 }
 
 void AttentionPanel::showReport(const EvaluationReport& report, const QString& source) {
-    report_ = report;
-    reportValid_ = true;
-    QVector<double> shares, accuracy, edgeKept, cloudOnly, wire;
-    QVector<double> edgeShares, cloudShares;
-    for (const ShareEvaluation& s : report.shares) {
-        shares.push_back(s.share);
-        accuracy.push_back(100.0 * s.accuracy);
-        wire.push_back(s.meanWireBytes);
-        if (s.edgeKeptAccuracy >= 0) {
-            edgeShares.push_back(s.share);
-            edgeKept.push_back(100.0 * s.edgeKeptAccuracy);
-        }
-        if (s.cloudOnlyAccuracy >= 0) {
-            cloudShares.push_back(s.share);
-            cloudOnly.push_back(100.0 * s.cloudOnlyAccuracy);
-        }
-    }
-    accuracyGraph_->setData(shares, accuracy, true);
-    edgeKeptGraph_->setData(edgeShares, edgeKept, true);
-    cloudOnlyGraph_->setData(cloudShares, cloudOnly, true);
-    bytesGraph_->setData(shares, wire, true);
+    view_.setReport(report, source);
+    const AccuracyCurve curve = view_.accuracyCurve();
+    accuracyGraph_->setData(toVector(curve.shares), toVector(curve.accuracyPercent), true);
+    edgeKeptGraph_->setData(toVector(curve.edgeKeptShares), toVector(curve.edgeKeptPercent), true);
+    cloudOnlyGraph_->setData(toVector(curve.cloudOnlyShares), toVector(curve.cloudOnlyPercent),
+                             true);
+    bytesGraph_->setData(toVector(curve.shares), toVector(curve.wireBytes), true);
     unsplitLine_->setVisible(true);
-    unsplitLine_->point1->setCoords(0, 100.0 * report.unsplitAccuracy);
-    unsplitLine_->point2->setCoords(1, 100.0 * report.unsplitAccuracy);
-
-    // Accuracy axis: tight around the fused curve and the unsplit model; the tails alone may
-    // drop far below and are then clipped rather than flattening the curve that matters.
-    double lo = 100.0 * report.unsplitAccuracy, hi = lo;
-    for (double a : accuracy) {
-        lo = std::min(lo, a);
-        hi = std::max(hi, a);
-    }
-    const double pad = std::max(1.0, 0.35 * (hi - lo));
-    accuracyPlot_->yAxis->setRange(std::max(0.0, lo - 2.5 * pad), std::min(100.0, hi + pad));
-    double maxBytes = 1;
-    for (double b : wire)
-        maxBytes = std::max(maxBytes, b);
-    accuracyPlot_->yAxis2->setRange(0, maxBytes * 1.1);
-    accuracyTitle_->setText(tr("Accuracy vs offload share (%1; unsplit edge model %2, dash-dot)")
-                                .arg(source, percent(report.unsplitAccuracy, 2)));
+    unsplitLine_->point1->setCoords(0, curve.unsplitPercent);
+    unsplitLine_->point2->setCoords(1, curve.unsplitPercent);
+    accuracyPlot_->yAxis->setRange(curve.accuracyMin, curve.accuracyMax);
+    accuracyPlot_->yAxis2->setRange(0, curve.bytesMax);
+    accuracyTitle_->setText(curve.title);
     updateShareMarker();
     updateShareLabel();
     emit evaluationShown();
@@ -796,48 +686,30 @@ void AttentionPanel::updateShareMarker() {
     shareLine_->point1->setCoords(s, 0);
     shareLine_->point2->setCoords(s, 1);
     QVector<double> key, value;
-    if (reportValid_)
-        for (const ShareEvaluation& e : report_.shares)
-            if (std::abs(e.share - s) < 1e-9) {
-                key.push_back(e.share);
-                value.push_back(100.0 * e.accuracy);
-            }
+    for (const auto& [markerShare, accuracy] : view_.shareMarker(s)) {
+        key.push_back(markerShare);
+        value.push_back(accuracy);
+    }
     shareMarker_->setData(key, value, true);
     accuracyPlot_->replot();
 }
 
 void AttentionPanel::updateShareLabel() {
-    const double s = share();
-    QString text = tr("<b>%1</b>").arg(s, 0, 'f', 1);
-    if (inspectionValid_ && std::abs(inspection_.share - s) < 1e-9) {
-        text +=
-            tr(" — %1 maps kept on the edge, %2 offloaded: %3 on the wire (int8), %4 as float32")
-                .arg(inspection_.keptChannels)
-                .arg(inspection_.offloadedChannels)
-                .arg(bytes(double(inspection_.wireBytes)), bytes(double(inspection_.float32Bytes)));
-    }
-    if (reportValid_)
-        for (const ShareEvaluation& e : report_.shares)
-            if (std::abs(e.share - s) < 1e-9)
-                text += tr("; accuracy %1 (%2 pp vs unsplit)")
-                            .arg(percent(e.accuracy, 2))
-                            .arg(100.0 * (e.accuracy - report_.unsplitAccuracy), 0, 'f', 2);
-    shareLabel_->setText(text);
+    shareLabel_->setText(view_.shareLabel(share()));
 }
 
 void AttentionPanel::updateButtons() {
-    const bool busy = loading_ || training_;
-    const bool hasCheckpoint =
-        QFileInfo::exists(QDir(checkpointDirectory()).filePath(QStringLiteral("attention.json")));
-    load_->setEnabled(!busy);
-    browse_->setEnabled(!busy);
-    // Training only into a directory without a checkpoint: it never overwrites one.
-    train_->setEnabled(training_ || (!busy && !hasCheckpoint && !checkpointDirectory().isEmpty()));
-    train_->setText(training_ ? tr("Cancel training") : tr("&Train quick model"));
-    evaluate_->setEnabled(inspector_ && !evaluating_);
-    loadReport_->setEnabled(inspector_ != nullptr || loading_);
+    const AttentionControls c = view_.controls(
+        checkpointDirectory(),
+        QFileInfo::exists(QDir(checkpointDirectory()).filePath(QStringLiteral("attention.json"))));
+    load_->setEnabled(c.load);
+    browse_->setEnabled(c.browse);
+    train_->setEnabled(c.train);
+    train_->setText(c.trainText);
+    evaluate_->setEnabled(c.evaluate);
+    loadReport_->setEnabled(c.loadReport);
     for (QWidget* w : std::initializer_list<QWidget*>{sample_, prev_, next_, random_, shareSlider_})
-        w->setEnabled(inspector_ != nullptr);
+        w->setEnabled(c.navigation);
 }
 
 void AttentionPanel::setStatus(const QString& text, bool error) {
@@ -846,13 +718,14 @@ void AttentionPanel::setStatus(const QString& text, bool error) {
 }
 
 void AttentionPanel::keepImageSquare(QCustomPlot* plot) {
-    if (!inspectionValid_ || plot->axisRect()->width() <= 0 || plot->axisRect()->height() <= 0)
+    const AttentionInspection& inspection = view_.inspection();
+    if (!view_.hasInspection() || plot->axisRect()->width() <= 0 || plot->axisRect()->height() <= 0)
         return;
     // Full image extent, then widen whichever axis has room so that a pixel stays square.
-    plot->xAxis->setRange(-0.5, inspection_.cols - 0.5);
-    plot->yAxis->setRange(-0.5, inspection_.rows - 0.5);
-    const double pxPerCol = plot->axisRect()->width() / double(inspection_.cols);
-    const double pxPerRow = plot->axisRect()->height() / double(inspection_.rows);
+    plot->xAxis->setRange(-0.5, inspection.cols - 0.5);
+    plot->yAxis->setRange(-0.5, inspection.rows - 0.5);
+    const double pxPerCol = plot->axisRect()->width() / double(inspection.cols);
+    const double pxPerRow = plot->axisRect()->height() / double(inspection.rows);
     if (pxPerCol > pxPerRow)
         plot->xAxis->setScaleRatio(plot->yAxis, 1.0);
     else
@@ -860,7 +733,7 @@ void AttentionPanel::keepImageSquare(QCustomPlot* plot) {
 }
 
 void AttentionPanel::maybeReady() {
-    if (inspector_ && inspectionValid_ && reportValid_)
+    if (inspector_ && view_.ready())
         emit ready();
 }
 

@@ -5,9 +5,10 @@
 // Model loading, inspection, evaluation and quick training run on worker threads; the GUI
 // thread only draws results.
 #include "core/attentionstudy/attentioninspector.h"
+#include "widgets/attentionviewmodel.h"
+#include "widgets/backgroundjobs.h"
 
 #include <QString>
-#include <QThreadPool>
 #include <QWidget>
 
 #include <atomic>
@@ -67,15 +68,10 @@ public:
     bool hasModel() const { return inspector_ != nullptr; }
     int sampleIndex() const;
     double share() const;
-    // What is on screen now (valid once inspectionShown was emitted).
-    const AttentionInspection& inspection() const { return inspection_; }
-    const EvaluationReport& evaluation() const { return report_; }
+    // What is on screen now (its inspection is valid once inspectionShown was emitted).
+    const AttentionViewModel& viewModel() const { return view_; }
 
-    // The views, for tests and screenshots.
-    QCustomPlot* imagePlot() const { return imagePlot_; }
-    QCustomPlot* heatPlot() const { return heatPlot_; }
-    QCustomPlot* channelPlot() const { return channelPlot_; }
-    QCustomPlot* probabilityPlot() const { return probabilityPlot_; }
+    // What the widgets draw, for tests to compare with the view model.
     QCustomPlot* accuracyPlot() const { return accuracyPlot_; }
     QCPColorMap* imageMap() const { return imageMap_; }
     QCPColorMap* heatMap() const { return heatMap_; } // Ms at feature resolution, over the image
@@ -91,8 +87,6 @@ public:
     QCPGraph* shareMarker() const { return shareMarker_; }     // the current share on the curve
     QLabel* statusLabel() const { return status_; }
     QPushButton* trainButton() const { return train_; }
-    QSpinBox* sampleSpinBox() const { return sample_; }
-    QSlider* shareSlider() const { return shareSlider_; }
 
     static QColor edgeColor();
     static QColor cloudColor();
@@ -109,11 +103,6 @@ signals:
     void ready();
 
 private:
-    // Runs `job` on `pool`; `done` gets its result on the GUI thread, `error` any exception text.
-    template <typename Result>
-    void runAsync(QThreadPool& pool, std::function<Result()> job, std::function<void(Result)> done,
-                  std::function<void(const QString&)> error);
-
     void buildPlots();
     void requestInspection();
     void showInspection(const AttentionInspection& r);
@@ -131,17 +120,7 @@ private:
     QString pendingReport_;
 
     std::shared_ptr<const AttentionInspector> inspector_;
-    AttentionInspection inspection_;
-    bool inspectionValid_ = false;
-    EvaluationReport report_;
-    bool reportValid_ = false;
-    bool inspecting_ = false;
-    bool inspectAgain_ = false;
-    bool loading_ = false;
-    bool evaluating_ = false;
-    bool training_ = false;
-    std::atomic<bool> cancelTraining_{false};
-    uint64_t loadGeneration_ = 0; // results of an older model are dropped
+    AttentionViewModel view_; // flags, inspection and report, and what they derive
 
     QLineEdit* checkpoint_;
     QPushButton *browse_, *load_, *train_, *evaluate_, *loadReport_, *export_;
@@ -169,8 +148,8 @@ private:
     QCPTextElement* accuracyTitle_;
 
     // Declared last: destroyed first, so no job outlives the members it reports to.
-    QThreadPool interactivePool_; // inspection: one at a time, never behind a long job
-    QThreadPool backgroundPool_;  // loading, evaluation, training
+    BackgroundJobs interactiveJobs_{1}; // inspection: one at a time, never behind a long job
+    BackgroundJobs backgroundJobs_{2};  // loading, evaluation, training
 };
 
 } // namespace dvfo

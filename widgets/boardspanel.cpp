@@ -4,6 +4,7 @@
 #include "remote/ssh/sshsession.h"
 #include "widgets/boarddialog.h"
 #include "widgets/boardlistmodel.h"
+#include "widgets/boardsessionpool.h"
 #include "widgets/boardmonitorview.h"
 #include "widgets/boardspecview.h"
 
@@ -49,7 +50,7 @@ HostKeyDecision askHostKey(QWidget* parent, const HostKeyInfo& k) {
 }
 } // namespace
 
-BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
+BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath, BoardSessionPool* pool)
     : QWidget(parent),
       registry_(registryPath.isEmpty() ? BoardRegistry::defaultPath() : registryPath.toStdString()),
       model_(new BoardListModel(this)), table_(new QTableView), specView_(new BoardSpecView),
@@ -121,6 +122,22 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
     connect(table_, &QTableView::doubleClicked, this, &BoardsPanel::connectSelected);
 
     hostKeyAsker_ = [this](const HostKeyInfo& k) { return askHostKey(this, k); };
+    if (!pool) {
+        ownPool_ = std::make_unique<BoardSessionPool>(registryPath);
+        pool = ownPool_.get();
+    }
+    pool_ = pool;
+    // The questions of every session, whichever panel made it; setHostKeyAsker() replaces them.
+    pool_->setHostKeyAsker([this](const HostKeyInfo& k) { return hostKeyAsker_(k); });
+    pool_->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
+        bool ok = false;
+        const QString v =
+            QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
+        if (!ok)
+            return std::nullopt;
+        return v.toStdString();
+    });
+    connect(pool_, &BoardSessionPool::sessionCreated, this, &BoardsPanel::showStates);
     // Notices of the board list (a migrated boards.json) go to this panel's log, from any thread.
     QPointer<BoardsPanel> self(this);
     BoardRegistry::setNoticeHandler([self](const std::string& notice) {
@@ -139,6 +156,14 @@ BoardsPanel::BoardsPanel(QWidget* parent, const QString& registryPath)
 
 BoardsPanel::~BoardsPanel() {
     BoardRegistry::setNoticeHandler({});
+    if (pool_ && !ownPool_) { // the questions would outlive this panel
+        pool_->setHostKeyAsker({});
+        pool_->setSecretAsker({});
+    }
+}
+
+BoardSession* BoardsPanel::session(const QString& board) const {
+    return pool_ ? pool_->session(board) : nullptr;
 }
 
 void BoardsPanel::reload() {
@@ -164,7 +189,7 @@ void BoardsPanel::updateButtons() {
     const QString b = selectedBoard();
     const int r = model_->indexOf(b);
     const bool user = r >= 0 && !model_->row(r).builtin;
-    auto* s = sessions_.value(b);
+    auto* s = session(b);
     const bool live = s && (s->state() == BoardSession::State::Connected ||
                             s->state() == BoardSession::State::Busy ||
                             s->state() == BoardSession::State::Connecting);
@@ -175,7 +200,7 @@ void BoardsPanel::updateButtons() {
 }
 
 void BoardsPanel::showSelected() {
-    auto* s = sessions_.value(selectedBoard());
+    auto* s = session(selectedBoard());
     monitorView_->setSession(s);
     if (s && !s->probeResult().is_null()) {
         specView_->setSpec(BoardSpec::fromJson(s->probeResult().at("spec")),
@@ -203,24 +228,16 @@ void BoardsPanel::showSelected() {
 }
 
 BoardSession* BoardsPanel::ensureSession(const QString& board) {
-    if (auto* s = sessions_.value(board))
-        return s;
-    const int r = model_->indexOf(board);
-    if (r < 0)
+    if (!pool_)
         return nullptr;
-    std::optional<BoardEntry> entry;
-    if (r >= 0 && !model_->row(r).builtin)
-        entry = model_->row(r).entry;
-    auto* s = new BoardSession(board, entry, this);
-    s->setHostKeyAsker([this](const HostKeyInfo& k) { return hostKeyAsker_(k); });
-    s->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
-        bool ok = false;
-        const QString v =
-            QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
-        if (!ok)
-            return std::nullopt;
-        return v.toStdString();
-    });
+    QString error;
+    BoardSession* s = pool_->ensure(board, &error);
+    if (!s)
+        log(error);
+    return s;
+}
+
+void BoardsPanel::showStates(const QString& board, BoardSession* s) {
     connect(s, &BoardSession::status, this,
             [this, board](const QString& m) { log(board + ": " + m); });
     connect(s, &BoardSession::stateChanged, this,
@@ -242,20 +259,19 @@ BoardSession* BoardsPanel::ensureSession(const QString& board) {
                 if (st == BoardSession::State::Disconnected || st == BoardSession::State::Failed)
                     emit sessionClosed(board);
             });
-    sessions_.insert(board, s);
-    return s;
 }
 
 void BoardsPanel::connectSelected() {
     const QString b = selectedBoard();
     if (b.isEmpty())
         return;
-    ensureSession(b)->connectBoard();
+    if (BoardSession* s = ensureSession(b))
+        s->connectBoard();
     updateButtons();
 }
 
 void BoardsPanel::disconnectSelected() {
-    if (auto* s = sessions_.value(selectedBoard()))
+    if (auto* s = session(selectedBoard()))
         s->disconnectBoard();
 }
 
@@ -282,8 +298,8 @@ void BoardsPanel::editSelected() {
         return;
     if (d.entry().name != old.name)
         registry_.modify([&](BoardRegistry& r) { r.remove(old.name); });
-    if (auto* s = sessions_.take(QString::fromStdString(old.name)))
-        s->deleteLater(); // the connection used the old settings
+    if (pool_)
+        pool_->close(QString::fromStdString(old.name)); // the connection used the old settings
     addBoard(d.entry());
 }
 
@@ -298,8 +314,8 @@ void BoardsPanel::removeSelected() {
         QMessageBox::warning(this, tr("Board not removed"), QString::fromStdString(e.what()));
         return;
     }
-    if (auto* s = sessions_.take(b))
-        s->deleteLater();
+    if (pool_)
+        pool_->close(b);
     reload();
 }
 

@@ -8,6 +8,7 @@
 #include "remote/client/deploymenthistory.h"
 #include "remote/client/fleetdeployer.h"
 #include "widgets/boardsession.h"
+#include "widgets/boardsessionpool.h"
 #include "widgets/fleetmodel.h"
 
 #include <qcustomplot.h>
@@ -34,7 +35,6 @@
 
 #include <cmath>
 #include <memory>
-#include <thread>
 
 namespace dvfo {
 
@@ -43,6 +43,7 @@ namespace {
 const QString kStatusTag = QStringLiteral("fleet-status");
 const QString kTelemetryTag = QStringLiteral("fleet-telemetry");
 constexpr int kTelemetryBatch = 2000;
+const QString kDeployJob = QStringLiteral("deploy"); // a deployment or a rollback, one at a time
 
 QColor boardColor(int i) {
     static const QColor colors[] = {
@@ -197,8 +198,24 @@ FleetPanel::~FleetPanel() {
     for (BoardSession* s : std::as_const(watched_))
         disconnect(s, nullptr, this, nullptr);
     watched_.clear();
-    qDeleteAll(ownSessions_);
-    ownSessions_.clear();
+    ownPool_.reset();
+}
+
+void FleetPanel::setSessionPool(BoardSessionPool* pool) {
+    pool_ = pool;
+    // Sessions any panel opens are watched at once: a connection made in the Boards tab polls.
+    connect(pool_, &BoardSessionPool::sessionCreated, this,
+            [this](const QString&, BoardSession* s) { watch(s); });
+    for (const QString& board : pool_->boards())
+        watch(pool_->session(board));
+}
+
+BoardSessionPool* FleetPanel::sessions() {
+    if (!pool_) { // on its own (tests): its own sessions
+        ownPool_ = std::make_unique<BoardSessionPool>(registryPath_);
+        setSessionPool(ownPool_.get());
+    }
+    return pool_;
 }
 
 void FleetPanel::setRuntimeRoot(const QString& root) {
@@ -220,13 +237,6 @@ void FleetPanel::reloadBoards() {
     showLastDeployments(boards);
 }
 
-QString FleetPanel::deploymentText(DeploymentKind kind, DeploymentStatus status,
-                                   const std::string& version, const std::string& startedAt) {
-    return QString::fromStdString(
-        (kind == DeploymentKind::Rollback ? "rollback " : "") + std::string(toString(status)) +
-        (version.empty() ? "" : " " + version) + (startedAt.empty() ? "" : ", " + startedAt));
-}
-
 void FleetPanel::showLastDeployments(const QStringList& boards) {
     try {
         BundleStore store(workspaceFile());
@@ -234,8 +244,9 @@ void FleetPanel::showLastDeployments(const QStringList& boards) {
             const auto history = store.history(board.toStdString());
             if (!history.empty()) {
                 const DeploymentRecord& last = history.front();
-                model_->setDeployState(board, deploymentText(last.kind, last.status,
-                                                             last.bundleVersion, last.startedAt));
+                model_->setDeployState(board, FleetViewModel::deploymentText(last.kind, last.status,
+                                                                             last.bundleVersion,
+                                                                             last.startedAt));
             }
         }
     } catch (const std::exception& e) {
@@ -281,28 +292,6 @@ void FleetPanel::log(const QString& line) {
                           line);
 }
 
-BoardSession* FleetPanel::sessionFor(const QString& board) {
-    if (provider_) {
-        if (BoardSession* s = provider_(board))
-            return s;
-    }
-    if (BoardSession* s = ownSessions_.value(board))
-        return s;
-    std::optional<BoardEntry> entry;
-    if (!board.startsWith(QStringLiteral("emulated:"))) {
-        try {
-            BoardRegistry registry(registryFile());
-            entry = registry.find(board.toStdString());
-        } catch (const std::exception&) {
-        }
-        if (!entry)
-            return nullptr;
-    }
-    auto* s = new BoardSession(board, entry, this);
-    ownSessions_.insert(board, s);
-    return s;
-}
-
 void FleetPanel::watch(BoardSession* s) {
     if (watched_.contains(s))
         return;
@@ -336,9 +325,10 @@ void FleetPanel::watch(BoardSession* s) {
 }
 
 void FleetPanel::connectBoard(const QString& board) {
-    BoardSession* s = sessionFor(board);
+    QString error;
+    BoardSession* s = sessions()->ensure(board, &error);
     if (!s) {
-        status_->setText(tr("%1 is not in the board list").arg(board));
+        status_->setText(error);
         return;
     }
     watch(s);
@@ -353,9 +343,7 @@ void FleetPanel::connectBoard(const QString& board) {
 
 void FleetPanel::pollNow() {
     for (const QString& board : model_->boards()) {
-        BoardSession* s = provider_ ? provider_(board) : ownSessions_.value(board);
-        if (!s)
-            s = ownSessions_.value(board);
+        BoardSession* s = pool_ ? pool_->session(board) : nullptr;
         if (!s)
             continue;
         watch(s);
@@ -395,12 +383,9 @@ void FleetPanel::onFinished(BoardSession* s, const QString& tag, const QString& 
         // from another workspace has none: look again only every few seconds.
         const QString shown =
             model_->data(model_->index(model_->rowOf(board), FleetModel::Deploy)).toString();
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        if (!deploying_ && !running.empty() && !shown.contains(QString::fromStdString(running)) &&
-            (running != before || now >= nextHistoryLookupMs_.value(board))) {
-            nextHistoryLookupMs_.insert(board, now + 5000);
+        if (view_.shouldLookUpDeployment(board, before, running, shown,
+                                         QDateTime::currentMSecsSinceEpoch()))
             showLastDeployments({board});
-        }
         return;
     }
     pending_.remove(board);
@@ -446,25 +431,21 @@ void FleetPanel::refreshPlots() {
         p->rescaleAxes(true);
         p->replot(QCustomPlot::rpQueuedReplot);
     }
-    QString board = selectedBoard();
-    if (board.isEmpty()) {
-        for (const QString& b : model_->boards())
-            if (!model_->series(b).t.isEmpty()) {
-                board = b;
-                break;
-            }
-    }
+    QStringList withTelemetry;
+    for (const QString& b : model_->boards())
+        if (!model_->series(b).t.isEmpty())
+            withTelemetry << b;
+    const QString board = FleetViewModel::decisionBoard(selectedBoard(), withTelemetry);
     const TelemetrySeries& s = model_->series(board);
     setSeries(decisionPlot_->graph(0), s.t, s.share);
     setSeries(decisionPlot_->graph(1), s.t, s.gpuMhz);
-    decisionPlot_->xAxis->setLabel(board.isEmpty() ? tr("time")
-                                                   : tr("time — decisions of %1").arg(board));
+    decisionPlot_->xAxis->setLabel(FleetViewModel::decisionAxisLabel(board));
     decisionPlot_->graph(0)->rescaleKeyAxis();
     // The clock axis starts at 0: a steady clock is then a line of its own, not the plot's
     // bottom edge under the share (mostly 0 too).
     bool found = false;
     const QCPRange clocks = decisionPlot_->graph(1)->getValueRange(found);
-    decisionPlot_->yAxis2->setRange(0, found && clocks.upper > 0 ? clocks.upper * 1.15 : 1.0);
+    decisionPlot_->yAxis2->setRange(0, FleetViewModel::clockAxisUpper(found, clocks.upper));
     decisionPlot_->yAxis->setRange(-0.05, 1.05);
     decisionPlot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -533,7 +514,7 @@ void FleetPanel::chooseAndDeploy() {
 }
 
 bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel) {
-    if (deploying_) {
+    if (!view_.canDeploy()) {
         status_->setText(tr("A deployment is already running."));
         return false;
     }
@@ -587,7 +568,7 @@ bool FleetPanel::deploy(qint64 bundleId, const QStringList& boards, int parallel
 }
 
 void FleetPanel::rollback(const QStringList& boards) {
-    if (deploying_)
+    if (!view_.canDeploy())
         return;
     QStringList names;
     const std::vector<BoardEntry> entries = boardEntries(boards, &names);
@@ -639,24 +620,22 @@ DeployOptions FleetPanel::deployOptions() const {
 
 void FleetPanel::runDeployJob(const QStringList& boards,
                               std::function<std::vector<DeployResult>()> job, qint64 bundleId) {
-    deploying_ = true;
-    deploy_->setEnabled(false);
-    rollback_->setEnabled(false);
+    view_.setDeploying(true);
+    deploy_->setEnabled(view_.canDeploy());
+    rollback_->setEnabled(view_.canDeploy());
     for (const QString& b : boards)
         model_->setDeployState(b, tr("queued"));
-    QPointer<FleetPanel> self(this);
-    // Detached: FleetDeployer never throws and bounds its own connections; the answer comes back
-    // through the event loop and is dropped if the panel is gone by then.
-    std::thread([self, boards, job = std::move(job), bundleId] {
-        auto results = std::make_shared<std::vector<DeployResult>>(job());
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, boards, results, bundleId] {
-                if (self)
-                    self->deployDone(boards, *results, bundleId);
-            },
-            Qt::QueuedConnection);
-    }).detach();
+    // FleetDeployer bounds its own connections; closing the panel waits for the deployment
+    // (each board ends switched or rolled back, never half-way).
+    jobs_.run(
+        kDeployJob, [job = std::move(job)](const BackgroundJobs::Context&) { return job(); },
+        [this, boards, bundleId](const std::vector<DeployResult>& results) {
+            deployDone(boards, results, bundleId);
+        },
+        [this, boards, bundleId](const QString& message) {
+            log(tr("Deployment stopped: %1").arg(message));
+            deployDone(boards, {}, bundleId);
+        });
 }
 
 // On the deployment's worker thread: each board's history row is written before its first step
@@ -684,15 +663,16 @@ void FleetPanel::deployDone(const QStringList& boards, const std::vector<DeployR
     (void)bundleId; // the history rows were written by the deployment itself (attachHistory)
     for (const DeployResult& r : results) {
         const QString b = QString::fromStdString(r.board);
-        model_->setDeployState(b, deploymentText(r.kind, r.status, r.version, r.startedAt));
+        model_->setDeployState(
+            b, FleetViewModel::deploymentText(r.kind, r.status, r.version, r.startedAt));
         log(b + QStringLiteral("  ") +
             QString::fromStdString(toString(r.status) + (": " + r.message)));
     }
     const QString summary = QString::fromStdString(FleetDeployer::summary(results));
     status_->setText(summary);
-    deploying_ = false;
-    deploy_->setEnabled(true);
-    rollback_->setEnabled(true);
+    view_.setDeploying(false);
+    deploy_->setEnabled(view_.canDeploy());
+    rollback_->setEnabled(view_.canDeploy());
     pollNow();
     emit deploymentFinished(summary);
 }

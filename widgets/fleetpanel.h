@@ -1,7 +1,9 @@
 #pragma once
 #include "core/board/boardregistry.h"
 #include "core/workspace/deploymentstatus.h"
+#include "widgets/backgroundjobs.h"
 #include "widgets/boardsession.h"
+#include "widgets/fleetviewmodel.h"
 
 #include <QHash>
 #include <QMap>
@@ -10,6 +12,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 class QCheckBox;
@@ -24,6 +27,7 @@ class QTimer;
 
 namespace dvfo {
 
+class BoardSessionPool;
 class FleetModel;
 struct DeployOptions;
 struct DeployResult;
@@ -37,15 +41,13 @@ struct DeployResult;
 class FleetPanel : public QWidget {
     Q_OBJECT
 public:
-    using SessionProvider = std::function<BoardSession*(const QString& board)>;
-
     // registryPath/workspacePath: empty = the defaults (boards.json, workspace.db).
     explicit FleetPanel(QWidget* parent = nullptr, const QString& registryPath = {},
                         const QString& workspacePath = {});
     ~FleetPanel() override;
 
-    // Share another panel's sessions (one agent session per board); default: own sessions.
-    void setSessionProvider(SessionProvider provider) { provider_ = std::move(provider); }
+    // The studio's sessions (one agent session per board); without one the panel makes its own.
+    void setSessionPool(BoardSessionPool* pool);
     // Where the runtime keeps its bundles and telemetry on the boards; empty = the board's default.
     void setRuntimeRoot(const QString& root);
 
@@ -65,14 +67,14 @@ public:
     // bundle, no known board).
     bool deploy(qint64 bundleId, const QStringList& boards, int parallel = 4);
     void rollback(const QStringList& boards);
-    bool deploying() const { return deploying_; }
+    bool deploying() const { return view_.deploying(); }
 
 signals:
     void polled(const QString& board);
     void deploymentFinished(const QString& summary);
 
 private:
-    BoardSession* sessionFor(const QString& board);
+    BoardSessionPool* sessions();
     void watch(BoardSession* s);
     void onFinished(BoardSession* s, const QString& tag, const QString& resultJson);
     void onFailed(BoardSession* s, const QString& tag, const QString& message);
@@ -89,8 +91,6 @@ private:
     std::string workspaceFile() const;
     // The newest row of the workspace's deployment history of each board, in the table.
     void showLastDeployments(const QStringList& boards);
-    static QString deploymentText(DeploymentKind kind, DeploymentStatus status,
-                                  const std::string& version, const std::string& startedAt);
     // The entries of `boards` that are emulated or in the board list (their names in `names`);
     // the others are logged as skipped.
     std::vector<BoardEntry> boardEntries(const QStringList& boards, QStringList* names);
@@ -99,12 +99,11 @@ private:
     void log(const QString& line);
 
     QString registryPath_, workspacePath_;
-    SessionProvider provider_;
-    QMap<QString, BoardSession*> ownSessions_;
+    BoardSessionPool* pool_ = nullptr;
+    std::unique_ptr<BoardSessionPool> ownPool_; // when no pool was given
     QSet<BoardSession*> watched_;
     QSet<QString> pending_; // boards with a poll in flight: never queue polls behind a long request
     QHash<QString, BoardSession::State> lastState_; // per board: the session state last seen
-    QHash<QString, qint64> nextHistoryLookupMs_; // per board: when to look for its deployment again
     FleetModel* model_;
     QTableView* table_;
     QCustomPlot *latencyPlot_, *energyPlot_, *decisionPlot_;
@@ -115,7 +114,9 @@ private:
     QLabel* status_;
     QPlainTextEdit* log_;
     QTimer* timer_;
-    bool deploying_ = false;
+    FleetViewModel view_; // deploy state, history lookups, what the decision plot shows
+    // Declared last: destroyed first, so a deployment ends before the members it reports to.
+    BackgroundJobs jobs_;
 };
 
 } // namespace dvfo

@@ -1,6 +1,7 @@
 #include "widgets/mainwindow.h"
 
 #include "widgets/attentionpanel.h"
+#include "widgets/boardsessionpool.h"
 #include "widgets/boardspanel.h"
 #include "widgets/fleetpanel.h"
 #include "core/workspace/profilestore.h"
@@ -18,7 +19,9 @@
 namespace dvfo {
 
 MainWindow::MainWindow(QWidget* parent, const QString& registryPath, const QString& workspacePath)
-    : QMainWindow(parent), tabs_(new QTabWidget), boards_(new BoardsPanel(nullptr, registryPath)) {
+    : QMainWindow(parent), tabs_(new QTabWidget),
+      boardSessions_(std::make_unique<BoardSessionPool>(registryPath)),
+      boards_(new BoardsPanel(nullptr, registryPath, boardSessions_.get())) {
     setWindowTitle(tr("DVFO Studio"));
     tabs_->setDocumentMode(true);
     tabs_->addTab(boards_, tr("&Boards"));
@@ -34,7 +37,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& registryPath, const QStri
         storeError = QString::fromStdString(e.what());
     }
     profile_ = new ProfilePanel(store_.get(), nullptr, registryPath);
-    profile_->setBoardsPanel(boards_);
+    profile_->setSessionPool(boardSessions_.get());
     profile_->setStoreError(storeError);
     results_ = new ResultsPanel(workspace);
     sessions_ = new SessionsPanel(store_.get());
@@ -42,8 +45,7 @@ MainWindow::MainWindow(QWidget* parent, const QString& registryPath, const QStri
     tabs_->addTab(results_, tr("&Results"));
     tabs_->addTab(sessions_, tr("&Sessions"));
     fleet_ = new FleetPanel(nullptr, registryPath, workspace);
-    fleet_->setSessionProvider(
-        [this](const QString& board) { return boards_->ensureSession(board); });
+    fleet_->setSessionPool(boardSessions_.get());
     tabs_->addTab(fleet_, tr("&Fleet"));
     training_ = new TrainingPanel(workspace);
     tabs_->insertTab(tabs_->indexOf(sessions_) + 1, training_,

@@ -7,6 +7,7 @@ class QTabWidget;
 namespace dvfo {
 
 class AttentionPanel;
+class BoardSessionPool;
 class BoardsPanel;
 class FleetPanel;
 class ProfilePanel;
@@ -34,6 +35,9 @@ public:
 
 private:
     QTabWidget* tabs_;
+    // One agent session per board for every panel. Closed before the panels go (they outlive
+    // their sessions' last signals), after the window's own destructor.
+    std::unique_ptr<BoardSessionPool> boardSessions_;
     BoardsPanel* boards_;
     AttentionPanel* attention_ = nullptr;
     std::unique_ptr<ProfileStore> store_; // the workspace, shared by the GUI-thread panels

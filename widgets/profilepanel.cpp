@@ -6,7 +6,7 @@
 #include "core/workflow/sweepdriver.h"
 #include "core/profile/sweepplanner.h"
 #include "widgets/boardsession.h"
-#include "widgets/boardspanel.h"
+#include "widgets/boardsessionpool.h"
 #include "widgets/interactiveplot.h"
 #include "widgets/profileresultmodel.h"
 
@@ -32,22 +32,6 @@ namespace {
 const QColor kRailColors[] = {QColor(214, 72, 40),  QColor(50, 100, 180), QColor(40, 150, 90),
                               QColor(150, 80, 170), QColor(200, 150, 30), QColor(90, 90, 90)};
 
-QString duration(double seconds) {
-    if (!std::isfinite(seconds) || seconds < 0)
-        return QStringLiteral("?");
-    const qint64 s = qint64(std::llround(seconds));
-    if (s >= 3600)
-        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
-    if (s >= 60)
-        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
-    return QStringLiteral("%1 s").arg(s);
-}
-
-double isoSeconds(const std::string& a, const std::string& b) {
-    const QDateTime ta = QDateTime::fromString(QString::fromStdString(a), Qt::ISODateWithMs);
-    const QDateTime tb = QDateTime::fromString(QString::fromStdString(b), Qt::ISODateWithMs);
-    return ta.isValid() && tb.isValid() ? double(ta.msecsTo(tb)) / 1000.0 : -1;
-}
 } // namespace
 
 ProfilePanel::ProfilePanel(ProfileStore* store, QWidget* parent, const QString& registryPath)
@@ -194,7 +178,21 @@ ProfilePanel::~ProfilePanel() {
     // Sessions outlive nothing of ours: stop listening, then close the ones this panel opened.
     for (BoardSession* s : std::as_const(watched_))
         disconnect(s, nullptr, this, nullptr);
-    qDeleteAll(ownSessions_);
+    ownPool_.reset();
+}
+
+BoardSessionPool* ProfilePanel::sessions() {
+    if (!pool_) { // on its own (tests): its own sessions, asking for passwords itself
+        ownPool_ = std::make_unique<BoardSessionPool>(registryPath_);
+        ownPool_->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
+            bool ok = false;
+            const QString v =
+                QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
+            return ok ? std::optional<std::string>(v.toStdString()) : std::nullopt;
+        });
+        pool_ = ownPool_.get();
+    }
+    return pool_;
 }
 
 void ProfilePanel::setBoard(const QString& board) {
@@ -270,7 +268,7 @@ void ProfilePanel::updateEstimate() {
     // Tuples: exact from the board's tables (the probe, or the built-in spec of an emulated board).
     std::optional<BoardSpec> spec;
     const QString b = board();
-    BoardSession* live = boards_ ? boards_->session(b) : ownSessions_.value(b);
+    BoardSession* live = pool_ ? pool_->session(b) : nullptr;
     try {
         if (live && !live->probeResult().is_null())
             spec = BoardSpec::fromJson(live->probeResult().at("spec"));
@@ -293,83 +291,26 @@ void ProfilePanel::updateEstimate() {
                                .arg(QString::fromStdString(e.what()).toHtmlEscaped()));
         return;
     }
-    // Time per unit run: from the newest finished session of this model (same board preferred),
-    // whose wall time per tuple the store knows; a rough default before the first one.
-    size_t units = 12;
-    double unitSeconds = 0.004;
-    QString basis = tr("rough default until a sweep of this model is stored");
+    // Time per unit run: from the newest finished session of this model (same board preferred).
+    SweepTiming timing;
     if (store_) {
         try {
-            const SessionInfo* best = nullptr;
-            const auto sessions = store_->sessions();
-            for (const auto& s : sessions) {
-                if (s.model != model_->currentText().toStdString() || s.completedTupleCount == 0 ||
-                    s.endedAt.empty())
-                    continue;
-                if (!best ||
-                    (s.boardName == b.toStdString()) >= (best->boardName == b.toStdString()))
-                    best = &s;
-            }
-            if (best) {
-                const auto settings = nlohmann::json::parse(best->settingsJson);
-                const int runs = settings.value("warmup", 1) + settings.value("repeat", 5);
-                units = size_t(best->measurementCount / best->completedTupleCount);
-                const double perTuple =
-                    isoSeconds(best->startedAt, best->endedAt) / double(best->completedTupleCount);
-                if (units > 0 && perTuple > 0) {
-                    unitSeconds = std::max(1e-5, (perTuple - 0.05) /
-                                                     double(units * size_t(std::max(1, runs))));
-                    basis = tr("timed from session #%1").arg(best->id);
-                }
-            }
+            timing = ProfileViewModel::timingFrom(
+                store_->sessions(), model_->currentText().toStdString(), b.toStdString());
         } catch (const std::exception&) {
+            // The workspace unreadable right now: the rough default.
         }
     }
-    const double seconds = SweepPlanner::estimateSeconds(tuples, units, warmup_->value(),
-                                                         repeat_->value(), unitSeconds);
-    estimate_->setText(
-        tr("%1 %2 × %3 layers ≈ %4 (%5)")
-            .arg(AdaptiveSweepPlanner::isAdaptive(plan().toStdString()) ? tr("at most") : QString())
-            .arg(tuples == 1 ? tr("1 tuple") : tr("%1 tuples").arg(tuples))
-            .arg(units)
-            .arg(duration(seconds), basis)
-            .trimmed());
+    estimate_->setText(ProfileViewModel::estimateText(
+        tuples, AdaptiveSweepPlanner::isAdaptive(plan().toStdString()), timing, warmup_->value(),
+        repeat_->value()));
 }
 
 BoardSession* ProfilePanel::sessionFor(const QString& board) {
-    if (boards_) {
-        // One session per board: the Boards tab's, connected through its usual path (host-key and
-        // password dialogs included).
-        if (!boards_->session(board)) {
-            boards_->selectBoard(board);
-            if (boards_->selectedBoard() == board)
-                boards_->connectSelected();
-        }
-        if (BoardSession* s = boards_->session(board))
-            return s;
-    }
-    if (BoardSession* s = ownSessions_.value(board))
-        return s;
-    std::optional<BoardEntry> entry;
-    if (!board.startsWith(QStringLiteral("emulated:"))) {
-        try {
-            BoardRegistry registry(registryPath_.isEmpty() ? BoardRegistry::defaultPath()
-                                                           : registryPath_.toStdString());
-            entry = registry.find(board.toStdString());
-        } catch (const std::exception& e) {
-            setStatus(tr("Board list unreadable: %1").arg(QString::fromStdString(e.what())));
-        }
-        if (!entry)
-            return nullptr;
-    }
-    auto* s = new BoardSession(board, entry, this);
-    s->setSecretAsker([this](const QString& prompt) -> std::optional<std::string> {
-        bool ok = false;
-        const QString v =
-            QInputDialog::getText(this, tr("SSH"), prompt, QLineEdit::Password, QString(), &ok);
-        return ok ? std::optional<std::string>(v.toStdString()) : std::nullopt;
-    });
-    ownSessions_.insert(board, s);
+    QString error;
+    BoardSession* s = sessions()->ensure(board, &error);
+    if (!s)
+        setStatus(error); // names the board: unknown, or the board list unreadable
     return s;
 }
 
@@ -380,7 +321,7 @@ void ProfilePanel::watch(BoardSession* s) {
     connect(s, &QObject::destroyed, this, [this, s] { watched_.remove(s); });
     connect(s, &BoardSession::event, this, &ProfilePanel::onEvent);
     connect(s, &BoardSession::finished, this,
-            [this](const QString& tag, const QString&) { onFinished(tag); });
+            [this](const QString& tag, const QString& result) { onFinished(tag, result); });
     connect(s, &BoardSession::failed, this, &ProfilePanel::onFailed);
     connect(s, &BoardSession::stateChanged, this,
             [this, s](BoardSession::State st, const QString& msg) {
@@ -449,10 +390,8 @@ bool ProfilePanel::begin(const Job& job) {
         return false;
     }
     BoardSession* s = sessionFor(job.board);
-    if (!s) {
-        setStatus(tr("Unknown board %1: add it in the Boards tab.").arg(job.board));
-        return false;
-    }
+    if (!s)
+        return false; // sessionFor said why
     job_ = job;
     session_ = s;
     watch(s);
@@ -514,12 +453,43 @@ void ProfilePanel::launch() {
             .arg(sessionId_)
             .arg(job_.model, job_.board, job_.plan,
                  job_.resumeId ? tr(" (resumed, %1 tuples left)").arg(tuples.size()) : QString()));
+    if (driver_->wantsSwitchTimes()) {
+        // How long each clock change takes, kept with the session as `dvfo profile` keeps it, so
+        // training and evaluation charge what the board measured; the first stage follows.
+        firstStage_ = tuples;
+        tag_ = QStringLiteral("switch-%1").arg(++requestCounter_);
+        session_->request(tag_, QString::fromLatin1(SweepDriver::kMeasureSwitchRequest),
+                          nlohmann::json::object());
+        return;
+    }
+    sendStage(tuples);
+}
+
+void ProfilePanel::startAfterSwitchTimes(const QString& resultJson, const QString& error) {
+    const std::vector<FrequencyTuple> tuples = std::move(firstStage_);
+    firstStage_.clear();
+    QString why = error;
+    if (why.isEmpty()) {
+        try {
+            driver_->storeSwitchTimes(nlohmann::json::parse(resultJson.toStdString()));
+        } catch (const std::exception& e) {
+            why = QString::fromStdString(e.what());
+        }
+    }
+    if (!why.isEmpty())
+        setStatus(tr("Session %1: clock switch times not measured (%2); the board's model will be "
+                     "charged.")
+                      .arg(sessionId_)
+                      .arg(why));
+    if (state_ == State::Pausing || state_ == State::Cancelling) {
+        finish(SessionStatus::Cancelled, state_ == State::Pausing ? tr("paused") : tr("cancelled"));
+        return;
+    }
     sendStage(tuples);
 }
 
 void ProfilePanel::sendStage(const std::vector<FrequencyTuple>& tuples) {
     driver_->beginStage(tuples);
-    stageLayers_ = 0;
     stageClock_.start();
     tag_ = QStringLiteral("profile-%1").arg(++requestCounter_);
     session_->request(tag_, QStringLiteral("profile"), driver_->stageRequest());
@@ -552,28 +522,21 @@ void ProfilePanel::showStageStart(const SweepStageStart& start) {
         ticker->addTick(i++, QString::fromStdString(name));
     layerPlot_->xAxis->setTicker(ticker);
     layerPlot_->xAxis->setRange(-0.7, double(units) - 0.3);
-    progress_->setRange(0, int(units * driver_->stageTuples().size()));
+    view_.beginStage(units, driver_->stageTuples().size());
+    progress_->setRange(0, view_.progressMaximum());
     progress_->setValue(0);
     // Older agents do not say where the layers run: then the label stays hidden.
-    const QString device = QString::fromStdString(start.executionDevice);
-    const QString warning = QString::fromStdString(start.warning);
-    QString text = device.isEmpty() ? QString() : tr("Layers run on %1.").arg(device);
-    if (!warning.isEmpty())
-        text += (text.isEmpty() ? QString() : QStringLiteral(" ")) + tr("Warning: %1").arg(warning);
-    deviceLabel_->setText(text);
-    deviceLabel_->setStyleSheet(
-        warning.isEmpty() ? QString() : QStringLiteral("color: #b00020; font-weight: bold"));
-    deviceLabel_->setVisible(!text.isEmpty());
+    const DeviceLine line = ProfileViewModel::deviceLine(start.executionDevice, start.warning);
+    deviceLabel_->setText(line.text);
+    deviceLabel_->setStyleSheet(line.warning ? QStringLiteral("color: #b00020; font-weight: bold")
+                                             : QString());
+    deviceLabel_->setVisible(line.visible());
 }
 
 void ProfilePanel::showTupleStart(const FrequencyTuple& t, int index) {
-    tupleLabel_->setText(tr("Measuring %1 MHz (%2 of %3%4)")
-                             .arg(QString::fromStdString(ProfileResultModel::mhzLabel(t)))
-                             .arg(index + 1)
-                             .arg(driver_->stageTuples().size())
-                             .arg(driver_->isAdaptive() && !driver_->costs().empty()
-                                      ? tr(", refinement")
-                                      : QString()));
+    tupleLabel_->setText(ProfileViewModel::tupleText(
+        QString::fromStdString(ProfileResultModel::mhzLabel(t)), index,
+        driver_->stageTuples().size(), driver_->isAdaptive() && !driver_->costs().empty()));
     layerBars_->data()->clear();
     layerPlot_->yAxis->setRange(0, 1e-3); // each tuple gets its own scale, grown as layers arrive
     layerPlot_->replotLater();
@@ -581,14 +544,13 @@ void ProfilePanel::showTupleStart(const FrequencyTuple& t, int index) {
 
 void ProfilePanel::showConditions(const TupleConditions& c) {
     if (c.throttled)
-        setStatus(tr("Tuple %1 MHz was throttled: clocks in force %2 MHz")
-                      .arg(QString::fromStdString(ProfileResultModel::mhzLabel(c.pinned)),
-                           QString::fromStdString(ProfileResultModel::mhzLabel(c.inForce))));
+        setStatus(ProfileViewModel::throttledText(
+            QString::fromStdString(ProfileResultModel::mhzLabel(c.pinned)),
+            QString::fromStdString(ProfileResultModel::mhzLabel(c.inForce))));
 }
 
 void ProfilePanel::showLayer(const LayerRecord& r) {
-    ++stageLayers_;
-    ++measuredLayers_;
+    view_.layerArrived();
     layerBars_->addData(double(r.layerIndex), r.latency.medianMs);
     layerPlot_->yAxis->setRange(
         0, std::max(layerPlot_->yAxis->range().upper, r.latency.medianMs * 1.1));
@@ -609,14 +571,9 @@ void ProfilePanel::showLayer(const LayerRecord& r) {
     powerPlot_->rescaleAxes();
     powerPlot_->yAxis->setRangeLower(0);
     powerPlot_->replotLater();
-    progress_->setValue(int(stageLayers_));
-    const double elapsed = double(stageClock_.elapsed()) / 1000.0;
-    const double remaining =
-        elapsed / double(stageLayers_) * double(progress_->maximum() - int(stageLayers_));
-    eta_->setText(
-        tr("Elapsed %1, ETA %2%3")
-            .arg(duration(double(sweepClock_.elapsed()) / 1000.0), duration(remaining),
-                 driver_->isAdaptive() ? tr(" (this stage; refinements may follow)") : QString()));
+    progress_->setValue(view_.progressValue());
+    eta_->setText(view_.etaText(double(sweepClock_.elapsed()) / 1000.0,
+                                double(stageClock_.elapsed()) / 1000.0, driver_->isAdaptive()));
 }
 
 void ProfilePanel::onTupleStored(const FrequencyTuple& tuple) {
@@ -625,9 +582,13 @@ void ProfilePanel::onTupleStored(const FrequencyTuple& tuple) {
         session_->cancelRequest(); // the tuple is safe: stop here
 }
 
-void ProfilePanel::onFinished(const QString& tag) {
+void ProfilePanel::onFinished(const QString& tag, const QString& resultJson) {
     if (tag != tag_ || state_ == State::Idle)
         return;
+    if (!firstStage_.empty()) { // the switch times came back
+        startAfterSwitchTimes(resultJson, {});
+        return;
+    }
     const auto next = driver_->refinement();
     if (!next.empty()) {
         if (state_ == State::Pausing || state_ == State::Cancelling) {
@@ -647,6 +608,11 @@ void ProfilePanel::onFinished(const QString& tag) {
 void ProfilePanel::onFailed(const QString& tag, const QString& message) {
     if (tag != tag_ || state_ == State::Idle)
         return;
+    if (!firstStage_.empty() && state_ == State::Running) { // e.g. an agent without the request
+        startAfterSwitchTimes({}, message);
+        return;
+    }
+    firstStage_.clear();
     if (state_ == State::Pausing)
         finish(SessionStatus::Cancelled, tr("paused"));
     else if (state_ == State::Cancelling)
@@ -669,12 +635,9 @@ void ProfilePanel::finish(SessionStatus status, const QString& message) {
         stored = store_->completedTuples(sessionId_).size();
     } catch (const std::exception&) {
     }
-    setStatus(tr("Session %1 %2: %3 tuples stored.%4")
-                  .arg(sessionId_)
-                  .arg(message)
-                  .arg(stored)
-                  .arg(resumable_ ? tr(" Resume measures only the missing tuples.") : QString()));
-    eta_->setText(tr("Took %1").arg(duration(double(sweepClock_.elapsed()) / 1000.0)));
+    setStatus(ProfileViewModel::finishedText(sessionId_, message, stored, resumable_ != 0));
+    eta_->setText(
+        tr("Took %1").arg(ProfileViewModel::duration(double(sweepClock_.elapsed()) / 1000.0)));
     updateEstimate(); // the stored timing improves the next estimate
     emit sessionsChanged();
     emit sweepEnded(sessionId_, QString::fromLatin1(toString(status)));
@@ -710,7 +673,7 @@ void ProfilePanel::resetLiveViews() {
     for (QCPGraph* g : railGraphs_)
         powerPlot_->removeGraph(g);
     railGraphs_.clear();
-    measuredLayers_ = 0;
+    view_.beginSweep();
     progress_->setValue(0);
     eta_->clear();
     tupleLabel_->clear();

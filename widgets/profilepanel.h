@@ -2,7 +2,8 @@
 #include "core/board/boardregistry.h"
 #include "core/board/frequencytuple.h"
 #include "core/profile/sessioninfo.h"
-#include "widgets/boardspanel.h" // QPointer needs the complete types
+#include "widgets/boardsession.h" // QPointer needs the complete type
+#include "widgets/profileviewmodel.h"
 
 #include <QElapsedTimer>
 #include <QMap>
@@ -24,7 +25,7 @@ class QCPGraph;
 namespace dvfo {
 
 class BoardSession;
-class BoardsPanel;
+class BoardSessionPool;
 class InteractivePlot;
 class ProfileStore;
 class SweepDriver;
@@ -53,8 +54,9 @@ public:
                           const QString& registryPath = {});
     ~ProfilePanel() override;
 
-    // Share the Boards tab's sessions (one agent session per board, same connect path and dialogs).
-    void setBoardsPanel(BoardsPanel* boards) { boards_ = boards; }
+    // The studio's sessions (one agent session per board, the Boards tab's dialogs); without one
+    // the panel makes its own.
+    void setSessionPool(BoardSessionPool* pool) { pool_ = pool; }
     void setStoreError(const QString& message); // why store is null, shown to the user
 
     void setBoard(const QString& board); // "emulated:<id>" or a registry name
@@ -106,11 +108,14 @@ private:
     void showConditions(const TupleConditions& conditions);
     void showLayer(const LayerRecord& record);
     void onTupleStored(const FrequencyTuple& tuple);
-    void onFinished(const QString& tag);
+    void onFinished(const QString& tag, const QString& resultJson);
+    // Stores the measured switch times (or says why there are none), then the first stage.
+    void startAfterSwitchTimes(const QString& resultJson, const QString& error);
     void onFailed(const QString& tag, const QString& message);
     void finish(SessionStatus status, const QString& message);
     void fail(const QString& message);
-    BoardSession* sessionFor(const QString& board);
+    BoardSessionPool* sessions();
+    BoardSession* sessionFor(const QString& board); // nullptr with the reason in the status
     void watch(BoardSession* s);
     void setState(State s);
     void setStatus(const QString& text);
@@ -121,8 +126,8 @@ private:
     ProfileStore* store_;
     QString storeError_;
     QString registryPath_;
-    QPointer<BoardsPanel> boards_;
-    QMap<QString, BoardSession*> ownSessions_;
+    BoardSessionPool* pool_ = nullptr;
+    std::unique_ptr<BoardSessionPool> ownPool_; // when no pool was given
     QSet<BoardSession*> watched_;
 
     QComboBox *board_, *model_, *planKind_;
@@ -140,11 +145,12 @@ private:
     Job job_;
     QPointer<BoardSession> session_;
     QString tag_;
+    std::vector<FrequencyTuple> firstStage_; // sent once the switch times are back
     int requestCounter_ = 0;
     int64_t sessionId_ = 0;
     int64_t resumable_ = 0;
     std::unique_ptr<SweepDriver> driver_; // the sweep being run (or the last one)
-    size_t measuredLayers_ = 0, stageLayers_ = 0;
+    ProfileViewModel view_; // progress, ETA and the texts derived from the sweep's events
     QElapsedTimer sweepClock_, stageClock_;
 };
 

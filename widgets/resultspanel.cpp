@@ -14,7 +14,6 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QThread>
 #include <QVBoxLayout>
 
 namespace dvfo {
@@ -98,41 +97,17 @@ ResultsPanel::ResultsPanel(const QString& workspacePath, QWidget* parent)
     layer_->setEnabled(false);
 }
 
-ResultsPanel::~ResultsPanel() {
-    // Loaders post back to this object: let them finish first (each is one read transaction).
-    for (QThread* t : loaders_)
-        t->wait();
-}
+ResultsPanel::~ResultsPanel() = default; // jobs_ goes first: it waits for a running read
+
+namespace {
+const QString kLoadJob = QStringLiteral("load"); // open and compare: the newer request wins
+} // namespace
 
 template <typename Work, typename Done> void ResultsPanel::runLoader(Work work, Done done) {
-    const int generation = ++generation_;
-    QThread* thread = nullptr;
-    thread = QThread::create([this, work, done, generation] {
-        auto outcome = std::make_shared<decltype(work())>();
-        QString error;
-        try {
-            *outcome = work();
-        } catch (const std::exception& e) {
-            error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, outcome, error, done, generation] {
-                if (generation != generation_)
-                    return; // superseded
-                if (!error.isEmpty())
-                    emit loadFailed(error);
-                else
-                    done(*outcome);
-            },
-            Qt::QueuedConnection);
-    });
-    loaders_.push_back(thread);
-    connect(thread, &QThread::finished, this, [this, thread] {
-        loaders_.erase(std::remove(loaders_.begin(), loaders_.end(), thread), loaders_.end());
-        thread->deleteLater();
-    });
-    thread->start();
+    jobs_.run(
+        kLoadJob, [work](const BackgroundJobs::Context&) { return work(); },
+        [done](const auto& outcome) { done(outcome); },
+        [this](const QString& error) { emit loadFailed(error); });
 }
 
 void ResultsPanel::openSession(int64_t id) {

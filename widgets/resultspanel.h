@@ -1,4 +1,5 @@
 #pragma once
+#include "widgets/backgroundjobs.h"
 #include "widgets/profileresultmodel.h"
 
 #include <QWidget>
@@ -8,7 +9,6 @@
 class QComboBox;
 class QLabel;
 class QTabWidget;
-class QThread;
 
 namespace dvfo {
 
@@ -61,8 +61,8 @@ private:
     ParetoPlot* pareto_;
     EnergyBreakdownPlot* breakdown_;
     SessionComparePlot* compare_;
-    std::vector<QThread*> loaders_;
-    int generation_ = 0; // a newer request wins over a slower older one
+    // Declared last: destroyed first, so no read outlives the members it reports to.
+    BackgroundJobs jobs_{2}; // a newer open or compare does not wait for a stale one
 };
 
 } // namespace dvfo

@@ -26,22 +26,21 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
-#include <QThread>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace dvfo {
 
 namespace {
 
-// Runs f on the GUI thread of `context` later; dropped when context is gone by then.
-template <typename F> void post(QObject* context, F f) {
-    QMetaObject::invokeMethod(context, std::move(f), Qt::QueuedConnection);
-}
+const QString kTrainJob = QStringLiteral("train");
+const QString kSuiteJob = QStringLiteral("suite");
+const QString kLoadJob = QStringLiteral("load"); // open or evaluate: a newer one wins
 
 struct PolicyView {
     std::vector<PolicyMapPoint> map;
@@ -263,18 +262,9 @@ TrainingPanel::TrainingPanel(const QString& workspacePath, QWidget* parent)
     updateButtons();
 }
 
-TrainingPanel::~TrainingPanel() {
-    if (cancel_)
-        *cancel_ = true;
-    if (suiteCancel_)
-        *suiteCancel_ = true; // stops between traces
-    if (trainer_)
-        trainer_->wait();
-    if (suiteThread_)
-        suiteThread_->wait();
-    for (QThread* t : loaders_)
-        t->wait();
-}
+// jobs_ goes first: it cancels training (a checkpoint is saved) and the suite (it stops between
+// traces), and waits for them and any loader.
+TrainingPanel::~TrainingPanel() = default;
 
 void TrainingPanel::reloadSessions() {
     const int64_t previous = session_->currentData().toLongLong();
@@ -393,6 +383,14 @@ void TrainingPanel::setStatus(const QString& text, bool error) {
     status_->setStyleSheet(error ? QStringLiteral("color: #b41e1e;") : QString());
 }
 
+bool TrainingPanel::isTraining() const {
+    return jobs_.isBusy(kTrainJob);
+}
+
+bool TrainingPanel::isRunningSuite() const {
+    return jobs_.isBusy(kSuiteJob);
+}
+
 int64_t TrainingPanel::selectedRunId() const {
     const QModelIndexList rows = runsView_->selectionModel()->selectedRows();
     return rows.isEmpty() ? 0 : runsModel_->run(rows.front().row()).id;
@@ -442,15 +440,14 @@ bool TrainingPanel::resume(int64_t runId) {
 }
 
 void TrainingPanel::stop() {
-    if (!cancel_ || !isTraining())
+    if (!isTraining())
         return;
-    *cancel_ = true;
+    jobs_.cancel(kTrainJob);
     setStatus(tr("Stopping: saving a checkpoint…"));
 }
 
 void TrainingPanel::launchTraining(PolicyTrainerSettings settings) {
-    cancel_ = std::make_shared<std::atomic<bool>>(false);
-    ++loaderGeneration_; // whatever was being opened would now draw over the live run
+    jobs_.discard(kLoadJob); // whatever was being opened would now draw over the live run
     trainingRun_ = 0;
     curves_->clear();
     map_->setMap({}, kMapRttMs);
@@ -460,97 +457,97 @@ void TrainingPanel::launchTraining(PolicyTrainerSettings settings) {
     progress_->setValue(0);
     setStatus(settings.resumeRunId ? tr("Resuming run %1…").arg(settings.resumeRunId)
                                    : tr("Building the environment and the agent…"));
-    auto cancel = cancel_;
-    trainer_ = QThread::create([this, settings, cancel] {
-        int64_t runId = 0;
-        try {
-            PolicyTrainer trainer(settings);
-            runId = trainer.runId();
-            std::vector<TrainingPoint> earlier;
-            if (trainer.resumed())
-                earlier = TrainingRunStore(settings.workspacePath).points(runId);
-            const int64_t target = trainer.targetSteps();
-            const int64_t startStep = trainer.agent().steps();
-            const QString what =
-                QString::fromStdString(trainer.environment().profile().model() + " on " +
-                                       trainer.environment().profile().board().name);
-            post(this,
-                 [this, runId, earlier, target, startStep, what, resumed = trainer.resumed()] {
-                     trainingRun_ = currentRun_ = runId;
-                     curves_->setPoints(earlier);
-                     progress_->setRange(0, int(std::max<int64_t>(1, target)));
-                     progress_->setValue(int(startStep));
-                     setStatus(tr("%1 run %2: %3")
-                                   .arg(resumed ? tr("Resumed") : tr("Training"))
-                                   .arg(runId)
-                                   .arg(what));
-                     reloadRuns();
-                     emit trainingStarted(runId);
-                 });
-            const PolicyTrainer::Outcome outcome = trainer.run(
-                cancel.get(),
-                [this, runId](const TrainingPoint& p) {
-                    post(this, [this, runId, p] {
-                        if (currentRun_ == runId)
-                            curves_->appendPoint(p);
-                        progress_->setValue(int(std::min<int64_t>(p.step, progress_->maximum())));
-                        emit pointAdded(runId, p.step);
+    jobs_.run(
+        kTrainJob,
+        [this, settings](const BackgroundJobs::Context& job) {
+            int64_t runId = 0;
+            try {
+                PolicyTrainer trainer(settings);
+                runId = trainer.runId();
+                std::vector<TrainingPoint> earlier;
+                if (trainer.resumed())
+                    earlier = TrainingRunStore(settings.workspacePath).points(runId);
+                const int64_t target = trainer.targetSteps();
+                const int64_t startStep = trainer.agent().steps();
+                const QString what =
+                    QString::fromStdString(trainer.environment().profile().model() + " on " +
+                                           trainer.environment().profile().board().name);
+                job.report(
+                    [this, runId, earlier, target, startStep, what, resumed = trainer.resumed()] {
+                        trainingRun_ = currentRun_ = runId;
+                        curves_->setPoints(earlier);
+                        progress_->setRange(0, int(std::max<int64_t>(1, target)));
+                        progress_->setValue(int(startStep));
+                        setStatus(tr("%1 run %2: %3")
+                                      .arg(resumed ? tr("Resumed") : tr("Training"))
+                                      .arg(runId)
+                                      .arg(what));
+                        reloadRuns();
+                        emit trainingStarted(runId);
                     });
-                },
-                [this](const PolicyTrainer::Outcome&) {
-                    post(this,
-                         [this] { setStatus(tr("Trained; evaluating against the baselines…")); });
+                const PolicyTrainer::Outcome outcome = trainer.run(
+                    job.cancelFlag(),
+                    [this, &job, runId](const TrainingPoint& p) {
+                        job.report([this, runId, p] {
+                            if (currentRun_ == runId)
+                                curves_->appendPoint(p);
+                            progress_->setValue(
+                                int(std::min<int64_t>(p.step, progress_->maximum())));
+                            emit pointAdded(runId, p.step);
+                        });
+                    },
+                    [this, &job](const PolicyTrainer::Outcome&) {
+                        job.report([this] {
+                            setStatus(tr("Trained; evaluating against the baselines…"));
+                        });
+                    });
+                if (outcome.cancelled) {
+                    const int64_t step = trainer.agent().steps();
+                    job.report([this, runId, step] {
+                        setStatus(
+                            tr("Run %1 stopped at step %2: checkpoint saved, Resume continues it.")
+                                .arg(runId)
+                                .arg(step));
+                        emit trainingFinished(runId, QStringLiteral("cancelled"));
+                    });
+                    return;
+                }
+                const PolicyMapSettings mapSettings =
+                    PolicyTrainer::mapSettingsFor(trainer.environment());
+                std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(trainer.policyDir());
+                std::vector<PolicyMapPoint> map =
+                    PolicyTrainer::policyMap(trainer.environment(), *policy, mapSettings);
+                const double gap =
+                    outcome.evaluation.empty() ? 0 : outcome.evaluation.front().gapToOraclePct;
+                job.report([this, runId, map = std::move(map), rttMs = mapSettings.rttMs,
+                            evaluation = outcome.evaluation, gap,
+                            seconds = outcome.summary.wallSeconds] {
+                    if (currentRun_ == runId) {
+                        map_->setMap(map, rttMs);
+                        comparison_->setEvaluation(evaluation);
+                    }
+                    setStatus(tr("Run %1 completed in %2 s; gap to the oracle %3 %.")
+                                  .arg(runId)
+                                  .arg(seconds, 0, 'f', 1)
+                                  .arg(gap, 0, 'f', std::abs(gap) < 10 ? 2 : 1));
+                    emit trainingFinished(runId, QStringLiteral("completed"));
+                    emit policyShown(runId);
                 });
-            if (outcome.cancelled) {
-                const int64_t step = trainer.agent().steps();
-                post(this, [this, runId, step] {
-                    setStatus(
-                        tr("Run %1 stopped at step %2: checkpoint saved, Resume continues it.")
-                            .arg(runId)
-                            .arg(step));
-                    emit trainingFinished(runId, QStringLiteral("cancelled"));
+            } catch (const std::exception& e) {
+                const QString message = QString::fromStdString(e.what());
+                job.report([this, runId, message] {
+                    setStatus(tr("Training failed: %1").arg(message), true);
+                    emit failed(message);
+                    if (runId)
+                        emit trainingFinished(runId, QStringLiteral("failed"));
                 });
-                return;
             }
-            const PolicyMapSettings mapSettings =
-                PolicyTrainer::mapSettingsFor(trainer.environment());
-            std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(trainer.policyDir());
-            std::vector<PolicyMapPoint> map =
-                PolicyTrainer::policyMap(trainer.environment(), *policy, mapSettings);
-            const double gap =
-                outcome.evaluation.empty() ? 0 : outcome.evaluation.front().gapToOraclePct;
-            post(this,
-                 [this, runId, map = std::move(map), rttMs = mapSettings.rttMs,
-                  evaluation = outcome.evaluation, gap, seconds = outcome.summary.wallSeconds] {
-                     if (currentRun_ == runId) {
-                         map_->setMap(map, rttMs);
-                         comparison_->setEvaluation(evaluation);
-                     }
-                     setStatus(tr("Run %1 completed in %2 s; gap to the oracle %3 %.")
-                                   .arg(runId)
-                                   .arg(seconds, 0, 'f', 1)
-                                   .arg(gap, 0, 'f', std::abs(gap) < 10 ? 2 : 1));
-                     emit trainingFinished(runId, QStringLiteral("completed"));
-                     emit policyShown(runId);
-                 });
-        } catch (const std::exception& e) {
-            const QString message = QString::fromStdString(e.what());
-            post(this, [this, runId, message] {
-                setStatus(tr("Training failed: %1").arg(message), true);
-                emit failed(message);
-                if (runId)
-                    emit trainingFinished(runId, QStringLiteral("failed"));
-            });
-        }
-    });
-    connect(trainer_, &QThread::finished, this, [this] {
-        trainer_->deleteLater();
-        trainer_ = nullptr;
-        trainingRun_ = 0;
-        reloadRuns();
-        updateButtons();
-    });
-    trainer_->start();
+        },
+        [this] {
+            trainingRun_ = 0;
+            reloadRuns();
+            updateButtons();
+        });
     updateButtons();
 }
 
@@ -563,18 +560,16 @@ void TrainingPanel::evaluateRun(int64_t runId) {
 }
 
 void TrainingPanel::launchLoader(int64_t runId, bool withCurves) {
-    const int generation = ++loaderGeneration_;
     const std::string workspace = workspacePath_.toStdString();
     setStatus(withCurves ? tr("Opening run %1…").arg(runId) : tr("Evaluating run %1…").arg(runId));
-    QThread* thread = QThread::create([this, workspace, runId, withCurves, generation] {
-        auto current = [this, generation] { return generation == loaderGeneration_; };
-        try {
+    jobs_.run(
+        kLoadJob,
+        [this, workspace, runId,
+         withCurves](const BackgroundJobs::Context& job) -> std::optional<PolicyView> {
             const TrainingRun run = TrainingRunStore(workspace).run(runId);
             if (withCurves) {
                 std::vector<TrainingPoint> points = TrainingRunStore(workspace).points(runId);
-                post(this, [this, runId, current, points = std::move(points)] {
-                    if (!current())
-                        return;
+                job.report([this, runId, points = std::move(points)] {
                     currentRun_ = runId;
                     curves_->setPoints(points);
                     map_->setMap({}, kMapRttMs);
@@ -585,44 +580,35 @@ void TrainingPanel::launchLoader(int64_t runId, bool withCurves) {
             }
             if (!hasPolicy(run)) {
                 const QString status = QString::fromStdString(toString(run.status));
-                post(this, [this, runId, current, status] {
-                    if (current())
-                        setStatus(tr("Run %1 (%2) has no exported policy yet: resume it to the end "
-                                     "of its budget "
-                                     "for a policy map and a comparison.")
-                                      .arg(runId)
-                                      .arg(status));
+                job.report([this, runId, status] {
+                    setStatus(tr("Run %1 (%2) has no exported policy yet: resume it to the end "
+                                 "of its budget "
+                                 "for a policy map and a comparison.")
+                                  .arg(runId)
+                                  .arg(status));
                 });
-                return;
+                return std::nullopt;
             }
-            PolicyView view = policyViewOf(workspace, run);
-            post(this, [this, runId, current, view = std::move(view)] {
-                if (!current())
-                    return;
+            if (job.cancelled())
+                return std::nullopt; // a newer request: its result would be dropped anyway
+            return policyViewOf(workspace, run);
+        },
+        [this, runId](std::optional<PolicyView> view) {
+            if (view) {
                 currentRun_ = runId;
-                map_->setMap(view.map, view.mapRttMs);
-                comparison_->setEvaluation(view.evaluation);
+                map_->setMap(view->map, view->mapRttMs);
+                comparison_->setEvaluation(view->evaluation);
                 setStatus(
                     tr("Run %1: policy map and comparison of its exported policy.").arg(runId));
                 emit policyShown(runId);
-            });
-        } catch (const std::exception& e) {
-            const QString message = QString::fromStdString(e.what());
-            post(this, [this, current, message, runId] {
-                if (!current())
-                    return;
-                setStatus(tr("Cannot open run %1: %2").arg(runId).arg(message), true);
-                emit failed(message);
-            });
-        }
-    });
-    loaders_.push_back(thread);
-    connect(thread, &QThread::finished, this, [this, thread] {
-        loaders_.erase(std::remove(loaders_.begin(), loaders_.end(), thread), loaders_.end());
-        thread->deleteLater();
-        updateButtons();
-    });
-    thread->start();
+            }
+            updateButtons();
+        },
+        [this, runId](const QString& message) {
+            setStatus(tr("Cannot open run %1: %2").arg(runId).arg(message), true);
+            emit failed(message);
+            updateButtons();
+        });
 }
 
 void TrainingPanel::runSuite(int64_t runId) {
@@ -630,59 +616,55 @@ void TrainingPanel::runSuite(int64_t runId) {
         setStatus(tr("The suite is already running."), true);
         return;
     }
-    suiteCancel_ = std::make_shared<std::atomic<bool>>(false);
     const std::string workspace = workspacePath_.toStdString();
-    SuiteSettings settings = suiteSettings_;
-    auto cancel = suiteCancel_;
-    settings.cancelled = [cancel] { return cancel->load(); };
+    const SuiteSettings settings = suiteSettings_;
     suite_->clear();
     suite_->setMessage(tr("Robustness suite of run %1: running…").arg(runId));
     setStatus(tr("Running the robustness suite of run %1…").arg(runId));
-    suiteThread_ = QThread::create([this, workspace, runId, settings, cancel] {
-        try {
-            const TrainingRun run = TrainingRunStore(workspace).run(runId);
-            if (!hasPolicy(run))
-                throw std::runtime_error("run " + std::to_string(runId) +
-                                         " has no exported policy yet");
-            std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(workspace, run);
-            std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
-            // Policies with training ranges are shown behind the runtime guard too.
-            SuiteSettings guarded = settings;
-            const nlohmann::json sidecar =
-                nlohmann::json::parse(policy->sidecarJson(), nullptr, false);
-            if (sidecar.is_object() && sidecar.contains("trainingRanges"))
-                guarded.guard = PolicyGuard::fromSidecar(sidecar);
-            std::vector<SuiteFamilyResult> results =
-                EvaluationSuite::runLike(*env, policy.get(), guarded);
-            if (*cancel)
-                return;
-            const std::string name = policy->name();
-            post(this, [this, runId, name, results = std::move(results)] {
-                suite_->setResults(results, name);
-                const int worst = suite_->worstFamily();
-                if (worst >= 0)
-                    setStatus(tr("Run %1 over the robustness suite: worst family %2, %3 % above "
-                                 "the oracle.")
-                                  .arg(runId)
-                                  .arg(QString::fromStdString(results[size_t(worst)].family))
-                                  .arg(results[size_t(worst)].gapOf(name), 0, 'f', 2));
-                emit suiteShown(runId);
-            });
-        } catch (const std::exception& e) {
-            const QString message = QString::fromStdString(e.what());
-            post(this, [this, runId, message] {
-                suite_->setMessage(tr("Robustness suite of run %1 failed").arg(runId));
-                setStatus(tr("The suite of run %1 failed: %2").arg(runId).arg(message), true);
-                emit failed(message);
-            });
-        }
-    });
-    connect(suiteThread_, &QThread::finished, this, [this] {
-        suiteThread_->deleteLater();
-        suiteThread_ = nullptr;
-        updateButtons();
-    });
-    suiteThread_->start();
+    jobs_.run(
+        kSuiteJob,
+        [this, workspace, runId, settings](const BackgroundJobs::Context& job) {
+            try {
+                const TrainingRun run = TrainingRunStore(workspace).run(runId);
+                if (!hasPolicy(run))
+                    throw std::runtime_error("run " + std::to_string(runId) +
+                                             " has no exported policy yet");
+                std::unique_ptr<DvfoEnvironment> env = PolicyTrainer::environmentOf(workspace, run);
+                std::unique_ptr<TrainedPolicy> policy = TrainedPolicy::load(run.policyDir);
+                // Policies with training ranges are shown behind the runtime guard too.
+                SuiteSettings guarded = settings;
+                guarded.cancelled = [&job] { return job.cancelled(); };
+                const nlohmann::json sidecar =
+                    nlohmann::json::parse(policy->sidecarJson(), nullptr, false);
+                if (sidecar.is_object() && sidecar.contains("trainingRanges"))
+                    guarded.guard = PolicyGuard::fromSidecar(sidecar);
+                std::vector<SuiteFamilyResult> results =
+                    EvaluationSuite::runLike(*env, policy.get(), guarded);
+                if (job.cancelled())
+                    return;
+                const std::string name = policy->name();
+                job.report([this, runId, name, results = std::move(results)] {
+                    suite_->setResults(results, name);
+                    const int worst = suite_->worstFamily();
+                    if (worst >= 0)
+                        setStatus(
+                            tr("Run %1 over the robustness suite: worst family %2, %3 % above "
+                               "the oracle.")
+                                .arg(runId)
+                                .arg(QString::fromStdString(results[size_t(worst)].family))
+                                .arg(results[size_t(worst)].gapOf(name), 0, 'f', 2));
+                    emit suiteShown(runId);
+                });
+            } catch (const std::exception& e) {
+                const QString message = QString::fromStdString(e.what());
+                job.report([this, runId, message] {
+                    suite_->setMessage(tr("Robustness suite of run %1 failed").arg(runId));
+                    setStatus(tr("The suite of run %1 failed: %2").arg(runId).arg(message), true);
+                    emit failed(message);
+                });
+            }
+        },
+        [this] { updateButtons(); });
     updateButtons();
 }
 

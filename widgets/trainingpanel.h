@@ -3,6 +3,7 @@
 #include "core/rl/policyevaluator.h"
 #include "core/workflow/policytrainer.h"
 #include "core/workspace/trainingpoint.h"
+#include "widgets/backgroundjobs.h"
 
 #include <QWidget>
 
@@ -19,7 +20,6 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableView;
-class QThread;
 
 namespace dvfo {
 
@@ -64,7 +64,7 @@ public:
     // policy on a worker thread, shown as the suite chart; suiteShown when done.
     void runSuite(int64_t runId);
     void setSuiteSettings(const SuiteSettings& settings) { suiteSettings_ = settings; }
-    bool isRunningSuite() const { return suiteThread_ != nullptr; }
+    bool isRunningSuite() const;
 
     // The paper's evaluation for the selected run's board and model (issue 17): the dvfo report
     // command that makes it for this workspace (empty when no run is selected), and opening a
@@ -73,7 +73,7 @@ public:
     QString reportCommand(const QString& outDirectory = QStringLiteral("report")) const;
     bool openReport(const QString& directory);
 
-    bool isTraining() const { return trainer_ != nullptr; }
+    bool isTraining() const;
     int64_t currentRunId() const { return currentRun_; }
     int64_t trainingRunId() const { return trainingRun_; }
     QString statusText() const;
@@ -120,16 +120,13 @@ private:
     PolicyComparisonPlot* comparison_;
     TrainingSuitePlot* suite_;
 
-    QThread* trainer_ = nullptr;
-    std::shared_ptr<std::atomic<bool>> cancel_;
-    std::vector<QThread*> loaders_;
-    int loaderGeneration_ = 0; // a newer open/evaluate wins over a slower older one
-    QThread* suiteThread_ = nullptr;
-    std::shared_ptr<std::atomic<bool>> suiteCancel_;
     SuiteSettings suiteSettings_;
     int64_t currentRun_ = 0;  // the run the plots show
     int64_t trainingRun_ = 0; // the run being trained (0 while none or not created yet)
     int64_t progressBase_ = 0;
+    // Declared last: destroyed first, so no job outlives the members it reports to. Training,
+    // the suite and a run being opened go on at once; a stale open may still be finishing.
+    BackgroundJobs jobs_{4};
 };
 
 } // namespace dvfo

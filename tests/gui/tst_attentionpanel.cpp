@@ -84,8 +84,8 @@ class TestAttentionPanel : public QObject {
     void showAndWait(AttentionPanel& p, int index, double share) {
         p.setShare(share);
         p.showSample(index);
-        QTRY_VERIFY_WITH_TIMEOUT(int(p.inspection().index) == index &&
-                                     std::abs(p.inspection().share - share) < 1e-12,
+        QTRY_VERIFY_WITH_TIMEOUT(int(p.viewModel().inspection().index) == index &&
+                                     std::abs(p.viewModel().inspection().share - share) < 1e-12,
                                  30000);
     }
 
@@ -165,35 +165,41 @@ private slots:
                 std::minmax_element(head.spatialWeights.begin(), head.spatialWeights.end());
             QVERIFY(*lo > 0.0f && *hi < 1.0f && *hi > *lo);
 
-            // Channel bars: the model's weights sorted descending, split at round((1 - s) C).
-            std::vector<float> sorted = head.channelWeights;
-            std::sort(sorted.begin(), sorted.end(), std::greater<float>());
-            const int kept = int(std::lround((1.0 - c.share) * channels));
-            const auto keptBars = points(p.keptChannelBars()->data());
-            const auto offBars = points(p.offloadedChannelBars()->data());
-            QCOMPARE(int(keptBars.size()), kept);
-            QCOMPARE(int(offBars.size()), channels - kept);
-            for (int i = 0; i < channels; ++i) {
-                const auto& bar = i < kept ? keptBars[size_t(i)] : offBars[size_t(i - kept)];
-                QCOMPARE(bar.first, double(i));
-                QCOMPARE(bar.second, double(sorted[size_t(i)]));
-            }
-            QCOMPARE(p.cutLine()->point1->coords().x(), kept - 0.5);
-            QCOMPARE(p.cutLine()->point2->coords().x(), kept - 0.5);
+            // Channel bars: what the view model ranked and cut (tst_attentionviewmodel tests the
+            // ranking and the cut), drawn from the model's own channel weights.
+            QCOMPARE(p.viewModel().inspection().channelWeights, head.channelWeights);
+            const ChannelBars bars = p.viewModel().channelBars();
+            const int kept = int(bars.keptChannels.size());
+            QCOMPARE(kept + int(bars.offloadedChannels.size()), channels);
+            QCOMPARE(kept, p.viewModel().inspection().keptChannels);
+            auto series = [](const std::vector<double>& keys, const std::vector<double>& values) {
+                std::vector<std::pair<double, double>> out;
+                for (size_t i = 0; i < keys.size(); ++i)
+                    out.emplace_back(keys[i], values[i]);
+                return out;
+            };
+            QCOMPARE(points(p.keptChannelBars()->data()), series(bars.keptKeys, bars.keptValues));
+            QCOMPARE(points(p.offloadedChannelBars()->data()),
+                     series(bars.offloadedKeys, bars.offloadedValues));
+            QCOMPARE(p.cutLine()->point1->coords().x(), bars.cutX);
+            QCOMPARE(p.cutLine()->point2->coords().x(), bars.cutX);
+            QCOMPARE(p.keptChannelBars()->name(), bars.keptName);
             QCOMPARE(p.keptChannelBars()->brush().color(), AttentionPanel::edgeColor());
             QCOMPARE(p.offloadedChannelBars()->brush().color(), AttentionPanel::cloudColor());
             QVERIFY(AttentionPanel::edgeColor() != AttentionPanel::cloudColor());
 
             // Predictions: the edge tail on the top-k maps, the cloud tail on the int8 round trip
             // of the rest, and the fused output as CollaborativeInference computes it.
-            std::vector<int32_t> order(static_cast<size_t>(channels));
-            for (int i = 0; i < channels; ++i)
-                order[size_t(i)] = i;
-            std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-                return head.channelWeights[size_t(a)] > head.channelWeights[size_t(b)];
-            });
-            const std::vector<int32_t> offloaded(order.begin() + kept, order.end());
+            const std::vector<int32_t>& offloaded = bars.offloadedChannels;
             QTableWidget* table = p.predictionTable();
+            const std::vector<PredictionRow> rows = p.viewModel().predictionRows();
+            for (int row = 0; row < 3; ++row) {
+                QCOMPARE(cell(table, row, 0), rows[size_t(row)].output);
+                QCOMPARE(cell(table, row, 1), rows[size_t(row)].prediction);
+                QCOMPARE(cell(table, row, 2), rows[size_t(row)].probability);
+                QCOMPARE(cell(table, row, 3), rows[size_t(row)].runnerUp);
+                QCOMPARE(cell(table, row, 4), rows[size_t(row)].correct);
+            }
             if (kept > 0) {
                 std::vector<float> edgeInput = head.features;
                 for (int32_t ch : offloaded)
@@ -234,7 +240,7 @@ private slots:
                     shownArgmax = k;
             }
             QCOMPARE(shownArgmax, fused.predicted);
-            QCOMPARE(p.inspection().wireBytes, fused.wireBytes);
+            QCOMPARE(p.viewModel().inspection().wireBytes, fused.wireBytes);
         }
     }
 
@@ -245,7 +251,7 @@ private slots:
         EvaluationOptions options;
         options.testLimit = kTestImages;
         const EvaluationReport expected = AttentionTrainer(*model_).evaluate(test_, options);
-        QCOMPARE(p.evaluation().samples, kTestImages);
+        QCOMPARE(p.viewModel().report().samples, kTestImages);
         auto check = [&](const EvaluationReport& r) {
             const auto acc = points(p.accuracyGraph()->data());
             const auto wire = points(p.bytesGraph()->data());
@@ -260,7 +266,12 @@ private slots:
             QCOMPARE(p.bytesGraph()->valueAxis(), p.accuracyPlot()->yAxis2);
         };
         check(expected);
-        QCOMPARE(p.evaluation().unsplitAccuracy, expected.unsplitAccuracy);
+        QCOMPARE(p.viewModel().report().unsplitAccuracy, expected.unsplitAccuracy);
+        // The axes are the view model's (tst_attentionviewmodel tests how it picks them).
+        const AccuracyCurve curve = p.viewModel().accuracyCurve();
+        QCOMPARE(p.accuracyPlot()->yAxis->range().lower, curve.accuracyMin);
+        QCOMPARE(p.accuracyPlot()->yAxis->range().upper, curve.accuracyMax);
+        QCOMPARE(p.accuracyPlot()->yAxis2->range().upper, curve.bytesMax);
 
         // The marker follows the share slider and sits on the curve.
         p.setShare(0.7);
@@ -280,7 +291,7 @@ private slots:
         QVERIFY(dvfo.waitForFinished(300000));
         QCOMPARE(dvfo.exitCode(), 0);
         QVERIFY(p.loadReport(json));
-        QCOMPARE(p.evaluation().samples, size_t(120));
+        QCOMPARE(p.viewModel().report().samples, size_t(120));
         QFile f(json);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
@@ -301,7 +312,7 @@ private slots:
         p.show();
         waitReady(p);
         showAndWait(p, 7, 0.4);
-        const std::vector<float> before = p.inspection().channelWeights;
+        const std::vector<float> before = p.viewModel().inspection().channelWeights;
         const size_t curve = points(p.accuracyGraph()->data()).size();
 
         QSignalSpy failed(&p, &AttentionPanel::failed);
@@ -310,7 +321,7 @@ private slots:
         QVERIFY2(p.statusLabel()->text().contains("no-such-checkpoint"),
                  qPrintable(p.statusLabel()->text()));
         QVERIFY(p.hasModel());
-        QCOMPARE(p.inspection().channelWeights, before);
+        QCOMPARE(p.viewModel().inspection().channelWeights, before);
 
         const QString bad = dir_.filePath("bad.json");
         QFile f(bad);

@@ -9,6 +9,8 @@
 #include "widgets/boardsession.h"
 #include "widgets/boardspanel.h"
 #include "widgets/boardspecview.h"
+#include "widgets/fleetmodel.h"
+#include "widgets/fleetpanel.h"
 #include "widgets/mainwindow.h"
 
 #include <QLabel>
@@ -67,6 +69,30 @@ private slots:
         QVERIFY(p->statusLabel()->text().contains("dvfo-edge"));
         p->disconnectSelected();
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, "emulated:xavier-nx"), QString("disconnected"), 10000);
+    }
+
+    void theFleetTabConnectsTheBoardsTabsSessionAndSeesItsState() {
+        MainWindow w(nullptr, home_.filePath("boards.json"));
+        BoardsPanel* p = w.boardsPanel();
+        FleetPanel* fleet = w.fleetPanel();
+        const QString board = "emulated:agx-orin";
+        QVERIFY(!p->session(board));
+        fleet->connectBoard(board); // one pool: the Fleet tab opens the Boards tab's session
+        BoardSession* s = p->session(board);
+        QVERIFY(s);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(p, board), QString("connected"), 30000);
+        const int row = fleet->model()->rowOf(board);
+        QVERIFY(row >= 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            fleet->model()->data(fleet->model()->index(row, FleetModel::Connection)).toString(),
+            QString("connected"), 10000);
+        // Disconnected in the Boards tab: the Fleet tab sees the same session go.
+        p->selectBoard(board);
+        p->disconnectSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            fleet->model()->data(fleet->model()->index(row, FleetModel::Connection)).toString(),
+            QString("not connected"), 10000);
+        QCOMPARE(p->session(board), s);
     }
 
     void monitorTabPlotsLiveClocksRailsAndTemperatures() {

@@ -4,6 +4,7 @@
 // (b) ProfilePanel sweeps the emulated board (a real dvfo-edge via DVFO_EDGE): records land in the
 // store tuple by tuple, the live views get them; pause and cancel keep finished tuples and resume
 // measures only the missing ones.
+#include "core/board/clockswitchtimes.h"
 #include "core/board/boardspec.h"
 #include "core/workspace/profilestore.h"
 #include "widgets/energybreakdownplot.h"
@@ -368,6 +369,12 @@ private slots:
         QCOMPARE(conditions.value("l4tRelease", ""), std::string("emulated"));
         QCOMPARE(conditions.value("boardId", ""), std::string("xavier-nx"));
         QVERIFY2(conditions.contains("executionDevice"), info.conditionsJson.c_str());
+        // The clock switch times, measured before the first stage as `dvfo profile` does (an
+        // emulated board answers with its model): what training on the session charges.
+        QVERIFY2(conditions.contains("switchTimes"), info.conditionsJson.c_str());
+        const ClockSwitchTimes switching = ClockSwitchTimes::forSession(info.conditionsJson, nx);
+        QCOMPARE(switching.source, std::string("model"));
+        QVERIFY(switching.any());
         QCOMPARE(info.observedTupleCount, int64_t(2));
         QCOMPARE(info.throttledTupleCount,
                  int64_t(0)); // an emulated board runs what it is pinned to
