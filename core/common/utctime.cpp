@@ -1,6 +1,7 @@
 #include "core/common/utctime.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace dvfo {
@@ -18,6 +19,19 @@ std::string utcNow(const char* format) {
 
 std::string utcNowIso() {
     return utcNow("%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string utcNowIsoMillis() {
+    using namespace std::chrono;
+    const auto now = system_clock::now();
+    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+    const std::time_t secs = system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[80]; // room for any int the compiler thinks tm fields might hold
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms));
+    return buf;
 }
 
 std::string utcNowCompact() {

@@ -1,3 +1,4 @@
+#include "core/common/utctime.h"
 #include "core/workspace/profilestore.h"
 #include "core/common/jsoninteger.h"
 #include "core/workspace/workspaceschema.h"
@@ -30,20 +31,6 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
-
-std::string nowIso() {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    const std::time_t secs = system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80]; // room for any int the compiler thinks tm fields might hold
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
-    return buf;
-}
 
 // Shortest text that reads back to the same double (std::to_chars guarantees the round trip and
 // ignores the C locale, which Qt sets from the environment).
@@ -516,7 +503,7 @@ struct ProfileStore::Impl {
         q.bind(5, info.agentVersion);
         q.bind(6, info.emulated ? 1 : 0);
         q.bind(7, normalisedJson(info.settingsJson, "session settings"));
-        q.bind(8, info.startedAt.empty() ? nowIso() : info.startedAt);
+        q.bind(8, info.startedAt.empty() ? utcNowIsoMillis() : info.startedAt);
         if (info.endedAt.empty())
             q.bind(9);
         else
@@ -724,7 +711,7 @@ int64_t ProfileStore::saveBoard(const StoredBoard& board) {
         up.bind(1, board.name);
         up.bind(2, host);
         up.bind(3, spec);
-        up.bind(4, board.createdAt.empty() ? nowIso() : board.createdAt);
+        up.bind(4, board.createdAt.empty() ? utcNowIsoMillis() : board.createdAt);
         up.exec();
         SQLite::Statement q(d->db, "SELECT id FROM boards WHERE name = ?1");
         q.bind(1, board.name);
@@ -795,7 +782,7 @@ void ProfileStore::setSessionStatus(int64_t id, SessionStatus status) {
         if (status == SessionStatus::Running)
             q.bind(2);
         else
-            q.bind(2, nowIso());
+            q.bind(2, utcNowIsoMillis());
         q.bind(3, id);
         if (q.exec() == 0)
             throw noSession(id);
@@ -829,7 +816,7 @@ void ProfileStore::markTupleComplete(int64_t session, const FrequencyTuple& tupl
     guarded(d->path, "marking tuple complete", [&] {
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
         d->requireSession(session);
-        d->markComplete(session, tuple, nowIso());
+        d->markComplete(session, tuple, utcNowIsoMillis());
         tx.commit();
     });
 }
@@ -849,7 +836,7 @@ void ProfileStore::addCompletedTuple(int64_t session, const FrequencyTuple& tupl
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
         d->requireSession(session);
         d->insertRecords(session, layers);
-        d->markComplete(session, tuple, nowIso());
+        d->markComplete(session, tuple, utcNowIsoMillis());
         if (conditions)
             d->upsertTupleConditions(session, *conditions);
         tx.commit();
@@ -1252,13 +1239,13 @@ int64_t ProfileStore::importCsv(std::istream& in, const SessionInfo& into) {
     }
     info.status = SessionStatus::Completed;
     if (info.endedAt.empty())
-        info.endedAt = nowIso();
+        info.endedAt = utcNowIsoMillis();
 
     return guarded(d->path, "importing CSV", [&] {
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
         const int64_t id = d->insertSession(info);
         d->insertRecords(id, records);
-        const std::string now = nowIso();
+        const std::string now = utcNowIsoMillis();
         for (const auto& t : tuples)
             d->markComplete(id, t, now);
         tx.commit();
@@ -1330,7 +1317,7 @@ int64_t ProfileStore::importJson(std::istream& in) {
         SQLite::Transaction tx(d->db, SQLite::TransactionBehavior::IMMEDIATE);
         const int64_t id = d->insertSession(info);
         d->insertRecords(id, records);
-        const std::string now = nowIso();
+        const std::string now = utcNowIsoMillis();
         for (const auto& t : completed)
             d->markComplete(id, t, now);
         d->insertPowerSamples(id, samples);

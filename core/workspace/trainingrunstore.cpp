@@ -1,3 +1,4 @@
+#include "core/common/utctime.h"
 #include "core/workspace/trainingrunstore.h"
 
 #include "core/workspace/profilestore.h"
@@ -13,20 +14,6 @@
 namespace dvfo {
 
 namespace {
-
-std::string nowIso() {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    const std::time_t secs = system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
-    return buf;
-}
 
 void bindOptionalDouble(SQLite::Statement& q, int index, double v) {
     if (std::isnan(v))
@@ -145,7 +132,7 @@ int64_t TrainingRunStore::createRun(const TrainingRun& run) {
         q.bind(3, run.board);
         q.bind(4, run.model);
         q.bind(5, run.configJson);
-        q.bind(6, nowIso());
+        q.bind(6, utcNowIsoMillis());
         q.bind(7, run.checkpointDir);
         q.bind(8, run.policyDir);
         q.bind(9, run.resultJson);
@@ -181,7 +168,7 @@ void TrainingRunStore::setStatus(int64_t id, TrainingStatus status) {
     if (status == TrainingStatus::Running)
         q.bind(2);
     else
-        q.bind(2, nowIso());
+        q.bind(2, utcNowIsoMillis());
     q.bind(3, id);
     q.exec();
 }
