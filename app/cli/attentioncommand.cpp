@@ -3,6 +3,7 @@
 #include "app/cli/progressbar.h"
 #include "app/cli/tableprinter.h"
 #include "core/attention/attentionsplit.h"
+#include "core/attentionstudy/attentioninspector.h"
 #include "core/attentionstudy/attentiontrainer.h"
 #include "core/attentionstudy/collaborativeinference.h"
 #include "core/dnn/dnnmodel.h"
@@ -157,28 +158,8 @@ int runAttentionEvaluate(const AttentionEvaluateOptions& o) {
                      "= cloud tail alone.\n";
         std::cerr << "Evaluated in " << formatDuration(report.seconds) << "\n";
         if (!o.json.empty()) {
-            nlohmann::json rows = nlohmann::json::array();
-            for (const ShareEvaluation& r : report.shares)
-                rows.push_back({{"share", r.share},
-                                {"mean_kept_channels", r.meanKeptChannels},
-                                {"mean_offloaded_channels", r.meanOffloadedChannels},
-                                {"mean_sent_channels", r.meanSentChannels},
-                                {"accuracy", r.accuracy},
-                                {"edge_kept_accuracy", r.edgeKeptAccuracy},
-                                {"cloud_only_accuracy", r.cloudOnlyAccuracy},
-                                {"mean_wire_bytes", r.meanWireBytes},
-                                {"mean_float32_bytes", r.meanFloat32Bytes}});
-            const nlohmann::json j = {{"checkpoint", o.checkpoint},
-                                      {"model", model->config().model},
-                                      {"split_layer", model->config().splitLayer},
-                                      {"samples", report.samples},
-                                      {"zero_skip_threshold", report.zeroSkipThreshold},
-                                      {"unsplit_accuracy", report.unsplitAccuracy},
-                                      {"shares", rows}};
-            std::ofstream out(o.json);
-            out << j.dump(2) << "\n";
-            if (!out)
-                throw std::runtime_error("cannot write " + o.json);
+            AttentionInspector::writeEvaluationReport(
+                o.json, report, o.checkpoint, model->config().model, model->config().splitLayer);
         }
         return 0;
     } catch (const std::exception& e) {

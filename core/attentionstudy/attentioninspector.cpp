@@ -130,6 +130,35 @@ EvaluationReport AttentionInspector::evaluate(const EvaluationOptions& options) 
     return AttentionTrainer(*model_).evaluate(test_, options);
 }
 
+void AttentionInspector::writeEvaluationReport(const std::string& path,
+                                               const EvaluationReport& report,
+                                               const std::string& checkpoint,
+                                               const std::string& model,
+                                               const std::string& splitLayer) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const ShareEvaluation& r : report.shares)
+        rows.push_back({{"share", r.share},
+                        {"mean_kept_channels", r.meanKeptChannels},
+                        {"mean_offloaded_channels", r.meanOffloadedChannels},
+                        {"mean_sent_channels", r.meanSentChannels},
+                        {"accuracy", r.accuracy},
+                        {"edge_kept_accuracy", r.edgeKeptAccuracy},
+                        {"cloud_only_accuracy", r.cloudOnlyAccuracy},
+                        {"mean_wire_bytes", r.meanWireBytes},
+                        {"mean_float32_bytes", r.meanFloat32Bytes}});
+    const nlohmann::json j = {{"checkpoint", checkpoint},
+                              {"model", model},
+                              {"split_layer", splitLayer},
+                              {"samples", report.samples},
+                              {"zero_skip_threshold", report.zeroSkipThreshold},
+                              {"unsplit_accuracy", report.unsplitAccuracy},
+                              {"shares", rows}};
+    std::ofstream out(path);
+    out << j.dump(2) << "\n";
+    if (!out)
+        throw std::runtime_error("cannot write " + path);
+}
+
 EvaluationReport AttentionInspector::readEvaluationReport(const std::string& path) {
     std::ifstream in(path);
     if (!in)

@@ -86,6 +86,11 @@ public:
     // Reads the file `dvfo attention evaluate --json` writes. Throws std::runtime_error naming
     // the file and the problem (unreadable, not JSON, missing or mistyped fields, bad shares).
     static EvaluationReport readEvaluationReport(const std::string& path);
+    // Writes that file (what readEvaluationReport reads back). Throws std::runtime_error when the
+    // file cannot be written.
+    static void writeEvaluationReport(const std::string& path, const EvaluationReport& report,
+                                      const std::string& checkpoint, const std::string& model,
+                                      const std::string& splitLayer);
 
     static std::vector<float> softmax(const std::vector<float>& logits);
     // Bilinear resize of a row-major map, half-pixel centres, edges clamped.

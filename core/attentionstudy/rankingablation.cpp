@@ -1,5 +1,6 @@
 #include "core/attentionstudy/rankingablation.h"
 
+#include "core/attentionstudy/attentioninspector.h"
 #include "core/attentionstudy/fashionmnist.h"
 
 #include <nlohmann/json.hpp>
@@ -79,7 +80,7 @@ RankingAblationOutcome RankingAblation::run() const {
     }
     const FashionMnist test =
         FashionMnist::load(s_.dataDirectory, FashionMnist::Split::Test, s_.testImages);
-    json shares = json::array();
+    EvaluationReport attentionReport;
     for (ChannelRanking ranking :
          {ChannelRanking::Attention, ChannelRanking::L1Norm, ChannelRanking::Random}) {
         EvaluationOptions options;
@@ -89,30 +90,16 @@ RankingAblationOutcome RankingAblation::run() const {
         const EvaluationReport report = AttentionTrainer(*model).evaluate(test, options);
         out.evaluationSeconds += report.seconds;
         out.unsplitAccuracy = report.unsplitAccuracy;
-        for (const ShareEvaluation& e : report.shares) {
+        for (const ShareEvaluation& e : report.shares)
             out.points.push_back(
                 {rankingName(ranking), e.share, e.accuracy, e.meanWireBytes, e.meanKeptChannels});
-            if (ranking == ChannelRanking::Attention)
-                shares.push_back({{"share", e.share},
-                                  {"mean_kept_channels", e.meanKeptChannels},
-                                  {"mean_offloaded_channels", e.meanOffloadedChannels},
-                                  {"mean_sent_channels", e.meanSentChannels},
-                                  {"accuracy", e.accuracy},
-                                  {"mean_wire_bytes", e.meanWireBytes}});
-        }
+        if (ranking == ChannelRanking::Attention)
+            attentionReport = report;
     }
-    // The format of `dvfo attention evaluate --json` (OffloadModel::applyAttentionReport).
-    const json report = {{"checkpoint", ckpt.string()},
-                         {"model", out.model},
-                         {"split_layer", out.splitLayer},
-                         {"samples", test.size()},
-                         {"zero_skip_threshold", 0.0},
-                         {"unsplit_accuracy", out.unsplitAccuracy},
-                         {"shares", shares}};
-    std::ofstream file(out.attentionReportPath);
-    file << report.dump(2) << "\n";
-    if (!file)
-        throw std::runtime_error("cannot write " + out.attentionReportPath);
+    // What `dvfo attention evaluate --json` writes: OffloadModel::applyAttentionReport and the
+    // studio's Attention view (Load report...) read it.
+    AttentionInspector::writeEvaluationReport(out.attentionReportPath, attentionReport,
+                                              ckpt.string(), out.model, out.splitLayer);
     json points = json::array();
     for (const RankingAblationPoint& p : out.points)
         points.push_back({{"ranking", p.ranking},

@@ -3,11 +3,13 @@
 // well-formed SVG, the CSV with every policy per link family, the channel ranking and
 // thinking-while-moving ablations with their CSVs, accuracy per policy for small_cnn, a second
 // run that reuses the stored profile and training runs, and a run without the data set.
+#include "core/attentionstudy/attentioninspector.h"
 #include "support/clirun.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
@@ -175,6 +177,23 @@ private slots:
             QCOMPARE(accuracy[share]["random (seeded)"], accuracy[share]["attention (trained)"]);
         }
         QVERIFY2(accuracy["0.00"]["attention (trained)"] > 0.3, "the model learned something");
+    }
+
+    void theAttentionEvaluationIsTheFileTheAttentionViewLoads() {
+        // The ablation stores its attention-ranking evaluation next to the checkpoint in the
+        // format of `dvfo attention evaluate --json`, so Load report... in the studio reads it.
+        const QString path =
+            dir_.filePath("report-attention/small_cnn-1000x1-seed1/evaluation-200.json");
+        QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+        try {
+            const dvfo::EvaluationReport report =
+                dvfo::AttentionInspector::readEvaluationReport(path.toStdString());
+            QCOMPARE(report.shares.size(), size_t(11));
+            QCOMPARE(report.samples, size_t(200));
+            QVERIFY(report.shares.back().meanFloat32Bytes > 0);
+        } catch (const std::exception& e) {
+            QFAIL(e.what());
+        }
     }
 
     void smallCnnHasAnAccuracyPerPolicyFromTheMeasuredShares() {
