@@ -3,6 +3,7 @@
 // worker thread, the real exported TorchScript policy. Checks that what the panel shows is what
 // the database and the policy say: curves = stored points, policy map = TrainedPolicy's decisions,
 // bars = PolicyEvaluator's results; stop keeps a resumable cancelled run; runs reopen.
+#include "support/syntheticsession.h"
 #include "core/board/boardspec.h"
 #include "core/workflow/policytrainer.h"
 #include "core/workspace/profilestore.h"
@@ -33,10 +34,6 @@
 using namespace dvfo;
 
 namespace {
-
-const char* kResnetUnits[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
-                              "layer2.0", "layer2.1", "layer3.0", "layer3.1",
-                              "layer4.0", "layer4.1", "avgpool",  "fc"};
 
 // Graph data as (key, value) pairs.
 std::vector<std::pair<double, double>> dataOf(const QCPGraph* g) {
@@ -152,30 +149,7 @@ private slots:
     void initTestCase() {
         db_ = dir_.filePath("w.db");
         ProfileStore store(db_.toStdString());
-        const BoardSpec nx = BoardSpec::builtin("xavier-nx");
-        SessionInfo info;
-        info.boardId = "xavier-nx";
-        info.boardName = "emulated:xavier-nx";
-        info.model = "resnet18";
-        const int64_t session = store.createSession(info);
-        QCOMPARE(session, int64_t(1));
-        // Latency ~ 1/f per domain, energy = (static + dynamic) x time: race-to-idle-like.
-        for (int64_t c : {nx.cpu.frequenciesKhz.front(), nx.cpu.frequenciesKhz.back()})
-            for (int64_t g : {nx.gpu.frequenciesKhz.front(), nx.gpu.frequenciesKhz.back()})
-                for (int64_t m : {nx.emc.frequenciesKhz.front(), nx.emc.frequenciesKhz.back()}) {
-                    std::vector<LayerRecord> layers;
-                    for (int l = 0; l < 12; ++l) {
-                        LayerRecord r;
-                        r.tuple = {c, g, m};
-                        r.layerIndex = l;
-                        r.layerName = kResnetUnits[l];
-                        r.latency.medianMs = 2e2 / double(c) + 4e5 / double(g) + 3e5 / double(m);
-                        r.latency.n = 5;
-                        r.totalEnergyMj = r.latency.medianMs * (4.3 + 2e-6 * double(c + g + m));
-                        layers.push_back(r);
-                    }
-                    store.addCompletedTuple(session, {c, g, m}, layers);
-                }
+        QCOMPARE(storeSyntheticResnet18Session(store), int64_t(1));
     }
 
     void badInputIsRefusedAndLosesNothing() {

@@ -1,6 +1,7 @@
 // Training with the offload share pinned (the DVFS-only DRL baseline of `dvfo report`): the
 // settings carry the pin, PolicyTrainer trains the clock branches only, and the exported policy,
 // lifted back into the full action space, never offloads.
+#include "support/syntheticsession.h"
 #include "core/board/boardspec.h"
 #include "core/rl/dvfotrainingsettings.h"
 #include "core/rl/pinnedsharepolicy.h"
@@ -37,31 +38,7 @@ private slots:
     void initTestCase() {
         db_ = dir_.filePath("w.db").toStdString();
         ProfileStore store(db_);
-        const BoardSpec nx = BoardSpec::builtin("xavier-nx");
-        SessionInfo info;
-        info.boardId = "xavier-nx";
-        info.boardName = "emulated:xavier-nx";
-        info.model = "resnet18";
-        QCOMPARE(store.createSession(info), int64_t(1));
-        const char* units[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
-                               "layer2.0", "layer2.1", "layer3.0", "layer3.1",
-                               "layer4.0", "layer4.1", "avgpool",  "fc"};
-        for (int64_t c : {nx.cpu.frequenciesKhz.front(), nx.cpu.frequenciesKhz.back()})
-            for (int64_t g : {nx.gpu.frequenciesKhz.front(), nx.gpu.frequenciesKhz.back()})
-                for (int64_t m : {nx.emc.frequenciesKhz.front(), nx.emc.frequenciesKhz.back()}) {
-                    std::vector<LayerRecord> layers;
-                    for (int l = 0; l < 12; ++l) {
-                        LayerRecord r;
-                        r.tuple = {c, g, m};
-                        r.layerIndex = l;
-                        r.layerName = units[l];
-                        r.latency.medianMs = 2e2 / double(c) + 4e5 / double(g) + 3e5 / double(m);
-                        r.latency.n = 5;
-                        r.totalEnergyMj = r.latency.medianMs * (4.3 + 2e-6 * double(c + g + m));
-                        layers.push_back(r);
-                    }
-                    store.addCompletedTuple(1, {c, g, m}, layers);
-                }
+        QCOMPARE(storeSyntheticResnet18Session(store), int64_t(1));
     }
 
     void theSettingsCarryThePinOnlyWhenSet() {

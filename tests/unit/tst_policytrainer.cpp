@@ -1,6 +1,7 @@
 // PolicyTrainer on a real workspace (synthetic ResNet-18 2x2x2 grid session of the built-in
 // Xavier NX in a temp SQLite file): run bookkeeping, resume rules, failures recorded with their
 // message, and the policy map of the live agent equal to the one of its exported policy.
+#include "support/syntheticsession.h"
 #include "core/dqn/agentgreedypolicy.h"
 #include "core/board/boardspec.h"
 #include "core/rl/dvfotrainingsettings.h"
@@ -17,14 +18,6 @@
 #include <nlohmann/json.hpp>
 
 using namespace dvfo;
-
-namespace {
-
-const char* kResnetUnits[] = {"stem",     "maxpool",  "layer1.0", "layer1.1",
-                              "layer2.0", "layer2.1", "layer3.0", "layer3.1",
-                              "layer4.0", "layer4.1", "avgpool",  "fc"};
-
-} // namespace
 
 class TestPolicyTrainer : public QObject {
     Q_OBJECT
@@ -46,28 +39,7 @@ private slots:
     void initTestCase() {
         db_ = dir_.filePath("w.db").toStdString();
         ProfileStore store(db_);
-        const BoardSpec nx = BoardSpec::builtin("xavier-nx");
-        SessionInfo info;
-        info.boardId = "xavier-nx";
-        info.boardName = "emulated:xavier-nx";
-        info.model = "resnet18";
-        QCOMPARE(store.createSession(info), int64_t(1));
-        for (int64_t c : {nx.cpu.frequenciesKhz.front(), nx.cpu.frequenciesKhz.back()})
-            for (int64_t g : {nx.gpu.frequenciesKhz.front(), nx.gpu.frequenciesKhz.back()})
-                for (int64_t m : {nx.emc.frequenciesKhz.front(), nx.emc.frequenciesKhz.back()}) {
-                    std::vector<LayerRecord> layers;
-                    for (int l = 0; l < 12; ++l) {
-                        LayerRecord r;
-                        r.tuple = {c, g, m};
-                        r.layerIndex = l;
-                        r.layerName = kResnetUnits[l];
-                        r.latency.medianMs = 2e2 / double(c) + 4e5 / double(g) + 3e5 / double(m);
-                        r.latency.n = 5;
-                        r.totalEnergyMj = r.latency.medianMs * (4.3 + 2e-6 * double(c + g + m));
-                        layers.push_back(r);
-                    }
-                    store.addCompletedTuple(1, {c, g, m}, layers);
-                }
+        QCOMPARE(storeSyntheticResnet18Session(store), int64_t(1));
     }
 
     void trainsStoresExportsAndMapsAgree() {
