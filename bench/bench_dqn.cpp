@@ -8,6 +8,7 @@
 #include "core/workflow/policytrainer.h"
 #include "core/workspace/profilestore.h"
 #include "core/rl/trainedpolicy.h"
+#include "core/workflow/environmentfromstore.h"
 
 #include <CLI/CLI.hpp>
 
@@ -168,7 +169,7 @@ int main(int argc, char** argv) {
             settings.trace = trace;
             settings.eta = eta;
             ProfileStore store(db);
-            std::unique_ptr<DvfoEnvironment> env = settings.makeEnvironment(store, session);
+            std::unique_ptr<DvfoEnvironment> env = environmentFromStore(settings, store, session);
             PacedEnvironment paced(*env, paceMs);
             std::printf("Speed-up, %lld steps of %s with each step paced to %.2f ms:\n",
                         (long long)pacedSteps, models.front().c_str(), paceMs);

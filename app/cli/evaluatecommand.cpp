@@ -9,6 +9,7 @@
 #include "core/rl/policyevaluator.h"
 #include "core/workspace/profilestore.h"
 #include "core/rl/trainedpolicy.h"
+#include "core/workspace/profiletablefromstore.h"
 
 #include <CLI/CLI.hpp>
 
@@ -149,7 +150,7 @@ int runEvaluate(const EvaluateOptions& o) {
         if (o.seeds.empty())
             throw std::invalid_argument("--seeds needs at least one seed");
         ProfileStore store(o.db.empty() ? ProfileStore::defaultPath() : o.db);
-        ProfileTable profile = ProfileTable::fromStore(store, o.session);
+        ProfileTable profile = profileTableFromStore(store, o.session);
         OffloadParams params;
         params.splitLayer = o.split;
         params.cloudSpeedup = o.cloudSpeedup;

@@ -13,8 +13,6 @@
 
 namespace dvfo {
 
-class ProfileStore;
-
 class ProfileTableError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -42,10 +40,6 @@ public:
     // layer at some tuple, inconsistent layer names, negative numbers or a measured set that is not
     // a grid.
     ProfileTable(BoardSpec board, std::string model, const std::vector<LayerRecord>& records);
-
-    // The session's records; the board is the workspace's stored spec for the session's board name
-    // when it has one, else BoardSpec::builtin(session boardId).
-    static ProfileTable fromStore(const ProfileStore& store, int64_t session);
 
     const BoardSpec& board() const { return board_; }
     const std::string& model() const { return model_; }

@@ -12,6 +12,7 @@
 #include "core/rl/trainedpolicy.h"
 #include "core/workspace/trainingrunstore.h"
 #include "core/common/utctime.h"
+#include "core/workflow/environmentfromstore.h"
 
 #include <nlohmann/json.hpp>
 
@@ -250,7 +251,7 @@ void ReportRunner::evaluateCell(ReportCell& cell, ReportResults& out) {
     if (accuracyKnown)
         settings.attentionReport = ranking_.attentionReport;
     const std::unique_ptr<DvfoEnvironment> base =
-        settings.makeEnvironment(profiles, cell.sessionId);
+        environmentFromStore(settings, profiles, cell.sessionId);
     const std::vector<LayerInfo> layers = DnnModel::create(cell.model, 1)->layers();
     std::unique_ptr<TrainedPolicy> dvfo = TrainedPolicy::load(mainPolicyDir_);
     std::unique_ptr<TrainedPolicy> drl = TrainedPolicy::load(drlPolicyDir_);
@@ -318,7 +319,7 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
                     : trainDvfo(cell.sessionId, eta, cell.model + " on " + cell.board + ", " + what)
                           .policyDir);
         const std::unique_ptr<DvfoEnvironment> base =
-            environmentSettings(plan_, eta).makeEnvironment(profiles, cell.sessionId);
+            environmentFromStore(environmentSettings(plan_, eta), profiles, cell.sessionId);
         std::unique_ptr<RenamedPolicy> named =
             atEta ? std::make_unique<RenamedPolicy>(*atEta, kDvfoName) : nullptr;
         const PolicySetFactory set = [&](DvfoEnvironment& env,
@@ -344,7 +345,7 @@ void ReportRunner::sensitivity(const ReportCell& cell, ReportResults& out) {
 
     // Bandwidth: constant links at one RTT.
     const std::unique_ptr<DvfoEnvironment> base =
-        environmentSettings(plan_, plan_.eta).makeEnvironment(profiles, cell.sessionId);
+        environmentFromStore(environmentSettings(plan_, plan_.eta), profiles, cell.sessionId);
     const PolicySetFactory bandwidthSet = [&](DvfoEnvironment& env,
                                               std::vector<std::unique_ptr<RlPolicy>>& owned) {
         owned.push_back(std::make_unique<OraclePolicy>(env));

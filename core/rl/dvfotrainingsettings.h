@@ -13,8 +13,6 @@
 
 namespace dvfo {
 
-class ProfileStore;
-
 struct DvfoTrainingSettings {
     double eta = 0.5;
     double sloMs = 0;
@@ -34,8 +32,9 @@ struct DvfoTrainingSettings {
     // "on": a step that changes clocks is charged the board's switch times (ClockSwitchTimes: a
     // session's measured ones, else the board's model); "off": switching is free.
     std::string switchCost = "on";
-    // The switch times charged when on. Source empty: resolved by makeEnvironment (the session's,
-    // else the board's model). Sidecars carry the resolved ones, so the board charges the same.
+    // The switch times charged when on. Source empty: resolved by environmentFromStore (the
+    // session's, else the board's model). Sidecars carry the resolved ones, so the board charges
+    // the same.
     ClockSwitchTimes switchTimes;
     // >= 0: every step offloads this share index and the policy chooses the clocks only
     // (PinnedShareEnvironment; 0 = a DVFS-only controller). -1: the policy chooses the share.
@@ -49,8 +48,6 @@ struct DvfoTrainingSettings {
 
     // The environment for a profile table (throws what the environment side throws).
     std::unique_ptr<DvfoEnvironment> makeEnvironment(ProfileTable profile) const;
-    std::unique_ptr<DvfoEnvironment> makeEnvironment(const ProfileStore& store,
-                                                     int64_t session) const;
 
     // Agent defaults that reach the oracle-gap target on the emulated boards in the training
     // budget (small network, short horizon: the link walk does not depend on the actions).

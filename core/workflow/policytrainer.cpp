@@ -8,6 +8,7 @@
 #include "core/workspace/profilestore.h"
 #include "core/rl/rangerecordingenvironment.h"
 #include "core/rl/trainedpolicy.h"
+#include "core/workflow/environmentfromstore.h"
 
 #include <nlohmann/json.hpp>
 
@@ -140,7 +141,7 @@ void PolicyTrainer::setUp() {
         targetSteps_ = o.steps ? o.steps : (o.episodes ? 0 : PolicyTrainerSettings::kDefaultSteps);
         targetEpisodes_ = o.episodes;
     }
-    env_ = o.environment.makeEnvironment(profiles, o.sessionId);
+    env_ = environmentFromStore(o.environment, profiles, o.sessionId);
     const ProfileTable& table = env_->profile();
     std::vector<int> branches = env_->branchSizes();
     if (o.environment.pinnedShareIndex >= 0) // validates the index against the share branch
@@ -360,7 +361,7 @@ std::unique_ptr<DvfoEnvironment> PolicyTrainer::environmentOf(const std::string&
     const DvfoTrainingSettings settings =
         DvfoTrainingSettings::fromJson(config.at("environment").dump());
     ProfileStore profiles(workspacePath);
-    return settings.makeEnvironment(profiles, run.sessionId);
+    return environmentFromStore(settings, profiles, run.sessionId);
 }
 
 std::vector<PolicyEvaluation> PolicyTrainer::evaluate(DvfoEnvironment& env, TrainedPolicy& policy,

@@ -11,6 +11,7 @@
 #include "remote/client/localprocesstransport.h"
 #include "remote/edge/modelruntimepolicy.h"
 #include "remote/edge/runtimelayout.h"
+#include "core/workflow/environmentfromstore.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -222,7 +223,7 @@ std::vector<ClosedLoopRow> ClosedLoop::run(const ClosedLoopOptions& o) {
     settings.trace = o.trace;
     settings.episodeSteps = o.inferences;
     settings.attentionReport.clear();
-    std::unique_ptr<DvfoEnvironment> env = settings.makeEnvironment(store, o.session);
+    std::unique_ptr<DvfoEnvironment> env = environmentFromStore(settings, store, o.session);
     const BoardSpec& board = env->profile().board();
     const auto builtins = BoardSpec::builtinIds();
     if (std::find(builtins.begin(), builtins.end(), board.id) == builtins.end())

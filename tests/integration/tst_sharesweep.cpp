@@ -1,6 +1,7 @@
 // `dvfo profile` through the real board agent (dvfo-edge, emulated Xavier NX) and the agent
 // protocol: the share sweep's records arrive as "share" events and are stored with every tuple of
 // a real SQLite workspace, and the environment built from that session charges them.
+#include "core/workspace/profiletablefromstore.h"
 #include "core/rl/dvfoenvironment.h"
 #include "core/dnn/offloadmodel.h"
 #include "core/workspace/profilestore.h"
@@ -42,7 +43,7 @@ private slots:
                      qPrintable(QString::fromStdString(t.toString())));
 
         DvfoEnvironmentConfig config;
-        const DvfoEnvironment env(ProfileTable::fromStore(store, 1),
+        const DvfoEnvironment env(profileTableFromStore(store, 1),
                                   OffloadModel::forZooModel("small_cnn", {}), config);
         QVERIFY2(env.edgeTailMeasured(), env.edgeTailSource().c_str());
     }

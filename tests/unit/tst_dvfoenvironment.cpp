@@ -1,5 +1,6 @@
 // DVFO environment side: profile interpolation, link traces, offload model, reward formulas,
 // the oracle on a hand-checkable profile, baselines and the evaluator.
+#include "core/workspace/profiletablefromstore.h"
 #include "core/rl/baselinepolicies.h"
 #include "core/rl/dvfoenvironment.h"
 #include "core/rl/dvfotrainingsettings.h"
@@ -192,7 +193,7 @@ private slots:
                                                 separableLatency(t, l), separableEnergy(t, l)));
                     store.addCompletedTuple(session, t, layers);
                 }
-        const ProfileTable p = ProfileTable::fromStore(store, session);
+        const ProfileTable p = profileTableFromStore(store, session);
         QCOMPARE(p.model(), std::string("synthetic"));
         QCOMPARE(p.measuredTuples().size(), size_t(18));
         QCOMPARE(size_t(p.tupleCount()), nx.tupleCount());

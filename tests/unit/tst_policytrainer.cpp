@@ -7,6 +7,7 @@
 #include "core/rl/dvfotrainingsettings.h"
 #include "core/rl/policyevaluator.h"
 #include "core/workflow/policytrainer.h"
+#include "core/workflow/environmentfromstore.h"
 #include "core/workspace/profilestore.h"
 #include "core/rl/trainedpolicy.h"
 #include "core/workspace/trainingrunstore.h"
@@ -168,7 +169,7 @@ private slots:
     void attentionReportSetsBytesAndAccuracy() {
         ProfileStore store(db_);
         DvfoTrainingSettings settings;
-        const auto plain = settings.makeEnvironment(store, 1);
+        const auto plain = environmentFromStore(settings, store, 1);
         QVERIFY(!plain->offload().hasAccuracy());
         nlohmann::json rows = nlohmann::json::array();
         for (int k = 0; k < 11; ++k)
@@ -184,24 +185,25 @@ private slots:
             {"unsplit_accuracy", 0.9},
             {"shares", rows}}.dump();
         settings.attentionReport = path;
-        const auto measured = settings.makeEnvironment(store, 1);
+        const auto measured = environmentFromStore(settings, store, 1);
         QVERIFY(measured->offload().hasAccuracy());
         QCOMPARE(measured->offload().share(10).accuracy, 0.8);
         QVERIFY(std::abs(measured->offload().share(10).wireBytes -
                          plain->offload().share(10).wireBytes / 2) < 1e-6);
         settings.attentionReport = dir_.filePath("missing.json").toStdString();
-        QVERIFY_THROWS_EXCEPTION(std::exception, settings.makeEnvironment(store, 1));
+        QVERIFY_THROWS_EXCEPTION(std::exception, environmentFromStore(settings, store, 1));
     }
 
     void policyMapCoversTheTrace() {
         ProfileStore store(db_);
         DvfoTrainingSettings settings;
         settings.trace = "constant:50,3";
-        PolicyMapSettings m = PolicyTrainer::mapSettingsFor(*settings.makeEnvironment(store, 1));
+        PolicyMapSettings m =
+            PolicyTrainer::mapSettingsFor(*environmentFromStore(settings, store, 1));
         QCOMPARE(m.rttMs, 3.0);
         QVERIFY(std::abs(m.minMbps - 25) < 1e-9 && std::abs(m.maxMbps - 100) < 1e-9);
         settings.trace = "randomwalk:min=5,max=400,step=20,rtt=2,rttmin=1,rttmax=9,rttstep=1";
-        m = PolicyTrainer::mapSettingsFor(*settings.makeEnvironment(store, 1));
+        m = PolicyTrainer::mapSettingsFor(*environmentFromStore(settings, store, 1));
         QVERIFY(m.rttMs >= 1 && m.rttMs <= 9);
         QVERIFY(m.minMbps >= 5 && m.minMbps < 50);
         QVERIFY(m.maxMbps <= 400 && m.maxMbps > 200);

@@ -4,6 +4,7 @@
 // version 4, a version-3 file migrates keeping its sessions), exports and imports them; the
 // environment charges them, and a profile without them falls back to the roofline ratio and says
 // so.
+#include "core/workspace/profiletablefromstore.h"
 #include "core/board/boardspec.h"
 #include "core/rl/dvfoenvironment.h"
 #include "core/emulation/emulationmodel.h"
@@ -219,7 +220,7 @@ private slots:
         const ProfileStore store(path); // read back from the file
         const std::vector<ShareRecord> stored = store.shareMeasurements(id);
         QCOMPARE(stored.size(), board.shares.size());
-        const DvfoEnvironment env = environmentOf(ProfileTable::fromStore(store, id));
+        const DvfoEnvironment env = environmentOf(profileTableFromStore(store, id));
         QVERIFY2(env.edgeTailMeasured(), env.edgeTailSource().c_str());
         const BoardSpec& spec = env.profile().board();
         const int split = env.offload().splitIndex() + 1;
@@ -255,7 +256,7 @@ private slots:
         const std::string path = file("old-agent.db");
         ProfileStore store(path);
         const int64_t id = storeSweep(store, sweep, false);
-        const ProfileTable table = ProfileTable::fromStore(store, id);
+        const ProfileTable table = profileTableFromStore(store, id);
         QVERIFY(!table.hasShareMeasurements());
         const DvfoEnvironment env = environmentOf(table);
         QVERIFY(!env.edgeTailMeasured());
@@ -287,7 +288,7 @@ private slots:
                                             }),
                              partial.shares.end());
         const int64_t id = storeSweep(store, partial, true);
-        const DvfoEnvironment env = environmentOf(ProfileTable::fromStore(store, id));
+        const DvfoEnvironment env = environmentOf(profileTableFromStore(store, id));
         QVERIFY(!env.edgeTailMeasured());
         QVERIFY2(env.edgeTailSource().find(dropped.toString()) != std::string::npos &&
                      env.edgeTailSource().find("9 of 10") != std::string::npos,
@@ -312,11 +313,11 @@ private slots:
         QCOMPARE(store.session(id).name, nxSession().name);
         QCOMPARE(store.measurements(id).size(), sweep.layers.size());
         QVERIFY(store.shareMeasurements(id).empty());
-        QVERIFY(!ProfileTable::fromStore(store, id).hasShareMeasurements());
+        QVERIFY(!profileTableFromStore(store, id).hasShareMeasurements());
         // The old session takes share measurements like a new one.
         store.addShareMeasurements(id, sweep.shares);
         QCOMPARE(store.shareMeasurements(id).size(), sweep.shares.size());
-        QVERIFY(ProfileTable::fromStore(store, id).hasShareMeasurements());
+        QVERIFY(profileTableFromStore(store, id).hasShareMeasurements());
     }
 
     void exportAndImportKeepTheShareMeasurements() {

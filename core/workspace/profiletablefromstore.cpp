@@ -1,13 +1,10 @@
-// The parts of ProfileTable and DvfoTrainingSettings that read a session of the SQLite workspace.
-// They live in their own unit so that the board agent, which builds its tables from a bundle's
-// records, links neither ProfileStore nor SQLite (DVFO_EDGE_ONLY builds leave this file out).
-#include "core/rl/dvfotrainingsettings.h"
+#include "core/workspace/profiletablefromstore.h"
+
 #include "core/workspace/profilestore.h"
-#include "core/profile/profiletable.h"
 
 namespace dvfo {
 
-ProfileTable ProfileTable::fromStore(const ProfileStore& store, int64_t session) {
+ProfileTable profileTableFromStore(const ProfileStore& store, int64_t session) {
     const SessionInfo info = store.session(session);
     BoardSpec board;
     bool found = false;
@@ -42,18 +39,6 @@ ProfileTable ProfileTable::fromStore(const ProfileStore& store, int64_t session)
     } catch (const std::exception& e) {
         throw ProfileTableError("session " + std::to_string(session) + ": " + e.what());
     }
-}
-
-std::unique_ptr<DvfoEnvironment> DvfoTrainingSettings::makeEnvironment(const ProfileStore& store,
-                                                                       int64_t session) const {
-    ProfileTable profile = ProfileTable::fromStore(store, session);
-    if (switchCost != "on" || !switchTimes.source.empty())
-        return makeEnvironment(std::move(profile));
-    // The switch times the agent measured when the session was profiled, else the board's model.
-    DvfoTrainingSettings resolved = *this;
-    resolved.switchTimes =
-        ClockSwitchTimes::forSession(store.session(session).conditionsJson, profile.board());
-    return resolved.makeEnvironment(std::move(profile));
 }
 
 } // namespace dvfo
