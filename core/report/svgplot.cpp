@@ -44,6 +44,52 @@ std::string fmt(double v) {
     return t;
 }
 
+// A point label's box: top-left corner and size, in pixels.
+struct LabelBox {
+    double x, y, w, h;
+    bool overlaps(const LabelBox& o) const {
+        return x < o.x + o.w && o.x < x + w && y < o.y + o.h && o.y < y + h;
+    }
+};
+
+// Puts each point label beside its point where it covers no earlier label (above right, below
+// right, above left, below left, then further up or down), inside the plot when it can: labels of
+// nearby points (an eta sweep whose ends bunch up) stay readable.
+class LabelPlacer {
+public:
+    LabelPlacer(double left, double top, double width, double height)
+        : left_(left), top_(top), right_(left + width), bottom_(top + height) {}
+
+    LabelBox place(double px, double py, const std::string& text) {
+        const double w = 6.2 * double(text.size()), h = 11; // 11 px sans-serif
+        std::vector<LabelBox> candidates;
+        for (int ring = 0; ring < 4; ++ring) {
+            const double up = 5 + h + 12 * ring, down = 5 + 12 * ring;
+            candidates.push_back({px + 5, py - up, w, h});
+            candidates.push_back({px + 5, py + down, w, h});
+            candidates.push_back({px - 5 - w, py - up, w, h});
+            candidates.push_back({px - 5 - w, py + down, w, h});
+        }
+        for (int pass = 0; pass < 2; ++pass)
+            for (const LabelBox& c : candidates) {
+                const bool inside =
+                    c.x >= left_ && c.x + c.w <= right_ + 60 && c.y >= top_ && c.y + c.h <= bottom_;
+                if ((pass == 1 || inside) &&
+                    std::none_of(placed_.begin(), placed_.end(),
+                                 [&](const LabelBox& p) { return p.overlaps(c); })) {
+                    placed_.push_back(c);
+                    return c;
+                }
+            }
+        placed_.push_back(candidates.front()); // crowded everywhere: the usual place
+        return candidates.front();
+    }
+
+private:
+    double left_, top_, right_, bottom_;
+    std::vector<LabelBox> placed_;
+};
+
 // About five round ticks over [lo, hi].
 std::vector<double> linearTicks(double lo, double hi) {
     const double span = hi - lo;
@@ -127,8 +173,17 @@ std::string SvgPlot::svg() const {
     }
     std::vector<double> yt;
     if (logY_) {
-        for (double e = std::ceil(ylo); e <= std::floor(yhi); e += 1)
-            yt.push_back(std::pow(10, e));
+        // Decades; a range of less than about two decades also gets 2x and 5x ticks.
+        for (const double step : {1.0, 2.0, 5.0}) {
+            for (double e = std::floor(ylo); e <= std::ceil(yhi); e += 1) {
+                const double t = step * std::pow(10, e);
+                if (std::log10(t) >= ylo - 1e-9 && std::log10(t) <= yhi + 1e-9)
+                    yt.push_back(t);
+            }
+            if (yt.size() >= 3 && step == 1.0)
+                break;
+        }
+        std::sort(yt.begin(), yt.end());
     } else {
         yt = linearTicks(ylo, yhi);
     }
@@ -143,6 +198,7 @@ std::string SvgPlot::svg() const {
       << "<text transform=\"translate(16," << top + ph / 2
       << ") rotate(-90)\" text-anchor=\"middle\">" << escaped(yLabel_)
       << (logY_ ? " (log scale)" : "") << "</text>\n";
+    LabelPlacer labels(left, top, pw, ph);
     for (size_t k = 0; k < series_.size(); ++k) {
         const Series& s = series_[k];
         const char* colour = kColours[k % (sizeof kColours / sizeof *kColours)];
@@ -163,9 +219,11 @@ std::string SvgPlot::svg() const {
                 continue;
             o << "<circle cx=\"" << px(s.x[i]) << "\" cy=\"" << py(s.y[i]) << "\" r=\"3\" fill=\""
               << colour << "\"/>\n";
-            if (i < s.labels.size() && !s.labels[i].empty())
-                o << "<text x=\"" << px(s.x[i]) + 5 << "\" y=\"" << py(s.y[i]) - 5 << "\" fill=\""
-                  << colour << "\">" << escaped(s.labels[i]) << "</text>\n";
+            if (i < s.labels.size() && !s.labels[i].empty()) {
+                const LabelBox at = labels.place(px(s.x[i]), py(s.y[i]), s.labels[i]);
+                o << "<text x=\"" << at.x << "\" y=\"" << at.y + at.h << "\" fill=\"" << colour
+                  << "\">" << escaped(s.labels[i]) << "</text>\n";
+            }
         }
         const double ly = top + 10 + 18 * double(k);
         o << "<line x1=\"" << left + pw + 12 << "\" y1=\"" << ly << "\" x2=\"" << left + pw + 30
