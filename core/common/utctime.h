@@ -11,5 +11,8 @@ std::string utcNowIso();
 std::string utcNowIsoMillis();
 // "20261205T120000Z": where a time is part of a name (bundle versions, deploy ids); sorts by time.
 std::string utcNowCompact();
+// Seconds from one time written by utcNowIso or utcNowIsoMillis to another; -1 when either does
+// not parse (an empty end: still running) or the end is before the start.
+double secondsBetweenIso(const std::string& from, const std::string& to);
 
 } // namespace dvfo

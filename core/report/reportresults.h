@@ -22,6 +22,8 @@ struct ReportRow {
 struct ReportCell {
     std::string board, model;
     int64_t sessionId = 0;
+    // Seconds each part took when it was made: measured now, or for a reused session or run its
+    // stored start and end (-1: not known, e.g. a run that never ended).
     bool profileReused = false;
     double profileSeconds = 0;
     int64_t trainingRunId = 0;

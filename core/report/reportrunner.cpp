@@ -199,7 +199,7 @@ ReportRunner::Trained ReportRunner::train(int64_t session, const DvfoTrainingSet
             config.value("agent", json::object()).value("epsilonDecaySteps", int64_t(-1)) !=
                 overrides["epsilonDecaySteps"].get<int64_t>())
             continue;
-        t = {run.id, run.policyDir, true, 0};
+        t = {run.id, run.policyDir, true, secondsBetweenIso(run.startedAt, run.endedAt)};
     }
     if (t.reused) {
         log("  reused training run " + std::to_string(t.runId) + " (" + what + ")");
@@ -470,6 +470,8 @@ ReportResults ReportRunner::run() {
                 cell.sessionId = findSession(workspace_, board, model, plan_.profilePlan);
                 if (cell.sessionId) {
                     cell.profileReused = true;
+                    const SessionInfo stored = ProfileStore(workspace_).session(cell.sessionId);
+                    cell.profileSeconds = secondsBetweenIso(stored.startedAt, stored.endedAt);
                     log("  reused profile session " + std::to_string(cell.sessionId));
                 } else {
                     if (!hooks_.profile)

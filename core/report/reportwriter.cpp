@@ -29,6 +29,15 @@ std::string num(double v, int decimals) {
     return s.str();
 }
 
+// " (trained, 95 s)" for what this run made; " (reused, trained in 95 s)" for a stored session
+// or run, with the time it took when it was made, when known.
+std::string made(bool reused, const char* verb, double seconds) {
+    if (!reused)
+        return std::string(" (") + verb + ", " + num(seconds, 0) + " s)";
+    return seconds >= 0 ? std::string(" (reused, ") + verb + " in " + num(seconds, 0) + " s)"
+                        : std::string(" (reused)");
+}
+
 std::string signedPct(double v) {
     return std::isnan(v) ? "-" : (v > 0 ? "+" : "") + num(v, 1) + " %";
 }
@@ -390,14 +399,9 @@ std::string ReportWriter::html() const {
     for (const ReportCell& c : r_.cells)
         rows.push_back(
             {c.board, c.model,
-             std::to_string(c.sessionId) +
-                 (c.profileReused ? " (reused)"
-                                  : " (profiled, " + num(c.profileSeconds, 0) + " s)"),
-             std::to_string(c.trainingRunId) +
-                 (c.trainingReused ? " (reused)"
-                                   : " (trained, " + num(c.trainingSeconds, 0) + " s)"),
-             std::to_string(c.drlRunId) +
-                 (c.drlReused ? " (reused)" : " (trained, " + num(c.drlSeconds, 0) + " s)"),
+             std::to_string(c.sessionId) + made(c.profileReused, "profiled", c.profileSeconds),
+             std::to_string(c.trainingRunId) + made(c.trainingReused, "trained", c.trainingSeconds),
+             std::to_string(c.drlRunId) + made(c.drlReused, "trained", c.drlSeconds),
              num(c.evaluationSeconds, 0), c.layerSplitChoices});
     h.table({"board", "model", "profile session", "DVFO run", "DVFS-only DRL run", "evaluation s",
              "Neurosurgeon cut chosen"},

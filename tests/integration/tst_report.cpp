@@ -287,7 +287,12 @@ private slots:
                  qPrintable(r.err));
         QVERIFY2(ms < firstRunMs_,
                  qPrintable(QString("first %1 ms, second %2 ms").arg(firstRunMs_).arg(ms)));
-        QVERIFY(readAll(dir_.filePath("again/index.html")).contains("(reused)"));
+        // What ran says what was reused and how long it took when it was made.
+        const QString page = readAll(dir_.filePath("again/index.html"));
+        QVERIFY2(page.contains(QRegularExpression(">1 \\(reused, profiled in \\d+ s\\)<")),
+                 "the reused profile session");
+        QVERIFY2(page.count(QRegularExpression(" \\(reused, trained in \\d+ s\\)<")) >= 2,
+                 "the reused DVFO and DVFS-only DRL runs");
         QVERIFY2(r.err.contains("reused attention checkpoint"), qPrintable(r.err));
         QVERIFY2(r.err.contains("reused its evaluation on 200 test images"), qPrintable(r.err));
     }
